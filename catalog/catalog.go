@@ -1,0 +1,181 @@
+// Package catalog owns tpserver's DuckDB database: one per process, holding
+// the users' own tables and views, with a view per lake table over the
+// Parquet files the collector publishes.
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"go.uber.org/zap"
+
+	// Registers the "duckdb" database/sql driver.
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/lake"
+)
+
+// DatabaseFile is the name of the DuckDB file under the data dir that keeps
+// users' tables and views across restarts.
+const DatabaseFile = "tpserver.duckdb"
+
+// Options configure Open.
+type Options struct {
+	// DataDir is the lake root; the database file lives there too.
+	DataDir string
+	// Tables are the lake tables to expose.
+	Tables []lake.Table
+	Logger *zap.Logger
+	// InMemory opens a private in-memory database instead of the shared
+	// file, for a second process while a server holds the file.
+	InMemory bool
+}
+
+// Catalog is the process's DuckDB database.
+type Catalog struct {
+	db      *sql.DB
+	dataDir string
+	tables  []lake.Table
+	log     *zap.Logger
+
+	mu       sync.Mutex
+	hasFiles map[string]bool // table name → view currently reads files
+}
+
+// ErrLocked is returned by Open when another process holds the database file.
+var ErrLocked = errors.New("the catalog database is in use by another tpserver process")
+
+// Open opens (creating if needed) the catalog under opt.DataDir and defines
+// the lake views.
+func Open(ctx context.Context, opt Options) (*Catalog, error) {
+	log := opt.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	dsn := filepath.Join(opt.DataDir, DatabaseFile)
+	if opt.InMemory {
+		dsn = ""
+	}
+	db, err := sql.Open("duckdb", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
+			return nil, fmt.Errorf("%w (%s): %v", ErrLocked, dsn, err)
+		}
+		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
+	}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, hasFiles: map[string]bool{}}
+	if err := c.defineViews(ctx, true); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close closes the database.
+func (c *Catalog) Close() error { return c.db.Close() }
+
+// DB is the underlying database, for in-process use.
+func (c *Catalog) DB() *sql.DB { return c.db }
+
+// OpenSession returns a dedicated connection for one client session.
+func (c *Catalog) OpenSession(ctx context.Context) (*sql.Conn, error) {
+	if err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open session connection: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("initialise session: %w", err)
+	}
+	return conn, nil
+}
+
+// Refresh redefines the lake views whose tables gained their first files or
+// lost their last ones since the views were defined.
+func (c *Catalog) Refresh(ctx context.Context) error {
+	return c.defineViews(ctx, false)
+}
+
+func (c *Catalog) defineViews(ctx context.Context, force bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.tables {
+		has, err := hasDataFiles(lake.TableDir(c.dataDir, t.Name))
+		if err != nil {
+			return fmt.Errorf("look for %s files: %w", t.Name, err)
+		}
+		if !force && has == c.hasFiles[t.Name] {
+			continue
+		}
+		var files []string
+		if has {
+			files = []string{lake.DataGlob(c.dataDir, t.Name)}
+		}
+		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), t.ScanSQL(files))
+		if _, err := c.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("define view %s: %w", t.Name, err)
+		}
+		if err := c.comment(ctx, t); err != nil {
+			return err
+		}
+		c.hasFiles[t.Name] = has
+		c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Bool("has_files", has))
+	}
+	return nil
+}
+
+func (c *Catalog) comment(ctx context.Context, t lake.Table) error {
+	if t.Description != "" {
+		q := fmt.Sprintf("COMMENT ON VIEW main.%s IS %s", lake.QuoteIdent(t.Name), lake.QuoteString(t.Description))
+		if _, err := c.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("comment on %s: %w", t.Name, err)
+		}
+	}
+	for _, col := range t.Columns {
+		if col.Description == "" {
+			continue
+		}
+		q := fmt.Sprintf("COMMENT ON COLUMN main.%s.%s IS %s", lake.QuoteIdent(t.Name), lake.QuoteIdent(col.Name), lake.QuoteString(col.Description))
+		if _, err := c.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("comment on %s.%s: %w", t.Name, col.Name, err)
+		}
+	}
+	return nil
+}
+
+// hasDataFiles reports whether any published data file exists under dir,
+// stopping at the first one found.
+func hasDataFiles(dir string) (bool, error) {
+	found := false
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(path, lake.DataFileExt) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found, err
+}
