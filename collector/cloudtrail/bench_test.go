@@ -1,0 +1,126 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchEvents returns n varied, realistic raw events.
+func benchEvents(tb testing.TB, n int) []json.RawMessage {
+	tb.Helper()
+	var assumed bytes.Buffer
+	if err := json.Compact(&assumed, readFixture(tb, "assumed_role.json")); err != nil {
+		tb.Fatal(err)
+	}
+	templates := []string{assumed.String(), awsServiceEvent, errorEvent, resourcesEvent, tlsEvent}
+	out := make([]json.RawMessage, n)
+	for i := range out {
+		tpl := templates[i%len(templates)]
+		out[i] = json.RawMessage(strings.Replace(tpl, `"eventID":"`, `"eventID":"`+strconv.Itoa(i)+`-`, 1))
+	}
+	return out
+}
+
+// BenchmarkMap maps one event per iteration.
+func BenchmarkMap(b *testing.B) {
+	events := benchEvents(b, 1000)
+	m, err := NewMapper(testSource())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for _, e := range events {
+		size += int64(len(e))
+	}
+	b.SetBytes(size / int64(len(events)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := m.Map(events[i%len(events)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkDecoder decodes a generated gzip file of 10k events per
+// iteration.
+func BenchmarkDecoder(b *testing.B) {
+	const n = 10000
+	var file strings.Builder
+	file.WriteString(`{"Records":[`)
+	for i, e := range benchEvents(b, n) {
+		if i > 0 {
+			file.WriteByte(',')
+		}
+		file.Write(e)
+	}
+	file.WriteString(`]}`)
+	data := gz(b, file.String())
+	b.SetBytes(int64(file.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := NewDecoder(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		count := 0
+		for {
+			_, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			count++
+		}
+		if count != n {
+			b.Fatalf("%d events, want %d", count, n)
+		}
+	}
+	b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkDecodeAndMap is the whole per-file pipeline of this package.
+func BenchmarkDecodeAndMap(b *testing.B) {
+	const n = 10000
+	var file strings.Builder
+	file.WriteString(`{"Records":[`)
+	for i, e := range benchEvents(b, n) {
+		if i > 0 {
+			file.WriteByte(',')
+		}
+		file.Write(e)
+	}
+	file.WriteString(`]}`)
+	data := gz(b, file.String())
+	m, err := NewMapper(testSource())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := NewDecoder(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			raw, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Map(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "events/s")
+}

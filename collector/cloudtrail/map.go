@@ -1,0 +1,525 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tpserver/tpserver/lake"
+)
+
+// ErrMissingEventTime is wrapped by the error Map returns for an event
+// without a parsable eventTime. Callers count such events and go on.
+var ErrMissingEventTime = errors.New("missing eventTime")
+
+// DefaultIndex is the tp_index value when no index column is configured or
+// the configured column is null or empty.
+const DefaultIndex = "default"
+
+// SourceInfo holds the values of the tp_* columns that come from the
+// collection run rather than from the event.
+type SourceInfo struct {
+	Table, Partition string // tp_table, tp_partition
+	// IndexColumn names the column whose value (as text) becomes tp_index;
+	// "" means tp_index is always "default". A null or empty value also
+	// gives "default".
+	IndexColumn    string
+	SourceType     string    // tp_source_type, e.g. "file", "aws_s3_bucket"
+	SourceLocation string    // tp_source_location
+	IngestTime     time.Time // tp_ingest_timestamp (same for the whole run)
+}
+
+// Internal column numbers. NewMapper maps them to positions in
+// lake.CloudTrailLog().Columns by name, so the row order always follows the
+// lake schema.
+const (
+	cAdditionalEventData = iota
+	cAPIVersion
+	cAWSRegion
+	cEdgeDeviceDetails
+	cErrorCode
+	cErrorMessage
+	cEventCategory
+	cEventID
+	cEventName
+	cEventSource
+	cEventTime
+	cEventType
+	cEventVersion
+	cManagementEvent
+	cReadOnly
+	cRecipientAccountID
+	cRequestID
+	cRequestParameters
+	cResources
+	cResponseElements
+	cServiceEventDetails
+	cSessionCredentialFromConsole
+	cSharedEventID
+	cSourceIPAddress
+	cTLSDetails
+	cUserAgent
+	cUserIdentity
+	cVPCEndpointID
+	cTpAkas
+	cTpDate
+	cTpDestinationIP
+	cTpDomains
+	cTpEmails
+	cTpID
+	cTpIndex
+	cTpIngestTimestamp
+	cTpIPs
+	cTpPartition
+	cTpSourceIP
+	cTpSourceLocation
+	cTpSourceName
+	cTpSourceType
+	cTpTable
+	cTpTags
+	cTpTimestamp
+	cTpUsernames
+	numCols
+)
+
+// columnNames returns the lake column name of each internal column number.
+func columnNames() [numCols]string {
+	return [numCols]string{
+		"additional_event_data", "api_version", "aws_region", "edge_device_details",
+		"error_code", "error_message", "event_category", "event_id", "event_name",
+		"event_source", "event_time", "event_type", "event_version", "management_event",
+		"read_only", "recipient_account_id", "request_id", "request_parameters",
+		"resources", "response_elements", "service_event_details",
+		"session_credential_from_console", "shared_event_id", "source_ip_address",
+		"tls_details", "user_agent", "user_identity", "vpc_endpoint_id",
+		"tp_akas", "tp_date", "tp_destination_ip", "tp_domains", "tp_emails", "tp_id",
+		"tp_index", "tp_ingest_timestamp", "tp_ips", "tp_partition", "tp_source_ip",
+		"tp_source_location", "tp_source_name", "tp_source_type", "tp_table", "tp_tags",
+		"tp_timestamp", "tp_usernames",
+	}
+}
+
+// Mapper maps raw CloudTrail events to rows of lake.CloudTrailLog(). It is
+// immutable after NewMapper and safe for concurrent use.
+type Mapper struct {
+	src      SourceInfo
+	ingest   time.Time
+	pos      [numCols]int // lake column position of each internal column
+	indexCol int          // internal column giving tp_index, or -1
+}
+
+// NewMapper returns a Mapper for one collection run. It fails when the lake
+// schema and this package disagree on the column set, or when
+// src.IndexColumn is not a scalar column of the table.
+func NewMapper(src SourceInfo) (*Mapper, error) {
+	m := &Mapper{src: src, ingest: src.IngestTime.UTC(), indexCol: -1}
+	cols := lake.CloudTrailLog().Columns
+	if len(cols) != numCols {
+		return nil, fmt.Errorf("cloudtrail: lake schema has %d columns, mapper knows %d", len(cols), numCols)
+	}
+	byName := make(map[string]int, len(cols))
+	for i, c := range cols {
+		byName[c.Name] = i
+	}
+	for i, name := range columnNames() {
+		p, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("cloudtrail: lake schema lacks column %q", name)
+		}
+		m.pos[i] = p
+		if name == src.IndexColumn {
+			t := cols[p].Type
+			if strings.HasPrefix(t, "STRUCT") || strings.HasSuffix(t, "[]") || name == "tp_index" {
+				return nil, fmt.Errorf("cloudtrail: index column %q of type %s cannot give tp_index", name, t)
+			}
+			m.indexCol = i
+		}
+	}
+	if src.IndexColumn != "" && m.indexCol < 0 {
+		return nil, fmt.Errorf("cloudtrail: index column %q is not a column of %s", src.IndexColumn, lake.CloudTrailTableName)
+	}
+	return m, nil
+}
+
+// Map returns the values of one row in the order of
+// lake.CloudTrailLog().Columns. It builds a Mapper on every call; use
+// NewMapper and Mapper.Map to map many events.
+func Map(raw json.RawMessage, src SourceInfo) ([]any, error) {
+	m, err := NewMapper(src)
+	if err != nil {
+		return nil, err
+	}
+	return m.Map(raw)
+}
+
+// Map returns the values of one row in the order of
+// lake.CloudTrailLog().Columns, represented for duckdb-go's Appender:
+//
+//   - VARCHAR: string or nil; BOOLEAN: bool or nil; BIGINT: int64 or nil;
+//     TIMESTAMP: time.Time (UTC) or nil; DATE: time.Time at 00:00 UTC;
+//   - JSON: string holding compact JSON text with CloudTrail's original keys
+//     and key order, or nil when absent or null (the table is expected to
+//     declare JSON columns VARCHAR and cast them later);
+//   - STRUCT: map[string]any holding every field of the struct type, with
+//     nested structs as map[string]any or nil when absent;
+//   - VARCHAR[]: []string or nil.
+//
+// Every NULL is an untyped nil. An event without a parsable eventTime gives
+// an error wrapping ErrMissingEventTime; callers add the record number.
+func (m *Mapper) Map(raw json.RawMessage) ([]any, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, errors.New("event is not a JSON object")
+	}
+	var ev rawEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
+		}
+		// A field of an unexpected JSON type (e.g. userIdentity as a
+		// string) is left NULL; the rest of the event is still mapped.
+	}
+	if !ev.EventTime.ok {
+		return nil, fmt.Errorf("event %s: %w", eventName(&ev), ErrMissingEventTime)
+	}
+	eventTime, ok := parseTime(ev.EventTime.s)
+	if !ok {
+		return nil, fmt.Errorf("event %s: %w (unparsable eventTime %q)", eventName(&ev), ErrMissingEventTime, ev.EventTime.s)
+	}
+
+	row := make([]any, numCols)
+	set := func(c int, v any) { row[m.pos[c]] = v }
+	var jb jsonBuf
+
+	set(cAdditionalEventData, jb.val(ev.AdditionalEventData))
+	set(cAPIVersion, ev.APIVersion.val())
+	set(cAWSRegion, ev.AWSRegion.val())
+	set(cEdgeDeviceDetails, jb.val(ev.EdgeDeviceDetails))
+	set(cErrorCode, ev.ErrorCode.val())
+	set(cErrorMessage, ev.ErrorMessage.val())
+	set(cEventCategory, ev.EventCategory.val())
+	set(cEventID, ev.EventID.val())
+	set(cEventName, ev.EventName.val())
+	set(cEventSource, ev.EventSource.val())
+	set(cEventTime, eventTime)
+	set(cEventType, ev.EventType.val())
+	set(cEventVersion, ev.EventVersion.val())
+	set(cManagementEvent, ev.ManagementEvent.val())
+	set(cReadOnly, ev.ReadOnly.val())
+	set(cRecipientAccountID, ev.RecipientAccountID.val())
+	set(cRequestID, ev.RequestID.val())
+	set(cRequestParameters, jb.val(ev.RequestParameters))
+	set(cResources, jb.val(ev.Resources))
+	set(cResponseElements, jb.val(ev.ResponseElements))
+	set(cServiceEventDetails, jb.val(ev.ServiceEventDetails))
+	set(cSessionCredentialFromConsole, ev.SessionCredentialFromConsole.val())
+	set(cSharedEventID, ev.SharedEventID.val())
+	set(cSourceIPAddress, ev.SourceIPAddress.val())
+	set(cTLSDetails, ev.TLSDetails.value())
+	set(cUserAgent, ev.UserAgent.val())
+	set(cUserIdentity, ev.UserIdentity.value(&jb))
+	set(cVPCEndpointID, ev.VPCEndpointID.val())
+
+	id, err := eventID(&ev, eventTime, raw)
+	if err != nil {
+		return nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
+	}
+	set(cTpAkas, nilIfEmpty(akas(ev.Resources)))
+	set(cTpDate, time.Date(eventTime.Year(), eventTime.Month(), eventTime.Day(), 0, 0, 0, 0, time.UTC))
+	set(cTpDestinationIP, nil)
+	set(cTpDomains, nil)
+	set(cTpEmails, nil)
+	set(cTpID, id)
+	set(cTpIngestTimestamp, m.ingest)
+	if ip := ev.SourceIPAddress; ip.ok && ip.s != "" {
+		set(cTpIPs, []string{ip.s})
+	} else {
+		set(cTpIPs, nil)
+	}
+	set(cTpPartition, m.src.Partition)
+	set(cTpSourceIP, ev.SourceIPAddress.val())
+	set(cTpSourceLocation, m.src.SourceLocation)
+	set(cTpSourceName, nil)
+	set(cTpSourceType, m.src.SourceType)
+	set(cTpTable, m.src.Table)
+	set(cTpTags, nil)
+	set(cTpTimestamp, eventTime)
+	set(cTpUsernames, nilIfEmpty(usernames(ev.UserIdentity)))
+	index := DefaultIndex
+	if m.indexCol >= 0 {
+		if s := indexText(row[m.pos[m.indexCol]]); s != "" {
+			index = s
+		}
+	}
+	set(cTpIndex, index)
+	return row, nil
+}
+
+// eventName names an event in error messages.
+func eventName(ev *rawEvent) string {
+	if ev.EventID.ok && ev.EventID.s != "" {
+		return strconv.Quote(ev.EventID.s)
+	}
+	return "without eventID"
+}
+
+// jsonBuf compacts the JSON columns of one event into one shared buffer.
+type jsonBuf struct{ buf bytes.Buffer }
+
+// val returns raw as compact JSON text, or nil when absent or null.
+func (j *jsonBuf) val(raw json.RawMessage) any {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	j.buf.Reset()
+	if err := json.Compact(&j.buf, raw); err != nil {
+		// Cannot happen: raw was validated by json.Unmarshal.
+		return validUTF8(string(raw))
+	}
+	return validUTF8(j.buf.String())
+}
+
+func (t *tlsDetails) value() any {
+	if t == nil {
+		return nil
+	}
+	return map[string]any{
+		"cipher_suite":                t.CipherSuite.val(),
+		"client_provided_host_header": t.ClientProvidedHostHeader.val(),
+		"tls_version":                 t.TLSVersion.val(),
+	}
+}
+
+func (u *userIdentity) value(jb *jsonBuf) any {
+	if u == nil {
+		return nil
+	}
+	return map[string]any{
+		"access_key_id":     u.AccessKeyID.val(),
+		"account_id":        u.AccountID.val(),
+		"arn":               u.ARN.val(),
+		"identity_provider": u.IdentityProvider.val(),
+		"invoked_by":        u.InvokedBy.val(),
+		"principal_id":      u.PrincipalID.val(),
+		"session_context":   u.SessionContext.value(jb),
+		"type":              u.Type.val(),
+		"user_name":         u.UserName.val(),
+	}
+}
+
+func (s *sessionContext) value(jb *jsonBuf) any {
+	if s == nil {
+		return nil
+	}
+	return map[string]any{
+		"attributes":             s.Attributes.value(),
+		"ec2_role_delivery":      s.EC2RoleDelivery.val(),
+		"session_issuer":         s.SessionIssuer.value(),
+		"web_id_federation_data": s.WebIDFederationData.value(jb),
+	}
+}
+
+func (a *sessionAttributes) value() any {
+	if a == nil {
+		return nil
+	}
+	var created any
+	if a.CreationDate.ok {
+		if t, ok := parseTime(a.CreationDate.s); ok {
+			created = t.UnixMilli()
+		}
+	}
+	return map[string]any{
+		"creation_date":     created,
+		"mfa_authenticated": a.MFAAuthenticated.val(),
+	}
+}
+
+func (s *sessionIssuer) value() any {
+	if s == nil {
+		return nil
+	}
+	return map[string]any{
+		"account_id":   s.AccountID.val(),
+		"arn":          s.ARN.val(),
+		"principal_id": s.PrincipalID.val(),
+		"type":         s.Type.val(),
+		"user_name":    s.UserName.val(),
+	}
+}
+
+func (w *webIDFederationData) value(jb *jsonBuf) any {
+	if w == nil {
+		return nil
+	}
+	return map[string]any{
+		"attributes":         jb.val(w.Attributes),
+		"federated_provider": w.FederatedProvider.val(),
+	}
+}
+
+// eventID returns the deterministic tp_id of an event: the first 100 bits of
+// SHA-256 over eventID, recipientAccountId and eventTime (or, without an
+// eventID, over the compacted raw event), as 20 characters of lowercase
+// base32hex — the alphabet and length of Tailpipe's xid ids.
+func eventID(ev *rawEvent, eventTime time.Time, raw []byte) (string, error) {
+	var in []byte
+	if ev.EventID.ok && ev.EventID.s != "" {
+		in = make([]byte, 0, 2+len(ev.EventID.s)+1+len(ev.RecipientAccountID.s)+1+20)
+		in = append(in, "e\x00"...)
+		in = append(in, ev.EventID.s...)
+		in = append(in, 0)
+		in = append(in, ev.RecipientAccountID.s...)
+		in = append(in, 0)
+		in = strconv.AppendInt(in, eventTime.UnixNano(), 10)
+	} else {
+		var buf bytes.Buffer
+		buf.WriteString("r\x00")
+		if err := json.Compact(&buf, raw); err != nil {
+			return "", fmt.Errorf("tp_id: %w", err)
+		}
+		in = buf.Bytes()
+	}
+	sum := sha256.Sum256(in)
+	return encodeID(sum[:13]), nil
+}
+
+// idAlphabet is lowercase base32hex, the alphabet of rs/xid.
+const idAlphabet = "0123456789abcdefghijklmnopqrstuv"
+
+// encodeID encodes the first 100 bits of b (at least 13 bytes) as 20
+// base32hex characters.
+func encodeID(b []byte) string {
+	var out [20]byte
+	var acc uint64
+	var bits uint
+	n := 0
+	for _, x := range b {
+		acc = acc<<8 | uint64(x)
+		bits += 8
+		for bits >= 5 && n < len(out) {
+			bits -= 5
+			out[n] = idAlphabet[(acc>>bits)&31]
+			n++
+		}
+	}
+	return string(out[:])
+}
+
+// akas returns tp_akas: for each resources[].ARN the ARN itself, its account
+// id, and for S3 bucket ARNs the bucket name, for EC2 instance and volume
+// ARNs the instance or volume id; deduplicated, in first-seen order.
+func akas(resources json.RawMessage) []string {
+	if len(resources) == 0 || resources[0] != '[' {
+		return nil
+	}
+	var rs []resource
+	if err := json.Unmarshal(resources, &rs); err != nil {
+		return nil // stored as JSON anyway; no akas from malformed entries
+	}
+	var out []string
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		for _, o := range out {
+			if o == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	for _, r := range rs {
+		if !r.ARN.ok || r.ARN.s == "" {
+			continue
+		}
+		for _, a := range arnAkas(r.ARN.s) {
+			add(a)
+		}
+	}
+	return out
+}
+
+// arnAkas returns the identifiers derived from one ARN.
+func arnAkas(arn string) []string {
+	out := []string{arn}
+	parts := strings.SplitN(arn, ":", 6) // arn:partition:service:region:account:resource
+	if len(parts) != 6 || parts[0] != "arn" {
+		return out
+	}
+	service, region, account, res := parts[2], parts[3], parts[4], parts[5]
+	if account != "" {
+		out = append(out, account)
+	}
+	switch service {
+	case "s3":
+		// Bucket and object ARNs have neither region nor account:
+		// arn:aws:s3:::bucket[/key]. Access points etc. do.
+		if region == "" && account == "" {
+			if b, _, _ := strings.Cut(res, "/"); b != "" {
+				out = append(out, b)
+			}
+		}
+	case "ec2":
+		for _, p := range []string{"instance/", "volume/"} {
+			if id, ok := strings.CutPrefix(res, p); ok {
+				if i := strings.LastIndexByte(id, '/'); i >= 0 {
+					id = id[i+1:]
+				}
+				if id != "" {
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// usernames returns tp_usernames: a long-term (AKIA…) access key id and the
+// user name of the identity.
+func usernames(u *userIdentity) []string {
+	if u == nil {
+		return nil
+	}
+	var out []string
+	if k := u.AccessKeyID; k.ok && strings.HasPrefix(k.s, "AKIA") {
+		out = append(out, k.s)
+	}
+	if n := u.UserName; n.ok && n.s != "" && (len(out) == 0 || out[0] != n.s) {
+		out = append(out, n.s)
+	}
+	return out
+}
+
+// nilIfEmpty returns s, or an untyped nil when s is empty (a typed nil slice
+// in an interface would not be NULL to the Appender).
+func nilIfEmpty(s []string) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// indexText renders a column value as tp_index text; "" for NULL.
+func indexText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(lake.DateFormat)
+		}
+		return x.Format("2006-01-02T15:04:05Z")
+	}
+	return ""
+}

@@ -1,0 +1,274 @@
+package collector
+
+import (
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/config"
+	"github.com/tpserver/tpserver/config/layout"
+	"github.com/tpserver/tpserver/lake"
+)
+
+// writeTrail writes a gzipped CloudTrail file with n events on day in the S3
+// delivery layout under root and returns its path.
+func writeTrail(t *testing.T, root string, day time.Time, name string, n int, account string) string {
+	t.Helper()
+	var recs []map[string]any
+	for i := 0; i < n; i++ {
+		recs = append(recs, map[string]any{
+			"eventVersion": "1.08",
+			"eventID":      fmt.Sprintf("%s-%s-%d", name, day.Format("20060102"), i),
+			"eventTime":    day.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
+			"eventSource":  "s3.amazonaws.com", "eventName": []string{"GetObject", "PutObject", "DeleteBucket"}[i%3],
+			"awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.1", "recipientAccountId": account,
+			"userIdentity":      map[string]any{"type": "IAMUser", "arn": "arn:aws:iam::" + account + ":user/u", "userName": "u"},
+			"requestParameters": map[string]any{"bucketName": "b", "key": fmt.Sprint(i)},
+		})
+	}
+	p := filepath.Join(root, "AWSLogs", account, "CloudTrail", "us-east-1", day.Format("2006/01/02"), name+".json.gz")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	if err := json.NewEncoder(zw).Encode(map[string]any{"Records": recs}); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	f.Close()
+	return p
+}
+
+func testPartition(t *testing.T, root string) *config.Partition {
+	l, err := layout.Compile(layout.DefaultCloudTrailLayout, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &config.Partition{Table: lake.CloudTrailTableName, Name: "test",
+		Source: config.Source{Type: "file", Paths: []string{root}, Layout: l}}
+}
+
+// lakeRows counts the rows of the published files and the distinct tp_ids.
+func lakeRows(t *testing.T, dataDir string) (rows, ids int64) {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	matches, _ := filepath.Glob(lake.DataGlob(dataDir, lake.CloudTrailTableName))
+	if len(matches) == 0 {
+		return 0, 0
+	}
+	q := "SELECT count(*), count(DISTINCT tp_id) FROM (" + lake.CloudTrailLog().ScanSQL([]string{lake.DataGlob(dataDir, lake.CloudTrailTableName)}) + ")"
+	if err := db.QueryRow(q).Scan(&rows, &ids); err != nil {
+		t.Fatal(err)
+	}
+	return rows, ids
+}
+
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestCollectIsIdempotent(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	writeTrail(t, src, day, "a", 10, "111122223333")
+	writeTrail(t, src, day.AddDate(0, 0, 1), "b", 5, "111122223333")
+	writeTrail(t, src, day, "c", 7, "444455556666")
+	os.WriteFile(filepath.Join(src, "README.txt"), []byte("not a log"), 0o644)
+
+	c := &Collector{DataDir: data}
+	ctx := context.Background()
+	res, err := c.Collect(ctx, testPartition(t, src), Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Discovered != 3 || res.Collected != 3 || res.Rows != 22 || res.FailedFiles != 0 {
+		t.Fatalf("first run: %+v", res)
+	}
+	if rows, ids := lakeRows(t, data); rows != 22 || ids != 22 {
+		t.Fatalf("lake has %d rows, %d distinct ids; want 22", rows, ids)
+	}
+	// tp_date partitions: two days.
+	dirs, _ := filepath.Glob(filepath.Join(lake.PartitionDir(data, lake.CloudTrailTableName, "test"), "*", "tp_date=*"))
+	if len(dirs) != 2 {
+		t.Fatalf("tp_date dirs: %v", dirs)
+	}
+
+	res, err = c.Collect(ctx, testPartition(t, src), Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Collected != 0 || res.Skipped != 3 || res.Rows != 0 {
+		t.Fatalf("second run collected again: %+v", res)
+	}
+	if rows, _ := lakeRows(t, data); rows != 22 {
+		t.Fatalf("lake has %d rows after second run", rows)
+	}
+
+	// A new file is picked up alone.
+	writeTrail(t, src, day.AddDate(0, 0, 2), "d", 4, "111122223333")
+	res, err = c.Collect(ctx, testPartition(t, src), Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Collected != 1 || res.Rows != 4 {
+		t.Fatalf("third run: %+v", res)
+	}
+	if rows, ids := lakeRows(t, data); rows != 26 || ids != 26 {
+		t.Fatalf("lake has %d rows, %d ids; want 26", rows, ids)
+	}
+}
+
+func TestCollectFromPrunesByLayoutTime(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	writeTrail(t, src, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "old", 3, "111122223333")
+	writeTrail(t, src, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), "new", 2, "111122223333")
+	c := &Collector{DataDir: data}
+	res, err := c.Collect(context.Background(), testPartition(t, src), Options{From: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Discovered != 1 || res.Rows != 2 {
+		t.Fatalf("want only the June file: %+v", res)
+	}
+}
+
+func TestBadFilesAreReportedAndTheRunGoesOn(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	writeTrail(t, src, day, "good", 5, "111122223333")
+	dir := filepath.Join(src, "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2024", "03", "01")
+	bad := filepath.Join(dir, "bad.json.gz")
+	os.WriteFile(bad, []byte("this is not gzip"), 0o644)
+	trunc := filepath.Join(dir, "trunc.json.gz")
+	good, _ := os.ReadFile(filepath.Join(dir, "good.json.gz"))
+	os.WriteFile(trunc, good[:len(good)/2], 0o644)
+	noTime := filepath.Join(dir, "notime.json.gz")
+	{
+		f, _ := os.Create(noTime)
+		zw := gzip.NewWriter(f)
+		zw.Write([]byte(`{"Records":[{"eventID":"x1","eventName":"A"},{"eventID":"x2","eventTime":"2024-03-01T01:00:00Z","eventName":"B"}]}`))
+		zw.Close()
+		f.Close()
+	}
+	c := &Collector{DataDir: data}
+	res, err := c.Collect(context.Background(), testPartition(t, src), Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FailedFiles != 2 || res.RowErrors != 1 || res.Rows != 6 || res.Collected != 2 {
+		t.Fatalf("result: %+v", res)
+	}
+	var msgs []string
+	for _, e := range res.Errors {
+		msgs = append(msgs, e.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{bad, trunc, noTime} {
+		if !strings.Contains(all, want) {
+			t.Errorf("errors do not name %s:\n%s", want, all)
+		}
+	}
+	// Failed files are not marked collected: a fixed file is collected next time.
+	writeTrail(t, src, day, "bad", 2, "111122223333")
+	res, err = c.Collect(context.Background(), testPartition(t, src), Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 || res.FailedFiles != 1 {
+		t.Fatalf("retry: %+v", res)
+	}
+}
+
+func TestFilterAndIndex(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	writeTrail(t, src, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "a", 9, "111122223333")
+	p := testPartition(t, src)
+	p.Filter = "event_name <> 'GetObject' AND (request_parameters->>'bucketName') = 'b'"
+	p.TPIndex = "recipient_account_id"
+	res, err := (&Collector{DataDir: data}).Collect(context.Background(), p, Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 6 || res.Filtered != 3 {
+		t.Fatalf("result: %+v", res)
+	}
+	idx := filepath.Join(lake.PartitionDir(data, lake.CloudTrailTableName, "test"), "tp_index=111122223333")
+	if _, err := os.Stat(idx); err != nil {
+		t.Fatalf("tp_index directory: %v", err)
+	}
+}
+
+func TestInterruptedBatchIsRolledBack(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	writeTrail(t, src, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "a", 4, "111122223333")
+	c := &Collector{DataDir: data}
+	p := testPartition(t, src)
+	// Simulate a run that published a file and died before saving its state.
+	stray := filepath.Join(lake.PartitionKey{Table: p.Table, Partition: p.Name, Index: "default", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}.Dir(data), "data_crashed_0.parquet")
+	os.MkdirAll(filepath.Dir(stray), 0o755)
+	db, _ := sql.Open("duckdb", "")
+	if _, err := db.Exec(fmt.Sprintf("COPY (SELECT 1 AS x) TO '%s' (FORMAT parquet)", stray)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	half := strings.TrimSuffix(stray, lake.DataFileExt) + "_1" + lake.TempFileExt
+	os.WriteFile(half, []byte("partial"), 0o644)
+	os.MkdirAll(c.stateDir(), 0o755)
+	if err := saveJSON(pendingPath(c.stateDir(), p.Table, p.Name), pendingBatch{ID: "crashed", Files: []string{stray}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Collect(context.Background(), p, Options{From: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RolledBack != 1 || res.Rows != 4 {
+		t.Fatalf("result: %+v", res)
+	}
+	for _, f := range []string{stray, half} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Fatalf("%s should be gone: %v", f, err)
+		}
+	}
+	if rows, ids := lakeRows(t, data); rows != 4 || ids != 4 {
+		t.Fatalf("lake rows %d ids %d", rows, ids)
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	now := time.Date(2024, 5, 10, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Time{
+		"2024-01-02":                time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC),
+		"2024-01-02T03:04:05Z":      time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		"2024-01-02T03:04:05+02:00": time.Date(2024, 1, 2, 1, 4, 5, 0, time.UTC),
+		"T-7d":                      now.AddDate(0, 0, -7),
+		"T-2Y":                      now.AddDate(-2, 0, 0),
+		"T-3M":                      now.AddDate(0, -3, 0),
+		"T-2W":                      now.AddDate(0, 0, -14),
+		"T-12H":                     now.Add(-12 * time.Hour),
+		"T-10m":                     now.Add(-10 * time.Minute),
+	}
+	for in, want := range cases {
+		got, err := ParseTime(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseTime("yesterday", now); err == nil || !strings.Contains(err.Error(), "T-7d") {
+		t.Errorf("bad time error: %v", err)
+	}
+}

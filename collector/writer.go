@@ -1,0 +1,244 @@
+package collector
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/lake"
+)
+
+// writer buffers mapped rows in an in-memory DuckDB table and publishes them
+// as Parquet files, one per hive directory, each written aside and renamed in.
+type writer struct {
+	db       *sql.DB
+	conn     *sql.Conn
+	table    lake.Table
+	dataDir  string
+	filter   string
+	appender *duckdb.Appender
+	rows     int64
+}
+
+const stagingTable = "staging"
+
+func newWriter(ctx context.Context, dataDir string, table lake.Table, filter string) (*writer, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("open staging database: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open staging connection: %w", err)
+	}
+	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter}
+	var cols []string
+	for _, c := range table.Columns {
+		cols = append(cols, lake.QuoteIdent(c.Name)+" "+stagingType(c.Type))
+	}
+	if _, err := conn.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		w.close()
+		return nil, err
+	}
+	ddl := fmt.Sprintf("CREATE TABLE %s (%s)", stagingTable, strings.Join(cols, ", "))
+	if _, err := conn.ExecContext(ctx, ddl); err != nil {
+		w.close()
+		return nil, fmt.Errorf("create staging table: %w", err)
+	}
+	if err := w.openAppender(); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// stagingType is the type a column has while staged: JSON text is staged as
+// VARCHAR and cast when written, so it is kept byte for byte.
+func stagingType(t string) string {
+	return jsonType.ReplaceAllString(t, "VARCHAR")
+}
+
+// jsonType matches the JSON type name inside a DuckDB type.
+var jsonType = regexp.MustCompile(`\bJSON\b`)
+
+func (w *writer) openAppender() error {
+	return w.conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", stagingTable)
+		if err != nil {
+			return fmt.Errorf("create appender: %w", err)
+		}
+		w.appender = a
+		return nil
+	})
+}
+
+// append adds the rows of one source file.
+func (w *writer) append(rows [][]any) error {
+	for _, r := range rows {
+		vals := make([]driver.Value, len(r))
+		for i, v := range r {
+			vals[i] = v
+		}
+		if err := w.appender.AppendRow(vals...); err != nil {
+			return fmt.Errorf("stage row: %w", err)
+		}
+	}
+	w.rows += int64(len(rows))
+	return nil
+}
+
+// publishedFile is one Parquet file written by flush.
+type publishedFile struct {
+	tmp, final string
+	rows       int64
+}
+
+// flush writes the staged rows to temporary Parquet files next to their final
+// place and returns them; the caller renames them in with commit. It returns
+// the number of rows the partition filter removed.
+func (w *writer) flush(ctx context.Context, batchID string) ([]publishedFile, int64, error) {
+	if err := w.appender.Flush(); err != nil {
+		return nil, 0, fmt.Errorf("flush staged rows: %w", err)
+	}
+	var filtered int64
+	if w.filter != "" {
+		q := fmt.Sprintf("DELETE FROM %s WHERE NOT coalesce((%s), false)", stagingTable, w.filterOverTyped())
+		res, err := w.conn.ExecContext(ctx, q)
+		if err != nil {
+			return nil, 0, fmt.Errorf("apply partition filter %q: %w", w.filter, err)
+		}
+		filtered, _ = res.RowsAffected()
+	}
+	keys, err := w.conn.QueryContext(ctx, fmt.Sprintf(
+		"SELECT %s, %s, %s, %s, count(*) FROM %s GROUP BY ALL ORDER BY ALL",
+		lake.KeyTable, lake.KeyPartition, lake.KeyIndex, lake.KeyDate, stagingTable))
+	if err != nil {
+		return nil, 0, fmt.Errorf("group staged rows: %w", err)
+	}
+	type group struct {
+		key  lake.PartitionKey
+		rows int64
+	}
+	var groups []group
+	for keys.Next() {
+		var g group
+		if err := keys.Scan(&g.key.Table, &g.key.Partition, &g.key.Index, &g.key.Date, &g.rows); err != nil {
+			keys.Close()
+			return nil, 0, fmt.Errorf("read staged groups: %w", err)
+		}
+		groups = append(groups, g)
+	}
+	keys.Close()
+	if err := keys.Err(); err != nil {
+		return nil, 0, fmt.Errorf("read staged groups: %w", err)
+	}
+
+	var out []publishedFile
+	cleanup := func() {
+		for _, f := range out {
+			os.Remove(f.tmp)
+		}
+	}
+	sel := w.fileSelectList()
+	for i, g := range groups {
+		dir := g.key.Dir(w.dataDir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			cleanup()
+			return nil, 0, fmt.Errorf("create %s: %w", dir, err)
+		}
+		name := fmt.Sprintf("data_%s_%d", batchID, i)
+		f := publishedFile{
+			tmp:   filepath.Join(dir, name+lake.TempFileExt),
+			final: filepath.Join(dir, name+lake.DataFileExt),
+			rows:  g.rows,
+		}
+		out = append(out, f)
+		q := fmt.Sprintf(
+			"COPY (SELECT %s FROM %s WHERE %s = %s AND %s = %s AND %s = %s AND %s = DATE %s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)",
+			sel, stagingTable,
+			lake.KeyTable, lake.QuoteString(g.key.Table),
+			lake.KeyPartition, lake.QuoteString(g.key.Partition),
+			lake.KeyIndex, lake.QuoteString(g.key.Index),
+			lake.KeyDate, lake.QuoteString(g.key.Date.Format(lake.DateFormat)),
+			lake.QuoteString(f.tmp))
+		if _, err := w.conn.ExecContext(ctx, q); err != nil {
+			cleanup()
+			return nil, 0, fmt.Errorf("write %s: %w", f.tmp, err)
+		}
+		if err := syncFile(f.tmp); err != nil {
+			cleanup()
+			return nil, 0, err
+		}
+	}
+	if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+stagingTable); err != nil {
+		cleanup()
+		return nil, 0, fmt.Errorf("reset staging table: %w", err)
+	}
+	w.rows = 0
+	return out, filtered, nil
+}
+
+// filterOverTyped evaluates the partition filter with the JSON columns typed
+// as JSON, as users see them.
+func (w *writer) filterOverTyped() string {
+	var b strings.Builder
+	b.WriteString("rowid IN (SELECT rowid FROM (SELECT rowid, ")
+	for i, c := range w.table.Columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "CAST(%s AS %s) AS %s", lake.QuoteIdent(c.Name), c.Type, lake.QuoteIdent(c.Name))
+	}
+	fmt.Fprintf(&b, " FROM %s) WHERE %s)", stagingTable, w.filter)
+	return b.String()
+}
+
+// fileSelectList selects the columns stored in each file, typed as the lake says.
+func (w *writer) fileSelectList() string {
+	var parts []string
+	for _, c := range w.table.FileColumns() {
+		parts = append(parts, fmt.Sprintf("CAST(%s AS %s) AS %s", lake.QuoteIdent(c.Name), c.Type, lake.QuoteIdent(c.Name)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (w *writer) close() {
+	if w.appender != nil {
+		w.appender.Close()
+	}
+	if w.conn != nil {
+		w.conn.Close()
+	}
+	if w.db != nil {
+		w.db.Close()
+	}
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
+}
+
+func newBatchID(now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return now.UTC().Format("20060102T150405.000000") + "_" + hex.EncodeToString(b[:])
+}
