@@ -1,0 +1,148 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tpserver/tpserver/lake"
+)
+
+func open(t *testing.T, dir string) *Catalog {
+	t.Helper()
+	c, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// describe returns "name type" for each column of a relation.
+func describe(t *testing.T, db *sql.DB, rel string) []string {
+	t.Helper()
+	rows, err := db.Query("SELECT column_name, column_type FROM (DESCRIBE " + rel + ")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n, ty string
+		if err := rows.Scan(&n, &ty); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n+" "+ty)
+	}
+	return out
+}
+
+// wantSchema is the lake schema as DuckDB spells the types.
+func wantSchema(t *testing.T) []string {
+	db, _ := sql.Open("duckdb", "")
+	defer db.Close()
+	var cols []string
+	for _, c := range lake.CloudTrailLog().Columns {
+		cols = append(cols, lake.QuoteIdent(c.Name)+" "+c.Type)
+	}
+	if _, err := db.Exec("CREATE TABLE t (" + strings.Join(cols, ", ") + ")"); err != nil {
+		t.Fatal(err)
+	}
+	return describe(t, db, "t")
+}
+
+func TestEmptyLakeHasTheFullSchema(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	got := describe(t, c.DB(), lake.CloudTrailTableName)
+	want := wantSchema(t)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("schema differs\n got %q\nwant %q", got, want)
+	}
+	var n int
+	if err := c.DB().QueryRow("SELECT count(*) FROM aws_cloudtrail_log").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("count = %d, %v", n, err)
+	}
+	var comment string
+	if err := c.DB().QueryRow("SELECT comment FROM duckdb_columns() WHERE table_name = 'aws_cloudtrail_log' AND column_name = 'event_time'").Scan(&comment); err != nil || !strings.Contains(comment, "UTC") {
+		t.Fatalf("column comment %q, %v", comment, err)
+	}
+}
+
+func TestViewFollowsPublishedFiles(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	defer c.Close()
+	ctx := context.Background()
+	key := lake.PartitionKey{Table: lake.CloudTrailTableName, Partition: "p", Index: "default", Date: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}
+	if err := os.MkdirAll(key.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A file being written is invisible.
+	tmp := filepath.Join(key.Dir(dir), "data_x_0"+lake.TempFileExt)
+	vals := map[string]string{"event_id": "'e1'", "event_time": "TIMESTAMP '2024-01-02 03:04:05'", "tp_id": "'id1'"}
+	var sel []string
+	for _, col := range lake.CloudTrailLog().FileColumns() {
+		v, ok := vals[col.Name]
+		if !ok {
+			v = "NULL"
+		}
+		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", v, col.Type, col.Name))
+	}
+	q := fmt.Sprintf("COPY (SELECT %s) TO '%s' (FORMAT parquet)", strings.Join(sel, ", "), tmp)
+	if _, err := c.DB().Exec(q); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	conn.QueryRowContext(ctx, "SELECT count(*) FROM aws_cloudtrail_log").Scan(&n)
+	conn.Close()
+	if n != 0 {
+		t.Fatalf("a temp file is visible: %d rows", n)
+	}
+	if err := os.Rename(tmp, filepath.Join(key.Dir(dir), "data_x_0"+lake.DataFileExt)); err != nil {
+		t.Fatal(err)
+	}
+	conn, err = c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var id, part, idx string
+	var d time.Time
+	if err := conn.QueryRowContext(ctx, "SELECT event_id, tp_partition, tp_index, tp_date FROM aws_cloudtrail_log").Scan(&id, &part, &idx, &d); err != nil {
+		t.Fatal(err)
+	}
+	if id != "e1" || part != "p" || idx != "default" || !d.Equal(key.Date) {
+		t.Fatalf("row = %s %s %s %v", id, part, idx, d)
+	}
+	if got, want := describe(t, c.DB(), lake.CloudTrailTableName), wantSchema(t); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("schema over files differs\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestUserTablesPersist(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	if _, err := c.DB().Exec("CREATE TABLE security_events AS SELECT event_time, event_name FROM aws_cloudtrail_log; INSERT INTO security_events VALUES (TIMESTAMP '2024-01-01', 'X'); CREATE VIEW v AS SELECT * FROM security_events"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	c = open(t, dir)
+	defer c.Close()
+	var name string
+	if err := c.DB().QueryRow("SELECT event_name FROM v").Scan(&name); err != nil || name != "X" {
+		t.Fatalf("after reopen: %q, %v", name, err)
+	}
+	// A second process falls back to a private database.
+	if _, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}}); err == nil {
+		t.Log("DuckDB allowed a second open in the same process")
+	}
+}
