@@ -1,0 +1,576 @@
+package pgwire
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// encoder renders DuckDB values (as returned by duckdb-go through database/sql)
+// in PostgreSQL wire formats. One encoder belongs to one session.
+type encoder struct {
+	loc  *time.Location // session TimeZone
+	tmap *pgtype.Map    // binary codecs
+}
+
+func newEncoder(loc *time.Location) *encoder {
+	return &encoder{loc: loc, tmap: pgtype.NewMap()}
+}
+
+// appendText appends the PostgreSQL text form of v (not NULL) to dst.
+func (e *encoder) appendText(dst []byte, ct *colType, v any) ([]byte, error) {
+	switch ct.kind {
+	case kindJSON:
+		if s, ok := v.(string); ok {
+			return append(dst, s...), nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return dst, fmt.Errorf("encode json value: %w", err)
+		}
+		return append(dst, b...), nil
+	case kindNested:
+		if s, ok := v.(string); ok { // already converted with to_json by the query rewrite
+			return append(dst, s...), nil
+		}
+		return e.appendJSON(dst, ct, v)
+	case kindArray:
+		return e.appendArray(dst, ct, v)
+	}
+	return e.appendScalar(dst, ct, v)
+}
+
+// appendScalar renders scalar values.
+func (e *encoder) appendScalar(dst []byte, ct *colType, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return append(dst, x...), nil
+	case bool:
+		if x {
+			return append(dst, 't'), nil
+		}
+		return append(dst, 'f'), nil
+	case int8:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int16:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case uint8:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint16:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint32:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), nil
+	case *big.Int:
+		return x.Append(dst, 10), nil
+	case float32:
+		return appendFloat(dst, float64(x), 32), nil
+	case float64:
+		return appendFloat(dst, x, 64), nil
+	case duckdb.Decimal:
+		return appendDecimal(dst, x), nil
+	case duckdb.Interval:
+		return appendInterval(dst, x), nil
+	case []byte:
+		if ct.duck == duckdb.TYPE_UUID && len(x) == 16 {
+			return appendUUID(dst, x), nil
+		}
+		dst = append(dst, '\\', 'x')
+		return hex.AppendEncode(dst, x), nil
+	case duckdb.UUID:
+		return appendUUID(dst, x[:]), nil
+	case time.Time:
+		return e.appendTime(dst, ct, x), nil
+	case fmt.Stringer:
+		return append(dst, x.String()...), nil
+	}
+	return fmt.Appendf(dst, "%v", v), nil
+}
+
+func appendUUID(dst, u []byte) []byte {
+	var buf [36]byte
+	hex.Encode(buf[0:8], u[0:4])
+	buf[8] = '-'
+	hex.Encode(buf[9:13], u[4:6])
+	buf[13] = '-'
+	hex.Encode(buf[14:18], u[6:8])
+	buf[18] = '-'
+	hex.Encode(buf[19:23], u[8:10])
+	buf[23] = '-'
+	hex.Encode(buf[24:], u[10:16])
+	return append(dst, buf[:]...)
+}
+
+// appendFloat renders floats like PostgreSQL (extra_float_digits = 1): the
+// shortest exact representation, exponent form outside [1e-4, 1e15) (1e6 for float4).
+func appendFloat(dst []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(dst, "-0"...)
+		}
+		return append(dst, '0')
+	}
+	limit := 15
+	if bits == 32 {
+		limit = 6
+	}
+	// The decimal exponent comes from the shortest 'e' form.
+	es := strconv.FormatFloat(f, 'e', -1, bits)
+	if i := strings.LastIndexByte(es, 'e'); i >= 0 {
+		exp, err := strconv.Atoi(es[i+1:])
+		if err == nil && (exp < -4 || exp >= limit) {
+			mant := es[:i]
+			dst = append(dst, mant...)
+			dst = append(dst, 'e')
+			if exp < 0 {
+				dst = append(dst, '-')
+				exp = -exp
+			} else {
+				dst = append(dst, '+')
+			}
+			if exp < 10 {
+				dst = append(dst, '0')
+			}
+			return strconv.AppendInt(dst, int64(exp), 10)
+		}
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, bits)
+}
+
+// appendDecimal renders a DECIMAL with exactly Scale fractional digits.
+func appendDecimal(dst []byte, d duckdb.Decimal) []byte {
+	if d.Value == nil {
+		return append(dst, '0')
+	}
+	s := d.Value.String()
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+		dst = append(dst, '-')
+	}
+	scale := int(d.Scale)
+	if scale == 0 {
+		return append(dst, s...)
+	}
+	if len(s) <= scale {
+		s = strings.Repeat("0", scale-len(s)+1) + s
+	}
+	dst = append(dst, s[:len(s)-scale]...)
+	dst = append(dst, '.')
+	return append(dst, s[len(s)-scale:]...)
+}
+
+// appendInterval renders an interval in IntervalStyle postgres.
+func appendInterval(dst []byte, iv duckdb.Interval) []byte {
+	years, mons := iv.Months/12, iv.Months%12
+	start := len(dst)
+	negSeen := false
+	field := func(n int64, unit string) {
+		if n == 0 {
+			return
+		}
+		if len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		if negSeen && n > 0 {
+			dst = append(dst, '+')
+		}
+		dst = strconv.AppendInt(dst, n, 10)
+		dst = append(dst, ' ')
+		dst = append(dst, unit...)
+		if n != 1 && n != -1 {
+			if unit == "mon" || unit == "year" || unit == "day" {
+				dst = append(dst, 's')
+			}
+		}
+		if n < 0 {
+			negSeen = true
+		}
+	}
+	field(int64(years), "year")
+	field(int64(mons), "mon")
+	field(int64(iv.Days), "day")
+	if iv.Micros == 0 && len(dst) > start {
+		return dst
+	}
+	if len(dst) > start {
+		dst = append(dst, ' ')
+	}
+	us := iv.Micros
+	if us < 0 {
+		dst = append(dst, '-')
+		us = -us
+	} else if negSeen {
+		dst = append(dst, '+')
+	}
+	h := us / 3_600_000_000
+	us -= h * 3_600_000_000
+	m := us / 60_000_000
+	us -= m * 60_000_000
+	sec := us / 1_000_000
+	us -= sec * 1_000_000
+	if h < 10 {
+		dst = append(dst, '0')
+	}
+	dst = strconv.AppendInt(dst, h, 10)
+	dst = fmt.Appendf(dst, ":%02d:%02d", m, sec)
+	return appendMicros(dst, us)
+}
+
+// appendMicros appends ".ffffff" without trailing zeros, or nothing.
+func appendMicros(dst []byte, us int64) []byte {
+	if us == 0 {
+		return dst
+	}
+	s := fmt.Sprintf("%06d", us)
+	return append(append(dst, '.'), strings.TrimRight(s, "0")...)
+}
+
+func (e *encoder) appendTime(dst []byte, ct *colType, t time.Time) []byte {
+	switch ct.duck {
+	case duckdb.TYPE_DATE:
+		return appendDate(dst, t)
+	case duckdb.TYPE_TIME:
+		dst = fmt.Appendf(dst, "%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
+		return appendMicros(dst, int64(t.Nanosecond()/1000))
+	case duckdb.TYPE_TIME_TZ:
+		dst = fmt.Appendf(dst, "%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
+		dst = appendMicros(dst, int64(t.Nanosecond()/1000))
+		return appendOffset(dst, t)
+	case duckdb.TYPE_TIMESTAMP_TZ:
+		t = t.In(e.loc)
+		dst = appendDate(dst, t)
+		dst = fmt.Appendf(dst, " %02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
+		dst = appendMicros(dst, int64(t.Nanosecond()/1000))
+		return appendOffset(dst, t)
+	}
+	dst = appendDate(dst, t)
+	dst = fmt.Appendf(dst, " %02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
+	return appendMicros(dst, int64(t.Nanosecond()/1000))
+}
+
+func appendDate(dst []byte, t time.Time) []byte {
+	y := t.Year()
+	bc := y <= 0
+	if bc {
+		y = 1 - y
+	}
+	dst = fmt.Appendf(dst, "%04d-%02d-%02d", y, int(t.Month()), t.Day())
+	if bc {
+		dst = append(dst, " BC"...)
+	}
+	return dst
+}
+
+// appendOffset appends a PostgreSQL zone offset: +00, -05, +05:30.
+func appendOffset(dst []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	dst = fmt.Appendf(dst, "%c%02d", sign, off/3600)
+	if m := (off % 3600) / 60; m != 0 || off%60 != 0 {
+		dst = fmt.Appendf(dst, ":%02d", m)
+		if s := off % 60; s != 0 {
+			dst = fmt.Appendf(dst, ":%02d", s)
+		}
+	}
+	return dst
+}
+
+// appendArray renders a LIST of scalars as a PostgreSQL array literal.
+func (e *encoder) appendArray(dst []byte, ct *colType, v any) ([]byte, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return dst, fmt.Errorf("encode %s: unexpected Go value %T", ct, v)
+	}
+	dst = append(dst, '{')
+	var elem []byte
+	for i, x := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if x == nil {
+			dst = append(dst, "NULL"...)
+			continue
+		}
+		var err error
+		elem, err = e.appendText(elem[:0], ct.elem, x)
+		if err != nil {
+			return dst, err
+		}
+		dst = appendArrayElem(dst, elem)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendArrayElem quotes an array element when PostgreSQL would.
+func appendArrayElem(dst, s []byte) []byte {
+	needQuote := len(s) == 0 || strings.EqualFold(string(s), "NULL")
+	if !needQuote {
+		for _, c := range s {
+			switch c {
+			case ',', '{', '}', '"', '\\', ' ', '\t', '\n', '\r', '\v', '\f':
+				needQuote = true
+			}
+			if needQuote {
+				break
+			}
+		}
+	}
+	if !needQuote {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for _, c := range s {
+		if c == '"' || c == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
+}
+
+// appendJSON renders a nested value as JSON, keeping STRUCT field order from
+// the column type. It is the fallback when the to_json query rewrite is not
+// possible.
+func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
+	if v == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	switch ct.duck {
+	case duckdb.TYPE_STRUCT:
+		m, ok := v.(map[string]any)
+		if !ok {
+			break
+		}
+		dst = append(dst, '{')
+		for i, f := range ct.fields {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, f.name)
+			dst = append(dst, ':')
+			if dst, err = e.appendJSON(dst, f.typ, m[f.name]); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, '}'), nil
+	case duckdb.TYPE_MAP:
+		m, ok := v.(duckdb.OrderedMap)
+		if !ok {
+			break
+		}
+		keys, vals := m.Keys(), m.Values()
+		dst = append(dst, '{')
+		for i := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			kb, err := e.appendText(nil, ct.key, keys[i])
+			if err != nil {
+				return dst, err
+			}
+			dst = appendJSONString(dst, string(kb))
+			dst = append(dst, ':')
+			if dst, err = e.appendJSON(dst, ct.value, vals[i]); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, '}'), nil
+	case duckdb.TYPE_UNION:
+		u, ok := v.(duckdb.Union)
+		if !ok {
+			break
+		}
+		dst = append(dst, '{')
+		dst = appendJSONString(dst, u.Tag)
+		dst = append(dst, ':')
+		var mt *colType
+		for _, f := range ct.fields {
+			if f.name == u.Tag {
+				mt = f.typ
+			}
+		}
+		if mt == nil {
+			mt = &colType{duck: duckdb.TYPE_VARCHAR}
+			mt.resolve()
+		}
+		if dst, err = e.appendJSON(dst, mt, u.Value); err != nil {
+			return dst, err
+		}
+		return append(dst, '}'), nil
+	case duckdb.TYPE_LIST, duckdb.TYPE_ARRAY:
+		list, ok := v.([]any)
+		if !ok {
+			break
+		}
+		dst = append(dst, '[')
+		for i, x := range list {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = e.appendJSON(dst, ct.elem, x); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, ']'), nil
+	}
+	if ct.json {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return dst, fmt.Errorf("encode json value: %w", err)
+		}
+		return append(dst, b...), nil
+	}
+	switch x := v.(type) {
+	case bool, int8, int16, int32, int64, int, uint8, uint16, uint32, uint64, *big.Int, duckdb.Decimal:
+		return e.appendScalar(dst, ct, x)
+	case float32, float64:
+		f, _ := x.(float64)
+		if f32, ok := x.(float32); ok {
+			f = float64(f32)
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return appendJSONString(dst, string(appendFloat(nil, f, 64))), nil
+		}
+		return e.appendScalar(dst, ct, x)
+	}
+	s, err := e.appendScalar(nil, ct, v)
+	if err != nil {
+		return dst, err
+	}
+	return appendJSONString(dst, string(s)), nil
+}
+
+func appendJSONString(dst []byte, s string) []byte {
+	b, _ := json.Marshal(s) // cannot fail for strings
+	return append(dst, b...)
+}
+
+// binarySupported reports whether a column can be sent in binary format.
+func binarySupported(ct *colType) bool {
+	switch ct.kind {
+	case kindJSON, kindNested:
+		return true
+	case kindArray:
+		return ct.elem.kind == kindScalar && (ct.elem.pg.binary || ct.elem.pg.oid == oidNumeric)
+	}
+	return ct.pg.binary || ct.pg.oid == oidNumeric
+}
+
+// appendBinary appends the PostgreSQL binary form of v using pgx's codecs.
+func (e *encoder) appendBinary(dst []byte, ct *colType, v any) ([]byte, error) {
+	switch ct.kind {
+	case kindJSON, kindNested:
+		// json's binary format is its text.
+		return e.appendText(dst, ct, v)
+	case kindArray:
+		list, ok := v.([]any)
+		if !ok {
+			return dst, fmt.Errorf("encode %s: unexpected Go value %T", ct, v)
+		}
+		conv := make([]any, len(list))
+		for i, x := range list {
+			if x == nil {
+				continue
+			}
+			var err error
+			if conv[i], err = e.binaryValue(ct.elem, x); err != nil {
+				return dst, err
+			}
+		}
+		out, err := e.tmap.Encode(ct.pg.oid, pgtype.BinaryFormatCode, conv, dst)
+		if err != nil {
+			return dst, fmt.Errorf("encode %s as binary: %w", ct.pg.name, err)
+		}
+		return out, nil
+	}
+	bv, err := e.binaryValue(ct, v)
+	if err != nil {
+		return dst, err
+	}
+	out, err := e.tmap.Encode(ct.pg.oid, pgtype.BinaryFormatCode, bv, dst)
+	if err != nil {
+		return dst, fmt.Errorf("encode %s as binary: %w", ct.pg.name, err)
+	}
+	return out, nil
+}
+
+// binaryValue converts a duckdb-go value into one pgx's codec for the column's
+// PostgreSQL type accepts.
+func (e *encoder) binaryValue(ct *colType, v any) (any, error) {
+	oid := ct.pg.oid
+	switch x := v.(type) {
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint64:
+		if oid == oidNumeric {
+			return pgtype.Numeric{Int: new(big.Int).SetUint64(x), Valid: true}, nil
+		}
+	case *big.Int:
+		return pgtype.Numeric{Int: x, Valid: true}, nil
+	case duckdb.Decimal:
+		i := x.Value
+		if i == nil {
+			i = new(big.Int)
+		}
+		return pgtype.Numeric{Int: i, Exp: -int32(x.Scale), Valid: true}, nil
+	case []byte:
+		if oid == oidUUID && len(x) == 16 {
+			var u [16]byte
+			copy(u[:], x)
+			return u, nil
+		}
+	case duckdb.Interval:
+		return pgtype.Interval{Microseconds: x.Micros, Days: x.Days, Months: x.Months, Valid: true}, nil
+	case time.Time:
+		switch oid {
+		case oidTime:
+			us := int64(x.Hour())*3_600_000_000 + int64(x.Minute())*60_000_000 + int64(x.Second())*1_000_000 + int64(x.Nanosecond()/1000)
+			return pgtype.Time{Microseconds: us, Valid: true}, nil
+		case oidTimestampTZ:
+			return x.In(e.loc), nil
+		}
+	case string:
+		if oid != oidText && oid != oidVarchar {
+			// Values DuckDB renders as text (ENUM, BIT) have no binary form here.
+			return nil, fmt.Errorf("binary format not supported for %s", ct.pg.name)
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,119 @@
+// Package pgwire serves DuckDB over the PostgreSQL v3 wire protocol so that
+// psql, pgx, JDBC and BI tools can query it unchanged.
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Backend gives each client session its own DuckDB connection.
+type Backend interface {
+	OpenSession(ctx context.Context) (*sql.Conn, error)
+}
+
+// Options configures a Server.
+type Options struct {
+	// ServerVersion is reported as server_version, e.g. "15.0 (tpserver)".
+	ServerVersion string
+	// Logger receives connection and protocol logs; nil disables logging.
+	Logger *zap.Logger
+	// FlushBytes is the size of the per-connection write buffer; buffered
+	// result rows are flushed whenever it fills. Default 64 KiB.
+	FlushBytes int
+	// StartupTimeout bounds the time a client may take to send its startup
+	// packet. Default 30s.
+	StartupTimeout time.Duration
+}
+
+// DefaultServerVersion is reported when Options.ServerVersion is empty.
+const DefaultServerVersion = "15.0 (tpserver)"
+
+// Server accepts PostgreSQL wire protocol connections.
+type Server struct {
+	backend Backend
+	opt     Options
+	log     *zap.Logger
+}
+
+// NewServer returns a server that opens one Backend session per client.
+func NewServer(b Backend, opt Options) *Server {
+	if opt.ServerVersion == "" {
+		opt.ServerVersion = DefaultServerVersion
+	}
+	if opt.FlushBytes <= 0 {
+		opt.FlushBytes = 64 << 10
+	}
+	if opt.StartupTimeout <= 0 {
+		opt.StartupTimeout = 30 * time.Second
+	}
+	log := opt.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Server{backend: b, opt: opt, log: log}
+}
+
+// Serve accepts connections until ctx is cancelled or ln is closed; each
+// connection runs in its own goroutine. It closes ln and waits for all
+// sessions to end before returning. It returns nil after cancellation or
+// when the listener was closed.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
+	defer stop()
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	var tempDelay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				cancel() // end running sessions
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				tempDelay = min(max(2*tempDelay, 5*time.Millisecond), time.Second)
+				time.Sleep(tempDelay)
+				continue
+			}
+			cancel()
+			return fmt.Errorf("pgwire: accept: %w", err)
+		}
+		tempDelay = 0
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.serveConn(ctx, c)
+		}()
+	}
+}
+
+// serveConn runs one client connection to completion.
+func (s *Server) serveConn(ctx context.Context, c net.Conn) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
+	defer stop()
+	defer c.Close()
+	log := s.log.With(zap.String("remote", c.RemoteAddr().String()))
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("session panic", zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
+	sess := newSession(ctx, s, c, log)
+	if err := sess.run(); err != nil {
+		log.Debug("session ended with error", zap.Error(err))
+	}
+}

@@ -1,0 +1,625 @@
+package pgwire
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+	"go.uber.org/zap"
+)
+
+// Startup packet request codes.
+const (
+	sslRequestCode    = 80877103
+	gssEncRequestCode = 80877104
+	cancelRequestCode = 80877102
+	maxStartupLen     = 10000
+	maxMessageLen     = 64 << 20
+)
+
+// Transaction status bytes for ReadyForQuery.
+const (
+	txIdle   = 'I'
+	txActive = 'T'
+	txFailed = 'E'
+)
+
+// session is one client connection: the protocol state machine plus its own
+// DuckDB connection.
+type session struct {
+	srv  *Server
+	ctx  context.Context
+	nc   net.Conn
+	log  *zap.Logger
+	r    *bufio.Reader
+	w    *bufio.Writer
+	be   *pgproto3.Backend
+	wbuf []byte // message encoding scratch
+
+	conn *sql.Conn
+	enc  *encoder
+
+	params  map[string]string // startup parameters
+	stmts   map[string]*statement
+	portals map[string]*portal
+
+	txStatus       byte
+	ignoreTillSync bool
+
+	rowBuf  []byte   // DataRow value storage, reused per row
+	rowVals [][]byte // DataRow values, reused per row
+}
+
+func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) *session {
+	r := bufio.NewReaderSize(nc, 32<<10)
+	s := &session{
+		srv:      srv,
+		ctx:      ctx,
+		nc:       nc,
+		log:      log,
+		r:        r,
+		w:        bufio.NewWriterSize(nc, srv.opt.FlushBytes),
+		stmts:    map[string]*statement{},
+		portals:  map[string]*portal{},
+		txStatus: txIdle,
+		enc:      newEncoder(time.UTC),
+	}
+	s.be = pgproto3.NewBackend(r, nc)
+	s.be.SetMaxBodyLen(maxMessageLen)
+	return s
+}
+
+// send encodes msg into the buffered writer; the writer flushes by itself
+// when full.
+func (s *session) send(msg pgproto3.BackendMessage) error {
+	b, err := msg.Encode(s.wbuf[:0])
+	if err != nil {
+		return fmt.Errorf("encode %T: %w", msg, err)
+	}
+	s.wbuf = b
+	if _, err := s.w.Write(b); err != nil {
+		return fmt.Errorf("write %T: %w", msg, err)
+	}
+	return nil
+}
+
+func (s *session) flush() error {
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	return nil
+}
+
+// fatal sends a FATAL error and flushes; the caller then closes the connection.
+func (s *session) fatal(code, format string, args ...any) error {
+	e := newError(code, format, args...)
+	e.Severity = "FATAL"
+	if err := s.send(e.toMessage()); err != nil {
+		return err
+	}
+	_ = s.flush()
+	return e
+}
+
+// run performs the startup handshake and then the message loop.
+func (s *session) run() error {
+	defer s.closeAll()
+	ok, err := s.startup()
+	if err != nil || !ok {
+		return err
+	}
+	return s.loop()
+}
+
+func (s *session) closeAll() {
+	for _, p := range s.portals {
+		p.close()
+	}
+	s.portals = nil
+	if s.conn != nil {
+		if err := s.conn.Close(); err != nil {
+			s.log.Debug("close backend connection", zap.Error(err))
+		}
+	}
+}
+
+// readStartupPacket reads one length-prefixed startup-phase packet.
+func (s *session) readStartupPacket() (code uint32, body []byte, err error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(s.r, hdr[:]); err != nil {
+		return 0, nil, fmt.Errorf("read startup length: %w", err)
+	}
+	n := int(binary.BigEndian.Uint32(hdr[:]))
+	if n < 8 || n > maxStartupLen {
+		return 0, nil, fmt.Errorf("invalid startup packet length %d", n)
+	}
+	buf := make([]byte, n-4)
+	if _, err := io.ReadFull(s.r, buf); err != nil {
+		return 0, nil, fmt.Errorf("read startup packet: %w", err)
+	}
+	return binary.BigEndian.Uint32(buf[:4]), buf[4:], nil
+}
+
+// startup handles SSL/GSSENC negotiation, the StartupMessage and
+// authentication. It returns false when the connection must be closed.
+func (s *session) startup() (bool, error) {
+	_ = s.nc.SetReadDeadline(time.Now().Add(s.srv.opt.StartupTimeout))
+	var body []byte
+	var minor uint32
+	for {
+		code, b, err := s.readStartupPacket()
+		if err != nil {
+			return false, err
+		}
+		switch code {
+		case sslRequestCode, gssEncRequestCode:
+			// No TLS/GSS encryption yet: refuse and wait for the plain StartupMessage.
+			if _, err := s.nc.Write([]byte{'N'}); err != nil {
+				return false, fmt.Errorf("answer encryption request: %w", err)
+			}
+			continue
+		case cancelRequestCode:
+			s.log.Debug("cancel request ignored")
+			return false, nil
+		}
+		major := code >> 16
+		minor = code & 0xffff
+		if major != 3 {
+			return false, s.fatal(codeFeatureNotSupported, "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", major, minor)
+		}
+		body = b
+		break
+	}
+	_ = s.nc.SetReadDeadline(time.Time{})
+
+	s.params = map[string]string{}
+	var unknownOpts []string
+	parts := strings.Split(string(body), "\x00")
+	for i := 0; i+1 < len(parts); i += 2 {
+		if parts[i] == "" {
+			break
+		}
+		if strings.HasPrefix(parts[i], "_pq_.") {
+			unknownOpts = append(unknownOpts, parts[i])
+			continue
+		}
+		s.params[parts[i]] = parts[i+1]
+	}
+	if minor > 0 || len(unknownOpts) > 0 {
+		if err := s.send(&pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: unknownOpts}); err != nil {
+			return false, err
+		}
+	}
+	user := s.params["user"]
+	if user == "" {
+		return false, s.fatal(codeInvalidAuth, "no PostgreSQL user name specified in startup packet")
+	}
+	s.log = s.log.With(zap.String("user", user), zap.String("application_name", s.params["application_name"]))
+
+	if !isLoopback(s.nc.RemoteAddr()) {
+		s.log.Warn("rejected non-loopback client")
+		return false, s.fatal(codeInvalidAuth, "no users are configured: only connections from 127.0.0.1 are accepted")
+	}
+
+	conn, err := s.srv.backend.OpenSession(s.ctx)
+	if err != nil {
+		s.log.Error("open backend session", zap.Error(err))
+		return false, s.fatal("08006", "could not open a database session: %v", err)
+	}
+	s.conn = conn
+	if _, err := conn.ExecContext(s.ctx, "SET TimeZone = 'UTC'"); err != nil {
+		s.log.Warn("set session TimeZone", zap.Error(err))
+	}
+
+	msgs := []pgproto3.BackendMessage{&pgproto3.AuthenticationOk{}}
+	for _, kv := range [][2]string{
+		{"server_version", s.srv.opt.ServerVersion},
+		{"server_encoding", "UTF8"},
+		{"client_encoding", "UTF8"},
+		{"DateStyle", "ISO, MDY"},
+		{"TimeZone", "UTC"},
+		{"integer_datetimes", "on"},
+		{"standard_conforming_strings", "on"},
+		{"application_name", s.params["application_name"]},
+		{"is_superuser", "on"},
+		{"session_authorization", user},
+		{"IntervalStyle", "postgres"},
+	} {
+		msgs = append(msgs, &pgproto3.ParameterStatus{Name: kv[0], Value: kv[1]})
+	}
+	var key [8]byte
+	_, _ = rand.Read(key[:])
+	msgs = append(msgs,
+		&pgproto3.BackendKeyData{ProcessID: binary.BigEndian.Uint32(key[:4]) & 0x7fffffff, SecretKey: key[4:]},
+		&pgproto3.ReadyForQuery{TxStatus: txIdle})
+	for _, m := range msgs {
+		if err := s.send(m); err != nil {
+			return false, err
+		}
+	}
+	s.log.Debug("session started")
+	return true, s.flush()
+}
+
+func isLoopback(a net.Addr) bool {
+	switch v := a.(type) {
+	case *net.TCPAddr:
+		return v.IP.IsLoopback()
+	case *net.UnixAddr:
+		return true
+	}
+	return false
+}
+
+// loop processes frontend messages until Terminate or a connection error.
+func (s *session) loop() error {
+	for {
+		msg, err := s.be.Receive()
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return fmt.Errorf("receive: %w", err)
+		}
+		if _, isTerm := msg.(*pgproto3.Terminate); isTerm {
+			return nil
+		}
+		if s.ignoreTillSync {
+			if _, isSync := msg.(*pgproto3.Sync); !isSync {
+				continue
+			}
+		}
+		if err := s.dispatch(msg); err != nil {
+			return err
+		}
+	}
+}
+
+// dispatch handles one message. Only connection-level failures are returned;
+// SQL errors are reported to the client.
+func (s *session) dispatch(msg pgproto3.FrontendMessage) error {
+	var err error
+	switch m := msg.(type) {
+	case *pgproto3.Query:
+		return s.simpleQuery(m.String)
+	case *pgproto3.Parse:
+		err = s.handleParse(m)
+	case *pgproto3.Bind:
+		err = s.handleBind(m)
+	case *pgproto3.Describe:
+		err = s.handleDescribe(m)
+	case *pgproto3.Execute:
+		err = s.handleExecute(m)
+	case *pgproto3.Close:
+		err = s.handleClose(m)
+	case *pgproto3.Sync:
+		s.ignoreTillSync = false
+		if s.txStatus == txIdle {
+			for name, p := range s.portals {
+				p.close()
+				delete(s.portals, name)
+			}
+		}
+		return s.readyForQuery()
+	case *pgproto3.Flush:
+		return s.flush()
+	default:
+		err = newError(codeProtocolViolation, "unsupported frontend message %T", msg)
+	}
+	if err == nil {
+		return nil
+	}
+	var pe *pgError
+	if !errors.As(err, &pe) {
+		return err // write failure: end the session
+	}
+	s.ignoreTillSync = true
+	return s.sendError(pe)
+}
+
+func (s *session) readyForQuery() error {
+	if err := s.send(&pgproto3.ReadyForQuery{TxStatus: s.txStatus}); err != nil {
+		return err
+	}
+	return s.flush()
+}
+
+func (s *session) sendError(pe *pgError) error {
+	if s.txStatus == txActive {
+		s.txStatus = txFailed
+	}
+	if pe.Code == codeInternal {
+		s.log.Error("internal error", zap.Error(pe.cause), zap.String("message", pe.Message))
+	} else {
+		s.log.Debug("query error", zap.String("code", pe.Code), zap.String("message", pe.Message))
+	}
+	return s.send(pe.toMessage())
+}
+
+// sqlErr converts an engine error into the error reported to the client
+// (query gives the statement text for the error position).
+func sqlErr(err error, query string) error {
+	if err == nil {
+		return nil
+	}
+	return toPgError(err, query)
+}
+
+// simpleQuery runs a Query message: each statement gets its own result;
+// execution stops at the first error.
+func (s *session) simpleQuery(q string) error {
+	pieces := splitStatements(q)
+	if len(pieces) == 0 {
+		if err := s.send(&pgproto3.EmptyQueryResponse{}); err != nil {
+			return err
+		}
+		return s.readyForQuery()
+	}
+	for _, piece := range pieces {
+		err := s.runSimpleStatement(piece.text)
+		if err == nil {
+			continue
+		}
+		var pe *pgError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		if pe.Position > 0 {
+			cp := *pe
+			cp.Position += int32(len([]rune(q[:piece.offset])))
+			pe = &cp
+		}
+		if err := s.sendError(pe); err != nil {
+			return err
+		}
+		break
+	}
+	return s.readyForQuery()
+}
+
+func (s *session) runSimpleStatement(text string) error {
+	st, err := prepareStatement(s.ctx, s.conn, s.log, "", text, nil)
+	if err != nil {
+		return sqlErr(err, text)
+	}
+	if len(st.paramOIDs) > 0 {
+		return newError("08P01", "bind message supplies 0 parameters, but prepared statement requires %d", len(st.paramOIDs))
+	}
+	p := &portal{stmt: st, formats: make([]int16, len(st.cols))}
+	defer p.close()
+	if st.returnsRows {
+		if err := s.send(st.rowDescription(nil)); err != nil {
+			return err
+		}
+	}
+	_, err = s.execute(p, 0)
+	return err
+}
+
+func (s *session) handleParse(m *pgproto3.Parse) error {
+	if m.Name != "" {
+		if _, exists := s.stmts[m.Name]; exists {
+			return newError("42P05", "prepared statement %q already exists", m.Name)
+		}
+	}
+	oids := append([]uint32(nil), m.ParameterOIDs...)
+	st, err := prepareStatement(s.ctx, s.conn, s.log, m.Name, m.Query, oids)
+	if err != nil {
+		return sqlErr(err, m.Query)
+	}
+	s.stmts[m.Name] = st
+	return s.send(&pgproto3.ParseComplete{})
+}
+
+func (s *session) handleBind(m *pgproto3.Bind) error {
+	st, ok := s.stmts[m.PreparedStatement]
+	if !ok {
+		return newError(codeInvalidPrepStmt, "prepared statement %q does not exist", m.PreparedStatement)
+	}
+	if old, ok := s.portals[m.DestinationPortal]; ok {
+		old.close()
+		delete(s.portals, m.DestinationPortal)
+	}
+	formats, err := resolveFormats(st, m.ResultFormatCodes)
+	if err != nil {
+		return err
+	}
+	args, err := s.enc.decodeParams(st, m.ParameterFormatCodes, m.Parameters)
+	if err != nil {
+		return err
+	}
+	s.portals[m.DestinationPortal] = &portal{name: m.DestinationPortal, stmt: st, args: args, formats: formats}
+	return s.send(&pgproto3.BindComplete{})
+}
+
+func (s *session) handleDescribe(m *pgproto3.Describe) error {
+	switch m.ObjectType {
+	case 'S':
+		st, ok := s.stmts[m.Name]
+		if !ok {
+			return newError(codeInvalidPrepStmt, "prepared statement %q does not exist", m.Name)
+		}
+		oids := st.paramOIDs
+		if oids == nil {
+			oids = []uint32{}
+		}
+		if err := s.send(&pgproto3.ParameterDescription{ParameterOIDs: oids}); err != nil {
+			return err
+		}
+		if !st.returnsRows {
+			return s.send(&pgproto3.NoData{})
+		}
+		return s.send(st.rowDescription(nil))
+	case 'P':
+		p, ok := s.portals[m.Name]
+		if !ok {
+			return newError(codeInvalidCursor, "portal %q does not exist", m.Name)
+		}
+		if !p.stmt.returnsRows {
+			return s.send(&pgproto3.NoData{})
+		}
+		return s.send(p.stmt.rowDescription(p.formats))
+	}
+	return newError(codeProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType)
+}
+
+func (s *session) handleExecute(m *pgproto3.Execute) error {
+	p, ok := s.portals[m.Portal]
+	if !ok {
+		return newError(codeInvalidCursor, "portal %q does not exist", m.Portal)
+	}
+	_, err := s.execute(p, int64(m.MaxRows))
+	return err
+}
+
+func (s *session) handleClose(m *pgproto3.Close) error {
+	switch m.ObjectType {
+	case 'S':
+		delete(s.stmts, m.Name)
+	case 'P':
+		if p, ok := s.portals[m.Name]; ok {
+			p.close()
+			delete(s.portals, m.Name)
+		}
+	default:
+		return newError(codeProtocolViolation, "invalid CLOSE message subtype %d", m.ObjectType)
+	}
+	return s.send(&pgproto3.CloseComplete{})
+}
+
+// execute runs or resumes a portal, sending DataRows and CommandComplete, or
+// PortalSuspended after maxRows rows (0 = no limit). Errors of type *pgError
+// are SQL errors to report; others are connection failures.
+func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) {
+	st := p.stmt
+	if st.empty {
+		return false, s.send(&pgproto3.EmptyQueryResponse{})
+	}
+	if p.done {
+		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+	}
+	if !st.returnsRows {
+		p.started, p.done = true, true
+		res, err := s.conn.ExecContext(s.ctx, st.execSQL, p.args...)
+		if err != nil {
+			return false, sqlErr(err, st.sql)
+		}
+		n, _ := res.RowsAffected()
+		p.sent = n
+		s.trackTransaction(st)
+		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(n))})
+	}
+	if !p.started {
+		p.started = true
+		rows, err := s.conn.QueryContext(s.ctx, st.execSQL, p.args...)
+		if err != nil {
+			p.done = true
+			return false, sqlErr(err, st.sql)
+		}
+		p.rows = rows
+		ncol := len(st.cols)
+		if cols, err := rows.Columns(); err == nil && len(cols) != ncol {
+			p.close()
+			return false, newError(codeInternal, "result has %d columns, expected %d", len(cols), ncol)
+		}
+		p.vals = make([]any, ncol)
+		p.ptrs = make([]any, ncol)
+		for i := range p.vals {
+			p.ptrs[i] = &p.vals[i]
+		}
+	}
+	var count int64
+	for maxRows <= 0 || count < maxRows {
+		if !p.pending && !p.rows.Next() {
+			p.done = true
+			break
+		}
+		p.pending = false
+		if err := p.rows.Scan(p.ptrs...); err != nil {
+			p.close()
+			return false, sqlErr(err, st.sql)
+		}
+		if err := s.sendRow(p); err != nil {
+			p.close()
+			return false, err
+		}
+		count++
+		p.sent++
+	}
+	if !p.done {
+		if p.rows.Next() {
+			p.pending = true
+			return true, s.send(&pgproto3.PortalSuspended{})
+		}
+		p.done = true
+	}
+	rerr := p.rows.Err()
+	p.close()
+	if rerr != nil {
+		return false, sqlErr(rerr, st.sql)
+	}
+	s.trackTransaction(st)
+	return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+}
+
+// sendRow encodes the current row of p as a DataRow.
+func (s *session) sendRow(p *portal) error {
+	st := p.stmt
+	if cap(s.rowVals) < len(st.cols) {
+		s.rowVals = make([][]byte, len(st.cols))
+	}
+	vals := s.rowVals[:len(st.cols)]
+	buf := s.rowBuf[:0]
+	ends := make([]int, len(st.cols)) // -1 for NULL
+	var err error
+	for i, v := range p.vals {
+		if v == nil {
+			ends[i] = -1
+			continue
+		}
+		ct := st.cols[i].typ
+		if p.formats[i] == 1 {
+			buf, err = s.enc.appendBinary(buf, ct, v)
+		} else {
+			buf, err = s.enc.appendText(buf, ct, v)
+		}
+		if err != nil {
+			return newError(codeInternal, "encode column %q: %v", st.cols[i].name, err)
+		}
+		ends[i] = len(buf)
+	}
+	start := 0
+	for i := range vals {
+		if ends[i] < 0 {
+			vals[i] = nil
+			continue
+		}
+		vals[i] = buf[start:ends[i]]
+		start = ends[i]
+	}
+	s.rowBuf = buf
+	return s.send(&pgproto3.DataRow{Values: vals})
+}
+
+// trackTransaction updates the ReadyForQuery status after a successful
+// transaction-control statement.
+func (s *session) trackTransaction(st *statement) {
+	if len(st.keywords) == 0 {
+		return
+	}
+	switch st.keywords[0] {
+	case "BEGIN", "START":
+		s.txStatus = txActive
+	case "COMMIT", "END", "ROLLBACK", "ABORT":
+		s.txStatus = txIdle
+	}
+}

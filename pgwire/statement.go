@@ -1,0 +1,473 @@
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
+	"go.uber.org/zap"
+)
+
+// column is one result column of a prepared statement.
+type column struct {
+	name string
+	typ  *colType
+}
+
+// statement is a parsed (prepared) statement: the metadata DuckDB reports for
+// it and the SQL actually executed.
+type statement struct {
+	name        string
+	sql         string
+	empty       bool // only whitespace/comments: EmptyQueryResponse
+	stmtType    duckdb.StmtType
+	paramOIDs   []uint32      // per parameter: client-given OID, else inferred
+	paramDuck   []duckdb.Type // DuckDB's inferred parameter types
+	cols        []column
+	returnsRows bool
+	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
+	keywords    []string // leading keywords, for the command tag
+}
+
+// rowStatementTypes are DuckDB statement types that produce result rows.
+var rowStatementTypes = map[duckdb.StmtType]bool{
+	duckdb.STATEMENT_TYPE_SELECT:       true,
+	duckdb.STATEMENT_TYPE_EXPLAIN:      true,
+	duckdb.STATEMENT_TYPE_PRAGMA:       true,
+	duckdb.STATEMENT_TYPE_CALL:         true,
+	duckdb.STATEMENT_TYPE_EXECUTE:      true,
+	duckdb.STATEMENT_TYPE_RELATION:     true,
+	duckdb.STATEMENT_TYPE_LOGICAL_PLAN: true,
+}
+
+// prepareStatement asks DuckDB to prepare query and collects its parameter and
+// result metadata without executing it.
+func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32) (*statement, error) {
+	st := &statement{name: name, sql: query, execSQL: query}
+	pieces := splitStatements(query)
+	switch len(pieces) {
+	case 0:
+		st.empty = true
+		st.paramOIDs = clientOIDs
+		return st, nil
+	case 1:
+	default:
+		return nil, newError(codeSyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	st.keywords = leadingKeywords(query, 4)
+
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("backend connection is %T, not a DuckDB connection", dc)
+		}
+		ds, err := c.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		s, ok := ds.(*duckdb.Stmt)
+		if !ok {
+			return fmt.Errorf("prepared statement is %T, not a DuckDB statement", ds)
+		}
+		if st.stmtType, err = s.StatementType(); err != nil {
+			return fmt.Errorf("statement type: %w", err)
+		}
+		n := s.NumInput()
+		st.paramDuck = make([]duckdb.Type, n)
+		for i := range n {
+			t, err := s.ParamType(i + 1)
+			if err != nil {
+				return fmt.Errorf("parameter %d type: %w", i+1, err)
+			}
+			st.paramDuck[i] = t
+		}
+		ncol, err := s.ColumnCount()
+		if err != nil {
+			return fmt.Errorf("column count: %w", err)
+		}
+		for i := range ncol {
+			cname, err := s.ColumnName(i)
+			if err != nil {
+				return fmt.Errorf("column %d name: %w", i, err)
+			}
+			ti, err := s.ColumnTypeInfo(i)
+			if err != nil {
+				ti = nil // unresolved type (e.g. untyped parameter): sent as text
+			}
+			st.cols = append(st.cols, column{name: cname, typ: newColType(ti)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	st.paramOIDs = make([]uint32, len(st.paramDuck))
+	for i, t := range st.paramDuck {
+		if i < len(clientOIDs) && clientOIDs[i] != 0 {
+			st.paramOIDs[i] = clientOIDs[i]
+		} else {
+			st.paramOIDs[i] = paramOIDForDuck(t)
+		}
+	}
+
+	switch st.stmtType {
+	case duckdb.STATEMENT_TYPE_INSERT, duckdb.STATEMENT_TYPE_UPDATE, duckdb.STATEMENT_TYPE_DELETE:
+		st.returnsRows = len(st.cols) > 0 && hasKeyword(query, "RETURNING")
+	default:
+		st.returnsRows = rowStatementTypes[st.stmtType] && len(st.cols) > 0
+	}
+	if !st.returnsRows {
+		st.cols = nil
+	}
+	if st.returnsRows && st.stmtType == duckdb.STATEMENT_TYPE_SELECT {
+		st.detectJSON(ctx, conn, log)
+		st.rewrite(ctx, conn, log)
+	}
+	return st, nil
+}
+
+// detectJSON marks JSON-typed columns, using DESCRIBE (which binds but does
+// not run the query) because duckdb-go's TypeInfo drops the JSON alias.
+func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Logger) {
+	need := false
+	for _, c := range st.cols {
+		if c.typ.mightBeJSON() {
+			need = true
+		}
+	}
+	if !need {
+		return
+	}
+	args := make([]any, len(st.paramDuck))
+	rows, err := conn.QueryContext(ctx, "DESCRIBE "+st.sql+"\n", args...)
+	if err != nil {
+		log.Debug("describe for JSON detection failed", zap.Error(err))
+		return
+	}
+	defer rows.Close()
+	ncols, err := rows.Columns()
+	if err != nil || len(ncols) < 2 {
+		return
+	}
+	vals := make([]any, len(ncols))
+	ptrs := make([]any, len(ncols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for i := 0; rows.Next() && i < len(st.cols); i++ {
+		if err := rows.Scan(ptrs...); err != nil {
+			return
+		}
+		if s, ok := vals[1].(string); ok {
+			st.cols[i].typ.applyDescribeType(s)
+		}
+	}
+}
+
+// rewrite wraps the query so that DuckDB renders JSON columns as their
+// original text and STRUCT/MAP/UNION/nested LIST columns with to_json (which
+// keeps field order). Without a usable rewrite the values are encoded in Go.
+func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logger) {
+	var repl []string
+	seen := map[string]bool{}
+	for _, c := range st.cols {
+		key := strings.ToLower(c.name)
+		if seen[key] {
+			return // duplicate names: REPLACE cannot address the right column
+		}
+		seen[key] = true
+		q := quoteIdent(c.name)
+		if expr, ok := c.typ.rewriteExpr(q); ok {
+			repl = append(repl, expr+" AS "+q)
+		}
+	}
+	if len(repl) == 0 {
+		return
+	}
+	rewritten := "SELECT * REPLACE (" + strings.Join(repl, ", ") + ") FROM (" + st.sql + "\n) AS _pgwire_q"
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("backend connection is %T, not a DuckDB connection", dc)
+		}
+		ds, err := c.PrepareContext(ctx, rewritten)
+		if err != nil {
+			return err
+		}
+		return ds.Close()
+	})
+	if err != nil {
+		log.Debug("JSON-preserving rewrite not usable; encoding nested values in Go", zap.Error(err))
+		return
+	}
+	st.execSQL = rewritten
+}
+
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// rowDescription builds the RowDescription for the statement with the given
+// per-column format codes (nil: all text).
+func (st *statement) rowDescription(formats []int16) *pgproto3.RowDescription {
+	fields := make([]pgproto3.FieldDescription, len(st.cols))
+	for i, c := range st.cols {
+		var f int16
+		if formats != nil {
+			f = formats[i]
+		}
+		fields[i] = pgproto3.FieldDescription{
+			Name:         []byte(c.name),
+			DataTypeOID:  c.typ.pg.oid,
+			DataTypeSize: c.typ.pg.size,
+			TypeModifier: c.typ.typmod,
+			Format:       f,
+		}
+	}
+	return &pgproto3.RowDescription{Fields: fields}
+}
+
+// commandTag builds the PostgreSQL CommandComplete tag.
+func (st *statement) commandTag(n int64) string {
+	kw := st.keywords
+	word := func(i int) string {
+		if i < len(kw) {
+			return kw[i]
+		}
+		return ""
+	}
+	num := strconv.FormatInt(n, 10)
+	switch st.stmtType {
+	case duckdb.STATEMENT_TYPE_INSERT:
+		return "INSERT 0 " + num
+	case duckdb.STATEMENT_TYPE_UPDATE:
+		return "UPDATE " + num
+	case duckdb.STATEMENT_TYPE_DELETE:
+		return "DELETE " + num
+	}
+	switch word(0) {
+	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT":
+		return "SELECT " + num
+	case "MERGE", "COPY", "FETCH", "MOVE":
+		return word(0) + " " + num
+	case "BEGIN", "START":
+		if word(0) == "START" {
+			return "START TRANSACTION"
+		}
+		return "BEGIN"
+	case "COMMIT", "END":
+		return "COMMIT"
+	case "ROLLBACK", "ABORT":
+		return "ROLLBACK"
+	case "CREATE", "DROP", "ALTER":
+		i := 1
+		for {
+			switch word(i) {
+			case "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "PERSISTENT", "MATERIALIZED":
+				i++
+				continue
+			}
+			break
+		}
+		obj := word(i)
+		switch obj {
+		case "MACRO":
+			obj = "FUNCTION"
+		case "":
+			return word(0)
+		}
+		if word(0) == "CREATE" && obj == "TABLE" && st.stmtType == duckdb.STATEMENT_TYPE_CREATE && hasKeyword(st.sql, "AS") {
+			return "SELECT " + num
+		}
+		return word(0) + " " + obj
+	case "TRUNCATE":
+		return "TRUNCATE TABLE"
+	case "":
+		if st.returnsRows {
+			return "SELECT " + num
+		}
+		return "OK"
+	}
+	if st.returnsRows && st.stmtType == duckdb.STATEMENT_TYPE_SELECT {
+		if word(0) == "SHOW" {
+			return "SHOW"
+		}
+		return "SELECT " + num
+	}
+	return word(0)
+}
+
+// portal is a bound statement ready to execute; a row-returning portal keeps
+// its open result so that Execute with a row limit can resume it.
+type portal struct {
+	name    string
+	stmt    *statement
+	args    []any
+	formats []int16 // per result column
+	rows    *sql.Rows
+	started bool
+	done    bool
+	pending bool // rows.Next returned true but the row was not sent yet
+	sent    int64
+	vals    []any
+	ptrs    []any
+}
+
+func (p *portal) close() {
+	if p.rows != nil {
+		_ = p.rows.Close()
+		p.rows = nil
+	}
+	p.done = true
+}
+
+// resolveFormats expands Bind result format codes to one per column.
+func resolveFormats(st *statement, codes []int16) ([]int16, error) {
+	out := make([]int16, len(st.cols))
+	switch {
+	case len(codes) == 0:
+	case len(codes) == 1:
+		for i := range out {
+			out[i] = codes[0]
+		}
+	case len(codes) == len(out):
+		copy(out, codes)
+	default:
+		return nil, newError(codeProtocolViolation, "bind message has %d result formats but query has %d columns", len(codes), len(out))
+	}
+	for i, f := range out {
+		switch f {
+		case pgtype.TextFormatCode:
+		case pgtype.BinaryFormatCode:
+			if !binarySupported(st.cols[i].typ) {
+				return nil, newError(codeFeatureNotSupported, "binary output format is not supported for column %q of type %s", st.cols[i].name, st.cols[i].typ.pg.name)
+			}
+		default:
+			return nil, newError(codeProtocolViolation, "unsupported format code: %d", f)
+		}
+	}
+	return out, nil
+}
+
+// decodeParams converts Bind parameter values to Go values for database/sql.
+func (e *encoder) decodeParams(st *statement, formats []int16, values [][]byte) ([]any, error) {
+	if len(values) != len(st.paramOIDs) {
+		return nil, newError(codeProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(values), st.name, len(st.paramOIDs))
+	}
+	if len(formats) > 1 && len(formats) != len(values) {
+		return nil, newError(codeProtocolViolation, "bind message has %d parameter formats but %d parameters", len(formats), len(values))
+	}
+	args := make([]any, len(values))
+	for i, raw := range values {
+		if raw == nil {
+			continue
+		}
+		var f int16
+		switch {
+		case len(formats) == 1:
+			f = formats[0]
+		case len(formats) > 1:
+			f = formats[i]
+		}
+		oid := st.paramOIDs[i]
+		var err error
+		if f == pgtype.BinaryFormatCode {
+			args[i], err = e.decodeBinaryParam(oid, raw)
+		} else {
+			args[i], err = decodeTextParam(oid, string(raw))
+		}
+		if err != nil {
+			return nil, newError(codeInvalidText, "invalid value for parameter $%d: %v", i+1, err)
+		}
+	}
+	return args, nil
+}
+
+// decodeTextParam converts a text-format parameter. Numbers and booleans are
+// converted so DuckDB sees a typed value even when it could not infer the
+// parameter type; everything else is passed as a string for DuckDB to cast.
+func decodeTextParam(oid uint32, s string) (any, error) {
+	switch oid {
+	case oidInt2, oidInt4, oidInt8:
+		return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	case oidFloat4, oidFloat8:
+		return strconv.ParseFloat(strings.TrimSpace(s), 64)
+	case oidBool:
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "t", "true", "yes", "y", "on", "1":
+			return true, nil
+		case "f", "false", "no", "n", "off", "0":
+			return false, nil
+		}
+		return nil, fmt.Errorf("invalid input syntax for type boolean: %q", s)
+	case oidBytea:
+		if strings.HasPrefix(s, `\x`) {
+			return hex.DecodeString(s[2:])
+		}
+		return []byte(s), nil
+	}
+	return s, nil
+}
+
+// decodeBinaryParam converts a binary-format parameter using pgx's codecs.
+func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
+	switch oid {
+	case oidInt2:
+		if len(raw) != 2 {
+			return nil, fmt.Errorf("invalid int2 length %d", len(raw))
+		}
+		return int64(int16(binary.BigEndian.Uint16(raw))), nil
+	case oidInt4:
+		if len(raw) != 4 {
+			return nil, fmt.Errorf("invalid int4 length %d", len(raw))
+		}
+		return int64(int32(binary.BigEndian.Uint32(raw))), nil
+	case oidInt8:
+		if len(raw) != 8 {
+			return nil, fmt.Errorf("invalid int8 length %d", len(raw))
+		}
+		return int64(binary.BigEndian.Uint64(raw)), nil
+	case oidFloat4:
+		if len(raw) != 4 {
+			return nil, fmt.Errorf("invalid float4 length %d", len(raw))
+		}
+		return float64(math.Float32frombits(binary.BigEndian.Uint32(raw))), nil
+	case oidFloat8:
+		if len(raw) != 8 {
+			return nil, fmt.Errorf("invalid float8 length %d", len(raw))
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(raw)), nil
+	case oidBool:
+		if len(raw) != 1 {
+			return nil, fmt.Errorf("invalid bool length %d", len(raw))
+		}
+		return raw[0] != 0, nil
+	case oidBytea:
+		return append([]byte(nil), raw...), nil
+	case oidText, oidVarchar, oidJSON:
+		return string(raw), nil
+	}
+	t, ok := e.tmap.TypeForOID(oid)
+	if !ok {
+		return nil, fmt.Errorf("binary format not supported for parameter type OID %d", oid)
+	}
+	v, err := t.Codec.DecodeValue(e.tmap, oid, pgtype.BinaryFormatCode, raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode binary %s: %w", t.Name, err)
+	}
+	if dv, ok := v.(driver.Valuer); ok {
+		return dv.Value()
+	}
+	return v, nil
+}
