@@ -67,11 +67,12 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		dsn = ""
 	}
 	db, err := sql.Open("duckdb", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
+	if err == nil {
+		if err = db.PingContext(ctx); err != nil {
+			db.Close()
+		}
 	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+	if err != nil {
 		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
 			return nil, fmt.Errorf("%w (%s): %v", ErrLocked, dsn, err)
 		}

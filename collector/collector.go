@@ -181,15 +181,24 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	}
 	work := make(chan artifact)
 	done := make(chan parsed)
-	discoverErr := make(chan error, 1)
+	type discovery struct {
+		discovered, skipped int
+		err                 error
+	}
+	discovered := make(chan discovery, 1)
+	collected := make(map[string]bool, len(st.Files))
+	for k := range st.Files {
+		collected[k] = true
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		defer close(work)
-		discoverErr <- src.Discover(ctx, win, func(a artifact) error {
-			res.Discovered++
-			if _, ok := st.Files[a.Location]; ok {
-				res.Skipped++
+		var d discovery
+		d.err = src.Discover(ctx, win, func(a artifact) error {
+			d.discovered++
+			if collected[a.Location] {
+				d.skipped++
 				return nil
 			}
 			select {
@@ -199,6 +208,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 				return ctx.Err()
 			}
 		})
+		discovered <- d
 	}()
 	var wg sync.WaitGroup
 	workers := max(2, runtime.NumCPU())
@@ -266,8 +276,11 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			}
 		}
 	}
-	if err := <-discoverErr; err != nil && runErr == nil && !errors.Is(err, context.Canceled) {
-		runErr = fmt.Errorf("discover files of %s: %w", p.FullName(), err)
+	d := <-discovered
+	res.Discovered += d.discovered
+	res.Skipped += d.skipped
+	if d.err != nil && runErr == nil && !errors.Is(d.err, context.Canceled) {
+		runErr = fmt.Errorf("discover files of %s: %w", p.FullName(), d.err)
 	}
 	if runErr == nil {
 		if err := ctx.Err(); err != nil {
