@@ -59,6 +59,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	EnableStreamingResults()
 	if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}

@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"github.com/tpserver/tpserver/catalog"
+
 	"context"
 	"database/sql"
 	"fmt"
@@ -40,6 +42,8 @@ func startServer(t *testing.T) *testServer {
 }
 
 func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testServer {
+	// Production streams results; test the protocol under the same rules.
+	catalog.EnableStreamingResults()
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {

@@ -255,3 +255,47 @@ func TestClientDisconnectMidResult(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestSuspendedPortalSurvivesOtherStatements pages a named portal while other
+// statements run on the same connection in between: no row may be lost,
+// although DuckDB streams one live result per connection.
+func TestSuspendedPortalSurvivesOtherStatements(t *testing.T) {
+	ts := startServer(t)
+	rc := dialRaw(t, ts)
+	const total = 5000
+	rc.send(
+		&pgproto3.Query{String: "BEGIN"},
+	)
+	rc.until("ReadyForQuery")
+	rc.send(
+		&pgproto3.Parse{Name: "big", Query: "SELECT i FROM range(5000) t(i) ORDER BY i"},
+		&pgproto3.Bind{DestinationPortal: "c1", PreparedStatement: "big"},
+		&pgproto3.Execute{Portal: "c1", MaxRows: 10},
+		&pgproto3.Sync{},
+	)
+	got := rc.until("ReadyForQuery")
+	if len(got) != 1+1+10+1+1 || got[len(got)-2] != "PortalSuspended" {
+		t.Fatalf("first page: %q", got)
+	}
+	// Another statement, with its own result, in the middle.
+	rc.send(
+		&pgproto3.Parse{Query: "SELECT 42 AS x"},
+		&pgproto3.Bind{},
+		&pgproto3.Execute{},
+		&pgproto3.Sync{},
+	)
+	if got := rc.until("ReadyForQuery"); !reflect.DeepEqual(got, []string{"ParseComplete", "BindComplete", "DataRow 42", "CommandComplete SELECT 1", "ReadyForQuery T"}) {
+		t.Fatalf("interleaved statement: %q", got)
+	}
+	rc.send(&pgproto3.Execute{Portal: "c1"}, &pgproto3.Sync{})
+	got = rc.until("ReadyForQuery")
+	rows := 0
+	for _, m := range got {
+		if strings.HasPrefix(m, "DataRow") {
+			rows++
+		}
+	}
+	if rows != total-10 || got[len(got)-2] != "CommandComplete SELECT 5000" || got[0] != "DataRow 10" || got[len(got)-3] != "DataRow 4999" {
+		t.Fatalf("rest of the portal: %d rows, tail %q", rows, got[len(got)-3:])
+	}
+}

@@ -386,7 +386,18 @@ func (s *session) simpleQuery(q string) error {
 	return s.readyForQuery()
 }
 
+// materializePortals reads every suspended portal's live result into memory
+// before the connection runs another statement.
+func (s *session) materializePortals(except *portal) {
+	for _, p := range s.portals {
+		if p != except {
+			p.materialize()
+		}
+	}
+}
+
 func (s *session) runSimpleStatement(text string) error {
+	s.materializePortals(nil)
 	st, err := prepareStatement(s.ctx, s.conn, s.log, "", text, nil)
 	if err != nil {
 		return sqlErr(err, text)
@@ -412,6 +423,7 @@ func (s *session) handleParse(m *pgproto3.Parse) error {
 		}
 	}
 	oids := append([]uint32(nil), m.ParameterOIDs...)
+	s.materializePortals(nil)
 	st, err := prepareStatement(s.ctx, s.conn, s.log, m.Name, m.Query, oids)
 	if err != nil {
 		return sqlErr(err, m.Query)
@@ -506,6 +518,9 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 	}
 	if p.done {
 		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+	}
+	if !p.started {
+		s.materializePortals(p)
 	}
 	if !st.returnsRows {
 		p.started, p.done = true, true

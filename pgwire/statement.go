@@ -315,7 +315,7 @@ type portal struct {
 	stmt    *statement
 	args    []any
 	formats []int16 // per result column
-	rows    *sql.Rows
+	rows    resultRows
 	started bool
 	done    bool
 	pending bool // rows.Next returned true but the row was not sent yet
@@ -323,6 +323,78 @@ type portal struct {
 	vals    []any
 	ptrs    []any
 }
+
+// resultRows is what a portal reads its rows from: a live *sql.Rows, or the
+// rest of one read into memory by materialize.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// materialize reads the rest of a live, suspended result into memory. DuckDB
+// keeps one live result per connection and silently ends it when another
+// statement runs, so a suspended portal is read out before that happens.
+func (p *portal) materialize() {
+	live, ok := p.rows.(*sql.Rows)
+	if !ok || p.done {
+		return
+	}
+	buf := &bufferedRows{}
+	keep := func() {
+		row := make([]any, len(p.vals))
+		ptrs := make([]any, len(row))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := live.Scan(ptrs...); err != nil {
+			buf.err = err
+			return
+		}
+		buf.rows = append(buf.rows, row)
+	}
+	if p.pending {
+		keep()
+	}
+	for buf.err == nil && live.Next() {
+		keep()
+	}
+	if buf.err == nil {
+		buf.err = live.Err()
+	}
+	_ = live.Close()
+	p.rows = buf
+	p.pending = false
+}
+
+// bufferedRows replays rows held in memory.
+type bufferedRows struct {
+	rows [][]any
+	next int
+	cur  []any
+	err  error
+}
+
+func (b *bufferedRows) Next() bool {
+	if b.next >= len(b.rows) {
+		return false
+	}
+	b.cur = b.rows[b.next]
+	b.rows[b.next] = nil
+	b.next++
+	return true
+}
+
+func (b *bufferedRows) Scan(dest ...any) error {
+	for i, d := range dest {
+		*(d.(*any)) = b.cur[i]
+	}
+	return nil
+}
+
+func (b *bufferedRows) Err() error   { return b.err }
+func (b *bufferedRows) Close() error { b.rows = nil; return nil }
 
 func (p *portal) close() {
 	if p.rows != nil {
