@@ -37,6 +37,8 @@ type Collector struct {
 	// StateDir holds collection state; default DataDir/state.
 	StateDir string
 	Logger   *zap.Logger
+	// Connections by full name ("aws.prod"), for sources that name one.
+	Connections map[string]*config.Connection
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
 }
@@ -104,10 +106,23 @@ func tableFor(name string) (lake.Table, error) {
 	return lake.Table{}, fmt.Errorf("unsupported table %q", name)
 }
 
-func newSource(src config.Source) (source, error) {
+func (c *Collector) newSource(ctx context.Context, src config.Source) (source, error) {
 	switch src.Type {
 	case "file":
 		return newFileSource(src)
+	case "aws_s3_bucket":
+		name := src.Connection
+		if name == "" {
+			name = "aws.default"
+		}
+		conn := c.Connections[name]
+		if conn == nil {
+			conn = &config.Connection{Type: "aws", Name: "default"}
+			if name != "aws.default" {
+				return nil, fmt.Errorf("%s: connection %q is not defined", src.Pos, name)
+			}
+		}
+		return newS3Source(ctx, src, conn, c.log())
 	}
 	return nil, fmt.Errorf("%s: source type %q is not supported yet", src.Pos, src.Type)
 }
@@ -120,7 +135,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.Pos, err)
 	}
-	src, err := newSource(p.Source)
+	src, err := c.newSource(ctx, p.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +226,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		discovered <- d
 	}()
 	var wg sync.WaitGroup
-	workers := max(2, runtime.NumCPU())
+	workers := max(2, runtime.NumCPU(), src.Concurrency())
 	for range workers {
 		wg.Add(1)
 		go func() {

@@ -28,6 +28,8 @@ type artifact struct {
 type source interface {
 	// Type is the source type name stored in tp_source_type.
 	Type() string
+	// Concurrency is how many files may be read at once.
+	Concurrency() int
 	// Discover calls fn for each file that matches the layout and may hold
 	// events in [from, to].
 	Discover(ctx context.Context, w timeWindow, fn func(artifact) error) error
@@ -68,6 +70,8 @@ func newFileSource(src config.Source) (*fileSource, error) {
 }
 
 func (s *fileSource) Type() string { return "file" }
+
+func (s *fileSource) Concurrency() int { return 0 }
 
 func (s *fileSource) Discover(ctx context.Context, w timeWindow, fn func(artifact) error) error {
 	for _, root := range s.paths {

@@ -51,7 +51,7 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			if err != nil {
 				return err
 			}
-			c := &collector.Collector{DataDir: ws.dataDir, Logger: log}
+			c := ws.collector()
 			failed := 0
 			for _, p := range parts {
 				res, err := c.Collect(ctx, p, opt)

@@ -21,10 +21,11 @@ import (
 
 // workspace is the loaded configuration and where its data lives.
 type workspace struct {
-	partitions []*config.Partition
-	dataDir    string
-	demo       bool
-	log        *zap.Logger
+	partitions  []*config.Partition
+	connections map[string]*config.Connection
+	dataDir     string
+	demo        bool
+	log         *zap.Logger
 }
 
 // demoPartitionName is the partition used when nothing is configured.
@@ -35,7 +36,7 @@ func (g *globals) workspace(ctx context.Context, log *zap.Logger) (*workspace, e
 	if err != nil {
 		return nil, err
 	}
-	ws := &workspace{partitions: cfg.Partitions, dataDir: g.dataDir, log: log}
+	ws := &workspace{partitions: cfg.Partitions, connections: cfg.Connections, dataDir: g.dataDir, log: log}
 	if len(ws.partitions) > 0 {
 		return ws, nil
 	}
@@ -122,10 +123,15 @@ func (ws *workspace) collectDemo(ctx context.Context) error {
 	if !ws.demo {
 		return nil
 	}
-	c := &collector.Collector{DataDir: ws.dataDir, Logger: ws.log}
+	c := ws.collector()
 	_, err := c.Collect(ctx, ws.partitions[0], collector.Options{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("collect demo data: %w", err)
 	}
 	return err
+}
+
+// collector returns a collector for the workspace's lake.
+func (ws *workspace) collector() *collector.Collector {
+	return &collector.Collector{DataDir: ws.dataDir, Logger: ws.log, Connections: ws.connections}
 }
