@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"go.uber.org/zap"
 
@@ -24,7 +25,7 @@ import (
 
 // DatabaseFile is the name of the DuckDB file under the data dir that keeps
 // users' tables and views across restarts.
-const DatabaseFile = "tpserver.duckdb"
+const DatabaseFile = "tpserver_catalog.duckdb"
 
 // Options configure Open.
 type Options struct {
@@ -45,8 +46,9 @@ type Catalog struct {
 	tables  []lake.Table
 	log     *zap.Logger
 
-	mu       sync.Mutex
-	hasFiles map[string]bool // table name → view currently reads files
+	mu sync.Mutex
+	// signatures identify the manifests each view was defined from.
+	signatures map[string]string
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -79,10 +81,21 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		}
 		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, hasFiles: map[string]bool{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}}
 	if err := c.defineViews(ctx, true); err != nil {
 		db.Close()
 		return nil, err
+	}
+	var exists bool
+	if err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_views() WHERE schema_name = ? AND view_name = 'partitions'", SystemSchema).Scan(&exists); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("look up %s.partitions: %w", SystemSchema, err)
+	}
+	if !exists {
+		if err := c.SetPartitionStatus(ctx, nil); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -109,8 +122,10 @@ func (c *Catalog) OpenSession(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// Refresh redefines the lake views whose tables gained their first files or
-// lost their last ones since the views were defined.
+// Refresh redefines the lake views whose partitions committed changes since
+// the views were defined. A view lists its files explicitly, as the
+// manifests name them, so a query reads one consistent set of files even
+// while collection and compaction go on.
 func (c *Catalog) Refresh(ctx context.Context) error {
 	return c.defineViews(ctx, false)
 }
@@ -119,16 +134,16 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, t := range c.tables {
-		has, err := hasDataFiles(lake.TableDir(c.dataDir, t.Name))
+		sig, err := manifestSignature(c.dataDir, t.Name)
 		if err != nil {
-			return fmt.Errorf("look for %s files: %w", t.Name, err)
+			return fmt.Errorf("read %s manifests: %w", t.Name, err)
 		}
-		if !force && has == c.hasFiles[t.Name] {
+		if !force && sig == c.signatures[t.Name] {
 			continue
 		}
-		var files []string
-		if has {
-			files = []string{lake.DataGlob(c.dataDir, t.Name)}
+		files, err := lake.LiveFiles(c.dataDir, t.Name)
+		if err != nil {
+			return fmt.Errorf("read %s manifests: %w", t.Name, err)
 		}
 		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), t.ScanSQL(files))
 		if _, err := c.db.ExecContext(ctx, q); err != nil {
@@ -137,8 +152,8 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 		if err := c.comment(ctx, t); err != nil {
 			return err
 		}
-		c.hasFiles[t.Name] = has
-		c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Bool("has_files", has))
+		c.signatures[t.Name] = sig
+		c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Int("files", len(files)))
 	}
 	return nil
 }
@@ -162,22 +177,27 @@ func (c *Catalog) comment(ctx context.Context, t lake.Table) error {
 	return nil
 }
 
-// hasDataFiles reports whether any published data file exists under dir,
-// stopping at the first one found.
-func hasDataFiles(dir string) (bool, error) {
-	found := false
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// manifestSignature identifies the current state of a table's manifests by
+// their paths, sizes and modification times.
+func manifestSignature(dataDir, table string) (string, error) {
+	paths, err := lake.TableManifests(dataDir, table)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
+			return "", err
 		}
-		if !d.IsDir() && strings.HasSuffix(path, lake.DataFileExt) {
-			found = true
-			return fs.SkipAll
+		var ino uint64
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			ino = st.Ino // every atomic replacement is a new inode
 		}
-		return nil
-	})
-	return found, err
+		fmt.Fprintf(&b, "%s:%d:%d:%d;", p, ino, info.Size(), info.ModTime().UnixNano())
+	}
+	return b.String(), nil
 }

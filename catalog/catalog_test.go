@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -107,7 +108,24 @@ func TestViewFollowsPublishedFiles(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("a temp file is visible: %d rows", n)
 	}
-	if err := os.Rename(tmp, filepath.Join(key.Dir(dir), "data_x_0"+lake.DataFileExt)); err != nil {
+	final := filepath.Join(key.Dir(dir), "data_x_0"+lake.DataFileExt)
+	if err := os.Rename(tmp, final); err != nil {
+		t.Fatal(err)
+	}
+	// A renamed file is not yet part of the table: the manifest commits it.
+	conn, err = c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.QueryRowContext(ctx, "SELECT count(*) FROM aws_cloudtrail_log").Scan(&n)
+	conn.Close()
+	if n != 0 {
+		t.Fatalf("an uncommitted file is visible: %d rows", n)
+	}
+	rel, _ := filepath.Rel(dir, final)
+	m := lake.Manifest{Version: 1, Batch: 1, Files: []lake.DataFile{{Path: filepath.ToSlash(rel), Rows: 1}}}
+	b, _ := json.Marshal(m)
+	if err := os.WriteFile(lake.ManifestPath(dir, key.Table, key.Partition), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	conn, err = c.OpenSession(ctx)
@@ -144,5 +162,36 @@ func TestUserTablesPersist(t *testing.T) {
 	// A second process falls back to a private database.
 	if _, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}}); err == nil {
 		t.Log("DuckDB allowed a second open in the same process")
+	}
+}
+
+func TestPartitionStatusView(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	var n int
+	if err := c.DB().QueryRow("SELECT count(*) FROM tpserver.partitions").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("empty status: %d, %v", n, err)
+	}
+	start := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	err := c.SetPartitionStatus(context.Background(), []PartitionStatus{
+		{Partition: "aws_cloudtrail_log.prod", Table: "aws_cloudtrail_log", Name: "prod", SourceType: "aws_s3_bucket", State: "idle",
+			Runs: 2, LastStart: start, LastEnd: start.Add(time.Minute), NextRun: start.Add(5 * time.Minute), Files: 10, Rows: 1234, RowErrors: 1},
+		{Partition: "aws_cloudtrail_log.it's", Table: "aws_cloudtrail_log", Name: "it's", SourceType: "file", State: "failed", LastError: "bucket 'x' not found"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int64
+	var end time.Time
+	var lastErr sql.NullString
+	if err := c.DB().QueryRow("SELECT last_rows, last_end, last_error FROM tpserver.partitions WHERE partition_name = 'prod'").Scan(&rows, &end, &lastErr); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1234 || !end.Equal(start.Add(time.Minute)) || lastErr.Valid {
+		t.Fatalf("prod row: %d %v %v", rows, end, lastErr)
+	}
+	var msg string
+	if err := c.DB().QueryRow("SELECT last_error FROM tpserver.partitions WHERE state = 'failed'").Scan(&msg); err != nil || msg != "bucket 'x' not found" {
+		t.Fatalf("failed row: %q %v", msg, err)
 	}
 }

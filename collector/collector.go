@@ -1,7 +1,7 @@
 // Package collector collects log files from a partition's source into the
 // Parquet lake: it discovers files through the source's layout, decodes and
-// maps their events, publishes Parquet files atomically and remembers what
-// it collected.
+// maps their events, publishes Parquet files atomically, compacts them and
+// remembers what it collected.
 package collector
 
 import (
@@ -9,12 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -28,17 +26,26 @@ import (
 // when no --from is given, as in Tailpipe.
 const DefaultInitialPeriod = 7 * 24 * time.Hour
 
+// DefaultRetireGrace is how long a data file replaced by compaction stays on
+// disk for queries that were planned before the replacement.
+const DefaultRetireGrace = 10 * time.Minute
+
 // flushRows is how many staged rows trigger publishing a batch.
 const flushRows = 250_000
 
 // Collector collects partitions into the lake under DataDir.
 type Collector struct {
 	DataDir string
-	// StateDir holds collection state; default DataDir/state.
+	// StateDir holds collection logs and locks; default DataDir/state.
 	StateDir string
 	Logger   *zap.Logger
 	// Connections by full name ("aws.prod"), for sources that name one.
 	Connections map[string]*config.Connection
+	// OnCommit is called after each commit that changed a partition's live
+	// files, so readers can pick them up at once.
+	OnCommit func()
+	// RetireGrace overrides DefaultRetireGrace.
+	RetireGrace time.Duration
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
 }
@@ -48,9 +55,19 @@ type Options struct {
 	// From and To bound the files collected by their layout time. A zero From
 	// means the default: the last run's end, or DefaultInitialPeriod ago.
 	From, To time.Time
+	// Compact merges the partition's small files after collecting.
+	Compact bool
+	// Progress, if set, is updated while the run goes on.
+	Progress *Progress
 }
 
-// FileError is a source file that could not be collected.
+// Progress holds live counters of a run, safe to read from another goroutine.
+type Progress struct {
+	Discovered, Skipped, Downloaded, Parsed, Failed atomic.Int64
+	Bytes, Rows, RowErrors, Saved                   atomic.Int64
+}
+
+// FileError is a source file that could not be collected, or an event of it.
 type FileError struct {
 	Location string
 	Err      error
@@ -60,20 +77,20 @@ func (e FileError) Error() string { return e.Location + ": " + e.Err.Error() }
 
 // Result summarises the collection of one partition.
 type Result struct {
-	Partition    string
-	From, To     time.Time
-	Discovered   int
-	Skipped      int // already collected
-	Collected    int
-	FailedFiles  int
-	Rows         int64
-	RowErrors    int64
-	Filtered     int64
-	PublishedTo  int // parquet files published
-	Errors       []FileError
-	Start, End   time.Time
-	RolledBack   int // files of an interrupted earlier run that were removed
-	fileRowCount map[string]int64
+	Partition   string
+	From, To    time.Time
+	Discovered  int
+	Skipped     int // already collected, or digest files
+	Collected   int
+	FailedFiles int
+	Rows        int64
+	RowErrors   int64
+	Filtered    int64
+	Published   int // parquet files published
+	Compaction  *CompactResult
+	Errors      []FileError
+	Start, End  time.Time
+	RolledBack  int // files of an interrupted earlier run that were removed
 }
 
 func (c *Collector) now() time.Time {
@@ -97,7 +114,20 @@ func (c *Collector) log() *zap.Logger {
 	return zap.NewNop()
 }
 
-// tableFor returns the schema of a table and the mapper of its events.
+func (c *Collector) retireGrace() time.Duration {
+	if c.RetireGrace > 0 {
+		return c.RetireGrace
+	}
+	return DefaultRetireGrace
+}
+
+func (c *Collector) committed() {
+	if c.OnCommit != nil {
+		c.OnCommit()
+	}
+}
+
+// tableFor returns the schema of a table.
 func tableFor(name string) (lake.Table, error) {
 	switch name {
 	case lake.CloudTrailTableName:
@@ -127,10 +157,33 @@ func (c *Collector) newSource(ctx context.Context, src config.Source) (source, e
 	return nil, fmt.Errorf("%s: source type %q is not supported yet", src.Pos, src.Type)
 }
 
+// openPartition locks a partition and loads its state, cleaning up after an
+// interrupted run.
+func (c *Collector) openPartition(p *config.Partition) (*partitionState, int, func(), error) {
+	unlock, err := lockPartition(c.stateDir(), p.Table, p.Name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	st, removed, err := loadState(c.DataDir, c.stateDir(), p.Table, p.Name)
+	if err != nil {
+		unlock()
+		return nil, 0, nil, fmt.Errorf("load state of %s: %w", p.FullName(), err)
+	}
+	if err := st.purgeRetired(c.now(), c.retireGrace()); err != nil {
+		unlock()
+		return nil, 0, nil, err
+	}
+	return st, removed, unlock, nil
+}
+
 // Collect collects one partition. Files that fail are reported in the result
 // and the run goes on; the error is for failures of the whole run.
 func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Options) (*Result, error) {
-	res := &Result{Partition: p.FullName(), Start: c.now(), fileRowCount: map[string]int64{}}
+	res := &Result{Partition: p.FullName(), Start: c.now()}
+	prog := opt.Progress
+	if prog == nil {
+		prog = &Progress{}
+	}
 	table, err := tableFor(p.Table)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.Pos, err)
@@ -139,29 +192,17 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	if err != nil {
 		return nil, err
 	}
-	stateDir := c.stateDir()
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create state dir: %w", err)
-	}
-	unlock, err := lockPartition(stateDir, p.Table, p.Name)
+	st, removed, unlock, err := c.openPartition(p)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-
-	st, err := loadState(statePath(stateDir, p.Table, p.Name))
-	if err != nil {
-		return nil, err
-	}
-	if res.RolledBack, err = recoverPending(stateDir, p.Table, p.Name, st); err != nil {
-		return nil, fmt.Errorf("recover interrupted run of %s: %w", p.FullName(), err)
-	}
-	removeTempFiles(lake.PartitionDir(c.DataDir, p.Table, p.Name))
+	res.RolledBack = removed
 
 	win := timeWindow{From: opt.From, To: opt.To}
 	if win.From.IsZero() {
-		if !st.LastTo.IsZero() {
-			win.From = st.LastTo.Add(-24 * time.Hour)
+		if !st.lastTo.IsZero() {
+			win.From = st.lastTo.Add(-24 * time.Hour)
 		} else {
 			win.From = res.Start.Add(-DefaultInitialPeriod)
 		}
@@ -201,8 +242,8 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		err                 error
 	}
 	discovered := make(chan discovery, 1)
-	collected := make(map[string]bool, len(st.Files))
-	for k := range st.Files {
+	collected := make(map[string]bool, len(st.collected))
+	for k := range st.collected {
 		collected[k] = true
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -212,8 +253,10 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		var d discovery
 		d.err = src.Discover(ctx, win, func(a artifact) error {
 			d.discovered++
+			prog.Discovered.Add(1)
 			if collected[a.Location] {
 				d.skipped++
+				prog.Skipped.Add(1)
 				return nil
 			}
 			select {
@@ -234,7 +277,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			for a := range work {
 				si := info
 				si.SourceLocation = a.Location
-				rows, rowErrs, err := readArtifact(ctx, a, si)
+				rows, rowErrs, err := readArtifact(ctx, a, si, prog)
 				select {
 				case done <- parsed{a: a, rows: rows, rowErrors: rowErrs, err: err}:
 				case <-ctx.Done():
@@ -245,15 +288,16 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	var batchFiles []string
+	var batch []logEntry
 	commit := func() error {
-		if len(batchFiles) == 0 && w.rows == 0 {
+		if len(batch) == 0 {
 			return nil
 		}
-		if err := c.commitBatch(ctx, p, st, w, batchFiles, res); err != nil {
+		if err := c.commitBatch(ctx, st, w, batch, res); err != nil {
 			return err
 		}
-		batchFiles = nil
+		prog.Saved.Store(res.Rows)
+		batch = nil
 		return nil
 	}
 	var runErr error
@@ -267,12 +311,14 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		}
 		if r.err != nil {
 			res.FailedFiles++
+			prog.Failed.Add(1)
 			res.Errors = append(res.Errors, FileError{Location: r.a.Location, Err: r.err})
 			log.Warn("file not collected", zap.String("file", r.a.Location), zap.Error(r.err))
 			continue
 		}
 		for _, e := range r.rowErrors {
 			res.RowErrors++
+			prog.RowErrors.Add(1)
 			res.Errors = append(res.Errors, FileError{Location: r.a.Location, Err: e})
 			log.Warn("event skipped", zap.String("file", r.a.Location), zap.Error(e))
 		}
@@ -281,9 +327,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			cancel()
 			continue
 		}
-		batchFiles = append(batchFiles, r.a.Location)
-		res.fileRowCount[r.a.Location] = int64(len(r.rows))
-		st.Files[r.a.Location] = fileState{Size: r.a.Size, Rows: int64(len(r.rows))}
+		batch = append(batch, logEntry{Key: r.a.Location, Size: r.a.Size, Rows: int64(len(r.rows))})
 		if w.rows >= flushRows {
 			if err := commit(); err != nil {
 				runErr = err
@@ -298,23 +342,23 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		runErr = fmt.Errorf("discover files of %s: %w", p.FullName(), d.err)
 	}
 	if runErr == nil {
-		if err := ctx.Err(); err != nil {
-			runErr = err
-		}
+		runErr = ctx.Err()
+	}
+	if runErr == nil {
+		runErr = commit()
 	}
 	if runErr != nil {
-		// Forget files whose rows were staged but not published.
-		for _, f := range batchFiles {
-			delete(st.Files, f)
-		}
 		return res, runErr
 	}
-	st.LastTo = win.To
-	if err := commit(); err != nil {
-		return res, err
+	if err := st.saveRunInfo(win.To); err != nil {
+		return res, fmt.Errorf("save run info: %w", err)
 	}
-	if err := saveJSON(statePath(stateDir, p.Table, p.Name), st); err != nil {
-		return res, fmt.Errorf("save collection state: %w", err)
+	if opt.Compact {
+		cr, err := c.compact(ctx, st, table)
+		res.Compaction = cr
+		if err != nil {
+			return res, err
+		}
 	}
 	res.End = c.now()
 	log.Info("collected",
@@ -324,62 +368,51 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	return res, nil
 }
 
-// commitBatch publishes the staged rows and then records their source files
-// as collected. A crash between the two is rolled back by the next run.
-func (c *Collector) commitBatch(ctx context.Context, p *config.Partition, st *state, w *writer, files []string, res *Result) error {
-	batchID := newBatchID(c.now())
-	out, filtered, err := w.flush(ctx, batchID)
+// commitBatch publishes the staged rows and records their source files; the
+// manifest replacement at the end is the commit point (see partitionState).
+func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writer, sources []logEntry, res *Result) error {
+	batch := st.manifest.Batch + 1
+	out, filtered, err := w.flush(ctx, batch)
 	if err != nil {
 		return err
 	}
-	pb := pendingBatch{ID: batchID}
-	for _, f := range out {
-		pb.Files = append(pb.Files, f.final)
-	}
-	stateDir := c.stateDir()
-	if err := saveJSON(pendingPath(stateDir, p.Table, p.Name), pb); err != nil {
-		for _, f := range out {
-			os.Remove(f.tmp)
-		}
-		return fmt.Errorf("record pending batch: %w", err)
-	}
-	dirs := map[string]bool{}
-	for _, f := range out {
-		if err := os.Rename(f.tmp, f.final); err != nil {
-			return fmt.Errorf("publish %s: %w", f.final, err)
-		}
-		dirs[filepath.Dir(f.final)] = true
-	}
-	for d := range dirs {
-		if err := syncDir(d); err != nil {
-			return fmt.Errorf("sync %s: %w", d, err)
-		}
-	}
+	next := *st.manifest
+	next.Files = append([]lake.DataFile(nil), st.manifest.Files...)
+	next.Batch = batch
 	now := c.now().UTC()
+	for _, f := range out {
+		if err := publish(f.tmp, f.final); err != nil {
+			return err
+		}
+		next.Files = append(next.Files, f.dataFile(c.DataDir, now))
+	}
 	var rows int64
-	for _, f := range files {
-		fs := st.Files[f]
-		fs.CollectedAt = now
-		st.Files[f] = fs
-		rows += res.fileRowCount[f]
+	for i := range sources {
+		sources[i].Batch = batch
+		rows += sources[i].Rows
 	}
-	st.LastBatch = batchID
-	if err := saveJSON(statePath(stateDir, p.Table, p.Name), st); err != nil {
-		return fmt.Errorf("save collection state: %w", err)
+	if err := st.appendLog(sources); err != nil {
+		return err
 	}
-	if err := os.Remove(pendingPath(stateDir, p.Table, p.Name)); err != nil {
-		return fmt.Errorf("clear pending batch: %w", err)
+	if err := st.commitManifest(&next); err != nil {
+		return err
 	}
-	res.Collected += len(files)
+	for _, e := range sources {
+		st.collected[e.Key] = e
+	}
+	res.Collected += len(sources)
 	res.Rows += rows - filtered
 	res.Filtered += filtered
-	res.PublishedTo += len(out)
+	res.Published += len(out)
+	if len(out) > 0 {
+		c.committed()
+	}
 	return nil
 }
 
 // readArtifact decodes and maps every event of one file. A file that cannot
 // be decoded yields an error and no rows; a bad event yields a row error.
-func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo) ([][]any, []error, error) {
+func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, prog *Progress) ([][]any, []error, error) {
 	mapper, err := cloudtrail.NewMapper(si)
 	if err != nil {
 		return nil, nil, err
@@ -389,7 +422,9 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo) ([]
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}
 	defer rc.Close()
-	dec, err := cloudtrail.NewDecoder(rc)
+	prog.Downloaded.Add(1)
+	counted := &countingReader{r: rc, n: &prog.Bytes}
+	dec, err := cloudtrail.NewDecoder(counted)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -410,33 +445,19 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo) ([]
 		}
 		rows = append(rows, row)
 	}
+	prog.Parsed.Add(1)
+	prog.Rows.Add(int64(len(rows)))
 	return rows, rowErrs, nil
 }
 
-// lockPartition takes an exclusive lock so two runs never collect the same
-// partition at once.
-func lockPartition(stateDir, table, partition string) (func(), error) {
-	path := filepath.Join(stateDir, fmt.Sprintf("collection_%s_%s.lock", table, partition))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open lock %s: %w", path, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("partition %s.%s is being collected by another process (lock %s)", table, partition, path)
-	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+// countingReader counts the bytes read from a source file.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
 }
 
-// removeTempFiles deletes files an interrupted run left half-written.
-func removeTempFiles(root string) {
-	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, lake.TempFileExt) {
-			os.Remove(path)
-		}
-		return nil
-	})
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -69,11 +69,14 @@ func lakeRows(t *testing.T, dataDir string) (rows, ids int64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	matches, _ := filepath.Glob(lake.DataGlob(dataDir, lake.CloudTrailTableName))
-	if len(matches) == 0 {
+	files, err := lake.LiveFiles(dataDir, lake.CloudTrailTableName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
 		return 0, 0
 	}
-	q := "SELECT count(*), count(DISTINCT tp_id) FROM (" + lake.CloudTrailLog().ScanSQL([]string{lake.DataGlob(dataDir, lake.CloudTrailTableName)}) + ")"
+	q := "SELECT count(*), count(DISTINCT tp_id) FROM (" + lake.CloudTrailLog().ScanSQL(files) + ")"
 	if err := db.QueryRow(q).Scan(&rows, &ids); err != nil {
 		t.Fatal(err)
 	}
@@ -215,28 +218,40 @@ func TestFilterAndIndex(t *testing.T) {
 
 func TestInterruptedBatchIsRolledBack(t *testing.T) {
 	src, data := t.TempDir(), t.TempDir()
-	writeTrail(t, src, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "a", 4, "111122223333")
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	writeTrail(t, src, day, "a", 4, "111122223333")
 	c := &Collector{DataDir: data}
 	p := testPartition(t, src)
-	// Simulate a run that published a file and died before saving its state.
-	stray := filepath.Join(lake.PartitionKey{Table: p.Table, Partition: p.Name, Index: "default", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}.Dir(data), "data_crashed_0.parquet")
-	os.MkdirAll(filepath.Dir(stray), 0o755)
-	db, _ := sql.Open("duckdb", "")
-	if _, err := db.Exec(fmt.Sprintf("COPY (SELECT 1 AS x) TO '%s' (FORMAT parquet)", stray)); err != nil {
+	if _, err := c.Collect(context.Background(), p, Options{From: epoch}); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
-	half := strings.TrimSuffix(stray, lake.DataFileExt) + "_1" + lake.TempFileExt
+	// Simulate a second run that died after publishing a data file and
+	// logging its source, but before committing the manifest.
+	writeTrail(t, src, day, "b", 3, "111122223333")
+	dir := lake.PartitionKey{Table: p.Table, Partition: p.Name, Index: "default", Date: day}.Dir(data)
+	live, _ := filepath.Glob(filepath.Join(dir, "*.parquet"))
+	if len(live) != 1 {
+		t.Fatalf("live files: %v", live)
+	}
+	stray := filepath.Join(dir, dataFileName(9, 0)+lake.DataFileExt)
+	b, _ := os.ReadFile(live[0])
+	os.WriteFile(stray, b, 0o644)
+	half := filepath.Join(dir, dataFileName(9, 1)+lake.TempFileExt)
 	os.WriteFile(half, []byte("partial"), 0o644)
-	os.MkdirAll(c.stateDir(), 0o755)
-	if err := saveJSON(pendingPath(c.stateDir(), p.Table, p.Name), pendingBatch{ID: "crashed", Files: []string{stray}}); err != nil {
+	st := &partitionState{dataDir: data, stateDir: c.stateDir(), table: p.Table, partition: p.Name}
+	bKey := filepath.Join(src, "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2024", "03", "01", "b.json.gz")
+	if err := st.appendLog([]logEntry{{Batch: 2, Key: bKey, Rows: 3}}); err != nil {
 		t.Fatal(err)
 	}
+	f, _ := os.OpenFile(st.logPath(), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"b":2,"k":"torn`)
+	f.Close()
+
 	res, err := c.Collect(context.Background(), p, Options{From: epoch})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.RolledBack != 1 || res.Rows != 4 {
+	if res.RolledBack != 1 || res.Rows != 3 || res.Collected != 1 {
 		t.Fatalf("result: %+v", res)
 	}
 	for _, f := range []string{stray, half} {
@@ -244,8 +259,67 @@ func TestInterruptedBatchIsRolledBack(t *testing.T) {
 			t.Fatalf("%s should be gone: %v", f, err)
 		}
 	}
-	if rows, ids := lakeRows(t, data); rows != 4 || ids != 4 {
+	if rows, ids := lakeRows(t, data); rows != 7 || ids != 7 {
 		t.Fatalf("lake rows %d ids %d", rows, ids)
+	}
+}
+
+func TestCompactionMergesSmallFilesAtomically(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	c := &Collector{DataDir: data, RetireGrace: time.Hour}
+	p := testPartition(t, src)
+	for i := 0; i < 4; i++ {
+		writeTrail(t, src, day, fmt.Sprintf("f%d", i), 5, "111122223333")
+		if _, err := c.Collect(context.Background(), p, Options{From: epoch}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, _ := lake.ReadManifest(lake.ManifestPath(data, p.Table, p.Name))
+	if len(m.Files) != 4 {
+		t.Fatalf("before compaction: %d files", len(m.Files))
+	}
+	old := m.Files
+	res, err := c.Compact(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesBefore != 4 || res.FilesAfter != 1 || res.Rows != 20 {
+		t.Fatalf("compaction: %+v", res)
+	}
+	m, _ = lake.ReadManifest(lake.ManifestPath(data, p.Table, p.Name))
+	if len(m.Files) != 1 || len(m.Retired) != 4 {
+		t.Fatalf("after compaction: %+v", m)
+	}
+	if rows, ids := lakeRows(t, data); rows != 20 || ids != 20 {
+		t.Fatalf("lake rows %d ids %d", rows, ids)
+	}
+	// Retired files stay for running queries until the grace period ends.
+	for _, f := range old {
+		if _, err := os.Stat(filepath.Join(data, f.Path)); err != nil {
+			t.Fatalf("retired file removed too early: %v", err)
+		}
+	}
+	c.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	if _, err := c.Compact(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range old {
+		if _, err := os.Stat(filepath.Join(data, f.Path)); !os.IsNotExist(err) {
+			t.Fatalf("retired file kept after grace: %v", err)
+		}
+	}
+	m, _ = lake.ReadManifest(lake.ManifestPath(data, p.Table, p.Name))
+	if len(m.Retired) != 0 || len(m.Files) != 1 {
+		t.Fatalf("manifest after purge: %+v", m)
+	}
+	// Compacted rows keep the exact schema.
+	files, _ := lake.LiveFiles(data, p.Table)
+	db, _ := sql.Open("duckdb", "")
+	defer db.Close()
+	var typ string
+	if err := db.QueryRow("SELECT typeof(user_identity) FROM read_parquet(?) LIMIT 1", files[0]).Scan(&typ); err != nil || !strings.HasPrefix(typ, "STRUCT(access_key_id VARCHAR") {
+		t.Fatalf("compacted type %q, %v", typ, err)
 	}
 }
 

@@ -1,73 +1,257 @@
 package collector
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/tpserver/tpserver/lake"
 )
 
-// state is what a partition remembers between runs: which source files were
-// collected. It is saved only after the rows of those files are published.
-type state struct {
-	Version int `json:"version"`
-	// Files maps a source location (absolute path or S3 key) to when it was collected.
-	Files map[string]fileState `json:"files"`
-	// LastTo is the upper time bound of the last completed run.
+// partitionState is everything a partition remembers between runs: the
+// manifest of its live data files (the commit point, shared with readers)
+// and the log of source files whose rows those data files hold.
+//
+// A batch is committed in this order: data files are written and renamed
+// into place, the batch's source files are appended to the collection log,
+// then the manifest naming the new files and the batch number is replaced
+// atomically. On load, log entries of batches the manifest does not name, and
+// data files the manifest does not list, are the remains of an interrupted
+// run and are removed; so every source file's rows are published exactly
+// once, whenever a run is killed.
+type partitionState struct {
+	dataDir, stateDir string
+	table, partition  string
+
+	manifest *lake.Manifest
+	// collected maps source locations to their log entry.
+	collected map[string]logEntry
+	// lastTo is the upper bound of the last completed run.
+	lastTo time.Time
+}
+
+// logEntry is one line of the collection log.
+type logEntry struct {
+	Batch int64  `json:"b"`
+	Key   string `json:"k"`
+	Size  int64  `json:"s,omitempty"`
+	Rows  int64  `json:"r"`
+}
+
+type runInfo struct {
 	LastTo time.Time `json:"last_to"`
-	// Batches are ids of batches whose files were published and committed.
-	LastBatch string `json:"last_batch,omitempty"`
 }
 
-type fileState struct {
-	Size        int64     `json:"size"`
-	CollectedAt time.Time `json:"collected_at"`
-	Rows        int64     `json:"rows"`
+func (s *partitionState) manifestPath() string {
+	return lake.ManifestPath(s.dataDir, s.table, s.partition)
 }
 
-// pendingBatch is written before the files of a batch are renamed into the
-// lake and removed after the state that includes the batch is saved. If a
-// run dies in between, the next run finds it and removes the batch's files,
-// so every source file is published exactly once.
-type pendingBatch struct {
-	ID    string   `json:"id"`
-	Files []string `json:"files"`
+func (s *partitionState) logPath() string {
+	return filepath.Join(s.stateDir, fmt.Sprintf("collection_%s_%s.log", s.table, s.partition))
 }
 
-func statePath(stateDir, table, partition string) string {
-	return filepath.Join(stateDir, fmt.Sprintf("collection_state_%s_%s.json", table, partition))
+func (s *partitionState) runInfoPath() string {
+	return filepath.Join(s.stateDir, fmt.Sprintf("collection_%s_%s.json", s.table, s.partition))
 }
 
-func pendingPath(stateDir, table, partition string) string {
-	return filepath.Join(stateDir, fmt.Sprintf("collection_pending_%s_%s.json", table, partition))
+// loadState reads a partition's state and removes what an interrupted run
+// left behind. It returns how many orphaned data files were removed.
+func loadState(dataDir, stateDir, table, partition string) (*partitionState, int, error) {
+	s := &partitionState{dataDir: dataDir, stateDir: stateDir, table: table, partition: partition, collected: map[string]logEntry{}}
+	m, err := lake.ReadManifest(s.manifestPath())
+	if err != nil {
+		return nil, 0, err
+	}
+	s.manifest = m
+	if err := s.loadLog(); err != nil {
+		return nil, 0, err
+	}
+	removed, err := s.removeOrphans()
+	if err != nil {
+		return nil, removed, err
+	}
+	if b, err := os.ReadFile(s.runInfoPath()); err == nil {
+		var ri runInfo
+		if json.Unmarshal(b, &ri) == nil {
+			s.lastTo = ri.LastTo
+		}
+	}
+	return s, removed, nil
 }
 
-func loadState(path string) (*state, error) {
-	st := &state{Version: 1, Files: map[string]fileState{}}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return st, nil
+// loadLog reads the collection log, dropping entries of uncommitted batches.
+func (s *partitionState) loadLog() error {
+	f, err := os.Open(s.logPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read collection state: %w", err)
+		return fmt.Errorf("read collection log: %w", err)
 	}
-	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("collection state %s is corrupt: %w", path, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var kept []logEntry
+	dropped := false
+	for sc.Scan() {
+		var e logEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// A torn last line of an interrupted append.
+			dropped = true
+			continue
+		}
+		if e.Batch > s.manifest.Batch {
+			dropped = true
+			continue
+		}
+		kept = append(kept, e)
+		s.collected[e.Key] = e
 	}
-	if st.Files == nil {
-		st.Files = map[string]fileState{}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read collection log: %w", err)
 	}
-	return st, nil
+	if !dropped {
+		return nil
+	}
+	var b strings.Builder
+	for _, e := range kept {
+		line, _ := json.Marshal(e)
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	if err := writeFileAtomic(s.logPath(), []byte(b.String())); err != nil {
+		return fmt.Errorf("roll back collection log: %w", err)
+	}
+	return nil
 }
 
-func saveJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", " ")
+// removeOrphans deletes data files in the partition that the manifest
+// neither lists nor retires, and half-written temporary files.
+func (s *partitionState) removeOrphans() (int, error) {
+	known := map[string]bool{}
+	for _, f := range s.manifest.Files {
+		known[f.Path] = true
+	}
+	for _, f := range s.manifest.Retired {
+		known[f.Path] = true
+	}
+	removed := 0
+	root := lake.PartitionDir(s.dataDir, s.table, s.partition)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case strings.HasSuffix(name, lake.TempFileExt):
+		case strings.HasSuffix(name, lake.DataFileExt):
+			rel, err := filepath.Rel(s.dataDir, path)
+			if err != nil || known[filepath.ToSlash(rel)] {
+				return nil
+			}
+			removed++
+		default:
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove leftover %s: %w", path, err)
+		}
+		return nil
+	})
+	return removed, err
+}
+
+// appendLog records the source files of a batch (before the batch commits).
+func (s *partitionState) appendLog(entries []logEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(s.stateDir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open collection log: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, e := range entries {
+		line, _ := json.Marshal(e)
+		w.Write(line)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("append collection log: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync collection log: %w", err)
+	}
+	return f.Close()
+}
+
+// commitManifest atomically replaces the manifest: the commit point.
+func (s *partitionState) commitManifest(m *lake.Manifest) error {
+	b, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, b)
+	if err := writeFileAtomic(s.manifestPath(), b); err != nil {
+		return fmt.Errorf("commit manifest: %w", err)
+	}
+	s.manifest = m
+	return nil
+}
+
+// purgeRetired deletes retired files older than grace and commits a manifest
+// without them.
+func (s *partitionState) purgeRetired(now time.Time, grace time.Duration) error {
+	if len(s.manifest.Retired) == 0 {
+		return nil
+	}
+	next := *s.manifest
+	next.Retired = nil
+	var gone []string
+	for _, r := range s.manifest.Retired {
+		if now.Sub(r.Retired) < grace {
+			next.Retired = append(next.Retired, r)
+			continue
+		}
+		gone = append(gone, r.Path)
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	// Commit first: a file the manifest no longer names is an orphan, and
+	// orphans are removed on load if the deletion below is interrupted.
+	if err := s.commitManifest(&next); err != nil {
+		return err
+	}
+	for _, p := range gone {
+		if err := os.Remove(filepath.Join(s.dataDir, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete retired file %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func (s *partitionState) saveRunInfo(lastTo time.Time) error {
+	s.lastTo = lastTo
+	b, _ := json.Marshal(runInfo{LastTo: lastTo})
+	return writeFileAtomic(s.runInfoPath(), b)
 }
 
 // writeFileAtomic writes b to path through a synced temporary file and a rename.
@@ -106,29 +290,23 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// recoverPending rolls back a batch that was published but never committed.
-func recoverPending(stateDir, table, partition string, st *state) (removed int, err error) {
-	p := pendingPath(stateDir, table, partition)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+// lockPartition takes an exclusive lock so two runs never write the same
+// partition at once.
+func lockPartition(stateDir, table, partition string) (func(), error) {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create state dir: %w", err)
 	}
+	path := filepath.Join(stateDir, fmt.Sprintf("collection_%s_%s.lock", table, partition))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return 0, err
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
-	var pb pendingBatch
-	if err := json.Unmarshal(b, &pb); err != nil {
-		// A torn pending file means the crash came before any rename.
-		return 0, os.Remove(p)
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("partition %s.%s is being collected by another process (lock %s)", table, partition, path)
 	}
-	if pb.ID != st.LastBatch {
-		for _, f := range pb.Files {
-			if err := os.Remove(f); err == nil {
-				removed++
-			} else if !errors.Is(err, os.ErrNotExist) {
-				return removed, fmt.Errorf("roll back uncommitted file %s: %w", f, err)
-			}
-		}
-	}
-	return removed, os.Remove(p)
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

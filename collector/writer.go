@@ -2,10 +2,8 @@ package collector
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,16 +96,53 @@ func (w *writer) append(rows [][]any) error {
 	return nil
 }
 
-// publishedFile is one Parquet file written by flush.
+// publishedFile is one Parquet file written aside by flush or compaction.
 type publishedFile struct {
 	tmp, final string
 	rows       int64
+	key        lake.PartitionKey
+}
+
+// dataFile describes the published file for the manifest.
+func (f publishedFile) dataFile(dataDir string, now time.Time) lake.DataFile {
+	rel := func(p string) string {
+		r, err := filepath.Rel(dataDir, p)
+		if err != nil {
+			return p
+		}
+		return filepath.ToSlash(r)
+	}
+	var size int64
+	if info, err := os.Stat(f.final); err == nil {
+		size = info.Size()
+	}
+	return lake.DataFile{
+		Path: rel(f.final), Rows: f.rows, Size: size,
+		Date: f.key.Date.Format(lake.DateFormat), Dir: rel(filepath.Dir(f.final)), Time: now,
+	}
+}
+
+// publish renames a complete file into place and makes the rename durable.
+func publish(tmp, final string) error {
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	return nil
+}
+
+// dataFileName names the n-th file of a batch; names never repeat because
+// batch numbers only grow.
+func dataFileName(batch int64, n int) string {
+	return fmt.Sprintf("data_%010d_%d", batch, n)
 }
 
 // flush writes the staged rows to temporary Parquet files next to their final
 // place and returns them; the caller renames them in with commit. It returns
 // the number of rows the partition filter removed.
-func (w *writer) flush(ctx context.Context, batchID string) ([]publishedFile, int64, error) {
+func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64, error) {
 	if err := w.appender.Flush(); err != nil {
 		return nil, 0, fmt.Errorf("flush staged rows: %w", err)
 	}
@@ -157,11 +192,12 @@ func (w *writer) flush(ctx context.Context, batchID string) ([]publishedFile, in
 			cleanup()
 			return nil, 0, fmt.Errorf("create %s: %w", dir, err)
 		}
-		name := fmt.Sprintf("data_%s_%d", batchID, i)
+		name := dataFileName(batch, i)
 		f := publishedFile{
 			tmp:   filepath.Join(dir, name+lake.TempFileExt),
 			final: filepath.Join(dir, name+lake.DataFileExt),
 			rows:  g.rows,
+			key:   g.key,
 		}
 		out = append(out, f)
 		q := fmt.Sprintf(
@@ -235,10 +271,4 @@ func syncFile(path string) error {
 		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	return nil
-}
-
-func newBatchID(now time.Time) string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return now.UTC().Format("20060102T150405.000000") + "_" + hex.EncodeToString(b[:])
 }

@@ -19,9 +19,9 @@ const (
 	KeyDate      = "tp_date"
 )
 
-// DataFileExt is the extension of a published data file. Files being written
-// carry TempFileExt and are renamed into place only once complete, so readers
-// that glob for DataFileExt never see a partial file.
+// DataFileExt is the extension of a data file. Files being written carry
+// TempFileExt and are renamed into place only once complete; a data file is
+// part of its table once the partition's manifest lists it.
 const (
 	DataFileExt = ".parquet"
 	TempFileExt = ".parquet.tmp"
@@ -55,11 +55,6 @@ func TableDir(dataDir, table string) string {
 // PartitionDir is the root directory of one partition's files.
 func PartitionDir(dataDir, table, partition string) string {
 	return filepath.Join(TableDir(dataDir, table), KeyPartition+"="+partition)
-}
-
-// DataGlob matches every published data file of a table.
-func DataGlob(dataDir, table string) string {
-	return filepath.Join(TableDir(dataDir, table), "*", "*", "*", "*"+DataFileExt)
 }
 
 // Column is one column of a lake table.

@@ -3,15 +3,18 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/tpserver/tpserver/collector"
 )
 
 func newCollectCommand(g *globals) *cobra.Command {
 	var from, to string
+	var compact, progress bool
 	cmd := &cobra.Command{
 		Use:   "collect [TABLE | TABLE.PARTITION ...]",
 		Short: "Collect log files of configured partitions into the lake",
@@ -25,7 +28,7 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			}
 			defer log.Sync()
 			now := time.Now()
-			var opt collector.Options
+			opt := collector.Options{Compact: compact}
 			if from != "" {
 				if opt.From, err = collector.ParseTime(from, now); err != nil {
 					return fmt.Errorf("--from: %w", err)
@@ -54,7 +57,16 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			c := ws.collector()
 			failed := 0
 			for _, p := range parts {
-				res, err := c.Collect(ctx, p, opt)
+				o := opt
+				var view *progressView
+				if progress {
+					o.Progress = &collector.Progress{}
+					view = startProgress(cmd.ErrOrStderr(), term.IsTerminal(int(os.Stderr.Fd())), p.FullName(), o.Progress)
+				}
+				res, err := c.Collect(ctx, p, o)
+				if view != nil {
+					view.Stop()
+				}
 				if res != nil {
 					printSummary(cmd.OutOrStdout(), res)
 				}
@@ -74,6 +86,8 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 	}
 	cmd.Flags().StringVar(&from, "from", "", "collect files from this time (default: the last collection, or 7 days ago)")
 	cmd.Flags().StringVar(&to, "to", "", "collect files up to this time (default: now)")
+	cmd.Flags().BoolVar(&compact, "compact", true, "merge small files of each day after collecting")
+	cmd.Flags().BoolVar(&progress, "progress", true, "show progress: live on a terminal, a line every 10s otherwise")
 	return cmd
 }
 
@@ -83,6 +97,9 @@ func printSummary(w io.Writer, r *collector.Result) {
 	fmt.Fprintf(w, "  Files: %d discovered, %d collected, %d already collected, %d failed\n",
 		r.Discovered, r.Collected, r.Skipped, r.FailedFiles)
 	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d errors\n", r.Rows, r.Filtered, r.RowErrors)
+	if c := r.Compaction; c != nil && c.FilesBefore > 0 {
+		fmt.Fprintf(w, "  Compacted %d files into %d (%d rows)\n", c.FilesBefore, c.FilesAfter, c.Rows)
+	}
 	if r.RolledBack > 0 {
 		fmt.Fprintf(w, "  Recovered an interrupted run: removed %d unpublished files\n", r.RolledBack)
 	}

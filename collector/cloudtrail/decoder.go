@@ -34,32 +34,66 @@ const (
 type state int
 
 const (
-	stTop     state = iota // between top-level JSON values
-	stRecords              // inside the "Records" array of an envelope object
-	stEnvTail              // after the "Records" array, inside the envelope object
-	stArray                // inside a bare top-level array of events
-	stDone                 // sticky: err holds io.EOF or the failure
+	stTop       state = iota // between top-level JSON values
+	stRecords                // inside the "Records" array of an envelope object
+	stEnvTail                // after the streamed array, inside the envelope object
+	stArray                  // inside a bare top-level array of events or Event History entries
+	stHistory                // inside the "Events" array of an Event History export
+	stLogEvents              // inside the "logEvents" array of a CloudWatch Logs envelope
+	stMessage                // draining the events of one log event's message
+	stDone                   // sticky: err holds io.EOF or the failure
+)
+
+// arrayKind is what the elements of a bare top-level array are, decided by
+// its first element.
+type arrayKind int
+
+const (
+	arrayUnknown arrayKind = iota
+	arrayEvents            // CloudTrail events
+	arrayHistory           // Event History entries with a CloudTrailEvent string
 )
 
 // Decoder streams the events of one CloudTrail log file.
 //
 // Accepted inputs, plain or gzip-compressed (detected by the magic bytes
-// 1f 8b, so the file name does not matter), possibly concatenated:
+// 1f 8b, so the file name does not matter), possibly concatenated with or
+// without separators:
 //   - the CloudTrail S3 file format {"Records":[{...},{...}]};
 //   - a bare JSON array of events [{...},{...}];
 //   - JSON lines: one event object after another (newline separated or not);
 //   - a single event object (recognised by an eventTime, eventVersion,
-//     eventID, eventName or eventSource key).
+//     eventID, eventName or eventSource key);
+//   - CloudWatch Logs subscription envelopes {"messageType":"DATA_MESSAGE",
+//     ..., "logEvents":[{"id":...,"message":"<JSON string>"}]}, as delivered
+//     by subscription filters to Lambda, Kinesis or Firehose; each message
+//     holds one event or a {"Records":[...]} document. CONTROL_MESSAGE
+//     envelopes yield no events (messageType must come before logEvents, as
+//     CloudWatch Logs writes it);
+//   - CloudTrail Event History exports (console "Download events" JSON, aws
+//     cloudtrail lookup-events output): {"Events":[{..., "CloudTrailEvent":
+//     "<JSON string>"}], "NextToken":...}, a bare array of such entries, or
+//     one entry per line. Each entry yields its parsed CloudTrailEvent; an
+//     entry without one is an error.
+//
+// CSV input (e.g. the Event History CSV download) is recognised by its
+// header line and rejected with an error wrapping ErrNotCloudTrail.
 //
 // Only one event is held in memory at a time (plus, for top-level event
-// objects, that object's parsed members).
+// objects, that object's parsed members, and for CloudWatch Logs envelopes,
+// the current log event's message).
 //
 // Errors name the 1-based record number and, for JSON errors, the byte
 // offset in the (decompressed) input, counted like encoding/json's
 // SyntaxError.Offset: the number of bytes read up to and including the
 // offending byte, e.g. "record 17: invalid character 'x' looking for
-// beginning of value at offset 5121". A syntax error ends the file: the
-// events already returned stay valid, later ones cannot be recovered.
+// beginning of value at offset 5121". Errors inside a JSON string that holds
+// an event (a log event's message, a CloudTrailEvent) also name the log
+// event or entry and give offsets within that string, e.g. "record 3: log
+// event 2 (id "e2") of envelope 1: message: record 1: invalid character 'x'
+// looking for beginning of value at offset 9 in the message". A decoding
+// error ends the file: the events already returned stay valid, later ones
+// cannot be recovered.
 type Decoder struct {
 	dec      *json.Decoder
 	gzipped  bool
@@ -69,6 +103,13 @@ type Decoder struct {
 	values   int   // top-level JSON values started so far
 	pending  json.RawMessage
 	hasEvent bool // pending holds an event to return next
+
+	elems    int       // elements read from the current streamed array
+	kind     arrayKind // of the current bare top-level array
+	control  bool      // the current logEvents array is a CONTROL_MESSAGE's
+	logEvent string    // "log event N (id ...) of envelope M" being drained in stMessage
+	inner    *Decoder  // decoder of that log event's message
+	where    string    // appended to offsets: "" or " in the message"
 }
 
 // NewDecoder returns a Decoder reading r. It detects gzip compression and
@@ -90,14 +131,25 @@ func NewDecoder(r io.Reader) (*Decoder, error) {
 			return nil, fmt.Errorf("gzip header: %w", err)
 		}
 		d.gzipped = true
-		d.dec = json.NewDecoder(gzipErrReader{zr})
+		// Sniff the decompressed start for CSV. A read error is kept for
+		// the JSON decoder, which reports it where it occurs.
+		s := newSniffer(gzipErrReader{zr}, sniffLen)
+		if isCSV(s.head) {
+			return nil, csvError(s.head)
+		}
+		d.dec = json.NewDecoder(s)
 	case err != nil && err != io.EOF:
 		return nil, fmt.Errorf("read: %w", err)
 	case len(magic) == 0:
 		return nil, fmt.Errorf("%w: empty input", ErrNotCloudTrail)
 	default:
-		d.dec = json.NewDecoder(br)
+		s := newSniffer(br, sniffLen)
+		if isCSV(s.head) {
+			return nil, csvError(s.head)
+		}
+		d.dec = json.NewDecoder(s)
 	}
+
 	// Read the file's header: up to the start of the Records array or bare
 	// array, or the whole first event of a JSON-lines file.
 	if err := d.topValue(); err != nil {
@@ -136,23 +188,57 @@ func (d *Decoder) advance() error {
 		switch d.st {
 		case stDone:
 			return d.err
-		case stRecords, stArray:
-			if d.dec.More() {
-				var raw json.RawMessage
-				if err := d.dec.Decode(&raw); err != nil {
-					return d.fail(d.recordErr(d.valueErr(err)))
+		case stRecords, stArray, stHistory, stLogEvents:
+			if !d.dec.More() {
+				if _, err := d.dec.Token(); err != nil { // ']'
+					return d.fail(d.recordErr(err))
 				}
-				d.pending, d.hasEvent = raw, true
-				return nil
+				if d.st == stArray {
+					d.st, d.kind = stTop, arrayUnknown
+				} else {
+					d.st = stEnvTail
+				}
+				continue
 			}
-			if _, err := d.dec.Token(); err != nil { // ']'
-				return d.fail(d.recordErr(err))
+			var raw json.RawMessage
+			if err := d.dec.Decode(&raw); err != nil {
+				return d.fail(d.recordErr(d.valueErr(err)))
 			}
-			if d.st == stArray {
-				d.st = stTop
-			} else {
-				d.st = stEnvTail
+			d.elems++
+			if d.st == stLogEvents {
+				if d.control {
+					continue // a CONTROL_MESSAGE's log events are not events
+				}
+				inner, label, err := d.openMessage(raw)
+				if err != nil {
+					return d.fail(d.recordf(err))
+				}
+				d.inner, d.logEvent, d.st = inner, label, stMessage
+				continue
 			}
+			if d.st == stArray && d.kind == arrayUnknown {
+				d.kind = classifyArray(raw)
+			}
+			if d.st == stHistory || (d.st == stArray && d.kind == arrayHistory) {
+				ev, err := historyEvent(raw)
+				if err != nil {
+					return d.fail(d.recordf(fmt.Errorf("Event History entry %d: %w", d.elems, err)))
+				}
+				raw = ev
+			}
+			d.pending, d.hasEvent = raw, true
+			return nil
+		case stMessage:
+			ev, err := d.inner.Next()
+			if err == io.EOF {
+				d.inner, d.st = nil, stLogEvents
+				continue
+			}
+			if err != nil {
+				return d.fail(d.recordf(fmt.Errorf("%s: message: %w", d.logEvent, embeddedErr(err))))
+			}
+			d.pending, d.hasEvent = ev, true
+			return nil
 		case stEnvTail:
 			for d.dec.More() {
 				key, err := d.dec.Token()
@@ -193,9 +279,10 @@ func (d *Decoder) topValue() error {
 		return d.recordErr(err)
 	}
 	d.values++
+	d.elems = 0
 	switch tok {
 	case json.Delim('['):
-		d.st = stArray
+		d.st, d.kind = stArray, arrayUnknown
 		return nil
 	case json.Delim('{'):
 		return d.topObject()
@@ -204,14 +291,21 @@ func (d *Decoder) topValue() error {
 }
 
 // topObject reads the members of a top-level object (its '{' already read)
-// until it finds "Records" — then the object is an envelope and the Decoder
-// streams its array — or the closing '}' — then the object must look like an
-// event, and it is rebuilt from its members and stored as pending.
+// until it finds the array of an envelope — "Records" (CloudTrail S3 file),
+// "logEvents" (CloudWatch Logs subscription) or "Events" (Event History
+// export) — and leaves the Decoder streaming it, or until the closing '}'.
+// Then the object must be an Event History entry (its CloudTrailEvent is
+// stored as pending), an envelope without logEvents (no events), or look
+// like an event, which is rebuilt from its members and stored as pending.
 func (d *Decoder) topObject() error {
 	var (
-		buf     bytes.Buffer
-		isEvent bool
-		members int
+		buf      bytes.Buffer
+		isEvent  bool
+		members  int
+		msgType  string // messageType of a CloudWatch Logs envelope
+		entryID  json.RawMessage
+		trailEvt json.RawMessage // CloudTrailEvent of an Event History entry
+		isEntry  bool
 	)
 	buf.WriteByte('{')
 	for d.dec.More() {
@@ -221,20 +315,8 @@ func (d *Decoder) topObject() error {
 		}
 		key, _ := tok.(string)
 		switch key {
-		case "Records":
-			tok, err := d.dec.Token()
-			if err != nil {
-				return d.recordErr(err)
-			}
-			switch tok {
-			case json.Delim('['):
-				d.st = stRecords
-			case nil: // "Records": null — no events
-				d.st = stEnvTail
-			default:
-				return fmt.Errorf("%w: Records is %s, want an array", ErrNotCloudTrail, describeToken(tok))
-			}
-			return nil
+		case "Records", "Events", "logEvents":
+			return d.envelopeArray(key, msgType)
 		case "digestStartTime", "digestEndTime", "digestPublicKeyFingerprint", "digestSignatureAlgorithm":
 			return ErrDigestFile
 		case "eventTime", "eventVersion", "eventID", "eventName", "eventSource":
@@ -243,6 +325,16 @@ func (d *Decoder) topObject() error {
 		var val json.RawMessage
 		if err := d.dec.Decode(&val); err != nil {
 			return d.recordErr(fmt.Errorf("value of key %q: %w", key, d.valueErr(err)))
+		}
+		switch key {
+		case "messageType":
+			if msgType, err = messageType(val, d.values); err != nil {
+				return d.recordf(err)
+			}
+		case "CloudTrailEvent":
+			trailEvt, isEntry = val, true
+		case "EventId":
+			entryID = val
 		}
 		if members > 0 {
 			buf.WriteByte(',')
@@ -255,11 +347,49 @@ func (d *Decoder) topObject() error {
 	if _, err := d.dec.Token(); err != nil { // '}'
 		return d.recordErr(err)
 	}
-	if !isEvent {
+	switch {
+	case isEntry:
+		ev, err := cloudTrailEvent(entryID, trailEvt)
+		if err != nil {
+			return d.recordf(fmt.Errorf("Event History entry (value %d): %w", d.values, err))
+		}
+		d.pending, d.hasEvent = ev, true
+		return nil
+	case msgType != "":
+		return nil // an envelope without logEvents holds no events
+	case !isEvent:
 		return fmt.Errorf("%w: top-level key Records not found (and value %d is not an event object)", ErrNotCloudTrail, d.values)
 	}
 	buf.WriteByte('}')
 	d.pending, d.hasEvent = buf.Bytes(), true
+	return nil
+}
+
+// envelopeArray starts streaming the array value of key (its key already
+// read) of a top-level envelope object. msgType is the messageType read so
+// far, if the object is a CloudWatch Logs envelope.
+func (d *Decoder) envelopeArray(key, msgType string) error {
+	tok, err := d.dec.Token()
+	if err != nil {
+		return d.recordErr(err)
+	}
+	switch tok {
+	case json.Delim('['):
+	case nil: // e.g. "Records": null — no events
+		d.st = stEnvTail
+		return nil
+	default:
+		return fmt.Errorf("%w: %s is %s, want an array", ErrNotCloudTrail, key, describeToken(tok))
+	}
+	d.elems = 0
+	switch key {
+	case "Records":
+		d.st = stRecords
+	case "Events":
+		d.st = stHistory
+	case "logEvents":
+		d.st, d.control = stLogEvents, msgType == controlMessage
+	}
 	return nil
 }
 
@@ -272,6 +402,11 @@ func (d *Decoder) fail(err error) error {
 // recordErr describes a failure while reading the next event.
 func (d *Decoder) recordErr(err error) error {
 	return fmt.Errorf("record %d: %w", d.records+1, d.describe(err))
+}
+
+// recordf prefixes an already precise error with the next record number.
+func (d *Decoder) recordf(err error) error {
+	return fmt.Errorf("record %d: %w", d.records+1, err)
 }
 
 // afterErr describes a failure after the last event of an envelope.
@@ -293,7 +428,7 @@ func (d *Decoder) valueErr(err error) error {
 	buffered, _ := io.ReadAll(d.dec.Buffered())
 	var v json.RawMessage
 	if err2 := json.Unmarshal(buffered, &v); errors.As(err2, &syn) && err2.Error() == err.Error() {
-		return positioned{err, start + syn.Offset}
+		return positioned{err, start + syn.Offset, d.where}
 	}
 	return err
 }
@@ -302,9 +437,10 @@ func (d *Decoder) valueErr(err error) error {
 type positioned struct {
 	err    error
 	offset int64
+	where  string // e.g. " in the message"
 }
 
-func (p positioned) Error() string { return fmt.Sprintf("%v at offset %d", p.err, p.offset) }
+func (p positioned) Error() string { return fmt.Sprintf("%v at offset %d%s", p.err, p.offset, p.where) }
 func (p positioned) Unwrap() error { return p.err }
 
 // describe turns decoding errors into precise messages.
@@ -321,10 +457,10 @@ func (d *Decoder) describe(err error) error {
 		}
 		return fmt.Errorf("gzip stream: %w", gz.err)
 	case errors.As(err, &syn):
-		return fmt.Errorf("%w at offset %d", err, syn.Offset)
+		return fmt.Errorf("%w at offset %d%s", err, syn.Offset, d.where)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		start, end := d.dec.InputOffset(), d.endOffset()
-		return fmt.Errorf("unexpected end of JSON input at offset %d (value starts at offset %d): %w", end, start, io.ErrUnexpectedEOF)
+		return fmt.Errorf("unexpected end of JSON input at offset %d%s (value starts at offset %d): %w", end, d.where, start, io.ErrUnexpectedEOF)
 	}
 	return err
 }
