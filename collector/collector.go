@@ -57,6 +57,9 @@ type Options struct {
 	From, To time.Time
 	// Compact merges the partition's small files after collecting.
 	Compact bool
+	// Overwrite collects again the files in the window that were already
+	// collected, replacing their rows.
+	Overwrite bool
 	// Progress, if set, is updated while the run goes on.
 	Progress *Progress
 }
@@ -91,6 +94,8 @@ type Result struct {
 	Errors      []FileError
 	Start, End  time.Time
 	RolledBack  int // files of an interrupted earlier run that were removed
+	// Overwritten is how many rows --overwrite deleted before collecting again.
+	Overwritten int64
 }
 
 func (c *Collector) now() time.Time {
@@ -213,6 +218,25 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	res.From, res.To = win.From, win.To
 	log := c.log().With(zap.String("partition", p.FullName()))
 	log.Info("collecting", zap.Time("from", win.From), zap.Time("to", win.To))
+
+	if opt.Overwrite {
+		var again []string
+		err := src.Discover(ctx, win, func(a artifact) error {
+			if _, ok := st.collected[a.Location]; ok {
+				again = append(again, a.Location)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("discover files to overwrite in %s: %w", p.FullName(), err)
+		}
+		n, err := c.forgetSources(ctx, st, table, again)
+		if err != nil {
+			return nil, fmt.Errorf("overwrite %s: %w", p.FullName(), err)
+		}
+		res.Overwritten = n
+		log.Info("overwriting", zap.Int("files", len(again)), zap.Int64("rows_deleted", n))
+	}
 
 	w, err := newWriter(ctx, c.DataDir, table, p.Filter)
 	if err != nil {

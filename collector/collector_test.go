@@ -346,3 +346,50 @@ func TestParseTime(t *testing.T) {
 		t.Errorf("bad time error: %v", err)
 	}
 }
+
+func TestOverwriteRecollectsTheWindow(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	d1 := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	d2 := d1.AddDate(0, 0, 1)
+	// File a is dated day 1 but three of its events fall on day 2, so day 2's
+	// data file mixes rows of a (outside the window) and b (inside).
+	writeTrail(t, src, d1.Add(23*time.Hour+58*time.Minute), "a", 5, "111122223333")
+	writeTrail(t, src, d2, "b", 4, "111122223333")
+	c := &Collector{DataDir: data}
+	p := testPartition(t, src)
+	if _, err := c.Collect(context.Background(), p, Options{From: epoch, Compact: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The day-2 file changes (say, it was re-delivered with more events).
+	writeTrail(t, src, d2, "b", 6, "111122223333")
+	res, err := c.Collect(context.Background(), p, Options{From: epoch})
+	if err != nil || res.Collected != 0 {
+		t.Fatalf("without --overwrite nothing is collected again: %+v %v", res, err)
+	}
+	res, err = c.Collect(context.Background(), p, Options{From: d2, Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Overwritten != 4 || res.Collected != 1 || res.Rows != 6 {
+		t.Fatalf("overwrite: %+v", res)
+	}
+	if rows, ids := lakeRows(t, data); rows != 11 || ids != 11 {
+		t.Fatalf("lake rows %d ids %d; want 11", rows, ids)
+	}
+	files, _ := lake.LiveFiles(data, p.Table)
+	db, _ := sql.Open("duckdb", "")
+	defer db.Close()
+	var fromA int
+	q := "SELECT count(*) FROM (" + lake.CloudTrailLog().ScanSQL(files) + ") WHERE tp_source_location LIKE '%/a.json.gz' AND tp_date = DATE '2024-03-02'"
+	if err := db.QueryRow(q).Scan(&fromA); err != nil || fromA != 3 {
+		t.Fatalf("rows of a on day 2 after the rewrite: %d, %v", fromA, err)
+	}
+	// A later normal run collects nothing.
+	res, err = c.Collect(context.Background(), p, Options{From: epoch})
+	if err != nil || res.Collected != 0 {
+		t.Fatalf("after overwrite: %+v %v", res, err)
+	}
+	if rows, _ := lakeRows(t, data); rows != 11 {
+		t.Fatalf("lake rows %d after reload", rows)
+	}
+}

@@ -43,7 +43,7 @@ type timeWindow struct {
 // admits reports whether a file stamped t at the given granularity can hold
 // events inside the window.
 func (w timeWindow) admits(t time.Time, granularity time.Duration) bool {
-	if !w.From.IsZero() && !t.Add(granularity).After(w.From) {
+	if !w.From.IsZero() && !layout.PeriodEnd(t, granularity).After(w.From) {
 		return false
 	}
 	if !w.To.IsZero() && t.After(w.To) {

@@ -43,6 +43,9 @@ type logEntry struct {
 	Key   string `json:"k"`
 	Size  int64  `json:"s,omitempty"`
 	Rows  int64  `json:"r"`
+	// Forget marks a source whose rows were deleted by --overwrite: it is
+	// no longer collected.
+	Forget bool `json:"forget,omitempty"`
 }
 
 type runInfo struct {
@@ -112,7 +115,11 @@ func (s *partitionState) loadLog() error {
 			continue
 		}
 		kept = append(kept, e)
-		s.collected[e.Key] = e
+		if e.Forget {
+			delete(s.collected, e.Key)
+		} else {
+			s.collected[e.Key] = e
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read collection log: %w", err)

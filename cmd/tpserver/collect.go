@@ -14,7 +14,7 @@ import (
 
 func newCollectCommand(g *globals) *cobra.Command {
 	var from, to string
-	var compact, progress bool
+	var compact, progress, overwrite bool
 	cmd := &cobra.Command{
 		Use:   "collect [TABLE | TABLE.PARTITION ...]",
 		Short: "Collect log files of configured partitions into the lake",
@@ -28,7 +28,7 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			}
 			defer log.Sync()
 			now := time.Now()
-			opt := collector.Options{Compact: compact}
+			opt := collector.Options{Compact: compact, Overwrite: overwrite}
 			if from != "" {
 				if opt.From, err = collector.ParseTime(from, now); err != nil {
 					return fmt.Errorf("--from: %w", err)
@@ -86,6 +86,7 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 	}
 	cmd.Flags().StringVar(&from, "from", "", "collect files from this time (default: the last collection, or 7 days ago)")
 	cmd.Flags().StringVar(&to, "to", "", "collect files up to this time (default: now)")
+	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "collect again the files in the --from/--to window that were already collected, replacing their rows")
 	cmd.Flags().BoolVar(&compact, "compact", true, "merge small files of each day after collecting")
 	cmd.Flags().BoolVar(&progress, "progress", true, "show progress: live on a terminal, a line every 10s otherwise")
 	return cmd
@@ -99,6 +100,9 @@ func printSummary(w io.Writer, r *collector.Result) {
 	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d errors\n", r.Rows, r.Filtered, r.RowErrors)
 	if c := r.Compaction; c != nil && c.FilesBefore > 0 {
 		fmt.Fprintf(w, "  Compacted %d files into %d (%d rows)\n", c.FilesBefore, c.FilesAfter, c.Rows)
+	}
+	if r.Overwritten > 0 {
+		fmt.Fprintf(w, "  Overwrite: deleted %d rows before collecting again\n", r.Overwritten)
 	}
 	if r.RolledBack > 0 {
 		fmt.Fprintf(w, "  Recovered an interrupted run: removed %d unpublished files\n", r.RolledBack)

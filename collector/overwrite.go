@@ -1,0 +1,157 @@
+package collector
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/lake"
+)
+
+// forgetSources deletes the rows that came from the given source files and
+// marks the files as not collected, in one commit, so the run that follows
+// collects them again (--overwrite). Data files holding such rows are
+// rewritten without them; the originals are retired like compacted files.
+func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table lake.Table, keys []string) (int64, error) {
+	if len(keys) == 0 || len(st.manifest.Files) == 0 {
+		return 0, nil
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return 0, fmt.Errorf("open overwrite database: %w", err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE forget (k VARCHAR PRIMARY KEY)"); err != nil {
+		return 0, err
+	}
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "forget")
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := a.AppendRow(k); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("stage sources to forget: %w", err)
+	}
+
+	// Which live files hold rows of those sources, and how many.
+	paths := make([]string, len(st.manifest.Files))
+	byPath := map[string]lake.DataFile{}
+	for i, f := range st.manifest.Files {
+		abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
+		paths[i] = lake.QuoteString(abs)
+		byPath[abs] = f
+	}
+	q := fmt.Sprintf(`SELECT filename, count(*) FROM read_parquet([%s], hive_partitioning = false, filename = true)
+		WHERE tp_source_location IN (SELECT k FROM forget) GROUP BY filename`, strings.Join(paths, ", "))
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("find rows to overwrite: %w", err)
+	}
+	affected := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		affected[name] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+
+	batch := st.manifest.Batch + 1
+	now := c.now().UTC()
+	next := *st.manifest
+	next.Batch = batch
+	next.Files = nil
+	next.Retired = append([]lake.RetiredFile(nil), st.manifest.Retired...)
+	var deleted int64
+	var written []string
+	cleanup := func() {
+		for _, p := range written {
+			os.Remove(p)
+		}
+	}
+	var cols []string
+	for _, col := range table.FileColumns() {
+		cols = append(cols, lake.QuoteIdent(col.Name))
+	}
+	n := 0
+	for _, f := range st.manifest.Files {
+		abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
+		gone, ok := affected[abs]
+		if !ok {
+			next.Files = append(next.Files, f)
+			continue
+		}
+		deleted += gone
+		next.Retired = append(next.Retired, lake.RetiredFile{Path: f.Path, Retired: now})
+		if gone == f.Rows {
+			continue
+		}
+		name := dataFileName(batch, n)
+		n++
+		pf := publishedFile{
+			tmp:   filepath.Join(filepath.Dir(abs), name+lake.TempFileExt),
+			final: filepath.Join(filepath.Dir(abs), name+lake.DataFileExt),
+			rows:  f.Rows - gone,
+			key:   keyOf(f),
+		}
+		q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE tp_source_location NOT IN (SELECT k FROM forget) ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)",
+			strings.Join(cols, ", "), lake.QuoteString(abs), lake.QuoteString(pf.tmp))
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			cleanup()
+			os.Remove(pf.tmp)
+			return 0, fmt.Errorf("rewrite %s: %w", f.Path, err)
+		}
+		if err := syncFile(pf.tmp); err != nil {
+			cleanup()
+			return 0, err
+		}
+		if err := publish(pf.tmp, pf.final); err != nil {
+			cleanup()
+			return 0, err
+		}
+		written = append(written, pf.final)
+		next.Files = append(next.Files, pf.dataFile(c.DataDir, now))
+	}
+	forget := make([]logEntry, len(keys))
+	for i, k := range keys {
+		forget[i] = logEntry{Batch: batch, Key: k, Forget: true}
+	}
+	if err := st.appendLog(forget); err != nil {
+		cleanup()
+		return 0, err
+	}
+	if err := st.commitManifest(&next); err != nil {
+		cleanup()
+		return 0, err
+	}
+	for _, k := range keys {
+		delete(st.collected, k)
+	}
+	c.committed()
+	return deleted, nil
+}
