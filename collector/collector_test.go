@@ -52,7 +52,9 @@ func writeTrail(t *testing.T, root string, day time.Time, name string, n int, ac
 	return p
 }
 
-func testPartition(t *testing.T, root string) *config.Partition {
+func testPartition(t *testing.T, root string) *config.Partition { return testPartitionB(t, root) }
+
+func testPartitionB(t testing.TB, root string) *config.Partition {
 	l, err := layout.Compile(layout.DefaultCloudTrailLayout, nil)
 	if err != nil {
 		t.Fatal(err)
