@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tpserver/tpserver/catalog"
-	"github.com/tpserver/tpserver/lake"
 )
 
 func newQueryCommand(g *globals) *cobra.Command {
@@ -32,20 +31,14 @@ func newQueryCommand(g *globals) *cobra.Command {
 			default:
 				return fmt.Errorf("--output %q: want table, csv, json or line", output)
 			}
-			log, err := g.logger()
-			if err != nil {
-				return err
-			}
-			defer log.Sync()
 			ctx := cmd.Context()
-			ws, err := g.workspace(ctx, log)
+			ws, err := g.openWorkspace(ctx)
 			if err != nil {
 				return err
 			}
-			if err := ws.collectDemo(ctx); err != nil {
-				return err
-			}
-			opt := catalog.Options{DataDir: ws.dataDir, Tables: []lake.Table{lake.CloudTrailLog()}, Logger: log}
+			log := ws.log
+			defer log.Sync()
+			opt := ws.catalogOptions()
 			cat, err := catalog.Open(ctx, opt)
 			if errors.Is(err, catalog.ErrLocked) {
 				log.Warn("a running tpserver holds the catalog: querying the lake without your saved tables and views")

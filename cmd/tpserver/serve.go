@@ -13,7 +13,6 @@ import (
 
 	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/collector"
-	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
 
@@ -24,20 +23,14 @@ func newServeCommand(g *globals) *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the lake over the PostgreSQL wire protocol",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log, err := g.logger()
-			if err != nil {
-				return err
-			}
-			defer log.Sync()
 			ctx := cmd.Context()
-			ws, err := g.workspace(ctx, log)
+			ws, err := g.openWorkspace(ctx)
 			if err != nil {
 				return err
 			}
-			if err := ws.collectDemo(ctx); err != nil {
-				return err
-			}
-			cat, err := catalog.Open(ctx, catalog.Options{DataDir: ws.dataDir, Tables: []lake.Table{lake.CloudTrailLog()}, Logger: log})
+			log := ws.log
+			defer log.Sync()
+			cat, err := catalog.Open(ctx, ws.catalogOptions())
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/collector"
 	"github.com/tpserver/tpserver/collector/demo"
 	"github.com/tpserver/tpserver/config"
@@ -134,4 +135,26 @@ func (ws *workspace) collectDemo(ctx context.Context) error {
 // collector returns a collector for the workspace's lake.
 func (ws *workspace) collector() *collector.Collector {
 	return &collector.Collector{DataDir: ws.dataDir, Logger: ws.log, Connections: ws.connections}
+}
+
+// openWorkspace loads the configuration, brings the demo data up to date
+// when nothing is configured, and returns the workspace with its logger.
+func (g *globals) openWorkspace(ctx context.Context) (*workspace, error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, err
+	}
+	ws, err := g.workspace(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := ws.collectDemo(ctx); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// catalogOptions are the catalog settings for the workspace's lake.
+func (ws *workspace) catalogOptions() catalog.Options {
+	return catalog.Options{DataDir: ws.dataDir, Tables: []lake.Table{lake.CloudTrailLog()}, Logger: ws.log}
 }
