@@ -17,12 +17,29 @@ import (
 // encoder renders DuckDB values (as returned by duckdb-go through database/sql)
 // in PostgreSQL wire formats. One encoder belongs to one session.
 type encoder struct {
-	loc  *time.Location // session TimeZone
-	tmap *pgtype.Map    // binary codecs
+	loc          *time.Location // session TimeZone
+	tmap         *pgtype.Map    // binary codecs
+	floatDigits  int            // extra_float_digits
+	isoIntervals bool           // IntervalStyle iso_8601
 }
 
 func newEncoder(loc *time.Location) *encoder {
-	return &encoder{loc: loc, tmap: pgtype.NewMap()}
+	return &encoder{loc: loc, tmap: pgtype.NewMap(), floatDigits: 1}
+}
+
+// appendFloat renders a float honouring extra_float_digits: above 0 the
+// shortest exact form (PostgreSQL 12+), else %g with 15 (float8) or 6
+// (float4) plus extra_float_digits significant digits.
+func (e *encoder) appendFloat(dst []byte, f float64, bits int) []byte {
+	if e.floatDigits > 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return appendFloat(dst, f, bits)
+	}
+	prec := 15
+	if bits == 32 {
+		prec = 6
+	}
+	prec = max(prec+e.floatDigits, 1)
+	return strconv.AppendFloat(dst, f, 'g', prec, bits)
 }
 
 // appendText appends the PostgreSQL text form of v (not NULL) to dst.
@@ -79,12 +96,15 @@ func (e *encoder) appendScalar(dst []byte, ct *colType, v any) ([]byte, error) {
 	case *big.Int:
 		return x.Append(dst, 10), nil
 	case float32:
-		return appendFloat(dst, float64(x), 32), nil
+		return e.appendFloat(dst, float64(x), 32), nil
 	case float64:
-		return appendFloat(dst, x, 64), nil
+		return e.appendFloat(dst, x, 64), nil
 	case duckdb.Decimal:
 		return appendDecimal(dst, x), nil
 	case duckdb.Interval:
+		if e.isoIntervals {
+			return appendISOInterval(dst, x), nil
+		}
 		return appendInterval(dst, x), nil
 	case []byte:
 		if ct.duck == duckdb.TYPE_UUID && len(x) == 16 {
@@ -237,6 +257,54 @@ func appendInterval(dst []byte, iv duckdb.Interval) []byte {
 	dst = strconv.AppendInt(dst, h, 10)
 	dst = fmt.Appendf(dst, ":%02d:%02d", m, sec)
 	return appendMicros(dst, us)
+}
+
+// appendISOInterval renders an interval in IntervalStyle iso_8601
+// (P1Y2M3DT4H5M6.5S, PT0S for zero).
+func appendISOInterval(dst []byte, iv duckdb.Interval) []byte {
+	if iv.Months == 0 && iv.Days == 0 && iv.Micros == 0 {
+		return append(dst, "PT0S"...)
+	}
+	dst = append(dst, 'P')
+	unit := func(n int64, u byte) {
+		if n != 0 {
+			dst = strconv.AppendInt(dst, n, 10)
+			dst = append(dst, u)
+		}
+	}
+	unit(int64(iv.Months/12), 'Y')
+	unit(int64(iv.Months%12), 'M')
+	unit(int64(iv.Days), 'D')
+	if iv.Micros != 0 {
+		dst = append(dst, 'T')
+		us := iv.Micros
+		neg := us < 0
+		if neg {
+			us = -us
+		}
+		h, m := us/3_600_000_000, (us/60_000_000)%60
+		sec, frac := (us/1_000_000)%60, us%1_000_000
+		sign := func() {
+			if neg {
+				dst = append(dst, '-')
+			}
+		}
+		if h != 0 {
+			sign()
+			unit(h, 'H')
+		}
+		if m != 0 {
+			sign()
+			unit(m, 'M')
+		}
+		if sec != 0 || frac != 0 {
+			sign()
+			dst = strconv.AppendInt(dst, sec, 10)
+			dst = appendMicros(dst, frac)
+			dst = append(dst, 'S')
+		}
+	}
+	return dst
 }
 
 // appendMicros appends ".ffffff" without trailing zeros, or nothing.

@@ -72,6 +72,12 @@ func newError(code, format string, args ...any) *pgError {
 	return &pgError{Severity: "ERROR", Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// withHint sets the hint and returns e.
+func (e *pgError) withHint(h string) *pgError {
+	e.Hint = h
+	return e
+}
+
 func (e *pgError) toMessage() *pgproto3.ErrorResponse {
 	sev := e.Severity
 	if sev == "" {

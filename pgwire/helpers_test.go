@@ -27,6 +27,7 @@ func (b *testBackend) OpenSession(ctx context.Context) (*sql.Conn, error) {
 type testServer struct {
 	addr *net.TCPAddr
 	db   *sql.DB
+	srv  *Server
 }
 
 func (ts *testServer) port() string { return fmt.Sprint(ts.addr.Port) }
@@ -69,7 +70,7 @@ func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testSe
 		}
 		db.Close()
 	})
-	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db}
+	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}
 }
 
 func connectPgx(t *testing.T, ts *testServer, mode pgx.QueryExecMode) *pgx.Conn {

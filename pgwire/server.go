@@ -38,9 +38,10 @@ const DefaultServerVersion = "15.0 (tpserver)"
 
 // Server accepts PostgreSQL wire protocol connections.
 type Server struct {
-	backend Backend
-	opt     Options
-	log     *zap.Logger
+	backend  Backend
+	opt      Options
+	log      *zap.Logger
+	registry sessionRegistry // sessions by BackendKeyData, for CancelRequest
 }
 
 // NewServer returns a server that opens one Backend session per client.

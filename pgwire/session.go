@@ -3,7 +3,6 @@ package pgwire
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -11,8 +10,10 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
+	bindings "github.com/duckdb/duckdb-go-bindings"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"go.uber.org/zap"
 )
@@ -37,44 +38,68 @@ const (
 // DuckDB connection.
 type session struct {
 	srv  *Server
-	ctx  context.Context
+	ctx  context.Context // ends with the session (or when the client goes away)
+	stop context.CancelCauseFunc
 	nc   net.Conn
+	in   *inbox
 	log  *zap.Logger
 	r    *bufio.Reader
 	w    *bufio.Writer
 	be   *pgproto3.Backend
 	wbuf []byte // message encoding scratch
 
-	conn *sql.Conn
-	enc  *encoder
+	conn     *sql.Conn
+	duckConn *bindings.Connection // for duckdb_interrupt; nil if unavailable
+	enc      *encoder
 
-	params  map[string]string // startup parameters
-	stmts   map[string]*statement
-	portals map[string]*portal
+	params   map[string]string // startup parameters
+	guc      *gucs
+	reported map[string]string // ParameterStatus values the client has
+	stmts    map[string]*statement
+	portals  map[string]*portal
+	cursors  map[string]*portal // DECLAREd cursors
 
 	txStatus       byte
+	txSaved        map[string]string // parameters at BEGIN, restored by ROLLBACK
+	txLocal        map[string]string // values before SET LOCAL, restored at transaction end
 	ignoreTillSync bool
+
+	pid      uint32
+	secret   [4]byte
+	cancelMu sync.Mutex
+	running  context.CancelCauseFunc // cancels the statement now executing
+	// timeoutMillis mirrors statement_timeout for the cancel timer.
+	timeoutMillis string
 
 	rowBuf  []byte   // DataRow value storage, reused per row
 	rowVals [][]byte // DataRow values, reused per row
 }
 
 func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) *session {
-	r := bufio.NewReaderSize(nc, 32<<10)
+	ctx, stop := context.WithCancelCause(ctx)
+	in := newInbox()
+	r := bufio.NewReaderSize(in, 32<<10)
 	s := &session{
 		srv:      srv,
 		ctx:      ctx,
+		stop:     stop,
 		nc:       nc,
+		in:       in,
 		log:      log,
 		r:        r,
 		w:        bufio.NewWriterSize(nc, srv.opt.FlushBytes),
 		stmts:    map[string]*statement{},
 		portals:  map[string]*portal{},
+		cursors:  map[string]*portal{},
+		reported: map[string]string{},
 		txStatus: txIdle,
 		enc:      newEncoder(time.UTC),
 	}
 	s.be = pgproto3.NewBackend(r, nc)
 	s.be.SetMaxBodyLen(maxMessageLen)
+	// A client that disconnects ends the session context, which stops
+	// the running DuckDB query.
+	go in.fill(nc, func(err error) { s.cancelRunning(errClientGone); stop(errClientGone) }, log)
 	return s
 }
 
@@ -121,10 +146,17 @@ func (s *session) run() error {
 }
 
 func (s *session) closeAll() {
+	s.in.close()
+	if s.pid != 0 {
+		s.srv.registry.unregister(s)
+	}
 	for _, p := range s.portals {
 		p.close()
 	}
-	s.portals = nil
+	for _, p := range s.cursors {
+		p.close()
+	}
+	s.portals, s.cursors = nil, nil
 	if s.conn != nil {
 		if err := s.conn.Close(); err != nil {
 			s.log.Debug("close backend connection", zap.Error(err))
@@ -168,7 +200,10 @@ func (s *session) startup() (bool, error) {
 			}
 			continue
 		case cancelRequestCode:
-			s.log.Debug("cancel request ignored")
+			if len(b) == 8 {
+				ok := s.srv.registry.cancel(binary.BigEndian.Uint32(b[:4]), b[4:8])
+				s.log.Debug("cancel request", zap.Bool("matched", ok))
+			}
 			return false, nil
 		}
 		major := code >> 16
@@ -216,38 +251,32 @@ func (s *session) startup() (bool, error) {
 		return false, s.fatal("08006", "could not open a database session: %v", err)
 	}
 	s.conn = conn
+	s.duckConn = rawDuckConn(conn)
+	s.guc = newGUCs(s.srv.opt.ServerVersion, user)
 	if _, err := conn.ExecContext(s.ctx, "SET TimeZone = 'UTC'"); err != nil {
 		s.log.Warn("set session TimeZone", zap.Error(err))
 	}
-
-	msgs := []pgproto3.BackendMessage{&pgproto3.AuthenticationOk{}}
-	for _, kv := range [][2]string{
-		{"server_version", s.srv.opt.ServerVersion},
-		{"server_encoding", "UTF8"},
-		{"client_encoding", "UTF8"},
-		{"DateStyle", "ISO, MDY"},
-		{"TimeZone", "UTC"},
-		{"integer_datetimes", "on"},
-		{"standard_conforming_strings", "on"},
-		{"application_name", s.params["application_name"]},
-		{"is_superuser", "on"},
-		{"session_authorization", user},
-		{"IntervalStyle", "postgres"},
-	} {
-		msgs = append(msgs, &pgproto3.ParameterStatus{Name: kv[0], Value: kv[1]})
-	}
-	var key [8]byte
-	_, _ = rand.Read(key[:])
-	msgs = append(msgs,
-		&pgproto3.BackendKeyData{ProcessID: binary.BigEndian.Uint32(key[:4]) & 0x7fffffff, SecretKey: key[4:]},
-		&pgproto3.ReadyForQuery{TxStatus: txIdle})
-	for _, m := range msgs {
-		if err := s.send(m); err != nil {
-			return false, err
+	if err := s.applyStartupParams(); err != nil {
+		var pe *pgError
+		if errors.As(err, &pe) {
+			return false, s.fatal(pe.Code, "%s", pe.Message)
 		}
+		return false, err
+	}
+	s.guc.defaults = s.guc.snapshot()
+
+	if err := s.send(&pgproto3.AuthenticationOk{}); err != nil {
+		return false, err
+	}
+	if err := s.reportParams(); err != nil {
+		return false, err
+	}
+	s.srv.registry.register(s)
+	if err := s.send(&pgproto3.BackendKeyData{ProcessID: s.pid, SecretKey: s.secret[:]}); err != nil {
+		return false, err
 	}
 	s.log.Debug("session started")
-	return true, s.flush()
+	return true, s.readyForQuery()
 }
 
 func isLoopback(a net.Addr) bool {
@@ -279,6 +308,9 @@ func (s *session) loop() error {
 			}
 		}
 		if err := s.dispatch(msg); err != nil {
+			if errors.Is(err, errTerminated) {
+				return nil
+			}
 			return err
 		}
 	}
@@ -312,6 +344,8 @@ func (s *session) dispatch(msg pgproto3.FrontendMessage) error {
 		return s.readyForQuery()
 	case *pgproto3.Flush:
 		return s.flush()
+	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
+		return nil // outside COPY mode these are ignored, as PostgreSQL does
 	default:
 		err = newError(codeProtocolViolation, "unsupported frontend message %T", msg)
 	}
@@ -326,7 +360,11 @@ func (s *session) dispatch(msg pgproto3.FrontendMessage) error {
 	return s.sendError(pe)
 }
 
+// readyForQuery reports changed parameters, then ReadyForQuery, and flushes.
 func (s *session) readyForQuery() error {
+	if err := s.reportParams(); err != nil {
+		return err
+	}
 	if err := s.send(&pgproto3.ReadyForQuery{TxStatus: s.txStatus}); err != nil {
 		return err
 	}
@@ -335,7 +373,7 @@ func (s *session) readyForQuery() error {
 
 func (s *session) sendError(pe *pgError) error {
 	if s.txStatus == txActive {
-		s.txStatus = txFailed
+		s.abortTransaction()
 	}
 	if pe.Code == codeInternal {
 		s.log.Error("internal error", zap.Error(pe.cause), zap.String("message", pe.Message))
@@ -386,10 +424,15 @@ func (s *session) simpleQuery(q string) error {
 	return s.readyForQuery()
 }
 
-// materializePortals reads every suspended portal's live result into memory
-// before the connection runs another statement.
+// materializePortals reads every suspended portal's and cursor's live
+// result into memory before the connection runs another statement.
 func (s *session) materializePortals(except *portal) {
 	for _, p := range s.portals {
+		if p != except {
+			p.materialize()
+		}
+	}
+	for _, p := range s.cursors {
 		if p != except {
 			p.materialize()
 		}
@@ -397,23 +440,70 @@ func (s *session) materializePortals(except *portal) {
 }
 
 func (s *session) runSimpleStatement(text string) error {
-	s.materializePortals(nil)
-	st, err := prepareStatement(s.ctx, s.conn, s.log, "", text, nil)
+	st, err := s.prepare("", text, nil)
 	if err != nil {
-		return sqlErr(err, text)
+		return err
 	}
 	if len(st.paramOIDs) > 0 {
 		return newError("08P01", "bind message supplies 0 parameters, but prepared statement requires %d", len(st.paramOIDs))
 	}
-	p := &portal{stmt: st, formats: make([]int16, len(st.cols))}
+	p := &portal{stmt: st, formats: make([]int16, len(st.cols)), simple: true}
 	defer p.close()
-	if st.returnsRows {
+	if st.returnsRows && st.util == nil {
 		if err := s.send(st.rowDescription(nil)); err != nil {
 			return err
 		}
 	}
 	_, err = s.execute(p, 0)
 	return err
+}
+
+// prepare builds a statement: pgwire's own utility statements, or one
+// prepared by DuckDB. In a failed transaction only COMMIT/ROLLBACK pass.
+func (s *session) prepare(name, text string, oids []uint32) (*statement, error) {
+	u, err := parseUtility(text)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkAborted(u); err != nil {
+		return nil, err
+	}
+	if u != nil {
+		return utilityStatement(name, text, u), nil
+	}
+	s.materializePortals(nil)
+	st, err := prepareStatement(s.ctx, s.conn, s.log, name, text, oids)
+	if err != nil {
+		return nil, sqlErr(err, text)
+	}
+	return st, nil
+}
+
+// prepareQuery prepares the query of a DECLARE or COPY.
+func (s *session) prepareQuery(q string) (*statement, error) {
+	if u, _ := parseUtility(q); u != nil {
+		return nil, newError(codeSyntaxError, "cannot use %s here", strings.ToUpper(strings.Fields(q)[0]))
+	}
+	s.materializePortals(nil)
+	st, err := prepareStatement(s.ctx, s.conn, s.log, "", q, nil)
+	if err != nil {
+		return nil, sqlErr(err, q)
+	}
+	if len(st.paramOIDs) > 0 {
+		return nil, newError(codeIndeterminateType, "could not determine data type of parameter $1")
+	}
+	return st, nil
+}
+
+// checkAborted rejects everything but COMMIT/ROLLBACK in a failed transaction.
+func (s *session) checkAborted(u *utility) error {
+	if s.txStatus != txFailed {
+		return nil
+	}
+	if u != nil && (u.kind == utilCommit || u.kind == utilRollback) {
+		return nil
+	}
+	return newError(codeInFailedTx, "current transaction is aborted, commands ignored until end of transaction block")
 }
 
 func (s *session) handleParse(m *pgproto3.Parse) error {
@@ -423,10 +513,9 @@ func (s *session) handleParse(m *pgproto3.Parse) error {
 		}
 	}
 	oids := append([]uint32(nil), m.ParameterOIDs...)
-	s.materializePortals(nil)
-	st, err := prepareStatement(s.ctx, s.conn, s.log, m.Name, m.Query, oids)
+	st, err := s.prepare(m.Name, m.Query, oids)
 	if err != nil {
-		return sqlErr(err, m.Query)
+		return err
 	}
 	s.stmts[m.Name] = st
 	return s.send(&pgproto3.ParseComplete{})
@@ -436,6 +525,9 @@ func (s *session) handleBind(m *pgproto3.Bind) error {
 	st, ok := s.stmts[m.PreparedStatement]
 	if !ok {
 		return newError(codeInvalidPrepStmt, "prepared statement %q does not exist", m.PreparedStatement)
+	}
+	if err := s.checkAborted(st.util); err != nil {
+		return err
 	}
 	if old, ok := s.portals[m.DestinationPortal]; ok {
 		old.close()
@@ -467,21 +559,36 @@ func (s *session) handleDescribe(m *pgproto3.Describe) error {
 		if err := s.send(&pgproto3.ParameterDescription{ParameterOIDs: oids}); err != nil {
 			return err
 		}
-		if !st.returnsRows {
-			return s.send(&pgproto3.NoData{})
+		if rd := s.describeRows(st, nil); rd != nil {
+			return s.send(rd)
 		}
-		return s.send(st.rowDescription(nil))
+		return s.send(&pgproto3.NoData{})
 	case 'P':
 		p, ok := s.portals[m.Name]
 		if !ok {
 			return newError(codeInvalidCursor, "portal %q does not exist", m.Name)
 		}
-		if !p.stmt.returnsRows {
-			return s.send(&pgproto3.NoData{})
+		if rd := s.describeRows(p.stmt, p.formats); rd != nil {
+			return s.send(rd)
 		}
-		return s.send(p.stmt.rowDescription(p.formats))
+		return s.send(&pgproto3.NoData{})
 	}
 	return newError(codeProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType)
+}
+
+// describeRows returns the RowDescription a statement's result will have,
+// or nil when it returns no rows. FETCH describes its cursor's rows.
+func (s *session) describeRows(st *statement, formats []int16) *pgproto3.RowDescription {
+	if st.util != nil && st.util.kind == utilFetch {
+		if c, ok := s.cursors[st.util.name]; ok {
+			return c.stmt.rowDescription(c.formats)
+		}
+		return nil
+	}
+	if !st.returnsRows {
+		return nil
+	}
+	return st.rowDescription(formats)
 }
 
 func (s *session) handleExecute(m *pgproto3.Execute) error {
@@ -516,44 +623,102 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 	if st.empty {
 		return false, s.send(&pgproto3.EmptyQueryResponse{})
 	}
+	if err := s.checkAborted(st.util); err != nil {
+		return false, err
+	}
+	if st.util != nil {
+		if p.done {
+			return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.util.tag)})
+		}
+		p.done = true
+		return false, s.runUtility(p)
+	}
 	if p.done {
 		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
 	}
 	if !p.started {
-		s.materializePortals(p)
+		if err := s.checkReadOnly(st); err != nil {
+			p.done = true
+			return false, err
+		}
 	}
 	if !st.returnsRows {
 		p.started, p.done = true, true
-		res, err := s.conn.ExecContext(s.ctx, st.execSQL, p.args...)
+		s.materializePortals(p)
+		ctx, cancel := context.WithCancelCause(s.ctx)
+		defer cancel(nil)
+		stop := s.track(cancel)
+		res, err := s.conn.ExecContext(ctx, st.execSQL, p.args...)
+		stop()
 		if err != nil {
-			return false, sqlErr(err, st.sql)
+			return false, queryErr(ctx, err, st.sql)
 		}
 		n, _ := res.RowsAffected()
 		p.sent = n
-		s.trackTransaction(st)
 		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(n))})
 	}
 	if !p.started {
-		p.started = true
-		rows, err := s.conn.QueryContext(s.ctx, st.execSQL, p.args...)
-		if err != nil {
-			p.done = true
-			return false, sqlErr(err, st.sql)
-		}
-		p.rows = rows
-		ncol := len(st.cols)
-		if cols, err := rows.Columns(); err == nil && len(cols) != ncol {
-			p.close()
-			return false, newError(codeInternal, "result has %d columns, expected %d", len(cols), ncol)
-		}
-		p.vals = make([]any, ncol)
-		p.ptrs = make([]any, ncol)
-		for i := range p.vals {
-			p.ptrs[i] = &p.vals[i]
+		if err := s.startPortal(p); err != nil {
+			return false, err
 		}
 	}
-	var count int64
-	for maxRows <= 0 || count < maxRows {
+	limit := maxRows
+	if limit <= 0 {
+		limit = -1
+	}
+	if _, err := s.pump(p, limit, true, s.sendRow); err != nil {
+		return false, err
+	}
+	if !p.done {
+		return true, s.send(&pgproto3.PortalSuspended{})
+	}
+	return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+}
+
+// startPortal runs a row-returning portal's query. The result lives as
+// long as the portal (its context is the portal's).
+func (s *session) startPortal(p *portal) error {
+	st := p.stmt
+	p.started = true
+	s.materializePortals(p)
+	p.ctx, p.cancel = context.WithCancelCause(s.ctx)
+	stop := s.track(p.cancel)
+	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
+	stop()
+	if err != nil {
+		err = queryErr(p.ctx, err, st.sql)
+		p.close()
+		return err
+	}
+	p.rows = rows
+	ncol := len(st.cols)
+	if cols, err := rows.Columns(); err == nil && len(cols) != ncol {
+		p.close()
+		return newError(codeInternal, "result has %d columns, expected %d", len(cols), ncol)
+	}
+	p.vals = make([]any, ncol)
+	p.ptrs = make([]any, ncol)
+	for i := range p.vals {
+		p.ptrs[i] = &p.vals[i]
+	}
+	return nil
+}
+
+// pump reads up to max rows (-1: all) of a started portal, calling emit for
+// each (nil emit: skip them). With peek, a portal stopped by max checks
+// whether rows remain so that the last page ends with CommandComplete.
+// The portal is closed once its result is exhausted or fails.
+func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error) (n int64, err error) {
+	if p.done || p.rows == nil {
+		p.done = true
+		return 0, nil
+	}
+	if p.cancel == nil {
+		p.ctx, p.cancel = context.WithCancelCause(s.ctx)
+	}
+	stop := s.track(p.cancel)
+	defer stop()
+	for max < 0 || n < max {
 		if !p.pending && !p.rows.Next() {
 			p.done = true
 			break
@@ -561,29 +726,33 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 		p.pending = false
 		if err := p.rows.Scan(p.ptrs...); err != nil {
 			p.close()
-			return false, sqlErr(err, st.sql)
+			return n, queryErr(p.ctx, err, p.stmt.sql)
 		}
-		if err := s.sendRow(p); err != nil {
-			p.close()
-			return false, err
+		if emit != nil {
+			if err := emit(p); err != nil {
+				p.close()
+				return n, err
+			}
 		}
-		count++
+		n++
 		p.sent++
 	}
-	if !p.done {
+	if !p.done && peek {
 		if p.rows.Next() {
 			p.pending = true
-			return true, s.send(&pgproto3.PortalSuspended{})
+			return n, nil
 		}
 		p.done = true
 	}
-	rerr := p.rows.Err()
-	p.close()
-	if rerr != nil {
-		return false, sqlErr(rerr, st.sql)
+	if p.done {
+		rerr := p.rows.Err()
+		ctx := p.ctx
+		p.close()
+		if rerr != nil {
+			return n, queryErr(ctx, rerr, p.stmt.sql)
+		}
 	}
-	s.trackTransaction(st)
-	return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+	return n, nil
 }
 
 // sendRow encodes the current row of p as a DataRow.
@@ -623,18 +792,4 @@ func (s *session) sendRow(p *portal) error {
 	}
 	s.rowBuf = buf
 	return s.send(&pgproto3.DataRow{Values: vals})
-}
-
-// trackTransaction updates the ReadyForQuery status after a successful
-// transaction-control statement.
-func (s *session) trackTransaction(st *statement) {
-	if len(st.keywords) == 0 {
-		return
-	}
-	switch st.keywords[0] {
-	case "BEGIN", "START":
-		s.txStatus = txActive
-	case "COMMIT", "END", "ROLLBACK", "ABORT":
-		s.txStatus = txIdle
-	}
 }

@@ -36,6 +36,7 @@ type statement struct {
 	returnsRows bool
 	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
 	keywords    []string // leading keywords, for the command tag
+	util        *utility // set for statements pgwire runs itself
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
@@ -312,6 +313,11 @@ func (st *statement) commandTag(n int64) string {
 // its open result so that Execute with a row limit can resume it.
 type portal struct {
 	name    string
+	simple  bool // simple protocol: utilities send their own RowDescription
+	hold    bool // cursor WITH HOLD
+	inTx    bool // cursor declared inside the current transaction block
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
 	stmt    *statement
 	args    []any
 	formats []int16 // per result column
@@ -401,6 +407,9 @@ func (p *portal) close() {
 		_ = p.rows.Close()
 		p.rows = nil
 	}
+	if p.cancel != nil {
+		p.cancel(nil)
+	}
 	p.done = true
 }
 
@@ -454,9 +463,12 @@ func (e *encoder) decodeParams(st *statement, formats []int16, values [][]byte) 
 		}
 		oid := st.paramOIDs[i]
 		var err error
-		if f == pgtype.BinaryFormatCode {
+		switch {
+		case f == pgtype.BinaryFormatCode:
 			args[i], err = e.decodeBinaryParam(oid, raw)
-		} else {
+		case i < len(st.paramDuck) && unresolvedParam(st.paramDuck[i]) && oid == oidText:
+			args[i] = guessTextParam(string(raw))
+		default:
 			args[i], err = decodeTextParam(oid, string(raw))
 		}
 		if err != nil {
@@ -464,6 +476,26 @@ func (e *encoder) decodeParams(st *statement, formats []int16, values [][]byte) 
 		}
 	}
 	return args, nil
+}
+
+// unresolvedParam reports whether DuckDB could not infer a parameter's type.
+func unresolvedParam(t duckdb.Type) bool {
+	return t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY || t == duckdb.TYPE_SQLNULL
+}
+
+// guessTextParam types a text parameter whose type neither the client nor
+// DuckDB determined (PostgreSQL would infer it from context, e.g. the int
+// in "col + $1"): integers and decimals are passed as numbers so DuckDB
+// resolves the operator, anything else as a string for DuckDB to cast.
+func guessTextParam(s string) any {
+	t := strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+		return n
+	}
+	if f, err := strconv.ParseFloat(t, 64); err == nil && !strings.ContainsAny(t, "nNiI") {
+		return f
+	}
+	return s
 }
 
 // decodeTextParam converts a text-format parameter. Numbers and booleans are
