@@ -220,7 +220,7 @@ func appendInterval(dst []byte, iv duckdb.Interval) []byte {
 		dst = strconv.AppendInt(dst, n, 10)
 		dst = append(dst, ' ')
 		dst = append(dst, unit...)
-		if n != 1 && n != -1 {
+		if n != 1 { // PostgreSQL: "1 day" but "-1 days"
 			if unit == "mon" || unit == "year" || unit == "day" {
 				dst = append(dst, 's')
 			}
@@ -316,7 +316,36 @@ func appendMicros(dst []byte, us int64) []byte {
 	return append(append(dst, '.'), strings.TrimRight(s, "0")...)
 }
 
+// infinity reports whether a DATE or TIMESTAMP value is DuckDB's infinity
+// (+1) or -infinity (-1), which duckdb-go hands over as far-away times.
+func infinity(ct *colType, t time.Time) int {
+	switch ct.duck {
+	case duckdb.TYPE_DATE:
+		days := t.Unix() / 86400
+		if days >= math.MaxInt32 {
+			return 1
+		}
+		if days <= -math.MaxInt32 {
+			return -1
+		}
+	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_NS:
+		if t.Year() > 200000 {
+			return 1
+		}
+		if t.Year() < -200000 {
+			return -1
+		}
+	}
+	return 0
+}
+
 func (e *encoder) appendTime(dst []byte, ct *colType, t time.Time) []byte {
+	switch infinity(ct, t) {
+	case 1:
+		return append(dst, "infinity"...)
+	case -1:
+		return append(dst, "-infinity"...)
+	}
 	switch ct.duck {
 	case duckdb.TYPE_DATE:
 		return appendDate(dst, t)
@@ -627,6 +656,20 @@ func (e *encoder) binaryValue(ct *colType, v any) (any, error) {
 	case duckdb.Interval:
 		return pgtype.Interval{Microseconds: x.Micros, Days: x.Days, Months: x.Months, Valid: true}, nil
 	case time.Time:
+		if inf := infinity(ct, x); inf != 0 {
+			mod := pgtype.Infinity
+			if inf < 0 {
+				mod = pgtype.NegativeInfinity
+			}
+			switch oid {
+			case oidDate:
+				return pgtype.Date{InfinityModifier: mod, Valid: true}, nil
+			case oidTimestamp:
+				return pgtype.Timestamp{InfinityModifier: mod, Valid: true}, nil
+			case oidTimestampTZ:
+				return pgtype.Timestamptz{InfinityModifier: mod, Valid: true}, nil
+			}
+		}
 		switch oid {
 		case oidTime:
 			us := int64(x.Hour())*3_600_000_000 + int64(x.Minute())*60_000_000 + int64(x.Second())*1_000_000 + int64(x.Nanosecond()/1000)

@@ -66,51 +66,19 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	}
 	st.keywords = leadingKeywords(query, 4)
 
-	err := conn.Raw(func(dc any) error {
-		c, ok := dc.(*duckdb.Conn)
-		if !ok {
-			return fmt.Errorf("backend connection is %T, not a DuckDB connection", dc)
-		}
-		ds, err := c.PrepareContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		defer ds.Close()
-		s, ok := ds.(*duckdb.Stmt)
-		if !ok {
-			return fmt.Errorf("prepared statement is %T, not a DuckDB statement", ds)
-		}
-		if st.stmtType, err = s.StatementType(); err != nil {
-			return fmt.Errorf("statement type: %w", err)
-		}
-		n := s.NumInput()
-		st.paramDuck = make([]duckdb.Type, n)
-		for i := range n {
-			t, err := s.ParamType(i + 1)
-			if err != nil {
-				return fmt.Errorf("parameter %d type: %w", i+1, err)
-			}
-			st.paramDuck[i] = t
-		}
-		ncol, err := s.ColumnCount()
-		if err != nil {
-			return fmt.Errorf("column count: %w", err)
-		}
-		for i := range ncol {
-			cname, err := s.ColumnName(i)
-			if err != nil {
-				return fmt.Errorf("column %d name: %w", i, err)
-			}
-			ti, err := s.ColumnTypeInfo(i)
-			if err != nil {
-				ti = nil // unresolved type (e.g. untyped parameter): sent as text
-			}
-			st.cols = append(st.cols, column{name: cname, typ: newColType(ti)})
-		}
-		return nil
-	})
-	if err != nil {
+	if err := st.describe(ctx, conn, query); err != nil {
 		return nil, err
+	}
+	// PostgreSQL infers a parameter's type from the client's OID when the
+	// query alone does not tell it (`$2 || 'x'`); DuckDB cannot, so such
+	// parameters are cast to the client's type and the statement prepared
+	// again.
+	if typed := castUntypedParams(query, st.paramDuck, clientOIDs); typed != query {
+		if err := st.describe(ctx, conn, typed); err == nil {
+			st.sql, st.execSQL = typed, typed
+		} else if err := st.describe(ctx, conn, query); err != nil {
+			return nil, err
+		}
 	}
 
 	st.paramOIDs = make([]uint32, len(st.paramDuck))
@@ -574,4 +542,98 @@ func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
 		return dv.Value()
 	}
 	return v, nil
+}
+
+// describe prepares query in DuckDB and records its statement type,
+// parameter types and result columns.
+func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string) error {
+	st.cols, st.paramDuck = nil, nil
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("backend connection is %T, not a DuckDB connection", dc)
+		}
+		ds, err := c.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		s, ok := ds.(*duckdb.Stmt)
+		if !ok {
+			return fmt.Errorf("prepared statement is %T, not a DuckDB statement", ds)
+		}
+		if st.stmtType, err = s.StatementType(); err != nil {
+			return fmt.Errorf("statement type: %w", err)
+		}
+		n := s.NumInput()
+		st.paramDuck = make([]duckdb.Type, n)
+		for i := range n {
+			t, err := s.ParamType(i + 1)
+			if err != nil {
+				return fmt.Errorf("parameter %d type: %w", i+1, err)
+			}
+			st.paramDuck[i] = t
+		}
+		ncol, err := s.ColumnCount()
+		if err != nil {
+			return fmt.Errorf("column count: %w", err)
+		}
+		for i := range ncol {
+			cname, err := s.ColumnName(i)
+			if err != nil {
+				return fmt.Errorf("column %d name: %w", i, err)
+			}
+			ti, err := s.ColumnTypeInfo(i)
+			if err != nil {
+				ti = nil // unresolved type (e.g. untyped parameter): sent as text
+			}
+			st.cols = append(st.cols, column{name: cname, typ: newColType(ti)})
+		}
+		return nil
+	})
+	return err
+
+}
+
+// duckTypeForOID is the DuckDB type a parameter of a PostgreSQL type is cast
+// to when DuckDB cannot infer it.
+var duckTypeForOID = map[uint32]string{
+	oidBool: "BOOLEAN", oidInt2: "SMALLINT", oidInt4: "INTEGER", oidInt8: "BIGINT",
+	oidFloat4: "FLOAT", oidFloat8: "DOUBLE", oidNumeric: "DECIMAL(38,10)",
+	oidText: "VARCHAR", 1043: "VARCHAR", 1042: "VARCHAR", 19: "VARCHAR",
+	oidBytea: "BLOB", oidDate: "DATE", oidTime: "TIME", oidTimestamp: "TIMESTAMP",
+	oidTimestampTZ: "TIMESTAMPTZ", oidInterval: "INTERVAL", oidUUID: "UUID", oidJSON: "JSON", 3802: "JSON",
+}
+
+// castUntypedParams wraps each $n whose type DuckDB left unresolved, and for
+// which the client named a type, in a cast to that type.
+func castUntypedParams(query string, duck []duckdb.Type, clientOIDs []uint32) string {
+	casts := map[string]string{}
+	for i, t := range duck {
+		if t != duckdb.TYPE_INVALID && t != duckdb.TYPE_ANY && t != duckdb.TYPE_SQLNULL {
+			continue
+		}
+		if i >= len(clientOIDs) {
+			continue
+		}
+		if typ, ok := duckTypeForOID[clientOIDs[i]]; ok {
+			casts[fmt.Sprintf("$%d", i+1)] = typ
+		}
+	}
+	if len(casts) == 0 {
+		return query
+	}
+	var b strings.Builder
+	last := 0
+	scanSQL(query, func(tok token) {
+		typ, ok := casts[tok.text]
+		if !ok {
+			return
+		}
+		b.WriteString(query[last:tok.pos])
+		fmt.Fprintf(&b, "CAST(%s AS %s)", tok.text, typ)
+		last = tok.pos + len(tok.text)
+	}, nil)
+	b.WriteString(query[last:])
+	return b.String()
 }
