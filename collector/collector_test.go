@@ -395,3 +395,19 @@ func TestOverwriteRecollectsTheWindow(t *testing.T) {
 		t.Fatalf("lake rows %d after reload", rows)
 	}
 }
+
+func TestCompactionLeavesABigFileAlone(t *testing.T) {
+	big := lake.DataFile{Path: "big", Rows: 90_000}
+	small := []lake.DataFile{{Path: "a", Rows: 50}, {Path: "b", Rows: 70}}
+	got := tieredCandidates(append([]lake.DataFile{big}, small...))
+	if len(got) != 2 || got[0].Path == "big" || got[1].Path == "big" {
+		t.Fatalf("a 90,000-row file with 120 new rows: %+v", got)
+	}
+	got = tieredCandidates([]lake.DataFile{big, {Path: "c", Rows: 20_000}})
+	if len(got) != 2 {
+		t.Fatalf("enough new rows merge with the big file: %+v", got)
+	}
+	if got := tieredCandidates([]lake.DataFile{big, {Path: "d", Rows: 10}}); len(got) != 1 {
+		t.Fatalf("one tiny file next to a big one is not worth a rewrite: %+v", got)
+	}
+}

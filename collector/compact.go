@@ -64,7 +64,7 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 	sort.Strings(dirs)
 	var groups []compactGroup
 	for _, d := range dirs {
-		files := byDir[d]
+		files := tieredCandidates(byDir[d])
 		if len(files) < 2 {
 			continue
 		}
@@ -200,3 +200,27 @@ func keyOf(f lake.DataFile) lake.PartitionKey {
 }
 
 func timeParseDate(s string) (time.Time, error) { return time.Parse(lake.DateFormat, s) }
+
+// compactRatio bounds write amplification: a file holding more than this
+// many times the rows of all the other small files of its day is left alone
+// until those have grown, so a refresh that adds a few rows to a day does not
+// rewrite the whole day.
+const compactRatio = 8
+
+// tieredCandidates drops the largest file from a day's small files while it
+// dwarfs the rest.
+func tieredCandidates(files []lake.DataFile) []lake.DataFile {
+	files = append([]lake.DataFile(nil), files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Rows > files[j].Rows })
+	for len(files) >= 2 {
+		var rest int64
+		for _, f := range files[1:] {
+			rest += f.Rows
+		}
+		if files[0].Rows <= compactRatio*rest {
+			break
+		}
+		files = files[1:]
+	}
+	return files
+}

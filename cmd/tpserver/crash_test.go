@@ -32,9 +32,11 @@ type trailGen struct {
 
 var genEventNames = []string{"DescribeInstances", "GetObject", "PutObject", "AssumeRole", "ListBuckets", "ConsoleLogin", "CreateUser", "Decrypt"}
 
-func newTrailGen(root string, days int, accts ...string) *trailGen {
+// newTrailGen covers days days, the last of them lastDaysAgo days before
+// today (UTC).
+func newTrailGen(root string, lastDaysAgo, days int, accts ...string) *trailGen {
 	g := &trailGen{root: root, accts: accts}
-	first := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -days-1)
+	first := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -lastDaysAgo-days+1)
 	for i := range days {
 		g.days = append(g.days, first.AddDate(0, 0, i))
 	}
@@ -69,13 +71,15 @@ func (g *trailGen) writeFile(dir, acct string, day time.Time, tag string, n int,
 	}
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	w := bufio.NewWriterSize(zw, 64<<10)
+	// Events of today lie in the past.
+	span := max(min(24*time.Hour, time.Since(day)), time.Second)
 	w.WriteString(`{"Records":[`)
 	for i := range n {
 		if i > 0 {
 			w.WriteByte(',')
 		}
 		id := first + int64(i)
-		t := day.Add(time.Duration(rng.Int63n(int64(24 * time.Hour))))
+		t := day.Add(time.Duration(rng.Int63n(int64(span))))
 		name := genEventNames[rng.Intn(len(genEventNames))]
 		user := "user" + strconv.Itoa(rng.Intn(50))
 		fmt.Fprintf(w, `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA%[1]s","arn":"arn:aws:iam::%[2]s:user/%[1]s","accountId":"%[2]s","accessKeyId":"AKIA%[1]s","userName":"%[1]s"},`+
@@ -147,14 +151,15 @@ type lakeFiles struct {
 	parquet, tmp []string // relative to the data dir
 	listed       map[string]bool
 	retired      map[string]bool
-	rows         int64 // rows of the listed files
+	mtime        map[string]time.Time // of parquet and tmp files
+	rows         int64                // rows of the listed files
 	batch        int64
 	manifests    int
 }
 
 func readLake(t *testing.T, dataDir string) lakeFiles {
 	t.Helper()
-	lf := lakeFiles{listed: map[string]bool{}, retired: map[string]bool{}}
+	lf := lakeFiles{listed: map[string]bool{}, retired: map[string]bool{}, mtime: map[string]time.Time{}}
 	root := filepath.Join(dataDir, "tp_table=aws_cloudtrail_log")
 	err := filepath.WalkDir(dataDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -165,6 +170,11 @@ func readLake(t *testing.T, dataDir string) lakeFiles {
 		}
 		rel, _ := filepath.Rel(dataDir, path)
 		rel = filepath.ToSlash(rel)
+		if strings.HasSuffix(path, ".parquet") || strings.HasSuffix(path, ".parquet.tmp") {
+			if info, err := d.Info(); err == nil {
+				lf.mtime[rel] = info.ModTime()
+			}
+		}
 		switch {
 		case strings.HasSuffix(path, ".parquet.tmp"):
 			lf.tmp = append(lf.tmp, rel)
@@ -206,6 +216,17 @@ func readLake(t *testing.T, dataDir string) lakeFiles {
 	return lf
 }
 
+// fresh reports whether any of paths was written after t (so not left by an
+// earlier run).
+func (lf lakeFiles) fresh(paths []string, t time.Time) bool {
+	for _, p := range paths {
+		if lf.mtime[p].After(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // orphans are parquet files that no manifest lists or retires.
 func (lf lakeFiles) orphans() []string {
 	var out []string
@@ -243,6 +264,17 @@ func pendingLogEntries(t *testing.T, dataDir string, batch int64) int {
 	return n
 }
 
+// TestCollectSurvivesSIGKILL kills `tpserver collect` with SIGKILL at many
+// points of its work while source files keep arriving in waves, resumes, and
+// checks that every source event is in the lake exactly once.
+//
+// The collector here decodes roughly 10-15k events/s on 2 shared cores, so
+// runs over a batch of 250,000 rows would take minutes; instead each wave is
+// small and published by the run's final flush, and because every wave adds
+// files to the same days, each completed run also compacts. Kills are either
+// timed (uniform over the expected length of a run), or land shortly after a
+// *.parquet.tmp file appears (flush or compaction COPY), or shortly after a
+// manifest commit (log/run info, compaction).
 func TestCollectSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: kills collection many times")
@@ -250,28 +282,6 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 	bin := tpserverBinary(t)
 	start := time.Now()
 
-	// ~720k events in 640 files: 2 accounts × 8 days × 40 files × 1,125
-	// events, so a run flushes two full batches of 250,000 rows and a last
-	// partial one, and compaction merges several files per day.
-	src := filepath.Join(t.TempDir(), "trail")
-	gen := newTrailGen(src, 8, "111111111111", "222222222222")
-	gen.generate(t, src, "a", 40, 1125, 1)
-	total := gen.events
-	t.Logf("generated %d files, %d events in %s", gen.files, total, time.Since(start).Round(time.Millisecond))
-
-	// Calibrate: one uninterrupted run over the same source in another lake.
-	cal := newEnv(t)
-	cal.localPartitionConfig(t, src)
-	calStart := time.Now()
-	out, errOut, code := cal.run(t, "collect", "--from", "2000-01-01", "--progress=false")
-	full := time.Since(calStart)
-	if code != 0 {
-		t.Fatalf("calibration collect: exit %d\n%s\n%s", code, out, errOut)
-	}
-	t.Logf("uninterrupted collect took %s:\n%s", full.Round(time.Millisecond), out)
-
-	e := newEnv(t)
-	e.localPartitionConfig(t, src)
 	seed := time.Now().UnixNano()
 	if s := os.Getenv("TPSERVER_CRASH_SEED"); s != "" {
 		seed, _ = strconv.ParseInt(s, 10, 64)
@@ -279,40 +289,78 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d (set TPSERVER_CRASH_SEED to replay)", seed)
 
-	const wantKills, maxRuns = 18, 40
+	// 6 waves × 2 accounts × 4 days × 12 files × 250 events: 144,000
+	// events in 576 files.
+	const waves, filesPerDay, eventsPerFile = 6, 12, 250
+	src := filepath.Join(t.TempDir(), "trail")
+	gen := newTrailGen(src, 2, 4, "111111111111", "222222222222")
+	delivered := 0
+	deliver := func() {
+		gen.generate(t, src, fmt.Sprintf("w%d_", delivered), filesPerDay, eventsPerFile, seed+int64(delivered)*7)
+		delivered++
+	}
+	deliver()
+
+	e := newEnv(t)
+	e.localPartitionConfig(t, src)
+
+	// More waves arrive while too few kills have landed.
+	const minKills, maxRuns, maxWaves = 18, 60, 10
 	phases := map[string]int{}
-	kills, completed := 0, 0
-	deadline := time.Now().Add(70 * time.Second)
-	for run := 0; kills < wantKills && run < maxRuns && time.Now().Before(deadline); run++ {
-		// Estimate what is left: the uncommitted share of the rows, plus
-		// start-up and compaction.
+	modes := map[string]int{}
+	kills, completed, compactions := 0, 0, 0
+	longestRun := 3 * time.Second // refined by completed runs
+	deadline := time.Now().Add(60 * time.Second)
+	caughtUp := false // the last run completed with every delivered file
+	for run := 0; run < maxRuns && time.Now().Before(deadline); run++ {
+		if caughtUp {
+			if kills >= minKills && delivered >= waves {
+				break
+			}
+			if delivered >= maxWaves {
+				break
+			}
+			deliver()
+			caughtUp = false
+		}
 		before := readLake(t, e.dataDir)
-		left := time.Duration(float64(full) * (1 - float64(before.rows)/float64(total)))
-		left = max(left, full/4)
 		cmd := exec.Command(bin, "--config-path", e.configDir, "--data-dir", e.dataDir,
 			"collect", "--from", "2000-01-01", "--progress=false")
 		var outb, errb syncBuffer
 		cmd.Stdout, cmd.Stderr = &outb, &errb
+		runStart := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 
-		mode := "timed"
+		// Pick when to kill.
+		var mode string
+		var trigger func(lakeFiles) bool
 		var delay time.Duration
-		if rng.Intn(3) == 0 {
-			// Wait for a file being written (flush or compaction COPY) and
-			// kill a little later.
+		switch r := rng.Intn(20); {
+		case r < 10:
+			mode = "timed"
+			delay = time.Duration(rng.Int63n(int64(longestRun * 12 / 10)))
+		case r < 14:
 			mode = "on-tmp"
-			delay = time.Duration(rng.Int63n(int64(300 * time.Millisecond)))
-		} else {
-			delay = time.Duration(rng.Int63n(int64(left)))
+			trigger = func(lf lakeFiles) bool { return lf.fresh(lf.tmp, runStart) }
+			delay = time.Duration(rng.Int63n(int64(250 * time.Millisecond)))
+		case r < 16:
+			// A renamed-in file the manifest does not name yet: the
+			// window between publish and commit.
+			mode = "on-publish"
+			trigger = func(lf lakeFiles) bool { return lf.fresh(lf.orphans(), runStart) }
+		default:
+			mode = "on-commit"
+			trigger = func(lf lakeFiles) bool { return lf.batch > before.batch }
+			delay = time.Duration(rng.Int63n(int64(longestRun / 2)))
 		}
-		done := false
 		var err error
-		if mode == "on-tmp" {
-			poll := time.NewTicker(5 * time.Millisecond)
+		done := false
+		if trigger != nil {
+			poll := time.NewTicker(3 * time.Millisecond)
 		wait:
 			for {
 				select {
@@ -320,7 +368,7 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 					done = true
 					break wait
 				case <-poll.C:
-					if len(readLake(t, e.dataDir).tmp) > 0 {
+					if trigger(readLake(t, e.dataDir)) {
 						break wait
 					}
 				}
@@ -336,34 +384,59 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 				err = <-exited
 			}
 		}
+		after := readLake(t, e.dataDir)
+		if after.rows < before.rows {
+			t.Errorf("run %d: committed rows went down: %d -> %d", run, before.rows, after.rows)
+		}
 		if done {
 			if err != nil {
 				t.Fatalf("run %d exited on its own with %v\nstdout:\n%s\nstderr:\n%s", run, err, outb.String(), errb.String())
 			}
 			completed++
-			t.Logf("run %d (%s, %s) completed before the kill:\n%s", run, mode, delay.Round(time.Millisecond), outb.String())
-			break
+			took := time.Since(runStart)
+			longestRun = max(longestRun, took)
+			if strings.Contains(outb.String(), "Compacted ") {
+				compactions++
+			}
+			t.Logf("run %2d: %-10s completed in %s (wave %d): committed rows %d -> %d, %d live files", run, mode,
+				took.Round(time.Millisecond), delivered, before.rows, after.rows, len(after.listed))
+			if after.rows != gen.events {
+				t.Fatalf("a completed run left %d rows committed, want %d:\n%s", after.rows, gen.events, outb.String())
+			}
+			caughtUp = true
+			continue
 		}
 		if ws, ok := err.(*exec.ExitError); !ok || ws.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 			t.Fatalf("run %d: want death by SIGKILL, got %v\n%s", run, err, errb.String())
 		}
 		kills++
-		after := readLake(t, e.dataDir)
-		phase := classify(t, e.dataDir, total, before, after)
+		modes[mode]++
+		phase := classify(t, e.dataDir, gen.events, before, after)
 		phases[phase]++
-		t.Logf("kill %2d: %-6s after %6s (est. left %6s): %-34s committed rows %d -> %d, batch %d, %d live files",
-			kills, mode, delay.Round(time.Millisecond), left.Round(time.Millisecond), phase, before.rows, after.rows, after.batch, len(after.listed))
-		if after.rows < before.rows {
-			t.Errorf("committed rows went down: %d -> %d", before.rows, after.rows)
+		t.Logf("run %2d: %-10s killed after %6s (wave %d): %-36s committed rows %d -> %d, batch %d, %d live, %d retired, %d tmp, %d orphans",
+			run, mode, delay.Round(time.Millisecond), delivered, phase, before.rows, after.rows, after.batch,
+			len(after.listed), len(after.retired), len(after.tmp), len(after.orphans()))
+		// Sometimes new files arrive after a crash, before the resume.
+		if delivered < waves && after.rows == gen.events && rng.Intn(3) == 0 {
+			deliver()
 		}
 	}
-	t.Logf("%d kills, %d completed runs in %s; phases: %v", kills, completed, time.Since(start).Round(time.Millisecond), phases)
-	if kills < 15 {
-		t.Errorf("only %d kills landed (want >= 15); the data may be too small for this machine", kills)
+	t.Logf("%d kills (%v), %d completed runs (%d compacted), %d of %d waves in %s",
+		kills, modes, completed, compactions, delivered, maxWaves, time.Since(start).Round(time.Millisecond))
+	for p, n := range phases {
+		t.Logf("  %-36s %d", p, n)
 	}
+	if kills < 15 {
+		t.Errorf("only %d kills landed (want >= 15)", kills)
+	}
+	for delivered < waves {
+		deliver()
+	}
+	total := gen.events
+	t.Logf("%d files, %d events delivered", gen.files, total)
 
 	// Resume to completion.
-	out, errOut, code = e.run(t, "collect", "--from", "2000-01-01", "--progress=false")
+	out, errOut, code := e.run(t, "collect", "--from", "2000-01-01", "--progress=false")
 	if code != 0 {
 		t.Fatalf("final collect: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -393,6 +466,14 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 	if lf.rows != total {
 		t.Errorf("manifests list %d rows, want %d", lf.rows, total)
 	}
+	// The collection log names every source file once, in committed batches.
+	if n := pendingLogEntries(t, e.dataDir, lf.batch); n != 0 {
+		t.Errorf("%d collection log entries of uncommitted batches remain", n)
+	}
+	keys, lines := collectionLogKeys(t, e.dataDir)
+	if lines != gen.files || len(keys) != gen.files {
+		t.Errorf("collection log: %d lines, %d distinct files; want %d", lines, len(keys), gen.files)
+	}
 	t.Logf("lake: %d live files, %d retired, %d parquet files on disk", len(lf.listed), len(lf.retired), len(lf.parquet))
 
 	// Nothing is left to collect.
@@ -410,11 +491,44 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 	t.Logf("total %s", time.Since(start).Round(time.Millisecond))
 }
 
+// collectionLogKeys returns the distinct source files in the collection
+// logs and the number of log lines.
+func collectionLogKeys(t *testing.T, dataDir string) (map[string]bool, int) {
+	t.Helper()
+	keys := map[string]bool{}
+	lines := 0
+	logs, _ := filepath.Glob(filepath.Join(dataDir, "state", "collection_*.log"))
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line == "" {
+				continue
+			}
+			lines++
+			var e struct {
+				K string `json:"k"`
+			}
+			if err := json.Unmarshal([]byte(line), &e); err != nil {
+				t.Errorf("collection log line %q: %v", line, err)
+			}
+			keys[e.K] = true
+		}
+	}
+	return keys, lines
+}
+
 // classify tells from the files a killed run left behind where it died.
 func classify(t *testing.T, dataDir string, total int64, before, after lakeFiles) string {
 	t.Helper()
 	allRows := after.rows == total
 	switch {
+	case len(after.tmp) > 0 && len(after.orphans()) > 0 && allRows:
+		return "compaction: writing, some days published"
+	case len(after.tmp) > 0 && len(after.orphans()) > 0:
+		return "flush: renaming files in"
 	case len(after.tmp) > 0 && allRows:
 		return "compaction: writing parquet"
 	case len(after.tmp) > 0:
