@@ -20,6 +20,7 @@ import (
 	// Registers the "duckdb" database/sql driver.
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/tpserver/tpserver/catalog/pgsql"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -49,6 +50,8 @@ type Catalog struct {
 	mu sync.Mutex
 	// signatures identify the manifests each view was defined from.
 	signatures map[string]string
+	// translator rewrites PostgreSQL client SQL onto the emulated catalog.
+	translator *pgsql.Translator
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -82,6 +85,14 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
 	}
 	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}}
+	if err := c.installPGCatalog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if c.translator, err = c.newTranslator(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := c.defineViews(ctx, true); err != nil {
 		db.Close()
 		return nil, err

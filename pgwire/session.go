@@ -472,11 +472,7 @@ func (s *session) prepare(name, text string, oids []uint32) (*statement, error) 
 		return utilityStatement(name, text, u), nil
 	}
 	s.materializePortals(nil)
-	st, err := prepareStatement(s.ctx, s.conn, s.log, name, text, oids)
-	if err != nil {
-		return nil, sqlErr(err, text)
-	}
-	return st, nil
+	return s.prepareTranslated(name, text, oids)
 }
 
 // prepareQuery prepares the query of a DECLARE or COPY.
@@ -485,9 +481,9 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 		return nil, newError(codeSyntaxError, "cannot use %s here", strings.ToUpper(strings.Fields(q)[0]))
 	}
 	s.materializePortals(nil)
-	st, err := prepareStatement(s.ctx, s.conn, s.log, "", q, nil)
+	st, err := s.prepareTranslated("", q, nil)
 	if err != nil {
-		return nil, sqlErr(err, q)
+		return nil, err
 	}
 	if len(st.paramOIDs) > 0 {
 		return nil, newError(codeIndeterminateType, "could not determine data type of parameter $1")
@@ -651,7 +647,7 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 		res, err := s.conn.ExecContext(ctx, st.execSQL, p.args...)
 		stop()
 		if err != nil {
-			return false, queryErr(ctx, err, st.sql)
+			return false, queryErr(ctx, err, st.errSQL())
 		}
 		n, _ := res.RowsAffected()
 		p.sent = n
@@ -686,7 +682,7 @@ func (s *session) startPortal(p *portal) error {
 	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
 	stop()
 	if err != nil {
-		err = queryErr(p.ctx, err, st.sql)
+		err = queryErr(p.ctx, err, st.errSQL())
 		p.close()
 		return err
 	}
@@ -726,7 +722,7 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 		p.pending = false
 		if err := p.rows.Scan(p.ptrs...); err != nil {
 			p.close()
-			return n, queryErr(p.ctx, err, p.stmt.sql)
+			return n, queryErr(p.ctx, err, p.stmt.errSQL())
 		}
 		if emit != nil {
 			if err := emit(p); err != nil {
@@ -749,7 +745,7 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 		ctx := p.ctx
 		p.close()
 		if rerr != nil {
-			return n, queryErr(ctx, rerr, p.stmt.sql)
+			return n, queryErr(ctx, rerr, p.stmt.errSQL())
 		}
 	}
 	return n, nil

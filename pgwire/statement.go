@@ -28,7 +28,8 @@ type column struct {
 type statement struct {
 	name        string
 	sql         string
-	empty       bool // only whitespace/comments: EmptyQueryResponse
+	clientSQL   string // the client's text when sql is its translation (SQLTranslator)
+	empty       bool   // only whitespace/comments: EmptyQueryResponse
 	stmtType    duckdb.StmtType
 	paramOIDs   []uint32      // per parameter: client-given OID, else inferred
 	paramDuck   []duckdb.Type // DuckDB's inferred parameter types

@@ -1,0 +1,508 @@
+package pgsql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// rewriter applies the rules to one parse tree.
+type rewriter struct {
+	t       *Translator
+	tree    *pg_query.ParseResult
+	changed bool
+	// ctes are the names of all common table expressions in the tree: an
+	// unqualified reference to one of them is not a catalog relation.
+	ctes map[string]bool
+	// names are the PostgreSQL column names of the unnamed SELECT targets,
+	// figured before any rule changed the expressions.
+	names map[*pg_query.ResTarget]string
+}
+
+func newRewriter(t *Translator, tree *pg_query.ParseResult) *rewriter {
+	return &rewriter{t: t, tree: tree, ctes: map[string]bool{}, names: map[*pg_query.ResTarget]string{}}
+}
+
+// skipStatement reports statements the translator leaves alone: pgwire
+// handles SET/SHOW/transaction control itself.
+func skipStatement(n *pg_query.Node) bool {
+	switch n.GetNode().(type) {
+	case *pg_query.Node_VariableSetStmt, *pg_query.Node_VariableShowStmt, *pg_query.Node_TransactionStmt:
+		return true
+	}
+	return false
+}
+
+// run applies the rules; it reports whether the tree changed.
+func (r *rewriter) run() bool {
+	for _, raw := range r.tree.Stmts {
+		if raw.Stmt == nil || skipStatement(raw.Stmt) {
+			continue
+		}
+		walkNode(raw.Stmt, nil, r.collect)
+	}
+	for _, raw := range r.tree.Stmts {
+		if raw.Stmt == nil || skipStatement(raw.Stmt) {
+			continue
+		}
+		walkNode(raw.Stmt, r.pre, r.post)
+	}
+	if r.changed {
+		for rt, name := range r.names {
+			rt.Name = name
+		}
+	}
+	return r.changed
+}
+
+// collect records CTE names and the PostgreSQL names of unnamed targets.
+func (r *rewriter) collect(m protoreflect.Message) {
+	switch x := m.Interface().(type) {
+	case *pg_query.CommonTableExpr:
+		r.ctes[x.Ctename] = true
+	case *pg_query.SelectStmt:
+		r.nameTargets(x.TargetList)
+	case *pg_query.InsertStmt:
+		r.nameTargets(x.ReturningList)
+	case *pg_query.UpdateStmt:
+		r.nameTargets(x.ReturningList)
+	case *pg_query.DeleteStmt:
+		r.nameTargets(x.ReturningList)
+	}
+}
+
+func (r *rewriter) nameTargets(list []*pg_query.Node) {
+	for _, n := range list {
+		rt := n.GetResTarget()
+		if rt == nil || rt.Name != "" || rt.Val == nil || isStar(rt.Val) {
+			continue
+		}
+		r.names[rt] = FigureColname(rt.Val)
+	}
+}
+
+// isStar reports a `*` or `t.*` target.
+func isStar(n *pg_query.Node) bool {
+	cr := n.GetColumnRef()
+	if cr == nil || len(cr.Fields) == 0 {
+		return false
+	}
+	return cr.Fields[len(cr.Fields)-1].GetAStar() != nil
+}
+
+// pre handles the nodes whose children need special treatment: a cast's
+// type name is rewritten by the cast rule, not by the type-name rule.
+func (r *rewriter) pre(m protoreflect.Message) bool {
+	if tc, ok := m.Interface().(*pg_query.TypeCast); ok {
+		walkNode(tc.Arg, r.pre, r.post)
+		return false
+	}
+	return true
+}
+
+// post applies the rules to a node whose children are already rewritten.
+func (r *rewriter) post(m protoreflect.Message) {
+	switch x := m.Interface().(type) {
+	case *pg_query.Node:
+		r.node(x)
+	case *pg_query.RangeVar:
+		r.rangeVar(x)
+	case *pg_query.FuncCall:
+		r.funcCall(x)
+	case *pg_query.TypeName:
+		r.typeName(x)
+	case *pg_query.ColumnRef:
+		r.columnRef(x)
+	}
+}
+
+// node applies the rules that replace an expression by another.
+func (r *rewriter) node(n *pg_query.Node) {
+	var repl *pg_query.Node
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_TypeCast:
+		repl = r.typeCast(x.TypeCast)
+	case *pg_query.Node_AExpr:
+		repl = r.aExpr(x.AExpr)
+	case *pg_query.Node_CollateClause:
+		repl = r.collate(x.CollateClause)
+	}
+	if repl != nil {
+		n.Node = repl.Node
+		r.changed = true
+	}
+}
+
+// --- Rule 1: relations -------------------------------------------------
+
+// rangeVar points pg_catalog and information_schema relations that the
+// emulation provides at the emulation schemas. An unqualified catalog
+// relation name resolves to pg_catalog first, as in PostgreSQL.
+func (r *rewriter) rangeVar(rv *pg_query.RangeVar) {
+	schema := r.relationSchema(rv.Schemaname, rv.Relname)
+	if rv.Schemaname == "" && rv.Catalogname == "" && r.t.catRels[rv.Relname] && !r.ctes[rv.Relname] {
+		schema = r.t.catSchema
+	}
+	if len(schema) == 0 {
+		return
+	}
+	rv.Catalogname, rv.Schemaname = "", schema[len(schema)-1]
+	if len(schema) > 1 {
+		rv.Catalogname = schema[len(schema)-2]
+	}
+	r.changed = true
+}
+
+// relationSchema returns the emulation schema for relation rel qualified
+// with schema, or nil.
+func (r *rewriter) relationSchema(schema, rel string) []string {
+	switch {
+	case schema == "pg_catalog" && r.t.catRels[rel]:
+		return r.t.catSchema
+	case schema == "information_schema" && r.t.infoRels[rel]:
+		return r.t.infoSchema
+	}
+	return nil
+}
+
+// columnRef rewrites schema-qualified column references
+// (pg_catalog.pg_class.oid) like the relations they name.
+func (r *rewriter) columnRef(cr *pg_query.ColumnRef) {
+	if len(cr.Fields) < 3 {
+		return
+	}
+	name, ok := nodeStrings(cr.Fields[:2])
+	if !ok {
+		return
+	}
+	if schema := r.relationSchema(name[0], name[1]); len(schema) > 0 {
+		cr.Fields = append(strNodes(schema...), cr.Fields[1:]...)
+		r.changed = true
+	}
+}
+
+// --- Rule 2: functions -------------------------------------------------
+
+// parserFuncs are pg_catalog functions the PostgreSQL grammar itself
+// inserts (x SIMILAR TO p → x ~ pg_catalog.similar_to_escape(p)); the
+// deparser needs their qualifier to print the syntax back.
+var parserFuncs = map[string]bool{"similar_to_escape": true}
+
+// funcCall points calls of emulated functions at the emulation schema and
+// drops the pg_catalog qualifier of the others (DuckDB has many of them
+// built in, unqualified).
+func (r *rewriter) funcCall(fc *pg_query.FuncCall) {
+	if fc.Funcformat == pg_query.CoercionForm_COERCE_SQL_SYNTAX {
+		return // EXTRACT(...), SUBSTRING(... FROM ...), AT TIME ZONE: deparsed as SQL syntax
+	}
+	name, ok := nodeStrings(fc.Funcname)
+	if !ok || len(name) == 2 && parserFuncs[name[1]] {
+		return
+	}
+	var repl []string
+	switch {
+	case len(name) == 1 && r.t.funcs[name[0]]:
+		repl = append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name[0])
+	case len(name) == 2 && name[0] == "pg_catalog":
+		if r.t.funcs[name[1]] {
+			repl = append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name[1])
+		} else {
+			repl = name[1:]
+		}
+	case len(name) == 2 && name[0] == "information_schema":
+		if r.t.infoFuncs[name[1]] {
+			repl = append(r.t.infoSchema[:len(r.t.infoSchema):len(r.t.infoSchema)], name[1])
+		} else if r.t.funcs[name[1]] {
+			repl = append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name[1])
+		}
+	}
+	if repl == nil || len(repl) == 1 && len(name) == 1 {
+		return
+	}
+	fc.Funcname = strNodes(repl...)
+	r.changed = true
+}
+
+// --- Rule 3: casts and types -------------------------------------------
+
+// regTypes are the object-identifier alias types; a cast to one of them
+// becomes a call of the emulation's to_<type> macro, which takes a name or
+// an oid and returns the oid as BIGINT.
+var regTypes = map[string]bool{
+	"regclass": true, "regtype": true, "regproc": true, "regprocedure": true,
+	"regnamespace": true, "regrole": true, "regoper": true, "regoperator": true,
+	"regconfig": true, "regdictionary": true, "regcollation": true,
+}
+
+// typeMap gives the DuckDB spelling of PostgreSQL types DuckDB lacks. A
+// two-element value is a pg_catalog name the deparser prints in SQL
+// standard form (pg_catalog.int8 → bigint).
+var typeMap = map[string][]string{
+	"char":         {"pg_catalog", "varchar"}, // "char"
+	"name":         {"pg_catalog", "varchar"},
+	"int2vector":   {"pg_catalog", "varchar"},
+	"oidvector":    {"pg_catalog", "varchar"},
+	"aclitem":      {"pg_catalog", "varchar"},
+	"pg_node_tree": {"pg_catalog", "varchar"},
+	"oid":          {"pg_catalog", "int8"},
+	"xid":          {"pg_catalog", "int8"},
+	"xid8":         {"pg_catalog", "int8"},
+	"cid":          {"pg_catalog", "int8"},
+	"jsonb":        {"json"},
+	// reg* types outside a cast the emulation converts: plain oids
+	"regclass": {"pg_catalog", "int8"}, "regtype": {"pg_catalog", "int8"},
+	"regproc": {"pg_catalog", "int8"}, "regprocedure": {"pg_catalog", "int8"},
+	"regnamespace": {"pg_catalog", "int8"}, "regrole": {"pg_catalog", "int8"},
+	"regoper": {"pg_catalog", "int8"}, "regoperator": {"pg_catalog", "int8"},
+	"regconfig": {"pg_catalog", "int8"}, "regdictionary": {"pg_catalog", "int8"},
+	"regcollation": {"pg_catalog", "int8"},
+}
+
+// deparsedBuiltin are the pg_catalog types the deparser prints without
+// the qualifier (see deparseTypeName in libpg_query).
+var deparsedBuiltin = map[string]bool{
+	"bpchar": true, "varchar": true, "numeric": true, "bool": true, "int2": true, "int4": true,
+	"int8": true, "real": true, "float4": true, "float8": true, "time": true, "timetz": true,
+	"timestamp": true, "timestamptz": true, "interval": true,
+}
+
+// typeName maps PostgreSQL-only types to DuckDB types and drops the
+// pg_catalog qualifier the deparser would otherwise print.
+func (r *rewriter) typeName(tn *pg_query.TypeName) {
+	names, ok := nodeStrings(tn.Names)
+	if !ok || len(names) == 0 || len(names) > 2 || len(names) == 2 && names[0] != "pg_catalog" {
+		return
+	}
+	base := names[len(names)-1]
+	if repl, ok := typeMap[base]; ok {
+		tn.Names = strNodes(repl...)
+		tn.Typmods = nil
+		r.changed = true
+		return
+	}
+	if len(names) == 2 && !deparsedBuiltin[base] {
+		tn.Names = strNodes(base)
+		r.changed = true
+	}
+}
+
+// typeCast rewrites casts: to reg* types into to_<type>(arg) calls, to
+// PostgreSQL-only types into DuckDB types, and PostgreSQL array literals
+// ('{a,b}'::text[]) into ARRAY[...] (DuckDB cannot cast that text).
+func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
+	tn := tc.TypeName
+	if tn == nil {
+		return nil
+	}
+	names, ok := nodeStrings(tn.Names)
+	if !ok || len(names) == 0 || len(names) > 2 || len(names) == 2 && names[0] != "pg_catalog" {
+		return nil
+	}
+	base := names[len(names)-1]
+	conv := r.regConverter(base)
+	if conv != nil && len(tn.ArrayBounds) == 0 {
+		return conv(tc.Arg)
+	}
+	r.typeName(tn)
+	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil && len(tn.ArrayBounds) == 1 {
+		if elems, ok := parseArrayLiteral(lit.GetSval().Sval); ok {
+			arr := &pg_query.A_ArrayExpr{Location: -1}
+			for _, e := range elems {
+				var en *pg_query.Node
+				if e == nil {
+					en = nullConst()
+				} else {
+					en = strConst(*e)
+				}
+				if conv != nil && e != nil {
+					en = conv(en)
+				}
+				arr.Elements = append(arr.Elements, en)
+			}
+			tc.Arg = &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: arr}}
+			r.changed = true
+		}
+	}
+	return nil
+}
+
+// regConverter returns the function that turns an expression into the
+// oid of a reg* type, or nil when base is not one the emulation converts.
+func (r *rewriter) regConverter(base string) func(*pg_query.Node) *pg_query.Node {
+	if !regTypes[base] || !r.t.funcs["to_"+base] {
+		return nil
+	}
+	name := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "to_"+base)
+	return func(arg *pg_query.Node) *pg_query.Node { return funcCall(name, arg) }
+}
+
+// parseArrayLiteral parses a one-dimensional PostgreSQL array literal
+// ('{a,"b c",NULL}'); a nil element is NULL.
+func parseArrayLiteral(s string) ([]*string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	var out []*string
+	if strings.TrimSpace(body) == "" {
+		return out, true
+	}
+	i := 0
+	for {
+		for i < len(body) && body[i] == ' ' {
+			i++
+		}
+		var b strings.Builder
+		quoted := false
+		if i < len(body) && body[i] == '"' {
+			quoted = true
+			i++
+			for ; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				b.WriteByte(body[i])
+			}
+			if i >= len(body) {
+				return nil, false
+			}
+			i++ // closing quote
+			for i < len(body) && body[i] == ' ' {
+				i++
+			}
+		} else {
+			for ; i < len(body) && body[i] != ','; i++ {
+				switch body[i] {
+				case '{', '}', '"':
+					return nil, false // nested or malformed
+				case '\\':
+					if i+1 < len(body) {
+						i++
+					}
+				}
+				b.WriteByte(body[i])
+			}
+		}
+		v := b.String()
+		if !quoted {
+			v = strings.TrimRight(v, " ")
+		}
+		if !quoted && strings.EqualFold(v, "null") {
+			out = append(out, nil)
+		} else {
+			out = append(out, &v)
+		}
+		if i >= len(body) {
+			return out, true
+		}
+		if body[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+}
+
+// --- Rule 4 and 6: operators, ANY/ALL ------------------------------------
+
+// regexOps maps PostgreSQL's regex operators (partial match; DuckDB's ~ is
+// a full match) to regexp_matches calls.
+var regexOps = map[string]struct {
+	negate, icase bool
+}{
+	"~": {}, "~*": {icase: true}, "!~": {negate: true}, "!~*": {negate: true, icase: true},
+}
+
+// likeOps are the operator spellings of LIKE and ILIKE.
+var likeOps = map[string]pg_query.A_Expr_Kind{
+	"~~": pg_query.A_Expr_Kind_AEXPR_LIKE, "!~~": pg_query.A_Expr_Kind_AEXPR_LIKE,
+	"~~*": pg_query.A_Expr_Kind_AEXPR_ILIKE, "!~~*": pg_query.A_Expr_Kind_AEXPR_ILIKE,
+}
+
+// aExpr rewrites operators: regex matches, OPERATOR(pg_catalog.op), and
+// = ANY(array) / <> ALL(array).
+func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
+	name, ok := nodeStrings(e.Name)
+	if !ok || len(name) == 0 || len(name) > 2 || len(name) == 2 && name[0] != "pg_catalog" {
+		return nil
+	}
+	op := name[len(name)-1]
+	switch e.Kind {
+	case pg_query.A_Expr_Kind_AEXPR_OP:
+		if e.Lexpr != nil && e.Rexpr != nil {
+			if ro, ok := regexOps[op]; ok {
+				args := []*pg_query.Node{e.Lexpr, e.Rexpr}
+				if ro.icase {
+					args = append(args, strConst("i"))
+				}
+				call := funcCall([]string{"regexp_matches"}, args...)
+				if ro.negate {
+					return notExpr(call)
+				}
+				return call
+			}
+			if kind, ok := likeOps[op]; ok {
+				e.Kind, e.Name = kind, strNodes(op)
+				r.changed = true
+				return nil
+			}
+		}
+	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
+		return likeEscape(e, op)
+	case pg_query.A_Expr_Kind_AEXPR_OP_ANY:
+		if op == "=" && e.Rexpr.GetSubLink() == nil {
+			return funcCall([]string{"list_contains"}, e.Rexpr, e.Lexpr)
+		}
+	case pg_query.A_Expr_Kind_AEXPR_OP_ALL:
+		if op == "<>" && e.Rexpr.GetSubLink() == nil {
+			return notExpr(funcCall([]string{"list_contains"}, e.Rexpr, e.Lexpr))
+		}
+	}
+	if len(name) == 2 {
+		e.Name = strNodes(op)
+		r.changed = true
+	}
+	return nil
+}
+
+// likeEscape rewrites x [NOT] [I]LIKE p ESCAPE e, which PostgreSQL parses
+// as x LIKE pg_catalog.like_escape(p, e), into DuckDB's
+// [NOT] [i]like_escape(x, p, e).
+func likeEscape(e *pg_query.A_Expr, op string) *pg_query.Node {
+	fc := e.Rexpr.GetFuncCall()
+	if fc == nil || len(fc.Args) != 2 {
+		return nil
+	}
+	name, ok := nodeStrings(fc.Funcname)
+	if !ok || name[len(name)-1] != "like_escape" || len(name) > 2 || len(name) == 2 && name[0] != "pg_catalog" {
+		return nil
+	}
+	fn := "like_escape"
+	if e.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
+		fn = "ilike_escape"
+	}
+	call := funcCall([]string{fn}, e.Lexpr, fc.Args[0], fc.Args[1])
+	if strings.HasPrefix(op, "!") {
+		return notExpr(call)
+	}
+	return call
+}
+
+// --- Rule 5: COLLATE ---------------------------------------------------
+
+// droppedCollations are collations DuckDB does not know whose removal does
+// not change the meaning for the catalog's ASCII names.
+var droppedCollations = map[string]bool{"default": true, "C": true, "POSIX": true, "c": true, "posix": true, "ucs_basic": true}
+
+// collate drops COLLATE pg_catalog.default, "C" and "POSIX".
+func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
+	name, ok := nodeStrings(c.Collname)
+	if !ok || c.Arg == nil || len(name) == 0 || len(name) > 2 || len(name) == 2 && name[0] != "pg_catalog" {
+		return nil
+	}
+	if !droppedCollations[name[len(name)-1]] {
+		return nil
+	}
+	return c.Arg
+}

@@ -1,0 +1,214 @@
+// Package pgsql translates the PostgreSQL SQL that clients (psql, pgjdbc,
+// pgx, Grafana, Metabase, DBeaver, ...) send into SQL that DuckDB accepts.
+//
+// The translator parses a statement with the real PostgreSQL parser
+// (pg_query), applies a fixed set of small rules to the syntax tree — each
+// rule looks at one kind of node — and deparses the tree only when a rule
+// changed it. Queries that are not PostgreSQL syntax (DuckDB's own dialect:
+// struct access, lambdas, list literals, FROM-first queries) fail to parse and
+// are passed through unchanged, as are queries no rule applies to.
+//
+// The rules point PostgreSQL catalog references at emulation schemas (see
+// Objects) and rewrite the constructs DuckDB spells differently: regclass
+// and friends, the regex operators, = ANY(array), COLLATE "C", PostgreSQL
+// array literals and PostgreSQL-only types. When a statement is rewritten,
+// unnamed SELECT targets get the column name PostgreSQL would give them.
+package pgsql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+// Objects tells the translator which emulated relations and functions exist.
+// The catalog computes it at startup from duckdb_views() and
+// duckdb_functions() of the emulation schemas.
+type Objects struct {
+	// CatalogSchema emulates pg_catalog, e.g. "tp_pg_catalog". It may be
+	// qualified with a database name ("db.tp_pg_catalog").
+	CatalogSchema string
+	// InfoSchema emulates information_schema, e.g. "tp_information_schema".
+	// It may be qualified with a database name.
+	InfoSchema string
+	// CatalogRelations are the names of the views in CatalogSchema
+	// (pg_class, pg_type, ...).
+	CatalogRelations map[string]bool
+	// InfoRelations are the names of the views in InfoSchema (tables,
+	// columns, ...).
+	InfoRelations map[string]bool
+	// Functions are the names of the macros in CatalogSchema (format_type,
+	// pg_get_userbyid, to_regclass, ...).
+	Functions map[string]bool
+	// InfoFunctions are the names of the macros in InfoSchema
+	// (_pg_expandarray, ...). Optional.
+	InfoFunctions map[string]bool
+}
+
+// Cache bounds: a Translator remembers the translations of up to
+// cacheEntries distinct statement texts, holding at most about cacheBytes
+// of text. Statements longer than maxCachedLen (bulk INSERTs, generated
+// queries) are translated every time.
+const (
+	cacheEntries = 4096
+	cacheBytes   = 16 << 20
+	maxCachedLen = 64 << 10
+)
+
+// Translator rewrites PostgreSQL client SQL for DuckDB. It is safe for
+// concurrent use.
+type Translator struct {
+	catSchema  []string // CatalogSchema split on '.'
+	infoSchema []string // InfoSchema split on '.'
+	catRels    map[string]bool
+	infoRels   map[string]bool
+	funcs      map[string]bool
+	infoFuncs  map[string]bool
+	// words is every identifier whose presence in a statement may make a
+	// rule fire; statements containing none of them are not parsed.
+	words map[string]bool
+	cache *lru
+}
+
+// New returns a Translator for the emulated objects o. The maps are copied.
+func New(o Objects) *Translator {
+	t := &Translator{
+		catSchema:  splitSchema(o.CatalogSchema),
+		infoSchema: splitSchema(o.InfoSchema),
+		catRels:    copySet(o.CatalogRelations),
+		infoRels:   copySet(o.InfoRelations),
+		funcs:      copySet(o.Functions),
+		infoFuncs:  copySet(o.InfoFunctions),
+		words:      map[string]bool{},
+		cache:      newLRU(cacheEntries, cacheBytes),
+	}
+	for _, w := range triggerWords {
+		t.words[w] = true
+	}
+	for _, m := range []map[string]bool{t.catRels, t.funcs} {
+		for k := range m {
+			t.words[strings.ToLower(k)] = true
+		}
+	}
+	return t
+}
+
+func splitSchema(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ".")
+}
+
+func copySet(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k, v := range m {
+		if v {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// Translate returns SQL DuckDB accepts for sql, or sql itself (the same
+// string, byte for byte) when no rule applies or sql is not PostgreSQL
+// syntax. sql may hold several statements; pgwire passes one at a time.
+func (t *Translator) Translate(sql string) string {
+	if !t.mayApply(sql) {
+		return sql
+	}
+	if len(sql) > maxCachedLen {
+		return t.translate(sql)
+	}
+	if out, ok := t.cache.get(sql); ok {
+		return out
+	}
+	out := t.translate(sql)
+	t.cache.put(sql, out)
+	return out
+}
+
+// translate does the work of Translate, without the cache.
+func (t *Translator) translate(sql string) string {
+	tree, err := pg_query.Parse(sql)
+	if err != nil || len(tree.Stmts) == 0 {
+		return sql
+	}
+	r := newRewriter(t, tree)
+	if !r.run() {
+		return sql
+	}
+	out, err := pg_query.Deparse(tree)
+	if err != nil {
+		return sql
+	}
+	return out
+}
+
+// triggerWords are the identifiers (lower case) besides the emulated
+// object names whose presence may make a rule fire: the schemas, the
+// keywords of the rewritten constructs, and the types the cast and type
+// rules rewrite. Casts need no trigger of their own: the type name is one.
+var triggerWords = []string{
+	"pg_catalog", "information_schema", "collate",
+	"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper", "regoperator",
+	"regconfig", "regdictionary", "regcollation",
+	"oid", "xid", "xid8", "cid", "char", "name", "int2vector", "oidvector", "aclitem", "pg_node_tree", "jsonb",
+}
+
+// parenWords trigger only when an opening parenthesis follows:
+// x = ANY(...), x <> ALL(...), OPERATOR(pg_catalog.~).
+var parenWords = map[string]bool{"any": true, "all": true, "some": true, "operator": true}
+
+// mayApply reports whether some rule might fire on sql: it looks for '~'
+// (regex operators), "'{" (array literals), and the trigger words. It errs
+// on the side of true; a false positive only costs a parse.
+func (t *Translator) mayApply(sql string) bool {
+	if strings.IndexByte(sql, '~') >= 0 || strings.Contains(sql, "'{") {
+		return true
+	}
+	var buf [64]byte
+	for i := 0; i < len(sql); {
+		c := sql[i]
+		if !isIdentStart(c) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(sql) && isIdentChar(sql[j]) {
+			j++
+		}
+		if w := sql[i:j]; len(w) <= len(buf) {
+			lw := buf[:len(w)]
+			for k := 0; k < len(w); k++ {
+				b := w[k]
+				if 'A' <= b && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				lw[k] = b
+			}
+			if t.words[string(lw)] {
+				return true
+			}
+			if parenWords[string(lw)] {
+				k := j
+				for k < len(sql) && (sql[k] == ' ' || sql[k] == '\t' || sql[k] == '\n' || sql[k] == '\r') {
+					k++
+				}
+				if k < len(sql) && sql[k] == '(' {
+					return true
+				}
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
+}
+
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || '0' <= c && c <= '9' || c == '$'
+}

@@ -1,0 +1,59 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tpserver/tpserver/catalog/pgsql"
+)
+
+// newTranslator builds the SQL translator from the objects the emulated
+// catalog actually has, so every rewrite points at something that exists.
+func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) {
+	set := func(q string, args ...any) (map[string]bool, error) {
+		rows, err := c.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[string]bool{}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return nil, err
+			}
+			out[name] = true
+		}
+		return out, rows.Err()
+	}
+	const relations = "SELECT view_name FROM duckdb_views() WHERE schema_name = ? UNION SELECT table_name FROM duckdb_tables() WHERE schema_name = ?"
+	const functions = "SELECT DISTINCT function_name FROM duckdb_functions() WHERE schema_name = ?"
+	o := pgsql.Objects{CatalogSchema: PGCatalogSchema, InfoSchema: PGInformationSchema}
+	var err error
+	if o.CatalogRelations, err = set(relations, PGCatalogSchema, PGCatalogSchema); err != nil {
+		return nil, fmt.Errorf("list emulated catalog relations: %w", err)
+	}
+	if o.InfoRelations, err = set(relations, PGInformationSchema, PGInformationSchema); err != nil {
+		return nil, fmt.Errorf("list emulated information_schema relations: %w", err)
+	}
+	if o.Functions, err = set(functions, PGCatalogSchema); err != nil {
+		return nil, fmt.Errorf("list emulated catalog functions: %w", err)
+	}
+	if o.InfoFunctions, err = set(functions, PGInformationSchema); err != nil {
+		return nil, fmt.Errorf("list emulated information_schema functions: %w", err)
+	}
+	return pgsql.New(o), nil
+}
+
+// TranslateSQL rewrites one PostgreSQL statement into SQL DuckDB runs over
+// the emulated catalog; anything else (DuckDB's own dialect) comes back
+// unchanged. It implements pgwire.SQLTranslator.
+func (c *Catalog) TranslateSQL(sql string) string {
+	return c.translator.Translate(sql)
+}
+
+// ColumnNames returns the result column names PostgreSQL would give a
+// SELECT (count(*) is "count"), when sql is PostgreSQL syntax.
+func (c *Catalog) ColumnNames(sql string) ([]string, bool) {
+	return pgsql.PostgresColumnNames(sql)
+}
