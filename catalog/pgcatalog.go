@@ -642,8 +642,8 @@ func writeFunctionMacros(b *strings.Builder) {
   WHEN t = 1562 THEN CASE WHEN m >= 0 THEN 'bit varying(' || m || ')' ELSE 'bit varying' END
   ELSE coalesce(name, '???') END;
 CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL ELSE coalesce(
-  (SELECT $pg.tp_format_base(coalesce(n.elem, n.oid), m, coalesce(e.name, n.name)) || CASE WHEN n.elem IS NULL THEN '' ELSE '[]' END
-   FROM $pg.tp_type_names n LEFT JOIN $pg.tp_type_names e ON e.oid = n.elem WHERE n.oid = t),
+  (SELECT $pg.tp_format_base(coalesce(tp_n.elem, tp_n.oid), m, coalesce(tp_e.name, tp_n.name)) || CASE WHEN tp_n.elem IS NULL THEN '' ELSE '[]' END
+   FROM $pg.tp_type_names tp_n LEFT JOIN $pg.tp_type_names tp_e ON tp_e.oid = tp_n.elem WHERE tp_n.oid = t),
   $pg.tp_format_base(t, m, NULL)) END;
 `)
 
@@ -679,14 +679,14 @@ CREATE OR REPLACE MACRO $pg.pg_get_function_sqlbody(o) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.pg_get_serial_sequence(t, c) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.pg_relation_is_publishable(r) AS false;
 CREATE OR REPLACE MACRO $pg.pg_tablespace_location(t) AS '';
-CREATE OR REPLACE MACRO $pg.pg_get_function_result(f) AS (SELECT p.result FROM $pg.tp_proc_text p WHERE p.oid = f);
-CREATE OR REPLACE MACRO $pg.pg_get_function_arguments(f) AS (SELECT p.arguments FROM $pg.tp_proc_text p WHERE p.oid = f);
+CREATE OR REPLACE MACRO $pg.pg_get_function_result(f) AS (SELECT tp_p.result FROM $pg.tp_proc_text tp_p WHERE tp_p.oid = f);
+CREATE OR REPLACE MACRO $pg.pg_get_function_arguments(f) AS (SELECT tp_p.arguments FROM $pg.tp_proc_text tp_p WHERE tp_p.oid = f);
 CREATE OR REPLACE MACRO $pg.pg_get_function_identity_arguments(f) AS $pg.pg_get_function_arguments(f);
 CREATE OR REPLACE MACRO $pg.pg_table_is_visible(r) AS
-  (SELECT count(*) > 0 FROM $pg.tp_relations c WHERE c.oid = r AND c.nspname = 'public')
-  OR (SELECT count(*) > 0 FROM $pg.tp_system_relations c WHERE c.oid = r AND c.nspname = 'pg_catalog');
-CREATE OR REPLACE MACRO $pg.pg_type_is_visible(t) AS (SELECT count(*) > 0 FROM $pg.pg_type WHERE oid = t);
-CREATE OR REPLACE MACRO $pg.pg_function_is_visible(f) AS (SELECT count(*) > 0 FROM $pg.pg_proc WHERE oid = f);
+  (SELECT count(*) > 0 FROM $pg.tp_relations tp_c WHERE tp_c.oid = r AND tp_c.nspname = 'public')
+  OR (SELECT count(*) > 0 FROM $pg.tp_system_relations tp_c WHERE tp_c.oid = r AND tp_c.nspname = 'pg_catalog');
+CREATE OR REPLACE MACRO $pg.pg_type_is_visible(t) AS list_contains((SELECT list(tp_t.oid) FROM $pg.pg_type tp_t), t);
+CREATE OR REPLACE MACRO $pg.pg_function_is_visible(f) AS list_contains((SELECT list(tp_p.oid) FROM $pg.pg_proc tp_p), f);
 CREATE OR REPLACE MACRO $pg.pg_opclass_is_visible(o) AS true;
 CREATE OR REPLACE MACRO $pg.pg_opfamily_is_visible(o) AS true;
 CREATE OR REPLACE MACRO $pg.pg_collation_is_visible(o) AS true;
@@ -728,10 +728,10 @@ CREATE OR REPLACE MACRO $pg.tp_class_oid(c) AS CASE c
   WHEN 'pg_authid' THEN 1260 WHEN 'pg_attribute' THEN 1249 WHEN 'pg_am' THEN 2601 WHEN 'pg_trigger' THEN 2620
   WHEN 'pg_rewrite' THEN 2618 WHEN 'pg_operator' THEN 2617 WHEN 'pg_collation' THEN 3456 ELSE NULL END;
 CREATE OR REPLACE MACRO $pg.obj_description(o) AS
-  (SELECT min(d.description) FROM $pg.pg_description d WHERE d.objoid = o AND d.objsubid = 0),
-  (o, c) AS (SELECT min(d.description) FROM $pg.pg_description d WHERE d.objoid = o AND d.objsubid = 0 AND d.classoid = $pg.tp_class_oid(c));
+  (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = 0),
+  (o, c) AS (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = 0 AND tp_d.classoid = $pg.tp_class_oid(c));
 CREATE OR REPLACE MACRO $pg.col_description(o, n) AS
-  (SELECT min(d.description) FROM $pg.pg_description d WHERE d.objoid = o AND d.objsubid = n AND d.classoid = 1259);
+  (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = n AND tp_d.classoid = 1259);
 CREATE OR REPLACE MACRO $pg.shobj_description(o, c) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) ELSE NULL END;
 CREATE OR REPLACE MACRO $pg.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 ELSE NULL END;
@@ -759,12 +759,12 @@ CREATE OR REPLACE MACRO $pg.to_regclass(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
-  ELSE (SELECT r.oid FROM $pg.tp_all_relations() r
-        WHERE $pg.tp_name_eq(r.relname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-1], $pg.tp_quoted(CAST(x AS VARCHAR)))
+  ELSE (SELECT tp_r.oid FROM $pg.tp_all_relations() tp_r
+        WHERE $pg.tp_name_eq(tp_r.relname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-1], $pg.tp_quoted(CAST(x AS VARCHAR)))
           AND CASE WHEN len($pg.tp_ident_parts(CAST(x AS VARCHAR))) > 1
-                   THEN $pg.tp_name_eq(r.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-2], $pg.tp_quoted(CAST(x AS VARCHAR)))
-                   ELSE r.nspname IN ('pg_catalog', 'public') END
-        ORDER BY CASE r.nspname WHEN 'pg_catalog' THEN 0 WHEN 'public' THEN 1 ELSE 2 END LIMIT 1) END;
+                   THEN $pg.tp_name_eq(tp_r.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-2], $pg.tp_quoted(CAST(x AS VARCHAR)))
+                   ELSE tp_r.nspname IN ('pg_catalog', 'public') END
+        ORDER BY CASE tp_r.nspname WHEN 'pg_catalog' THEN 0 WHEN 'public' THEN 1 ELSE 2 END LIMIT 1) END;
 CREATE OR REPLACE MACRO $pg.tp_type_alias(n) AS CASE n
   WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'smallint' THEN 'int2' WHEN 'bigint' THEN 'int8'
   WHEN 'boolean' THEN 'bool' WHEN 'real' THEN 'float4' WHEN 'float' THEN 'float8' WHEN 'double precision' THEN 'float8'
@@ -779,13 +779,13 @@ CREATE OR REPLACE MACRO $pg.to_regtype(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_matches(trim(CAST(x AS VARCHAR)), '\[\]$') THEN
-    (SELECT t.typarray FROM $pg.pg_type t WHERE t.typname = replace($pg.tp_type_key(x), '"', '') AND t.typarray <> 0)
-  ELSE (SELECT t.oid FROM $pg.pg_type t WHERE t.typname = replace($pg.tp_type_key(x), '"', '')) END;
+    (SELECT tp_t.typarray FROM $pg.pg_type tp_t WHERE tp_t.typname = replace($pg.tp_type_key(x), '"', '') AND tp_t.typarray <> 0)
+  ELSE (SELECT tp_t.oid FROM $pg.pg_type tp_t WHERE tp_t.typname = replace($pg.tp_type_key(x), '"', '')) END;
 CREATE OR REPLACE MACRO $pg.to_regproc(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
-  ELSE (SELECT min(p.oid) FROM $pg.pg_proc p WHERE p.proname = regexp_replace(lower(trim(CAST(x AS VARCHAR))), '^pg_catalog\.', '')) END;
+  ELSE (SELECT min(tp_p.oid) FROM $pg.pg_proc tp_p WHERE tp_p.proname = regexp_replace(lower(trim(CAST(x AS VARCHAR))), '^pg_catalog\.', '')) END;
 CREATE OR REPLACE MACRO $pg.to_regprocedure(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
@@ -793,14 +793,14 @@ CREATE OR REPLACE MACRO $pg.to_regprocedure(x) AS CASE
 CREATE OR REPLACE MACRO $pg.to_regoper(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
-  ELSE (SELECT min(o.oid) FROM $pg.pg_operator o WHERE o.oprname = regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', '')) END;
+  ELSE (SELECT min(tp_o.oid) FROM $pg.pg_operator tp_o WHERE tp_o.oprname = regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', '')) END;
 CREATE OR REPLACE MACRO $pg.to_regoperator(x) AS $pg.to_regoper(regexp_replace(CAST(x AS VARCHAR), '\(.*$', ''));
 CREATE OR REPLACE MACRO $pg.to_regnamespace(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
-  ELSE (SELECT min(n.oid) FROM $pg.pg_namespace n
-        WHERE $pg.tp_name_eq(n.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-1], $pg.tp_quoted(CAST(x AS VARCHAR)))) END;
+  ELSE (SELECT min(tp_n.oid) FROM $pg.pg_namespace tp_n
+        WHERE $pg.tp_name_eq(tp_n.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-1], $pg.tp_quoted(CAST(x AS VARCHAR)))) END;
 CREATE OR REPLACE MACRO $pg.to_regrole(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
@@ -810,8 +810,8 @@ CREATE OR REPLACE MACRO $pg.to_regrole(x) AS CASE
 CREATE OR REPLACE MACRO $pg.to_regcollation(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   ELSE CASE replace(regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', ''), '"', '') WHEN 'default' THEN 100 WHEN 'C' THEN 950 WHEN 'POSIX' THEN 951 ELSE NULL END END;
-CREATE OR REPLACE MACRO $pg.current_setting(n) AS (SELECT min(s.setting) FROM $pg.pg_settings s WHERE lower(s.name) = lower(n)),
-  (n, missing_ok) AS (SELECT min(s.setting) FROM $pg.pg_settings s WHERE lower(s.name) = lower(n));
+CREATE OR REPLACE MACRO $pg.current_setting(n) AS (SELECT min(tp_s.setting) FROM $pg.pg_settings tp_s WHERE lower(tp_s.name) = lower(n)),
+  (n, missing_ok) AS (SELECT min(tp_s.setting) FROM $pg.pg_settings tp_s WHERE lower(tp_s.name) = lower(n));
 CREATE OR REPLACE MACRO $pg.set_config(n, v, is_local) AS v;
 CREATE OR REPLACE MACRO $pg.pg_backend_pid() AS 1;
 CREATE OR REPLACE MACRO $pg.inet_server_addr() AS CAST(NULL AS VARCHAR);
@@ -825,8 +825,8 @@ CREATE OR REPLACE MACRO $pg.pg_postmaster_start_time() AS CAST(TIMESTAMPTZ '` + 
 CREATE OR REPLACE MACRO $pg.pg_conf_load_time() AS $pg.pg_postmaster_start_time();
 CREATE OR REPLACE MACRO $pg.pg_jit_available() AS false;
 CREATE OR REPLACE MACRO $pg.obj_is_visible(o) AS true;
-CREATE OR REPLACE MACRO $pg.pg_get_viewdef(v) AS (SELECT viewdef FROM $pg.tp_relations r WHERE r.oid = $pg.to_regclass(v)),
-  (v, p) AS (SELECT viewdef FROM $pg.tp_relations r WHERE r.oid = $pg.to_regclass(v));
+CREATE OR REPLACE MACRO $pg.pg_get_viewdef(v) AS (SELECT viewdef FROM $pg.tp_relations tp_r WHERE tp_r.oid = $pg.to_regclass(v)),
+  (v, p) AS (SELECT viewdef FROM $pg.tp_relations tp_r WHERE tp_r.oid = $pg.to_regclass(v));
 `)
 }
 

@@ -114,7 +114,38 @@ func (r *rewriter) post(m protoreflect.Message) {
 		r.typeName(x)
 	case *pg_query.ColumnRef:
 		r.columnRef(x)
+	case *pg_query.RangeFunction:
+		r.rangeFunction(x)
 	}
+}
+
+// singleColumnSRFs are set-returning functions with one output column. In
+// PostgreSQL `FROM generate_series(1, 3) s` makes s name that column; in
+// DuckDB s names the row, so the alias is given a column list.
+var singleColumnSRFs = map[string]bool{
+	"generate_series": true, "generate_subscripts": true, "unnest": true,
+	"regexp_split_to_table": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
+}
+
+// rangeFunction gives `FROM srf(...) alias` the column list PostgreSQL implies.
+func (r *rewriter) rangeFunction(rf *pg_query.RangeFunction) {
+	if rf.Alias == nil || len(rf.Alias.Colnames) > 0 || len(rf.Functions) != 1 || rf.Ordinality {
+		return
+	}
+	pair := rf.Functions[0].GetList()
+	if pair == nil || len(pair.Items) == 0 {
+		return
+	}
+	fc := pair.Items[0].GetFuncCall()
+	if fc == nil || len(fc.Funcname) == 0 {
+		return
+	}
+	name := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
+	if !singleColumnSRFs[name] || (name == "unnest" && len(fc.Args) != 1) {
+		return
+	}
+	rf.Alias.Colnames = []*pg_query.Node{pg_query.MakeStrNode(rf.Alias.Aliasname)}
+	r.changed = true
 }
 
 // node applies the rules that replace an expression by another.
