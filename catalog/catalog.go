@@ -52,6 +52,8 @@ type Catalog struct {
 	signatures map[string]string
 	// translator rewrites PostgreSQL client SQL onto the emulated catalog.
 	translator *pgsql.Translator
+	// originCache remembers relations' columns for RowDescription origins.
+	originCache originCache
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -84,7 +86,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		}
 		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -21,6 +21,10 @@ import (
 type column struct {
 	name string
 	typ  *colType
+	// tableOID and attnum identify the table column the result column comes
+	// from (ColumnOriginer); 0 when it is not a plain table column.
+	tableOID uint32
+	attnum   int16
 }
 
 // statement is a parsed (prepared) statement: the metadata DuckDB reports for
@@ -198,11 +202,13 @@ func (st *statement) rowDescription(formats []int16) *pgproto3.RowDescription {
 			f = formats[i]
 		}
 		fields[i] = pgproto3.FieldDescription{
-			Name:         []byte(c.name),
-			DataTypeOID:  c.typ.pg.oid,
-			DataTypeSize: c.typ.pg.size,
-			TypeModifier: c.typ.typmod,
-			Format:       f,
+			Name:                 []byte(c.name),
+			TableOID:             c.tableOID,
+			TableAttributeNumber: uint16(c.attnum),
+			DataTypeOID:          c.typ.pg.oid,
+			DataTypeSize:         c.typ.pg.size,
+			TypeModifier:         c.typ.typmod,
+			Format:               f,
 		}
 	}
 	return &pgproto3.RowDescription{Fields: fields}

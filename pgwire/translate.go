@@ -2,6 +2,8 @@ package pgwire
 
 import (
 	"go.uber.org/zap"
+
+	"github.com/tpserver/tpserver/catalog"
 )
 
 // SQLTranslator is implemented by backends that rewrite client SQL before
@@ -20,6 +22,40 @@ type SQLTranslator interface {
 // says count_star()). ok is false when it cannot tell.
 type ColumnNamer interface {
 	ColumnNames(sql string) (names []string, ok bool)
+}
+
+// ColumnOriginer is implemented by backends that know which table column
+// each result column of a statement comes from, as PostgreSQL reports it
+// in RowDescription (table oid and attribute number; clients such as
+// pgjdbc derive ResultSetMetaData.isNullable, getTableName and
+// getSchemaName from them). A column that does not come from a table has
+// the zero ColumnOrigin; ok is false when it cannot tell. The origins are
+// used only when there are as many as the statement has columns.
+type ColumnOriginer interface {
+	ColumnOrigins(sql string) (origins []catalog.ColumnOrigin, ok bool)
+}
+
+// describeColumns gives a statement's result columns PostgreSQL's names and
+// table origins.
+func (s *session) describeColumns(st *statement, clientText string) {
+	s.renameColumns(st, clientText)
+	s.originColumns(st, clientText)
+}
+
+// originColumns records the table column each result column comes from.
+func (s *session) originColumns(st *statement, clientText string) {
+	o, ok := s.srv.backend.(ColumnOriginer)
+	if !ok || len(st.cols) == 0 {
+		return
+	}
+	origins, ok := o.ColumnOrigins(clientText)
+	if !ok || len(origins) != len(st.cols) {
+		return
+	}
+	for i := range st.cols {
+		st.cols[i].tableOID = origins[i].TableOID
+		st.cols[i].attnum = origins[i].Attnum
+	}
 }
 
 // renameColumns gives a statement's result columns PostgreSQL's names.
@@ -58,12 +94,12 @@ func (s *session) prepareTranslated(name, text string, oids []uint32) (*statemen
 		if err != nil {
 			return nil, sqlErr(err, text)
 		}
-		s.renameColumns(st, text)
+		s.describeColumns(st, text)
 		return st, nil
 	}
 	if err == nil {
 		st.clientSQL = text
-		s.renameColumns(st, text)
+		s.describeColumns(st, text)
 		return st, nil
 	}
 	s.log.Debug("translated statement failed", zap.String("sql", text), zap.String("translated", exec), zap.Error(err))

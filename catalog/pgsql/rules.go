@@ -127,6 +127,12 @@ var singleColumnSRFs = map[string]bool{
 	"regexp_split_to_table": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 }
 
+// duckFunctions are PostgreSQL functions DuckDB has under another name.
+var duckFunctions = map[string]string{
+	"json_build_object": "json_object", "jsonb_build_object": "json_object",
+	"json_build_array": "json_array", "jsonb_build_array": "json_array",
+}
+
 // rangeFunction gives `FROM srf(...) alias` the column list PostgreSQL implies.
 func (r *rewriter) rangeFunction(rf *pg_query.RangeFunction) {
 	if rf.Alias == nil || len(rf.Alias.Colnames) > 0 || len(rf.Functions) != 1 || rf.Ordinality {
@@ -171,6 +177,12 @@ func (r *rewriter) node(n *pg_query.Node) {
 // emulation provides at the emulation schemas. An unqualified catalog
 // relation name resolves to pg_catalog first, as in PostgreSQL.
 func (r *rewriter) rangeVar(rv *pg_query.RangeVar) {
+	if rv.Schemaname == "public" && rv.Catalogname == "" {
+		// PostgreSQL's default schema is DuckDB's main.
+		rv.Schemaname = "main"
+		r.changed = true
+		return
+	}
 	schema := r.relationSchema(rv.Schemaname, rv.Relname)
 	if rv.Schemaname == "" && rv.Catalogname == "" && r.t.catRels[rv.Relname] && !r.ctes[rv.Relname] {
 		schema = r.t.catSchema
@@ -207,6 +219,12 @@ func (r *rewriter) columnRef(cr *pg_query.ColumnRef) {
 	if !ok {
 		return
 	}
+	if name[0] == "public" {
+		// public.table.column: PostgreSQL's default schema is DuckDB's main.
+		cr.Fields[0] = pg_query.MakeStrNode("main")
+		r.changed = true
+		return
+	}
 	if schema := r.relationSchema(name[0], name[1]); len(schema) > 0 {
 		cr.Fields = append(strNodes(schema...), cr.Fields[1:]...)
 		r.changed = true
@@ -229,6 +247,12 @@ func (r *rewriter) funcCall(fc *pg_query.FuncCall) {
 	}
 	name, ok := nodeStrings(fc.Funcname)
 	if !ok || len(name) == 2 && parserFuncs[name[1]] {
+		return
+	}
+	if dn, ok := duckFunctions[name[len(name)-1]]; ok && (len(name) == 1 || name[0] == "pg_catalog") {
+		// Same function, DuckDB's name (variadic, so no macro can stand in).
+		fc.Funcname = strNodes(dn)
+		r.changed = true
 		return
 	}
 	var repl []string

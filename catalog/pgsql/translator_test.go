@@ -16,7 +16,7 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"relation unknown", `SELECT * FROM pg_catalog.pg_inherits`, `SELECT * FROM pg_catalog.pg_inherits`},
 	{"relation unknown info", `SELECT * FROM information_schema.routines`, `SELECT * FROM information_schema.routines`},
 	{"relation unqualified info", `SELECT * FROM tables`, `SELECT * FROM tables`},
-	{"relation other schema", `SELECT * FROM public.pg_class`, `SELECT * FROM public.pg_class`},
+	{"relation other schema", `SELECT * FROM public.pg_class`, `SELECT * FROM main.pg_class`},
 	{"relation CTE", `WITH pg_type AS (SELECT 1 AS x) SELECT x FROM pg_type`, `WITH pg_type AS (SELECT 1 AS x) SELECT x FROM pg_type`},
 	{"relation column", `SELECT pg_catalog.pg_class.oid FROM pg_catalog.pg_class`, `SELECT tp_pg_catalog.pg_class.oid AS oid FROM tp_pg_catalog.pg_class`},
 	{"relation subquery", `SELECT (SELECT nspname FROM pg_namespace WHERE oid = 11)`, `SELECT (SELECT nspname AS nspname FROM tp_pg_catalog.pg_namespace WHERE oid = 11) AS nspname`},

@@ -1,0 +1,90 @@
+package catalog
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestColumnOrigins(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	ctx := t.Context()
+
+	var oid int64
+	if err := c.DB().QueryRowContext(ctx, "SELECT oid FROM "+PGCatalogSchema+".pg_class WHERE relname = 'aws_cloudtrail_log'").Scan(&oid); err != nil {
+		t.Fatal(err)
+	}
+	rel := uint32(oid)
+	if rel != RelationOID("main", "aws_cloudtrail_log") {
+		t.Fatalf("pg_class oid %d, RelationOID %d", rel, RelationOID("main", "aws_cloudtrail_log"))
+	}
+	attnum := func(table, col string) int16 {
+		t.Helper()
+		var n int64
+		if err := c.DB().QueryRowContext(ctx, "SELECT a.attnum FROM "+PGCatalogSchema+".pg_attribute a JOIN "+PGCatalogSchema+
+			".pg_class c ON c.oid = a.attrelid WHERE c.relname = ? AND a.attname = ?", table, col).Scan(&n); err != nil {
+			t.Fatalf("attnum of %s.%s: %v", table, col, err)
+		}
+		return int16(n)
+	}
+
+	// Every column of the lake table, in order.
+	got, ok := c.ColumnOrigins("select * from aws_cloudtrail_log")
+	if !ok || len(got) != 46 {
+		t.Fatalf("select *: %d origins, %v; want 46", len(got), ok)
+	}
+	for i, o := range got {
+		if o.TableOID != rel || o.Attnum != int16(i+1) {
+			t.Errorf("select * column %d: %+v", i+1, o)
+		}
+	}
+	if got, ok := c.ColumnOrigins("select public.aws_cloudtrail_log.* from public.aws_cloudtrail_log"); !ok || len(got) != 46 {
+		t.Errorf("public.t.*: %d origins, %v", len(got), ok)
+	}
+
+	if n := attnum("aws_cloudtrail_log", "event_name"); n != 9 {
+		t.Errorf("pg_attribute attnum of event_name = %d, want 9", n)
+	}
+	check := func(sql string, want ...ColumnOrigin) {
+		t.Helper()
+		got, ok := c.ColumnOrigins(sql)
+		if want == nil {
+			if ok {
+				t.Errorf("%s: %+v, want ok=false", sql, got)
+			}
+			return
+		}
+		if !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, %v; want %+v", sql, got, ok, want)
+		}
+	}
+	check("select event_name, count(*) from aws_cloudtrail_log group by 1", ColumnOrigin{rel, 9}, ColumnOrigin{})
+	check("SELECT l.Event_Name, l.nope, event_time FROM public.aws_cloudtrail_log AS l",
+		ColumnOrigin{rel, 9}, ColumnOrigin{}, ColumnOrigin{rel, attnum("aws_cloudtrail_log", "event_time")})
+	check("select event_name from pg_catalog.aws_cloudtrail_log", ColumnOrigin{})
+	check("select relname from pg_class", ColumnOrigin{})
+	check("select * from pg_class")
+	check("select * from no_such_table")
+	check("select 1 union select 2")
+
+	// Users' tables and views, in main and in other schemas.
+	for _, q := range []string{
+		"CREATE TABLE main.t (a INTEGER, b VARCHAR)",
+		"CREATE SCHEMA s",
+		"CREATE TABLE s.u (x INTEGER, y INTEGER, z INTEGER)",
+		"CREATE TABLE s.t (q INTEGER)",
+		"CREATE VIEW v AS SELECT b, a FROM t",
+	} {
+		if _, err := c.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tOID, uOID, stOID, vOID := RelationOID("main", "t"), RelationOID("s", "u"), RelationOID("s", "t"), RelationOID("main", "v")
+	check("select * from t", ColumnOrigin{tOID, 1}, ColumnOrigin{tOID, 2})
+	check("select b from public.t", ColumnOrigin{tOID, 2})
+	check("select q, * from s.t", ColumnOrigin{stOID, 1}, ColumnOrigin{stOID, 1})
+	check("select z from u", ColumnOrigin{uOID, 3})
+	check("select t.a, u.*, v.a from t join s.u on t.a = u.x, v",
+		ColumnOrigin{tOID, 1}, ColumnOrigin{uOID, 1}, ColumnOrigin{uOID, 2}, ColumnOrigin{uOID, 3}, ColumnOrigin{vOID, 2})
+	check("select a + 1, b from t", ColumnOrigin{}, ColumnOrigin{tOID, 2})
+}

@@ -1,0 +1,172 @@
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/tpserver/tpserver/catalog"
+	"github.com/tpserver/tpserver/lake"
+)
+
+// originBackend is a testBackend whose fake ColumnOriginer answers from a
+// table of statement texts.
+type originBackend struct {
+	testBackend
+	origins map[string][]catalog.ColumnOrigin
+}
+
+func (b *originBackend) ColumnOrigins(q string) ([]catalog.ColumnOrigin, bool) {
+	o, ok := b.origins[strings.TrimSpace(q)]
+	return o, ok
+}
+
+func startOriginServer(t *testing.T, origins map[string][]catalog.ColumnOrigin) *testServer {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(&originBackend{testBackend: testBackend{db: db}, origins: origins}, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("Serve did not return after cancel")
+		}
+		db.Close()
+	})
+	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}
+}
+
+// TestColumnOriginsInRowDescription checks that RowDescription carries the
+// table oid and attribute number a ColumnOriginer reports, in the simple
+// and the extended protocol, and zeros when the origins do not fit.
+func TestColumnOriginsInRowDescription(t *testing.T) {
+	ts := startOriginServer(t, map[string][]catalog.ColumnOrigin{
+		"SELECT a, b, a + 1 AS c FROM t": {{TableOID: 40001, Attnum: 1}, {TableOID: 40001, Attnum: 2}, {}},
+		"SELECT * FROM t":                {{TableOID: 40001, Attnum: 1}, {TableOID: 40001, Attnum: 2}},
+		"SELECT a, b FROM t":             {{TableOID: 40001, Attnum: 1}}, // wrong count: ignored
+	})
+	ctx := testCtx(t)
+	if _, err := ts.db.ExecContext(ctx, "CREATE TABLE t (a INTEGER, b VARCHAR); INSERT INTO t VALUES (1, 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	type field struct {
+		oid    uint32
+		attnum uint16
+	}
+	cases := []struct {
+		sql  string
+		want []field
+	}{
+		{"SELECT a, b, a + 1 AS c FROM t", []field{{40001, 1}, {40001, 2}, {0, 0}}},
+		{"SELECT * FROM t", []field{{40001, 1}, {40001, 2}}},
+		{"SELECT a, b FROM t", []field{{0, 0}, {0, 0}}},
+		{"SELECT 1 AS one", []field{{0, 0}}},
+	}
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeExec, pgx.QueryExecModeDescribeExec, pgx.QueryExecModeCacheStatement} {
+		conn := connectPgx(t, ts, mode)
+		for _, c := range cases {
+			rows, err := conn.Query(ctx, c.sql)
+			if err != nil {
+				t.Fatalf("mode %v: %s: %v", mode, c.sql, err)
+			}
+			var got []field
+			for _, fd := range rows.FieldDescriptions() {
+				got = append(got, field{fd.TableOID, fd.TableAttributeNumber})
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				t.Fatalf("mode %v: %s: %v", mode, c.sql, err)
+			}
+			if len(got) != len(c.want) {
+				t.Errorf("mode %v: %s: fields %v, want %v", mode, c.sql, got, c.want)
+				continue
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Errorf("mode %v: %s: fields %v, want %v", mode, c.sql, got, c.want)
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestColumnOriginsFromCatalog serves a real Catalog: a lake table's
+// columns carry its pg_class oid and their pg_attribute attnums.
+func TestColumnOriginsFromCatalog(t *testing.T) {
+	cat, err := catalog.Open(context.Background(), catalog.Options{DataDir: t.TempDir(), Tables: []lake.Table{lake.CloudTrailLog()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(cat, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		cat.Close()
+	})
+	ts := &testServer{addr: ln.Addr().(*net.TCPAddr), db: cat.DB(), srv: srv}
+	rel := catalog.RelationOID("main", "aws_cloudtrail_log")
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
+		conn := connectPgx(t, ts, mode)
+		rows, err := conn.Query(testCtx(t), "select event_name, count(*) from aws_cloudtrail_log group by 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fds := rows.FieldDescriptions()
+		rows.Close()
+		if len(fds) != 2 || fds[0].TableOID != rel || fds[0].TableAttributeNumber != 9 || fds[1].TableOID != 0 || fds[1].TableAttributeNumber != 0 {
+			t.Errorf("mode %v: fields %+v; want event_name (%d, 9) and count (0, 0)", mode, fds, rel)
+		}
+		var oid uint32
+		var attnum int16
+		if err := conn.QueryRow(testCtx(t), "select attrelid::int8, attnum from pg_attribute a join pg_class c on c.oid = a.attrelid where c.relname = 'aws_cloudtrail_log' and a.attname = 'event_name'").Scan(&oid, &attnum); err != nil {
+			t.Fatal(err)
+		} else if oid != rel || attnum != 9 {
+			t.Errorf("pg_attribute says (%d, %d), want (%d, 9)", oid, attnum, rel)
+		}
+		rows, err = conn.Query(testCtx(t), "select l.* from aws_cloudtrail_log l")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fds = rows.FieldDescriptions()
+		rows.Close()
+		if len(fds) != 46 {
+			t.Fatalf("mode %v: select *: %d fields", mode, len(fds))
+		}
+		for i, fd := range fds {
+			if fd.TableOID != rel || fd.TableAttributeNumber != uint16(i+1) {
+				t.Errorf("mode %v: select * field %d %s: (%d, %d)", mode, i+1, fd.Name, fd.TableOID, fd.TableAttributeNumber)
+			}
+		}
+	}
+}
