@@ -739,7 +739,7 @@ CREATE OR REPLACE MACRO $pg.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 
 CREATE OR REPLACE MACRO $pg.array_length(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) ELSE NULL END;
 CREATE OR REPLACE MACRO $pg.cardinality(a) AS len(a);
 CREATE OR REPLACE MACRO $pg.string_to_array(s, d) AS CASE WHEN s IS NULL THEN NULL WHEN s = '' THEN CAST([] AS VARCHAR[])
-  WHEN d IS NULL THEN list_transform(range(1, length(s) + 1), i -> substr(s, i, 1)) ELSE string_split(s, d) END,
+  WHEN d IS NULL THEN regexp_extract_all(s, '(?s).') ELSE string_split(s, d) END,
   (s, d, n) AS list_transform(CASE WHEN s IS NULL THEN NULL WHEN s = '' THEN CAST([] AS VARCHAR[])
   WHEN d IS NULL THEN list_transform(range(1, length(s) + 1), i -> substr(s, i, 1)) ELSE string_split(s, d) END,
   x -> CASE WHEN x = n THEN NULL ELSE x END);

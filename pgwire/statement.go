@@ -513,10 +513,15 @@ func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
 		}
 		return int64(int32(binary.BigEndian.Uint32(raw))), nil
 	case oidInt8:
-		if len(raw) != 8 {
-			return nil, fmt.Errorf("invalid int8 length %d", len(raw))
+		switch len(raw) {
+		case 8:
+			return int64(binary.BigEndian.Uint64(raw)), nil
+		case 4:
+			// A 4-byte oid bound where the server announced int8 (the emulated
+			// catalog's oid columns are BIGINT): its value is the same.
+			return int64(binary.BigEndian.Uint32(raw)), nil
 		}
-		return int64(binary.BigEndian.Uint64(raw)), nil
+		return nil, fmt.Errorf("invalid int8 length %d", len(raw))
 	case oidFloat4:
 		if len(raw) != 4 {
 			return nil, fmt.Errorf("invalid float4 length %d", len(raw))

@@ -18,6 +18,9 @@ type rewriter struct {
 	// names are the PostgreSQL column names of the unnamed SELECT targets,
 	// figured before any rule changed the expressions.
 	names map[*pg_query.ResTarget]string
+	// catalogAliases maps the aliases (and names) of pg_catalog relations in
+	// FROM clauses to the relation, for system columns like tableoid.
+	catalogAliases map[string]string
 }
 
 func newRewriter(t *Translator, tree *pg_query.ParseResult) *rewriter {
@@ -61,6 +64,16 @@ func (r *rewriter) collect(m protoreflect.Message) {
 	switch x := m.Interface().(type) {
 	case *pg_query.CommonTableExpr:
 		r.ctes[x.Ctename] = true
+	case *pg_query.RangeVar:
+		if (x.Schemaname == "pg_catalog" || x.Schemaname == "") && r.t.catRels[x.Relname] {
+			if r.catalogAliases == nil {
+				r.catalogAliases = map[string]string{}
+			}
+			r.catalogAliases[x.Relname] = x.Relname
+			if x.Alias != nil {
+				r.catalogAliases[x.Alias.Aliasname] = x.Relname
+			}
+		}
 	case *pg_query.SelectStmt:
 		r.nameTargets(x.TargetList)
 	case *pg_query.InsertStmt:
@@ -127,6 +140,73 @@ var singleColumnSRFs = map[string]bool{
 	"regexp_split_to_table": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 }
 
+// scalarFunctionsInFrom are scalar functions PostgreSQL lets a FROM clause
+// call as a one-row relation; DuckDB only has table functions there.
+var scalarFunctionsInFrom = map[string]bool{
+	"string_to_array": true, "current_schemas": true, "regexp_split_to_array": true,
+}
+
+// functionInFrom turns `FROM generate_series(...) AS i` and
+// `FROM string_to_array(...) s` into subqueries, since DuckDB table
+// functions take only constant arguments and scalar functions are not
+// relations: (SELECT unnest(generate_series(...)) AS i) AS i(i).
+func (r *rewriter) functionInFrom(rf *pg_query.RangeFunction) *pg_query.Node {
+	if rf.Alias == nil || len(rf.Functions) != 1 || rf.Ordinality || rf.Lateral {
+		return nil
+	}
+	pair := rf.Functions[0].GetList()
+	if pair == nil || len(pair.Items) == 0 {
+		return nil
+	}
+	fc := pair.Items[0].GetFuncCall()
+	if fc == nil || len(fc.Funcname) == 0 {
+		return nil
+	}
+	name := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
+	var val *pg_query.Node
+	switch {
+	case name == "generate_series" && len(fc.Args) == 2:
+		val = pg_query.MakeFuncCallNode([]*pg_query.Node{pg_query.MakeStrNode("unnest")}, []*pg_query.Node{pair.Items[0]}, fc.Location)
+	case scalarFunctionsInFrom[name]:
+		val = pair.Items[0]
+	default:
+		return nil
+	}
+	col := rf.Alias.Aliasname
+	if len(rf.Alias.Colnames) == 1 {
+		col = rf.Alias.Colnames[0].GetString_().GetSval()
+	} else if len(rf.Alias.Colnames) > 1 {
+		return nil
+	}
+	sel := &pg_query.SelectStmt{
+		TargetList:  []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal(col, val, fc.Location)},
+		LimitOption: pg_query.LimitOption_LIMIT_OPTION_DEFAULT,
+		Op:          pg_query.SetOperation_SETOP_NONE,
+	}
+	return &pg_query.Node{Node: &pg_query.Node_RangeSubselect{RangeSubselect: &pg_query.RangeSubselect{
+		Subquery: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}},
+		Alias:    &pg_query.Alias{Aliasname: rf.Alias.Aliasname, Colnames: []*pg_query.Node{pg_query.MakeStrNode(col)}},
+	}}}
+}
+
+// systemColumn gives `alias.tableoid` of a pg_catalog relation a value:
+// the relation's own oid, as PostgreSQL's system column holds.
+func (r *rewriter) systemColumn(cr *pg_query.ColumnRef) *pg_query.Node {
+	if len(cr.Fields) != 2 || !r.t.funcs["to_regclass"] {
+		return nil
+	}
+	names, ok := nodeStrings(cr.Fields)
+	if !ok || names[1] != "tableoid" {
+		return nil
+	}
+	rel, ok := r.catalogAliases[names[0]]
+	if !ok {
+		return nil
+	}
+	fn := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "to_regclass")
+	return pg_query.MakeFuncCallNode(strNodes(fn...), []*pg_query.Node{pg_query.MakeAConstStrNode("pg_catalog."+rel, cr.Location)}, cr.Location)
+}
+
 // duckFunctions are PostgreSQL functions DuckDB has under another name.
 var duckFunctions = map[string]string{
 	"json_build_object": "json_object", "jsonb_build_object": "json_object",
@@ -164,6 +244,10 @@ func (r *rewriter) node(n *pg_query.Node) {
 		repl = r.aExpr(x.AExpr)
 	case *pg_query.Node_CollateClause:
 		repl = r.collate(x.CollateClause)
+	case *pg_query.Node_RangeFunction:
+		repl = r.functionInFrom(x.RangeFunction)
+	case *pg_query.Node_ColumnRef:
+		repl = r.systemColumn(x.ColumnRef)
 	}
 	if repl != nil {
 		n.Node = repl.Node

@@ -10,7 +10,7 @@ import (
 func TestSetReturningFunctionAliasNamesItsColumn(t *testing.T) {
 	tr := New(testObjects())
 	out := tr.Translate(`SELECT string_agg(attname, ', ') FROM pg_catalog.generate_series(0, 3) s, pg_catalog.pg_attribute WHERE attnum = prattrs[s]`)
-	if !strings.Contains(out, "generate_series(0, 3) s(s)") {
+	if !strings.Contains(out, "generate_series(0, 3) s(s)") && !strings.Contains(out, "generate_series(0, 3)) AS s) s(s)") {
 		t.Fatalf("alias without column list: %s", out)
 	}
 	out = tr.Translate(`SELECT x FROM pg_catalog.pg_class c, unnest(c.relacl) WITH ORDINALITY a(x, n)`)
@@ -36,5 +36,29 @@ func TestFunctionsDuckDBNamesDifferently(t *testing.T) {
 	out := tr.Translate(`SELECT json_build_object('a', 1, 'b', c.relname) FROM pg_catalog.pg_class c`)
 	if !strings.Contains(out, "json_object\"('a', 1, 'b', c.relname)") && !strings.Contains(out, "json_object('a', 1, 'b', c.relname)") {
 		t.Fatalf("json_build_object: %s", out)
+	}
+}
+
+// Grafana's table picker calls generate_series and string_to_array in FROM
+// with arguments DuckDB's table functions cannot take.
+func TestFunctionsInFromBecomeSubqueries(t *testing.T) {
+	tr := New(testObjects())
+	out := tr.Translate(`SELECT trim(s[i]) FROM generate_series(array_lower(string_to_array(current_setting('search_path'),','),1), 3) as i, string_to_array(current_setting('search_path'),',') s, pg_catalog.pg_class c`)
+	for _, want := range []string{"(SELECT unnest(generate_series(", ") AS i) i(i)", "(SELECT string_to_array(", ") AS s) s(s)"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("missing %q in %s", want, out)
+		}
+	}
+}
+
+// tableoid is a system column of every catalog table: the table's own oid.
+func TestTableOIDSystemColumn(t *testing.T) {
+	tr := New(testObjects())
+	out := tr.Translate(`SELECT c.oid, c.tableoid FROM pg_catalog.pg_class c`)
+	if !strings.Contains(out, "tp_pg_catalog.to_regclass('pg_catalog.pg_class') AS tableoid") {
+		t.Fatalf("tableoid: %s", out)
+	}
+	if got := tr.Translate(`SELECT t.tableoid FROM mytable t`); got != `SELECT t.tableoid FROM mytable t` {
+		t.Fatalf("a user table's column was rewritten: %s", got)
 	}
 }
