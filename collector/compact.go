@@ -135,15 +135,10 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 			key:   keyOf(g.files[0]),
 		}
 		out = append(out, pf)
-		q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet([%s], hive_partitioning = false) ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)",
-			strings.Join(cols, ", "), strings.Join(paths, ", "), lake.QuoteString(pf.tmp))
-		if _, err := conn.ExecContext(ctx, q); err != nil {
+		q := fmt.Sprintf("SELECT %s FROM read_parquet([%s], hive_partitioning = false)", strings.Join(cols, ", "), strings.Join(paths, ", "))
+		if err := writeAside(ctx, conn, q, pf); err != nil {
 			cleanup()
 			return nil, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
-		}
-		if err := syncFile(pf.tmp); err != nil {
-			cleanup()
-			return nil, err
 		}
 		if err := publish(pf.tmp, pf.final); err != nil {
 			cleanup()

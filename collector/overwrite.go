@@ -119,16 +119,11 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 			rows:  f.Rows - gone,
 			key:   keyOf(f),
 		}
-		q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE tp_source_location NOT IN (SELECT k FROM forget) ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)",
-			strings.Join(cols, ", "), lake.QuoteString(abs), lake.QuoteString(pf.tmp))
-		if _, err := conn.ExecContext(ctx, q); err != nil {
+		q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE tp_source_location NOT IN (SELECT k FROM forget)",
+			strings.Join(cols, ", "), lake.QuoteString(abs))
+		if err := writeAside(ctx, conn, q, pf); err != nil {
 			cleanup()
-			os.Remove(pf.tmp)
 			return 0, fmt.Errorf("rewrite %s: %w", f.Path, err)
-		}
-		if err := syncFile(pf.tmp); err != nil {
-			cleanup()
-			return 0, err
 		}
 		if err := publish(pf.tmp, pf.final); err != nil {
 			cleanup()

@@ -122,6 +122,17 @@ func (f publishedFile) dataFile(dataDir string, now time.Time) lake.DataFile {
 	}
 }
 
+// writeAside writes the rows of a SELECT into f.tmp as sorted, zstd
+// Parquet and makes the file durable; publish then renames it into place.
+func writeAside(ctx context.Context, conn *sql.Conn, selectSQL string, f publishedFile) error {
+	q := fmt.Sprintf("COPY (%s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)", selectSQL, lake.QuoteString(f.tmp))
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		os.Remove(f.tmp)
+		return fmt.Errorf("write %s: %w", f.tmp, err)
+	}
+	return syncFile(f.tmp)
+}
+
 // publish renames a complete file into place and makes the rename durable.
 func publish(tmp, final string) error {
 	if err := os.Rename(tmp, final); err != nil {
@@ -201,18 +212,13 @@ func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64
 		}
 		out = append(out, f)
 		q := fmt.Sprintf(
-			"COPY (SELECT %s FROM %s WHERE %s = %s AND %s = %s AND %s = %s AND %s = DATE %s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)",
+			"SELECT %s FROM %s WHERE %s = %s AND %s = %s AND %s = %s AND %s = DATE %s",
 			sel, stagingTable,
 			lake.KeyTable, lake.QuoteString(g.key.Table),
 			lake.KeyPartition, lake.QuoteString(g.key.Partition),
 			lake.KeyIndex, lake.QuoteString(g.key.Index),
-			lake.KeyDate, lake.QuoteString(g.key.Date.Format(lake.DateFormat)),
-			lake.QuoteString(f.tmp))
-		if _, err := w.conn.ExecContext(ctx, q); err != nil {
-			cleanup()
-			return nil, 0, fmt.Errorf("write %s: %w", f.tmp, err)
-		}
-		if err := syncFile(f.tmp); err != nil {
+			lake.KeyDate, lake.QuoteString(g.key.Date.Format(lake.DateFormat)))
+		if err := writeAside(ctx, w.conn, q, f); err != nil {
 			cleanup()
 			return nil, 0, err
 		}
