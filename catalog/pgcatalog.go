@@ -733,6 +733,7 @@ CREATE OR REPLACE MACRO $pg.obj_description(o) AS
 CREATE OR REPLACE MACRO $pg.col_description(o, n) AS
   (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = n AND tp_d.classoid = 1259);
 CREATE OR REPLACE MACRO $pg.shobj_description(o, c) AS CAST(NULL AS VARCHAR);
+CREATE OR REPLACE MACRO $pg.quote_literal(x) AS CASE WHEN x IS NULL THEN NULL ELSE '''' || replace(CAST(x AS VARCHAR), '''', '''''') || '''' END;
 CREATE OR REPLACE MACRO $pg.array_remove(a, x) AS list_filter(a, lambda tp_e: tp_e IS DISTINCT FROM x);
 CREATE OR REPLACE MACRO $pg.array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) ELSE NULL END;
 CREATE OR REPLACE MACRO $pg.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 ELSE NULL END;

@@ -207,6 +207,74 @@ func (r *rewriter) systemColumn(cr *pg_query.ColumnRef) *pg_query.Node {
 	return pg_query.MakeFuncCallNode(strNodes(fn...), []*pg_query.Node{pg_query.MakeAConstStrNode("pg_catalog."+rel, cr.Location)}, cr.Location)
 }
 
+// pgFormat rewrites PostgreSQL's format('...%s...%I...%L...', args) with a
+// constant format string into concat(...): DuckDB's format speaks fmt's {}
+// syntax instead. It reports whether it rewrote the call.
+func (r *rewriter) pgFormat(fc *pg_query.FuncCall) bool {
+	if len(fc.Args) == 0 || fc.AggStar || fc.AggDistinct {
+		return false
+	}
+	c := fc.Args[0].GetAConst()
+	if c == nil || c.GetSval() == nil {
+		return false
+	}
+	f := c.GetSval().GetSval()
+	if !strings.Contains(f, "%") {
+		return false
+	}
+	var parts []*pg_query.Node
+	var lit strings.Builder
+	next := 1
+	flush := func() {
+		if lit.Len() > 0 {
+			parts = append(parts, strConst(lit.String()))
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			lit.WriteByte(f[i])
+			continue
+		}
+		if i+1 >= len(f) {
+			return false
+		}
+		i++
+		var conv []string
+		switch f[i] {
+		case '%':
+			lit.WriteByte('%')
+			continue
+		case 's':
+		case 'I':
+			conv = []string{"quote_ident"}
+		case 'L':
+			conv = []string{"quote_literal"}
+		default:
+			return false // positions and widths: leave it to DuckDB
+		}
+		if next >= len(fc.Args) {
+			return false
+		}
+		arg := fc.Args[next]
+		next++
+		flush()
+		if conv != nil {
+			fn := conv
+			if r.t.funcs[conv[0]] {
+				fn = append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], conv[0])
+			}
+			arg = funcCall(fn, arg)
+		}
+		parts = append(parts, arg)
+	}
+	flush()
+	fc.Funcname = strNodes("concat")
+	fc.Args = parts
+	r.changed = true
+	return true
+}
+
 // duckFunctions are PostgreSQL functions DuckDB has under another name.
 var duckFunctions = map[string]string{
 	"json_build_object": "json_object", "jsonb_build_object": "json_object",
@@ -332,6 +400,11 @@ func (r *rewriter) funcCall(fc *pg_query.FuncCall) {
 	name, ok := nodeStrings(fc.Funcname)
 	if !ok || len(name) == 2 && parserFuncs[name[1]] {
 		return
+	}
+	if name[len(name)-1] == "format" && (len(name) == 1 || name[0] == "pg_catalog") {
+		if r.pgFormat(fc) {
+			return
+		}
 	}
 	if dn, ok := duckFunctions[name[len(name)-1]]; ok && (len(name) == 1 || name[0] == "pg_catalog") {
 		// Same function, DuckDB's name (variadic, so no macro can stand in).
@@ -610,7 +683,23 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 // [NOT] [i]like_escape(x, p, e).
 func likeEscape(e *pg_query.A_Expr, op string) *pg_query.Node {
 	fc := e.Rexpr.GetFuncCall()
-	if fc == nil || len(fc.Args) != 2 {
+	if fc == nil {
+		// PostgreSQL's LIKE escapes with a backslash by default; DuckDB's
+		// has no escape character unless told.
+		if c := e.Rexpr.GetAConst(); c != nil && strings.Contains(c.GetSval().GetSval(), `\`) {
+			fn := "like_escape"
+			if e.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
+				fn = "ilike_escape"
+			}
+			call := funcCall([]string{fn}, e.Lexpr, e.Rexpr, strConst(`\`))
+			if strings.HasPrefix(op, "!") {
+				return notExpr(call)
+			}
+			return call
+		}
+		return nil
+	}
+	if len(fc.Args) != 2 {
 		return nil
 	}
 	name, ok := nodeStrings(fc.Funcname)

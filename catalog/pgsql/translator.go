@@ -150,7 +150,7 @@ func (t *Translator) translate(sql string) string {
 // keywords of the rewritten constructs, and the types the cast and type
 // rules rewrite. Casts need no trigger of their own: the type name is one.
 var triggerWords = []string{
-	"pg_catalog", "information_schema", "collate", "public", "tableoid",
+	"pg_catalog", "information_schema", "collate", "public", "tableoid", "format",
 	"json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array",
 	"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper", "regoperator",
 	"regconfig", "regdictionary", "regcollation",

@@ -1,0 +1,75 @@
+// pgjdbc DatabaseMetaData as a user's tool calls it, for TestMetadataAsUsers.
+// Connection from PGHOST, PGPORT, PGUSER, PGDATABASE. Prints one line per
+// answer, DATA<TAB>key<TAB>value (tabs, newlines and backslashes escaped);
+// a call that throws prints DATA<TAB><call>/error<TAB><SQLState> <message>.
+// The Go test makes the assertions.
+import java.sql.*;
+import java.util.*;
+
+public class Metadata {
+    static String esc(String s) {
+        if (s == null) return "<NULL>";
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
+    }
+
+    static void data(String k, String v) {
+        System.out.println("DATA\t" + esc(k) + "\t" + esc(v));
+    }
+
+    interface Call { ResultSet run() throws SQLException; }
+
+    interface Row { String of(ResultSet rs) throws SQLException; }
+
+    // list runs one DatabaseMetaData call and prints each row as
+    // <name>/<n>, the row count as <name>/count and the time as <name>/ms.
+    static void list(String name, Call call, Row row) {
+        long start = System.nanoTime();
+        int n = 0;
+        try (ResultSet rs = call.run()) {
+            while (rs.next()) {
+                data(name + "/" + n, row.of(rs));
+                n++;
+            }
+            data(name + "/count", Integer.toString(n));
+        } catch (SQLException e) {
+            data(name + "/error", e.getSQLState() + " " + e.getMessage());
+        } catch (Throwable e) {
+            data(name + "/error", "exception " + e);
+        }
+        data(name + "/ms", Long.toString((System.nanoTime() - start) / 1_000_000));
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT") + "/"
+                + System.getenv("PGDATABASE") + "?user=" + System.getenv("PGUSER")
+                + "&sslmode=disable&connectTimeout=10&socketTimeout=60";
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            data("connect/error", e.getSQLState() + " " + e.getMessage());
+            return;
+        }
+        try (c) {
+            DatabaseMetaData md = c.getMetaData();
+            data("product", md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
+            data("driver", md.getDriverName() + " " + md.getDriverVersion());
+            list("getSchemas", () -> md.getSchemas(), rs -> rs.getString("TABLE_SCHEM"));
+            list("getTables", () -> md.getTables(null, "public", "%", new String[] {"TABLE"}),
+                    rs -> rs.getString("TABLE_SCHEM") + "|" + rs.getString("TABLE_NAME") + "|"
+                            + rs.getString("TABLE_TYPE") + "|" + rs.getString("REMARKS"));
+            // Twice: the first call pays for pgjdbc's one-off type cache.
+            list("getColumnsCold", () -> md.getColumns(null, "public", "aws_cloudtrail_log", "%"),
+                    rs -> rs.getString("COLUMN_NAME"));
+            list("getColumns", () -> md.getColumns(null, "public", "aws_cloudtrail_log", "%"),
+                    rs -> rs.getString("COLUMN_NAME") + "|" + rs.getString("TYPE_NAME") + "|"
+                            + rs.getInt("DATA_TYPE") + "|" + rs.getInt("ORDINAL_POSITION") + "|"
+                            + rs.getString("IS_NULLABLE") + "|" + rs.getString("REMARKS"));
+            list("getPrimaryKeys", () -> md.getPrimaryKeys(null, "public", "aws_cloudtrail_log"),
+                    rs -> rs.getString("COLUMN_NAME") + "|" + rs.getString("PK_NAME"));
+            list("getIndexInfo", () -> md.getIndexInfo(null, "public", "aws_cloudtrail_log", false, true),
+                    rs -> rs.getString("INDEX_NAME") + "|" + rs.getString("COLUMN_NAME"));
+            list("getTypeInfo", () -> md.getTypeInfo(), rs -> rs.getString("TYPE_NAME") + "|" + rs.getInt("DATA_TYPE"));
+        }
+    }
+}
