@@ -38,9 +38,9 @@ const capturedDatabase = "cloudtrail"
 // listed statement that differs is skipped with "KNOWN: reason" and the exact
 // differences; delete the entry when the catalog is fixed.
 var knownCatalogDiffs = map[int]string{
-	45: "'failed_events'::regclass on a missing relation yields NULL instead of ERROR 42P01 (psql \\sv)",
-	90: "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getTypeInfo)",
-	96: "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getUDTs)",
+	45:  "'failed_events'::regclass on a missing relation yields NULL instead of ERROR 42P01 (psql \\sv)",
+	90:  "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getTypeInfo)",
+	96:  "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getUDTs)",
 	277: "pg_class.reltype is 0: no composite row type for aws_cloudtrail_log",
 	278: "pg_attribute has no system columns (attnum < 0: tableoid, cmax, xmax, cmin, xmin, ctid)",
 }
