@@ -318,9 +318,15 @@ const knownLikeEscape = `LIKE does not treat backslash as its default escape cha
 // mdTabCompletion types into an interactive psql in tmux and reads back what
 // TAB completed.
 func mdTabCompletion(t *testing.T, tg target) {
-	sock := fmt.Sprintf("clienttest-md-%d-%s", os.Getpid(), tg.name)
+	// A private tmux server on a socket of our own, removed afterwards.
+	dir, err := os.MkdirTemp("", "ct-md-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "tmux")
 	tmux := func(args ...string) (string, error) {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	args := []string{"new-session", "-d", "-s", "md", "-x", "250", "-y", "50"}
