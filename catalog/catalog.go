@@ -54,6 +54,9 @@ type Catalog struct {
 	translator *pgsql.Translator
 	// originCache remembers relations' columns for RowDescription origins.
 	originCache originCache
+	// described caches result descriptions by SQL text.
+	describeMu sync.Mutex
+	described  map[string]pgsql.Result
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -86,7 +89,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		}
 		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-
-	"github.com/tpserver/tpserver/catalog/pgsql"
 )
 
 // ColumnOrigin is the table column a result column comes from, as
@@ -40,7 +38,8 @@ const originQueryTimeout = 5 * time.Second
 // schemas. ok is false when sql is not such a SELECT or a star cannot be
 // expanded. It implements pgwire.ColumnOriginer.
 func (c *Catalog) ColumnOrigins(sql string) ([]ColumnOrigin, bool) {
-	origins, ok := pgsql.ColumnOrigins(sql)
+	r := c.describeResult(sql)
+	origins, ok := r.Origins, r.OriginsOK
 	if !ok {
 		return nil, false
 	}

@@ -55,5 +55,28 @@ func (c *Catalog) TranslateSQL(sql string) string {
 // ColumnNames returns the result column names PostgreSQL would give a
 // SELECT (count(*) is "count"), when sql is PostgreSQL syntax.
 func (c *Catalog) ColumnNames(sql string) ([]string, bool) {
-	return pgsql.PostgresColumnNames(sql)
+	r := c.describeResult(sql)
+	return r.Names, r.NamesOK
+}
+
+// describeCacheSize bounds the parsed result descriptions kept by SQL text;
+// clients send the same statements again and again.
+const describeCacheSize = 2048
+
+// describeResult parses a statement's result description once per SQL text.
+func (c *Catalog) describeResult(sql string) pgsql.Result {
+	c.describeMu.Lock()
+	r, ok := c.described[sql]
+	c.describeMu.Unlock()
+	if ok {
+		return r
+	}
+	r = pgsql.DescribeResult(sql)
+	c.describeMu.Lock()
+	if len(c.described) >= describeCacheSize {
+		clear(c.described)
+	}
+	c.described[sql] = r
+	c.describeMu.Unlock()
+	return r
 }

@@ -174,7 +174,35 @@ func leftmostSelect(s *pg_query.SelectStmt) *pg_query.SelectStmt {
 // knows).
 func PostgresColumnNames(sql string) (names []string, ok bool) {
 	tree, err := pg_query.Parse(sql)
-	if err != nil || len(tree.Stmts) != 1 {
+	if err != nil {
+		return nil, false
+	}
+	return columnNames(tree)
+}
+
+// Result describes a statement's result columns as PostgreSQL would.
+type Result struct {
+	Names     []string
+	NamesOK   bool
+	Origins   []Origin
+	OriginsOK bool
+}
+
+// DescribeResult parses sql once and returns both its PostgreSQL column
+// names and their origins (see PostgresColumnNames and ColumnOrigins).
+func DescribeResult(sql string) Result {
+	tree, err := pg_query.Parse(sql)
+	if err != nil {
+		return Result{}
+	}
+	var r Result
+	r.Names, r.NamesOK = columnNames(tree)
+	r.Origins, r.OriginsOK = columnOrigins(tree)
+	return r
+}
+
+func columnNames(tree *pg_query.ParseResult) (names []string, ok bool) {
+	if len(tree.Stmts) != 1 {
 		return nil, false
 	}
 	sel := leftmostSelect(tree.Stmts[0].GetStmt().GetSelectStmt())

@@ -43,7 +43,14 @@ type fromItem struct {
 // views (whose columns only the engine knows).
 func ColumnOrigins(sql string) (origins []Origin, ok bool) {
 	tree, err := pg_query.Parse(sql)
-	if err != nil || len(tree.Stmts) != 1 {
+	if err != nil {
+		return nil, false
+	}
+	return columnOrigins(tree)
+}
+
+func columnOrigins(tree *pg_query.ParseResult) (origins []Origin, ok bool) {
+	if len(tree.Stmts) != 1 {
 		return nil, false
 	}
 	sel := tree.Stmts[0].GetStmt().GetSelectStmt()
