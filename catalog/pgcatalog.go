@@ -385,7 +385,17 @@ SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, t.typlen AS attle
   false AS atthasmissing, '' AS attidentity, '' AS attgenerated, false AS attisdropped, true AS attislocal, 0 AS attinhcount,
   t.typcollation AS attcollation, CAST(NULL AS VARCHAR[]) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions,
   CAST(NULL AS VARCHAR[]) AS attfdwoptions, CAST(NULL AS VARCHAR) AS attmissingval
-FROM $pg.tp_columns c LEFT JOIN $pg.pg_type t ON t.oid = c.atttypid;
+FROM $pg.tp_columns c LEFT JOIN $pg.pg_type t ON t.oid = c.atttypid
+UNION ALL
+-- The system columns every PostgreSQL table has (attnum < 0).
+SELECT r.oid, sc.attname, sc.atttypid, 0, t.typlen, sc.attnum, 0, -1, -1, t.typbyval,
+  t.typalign, t.typstorage, '', true, false, false, '', '', false, true, 0, CAST(0 AS BIGINT),
+  CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR)
+FROM $pg.tp_relations r
+  CROSS JOIN (VALUES ('ctid', CAST(27 AS BIGINT), -1), ('xmin', CAST(28 AS BIGINT), -2), ('cmin', CAST(29 AS BIGINT), -3),
+                     ('xmax', CAST(28 AS BIGINT), -4), ('cmax', CAST(29 AS BIGINT), -5), ('tableoid', CAST(26 AS BIGINT), -6)) AS sc(attname, atttypid, attnum)
+  LEFT JOIN $pg.pg_type t ON t.oid = sc.atttypid
+WHERE r.relkind = 'r';
 
 CREATE OR REPLACE VIEW $pg.pg_description AS
 SELECT oid AS objoid, CAST(1259 AS BIGINT) AS classoid, 0 AS objsubid, comment AS description FROM $pg.tp_relations WHERE comment IS NOT NULL AND comment <> ''

@@ -42,7 +42,6 @@ var knownCatalogDiffs = map[int]string{
 	90:  "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getTypeInfo)",
 	96:  "no composite row type for aws_cloudtrail_log in pg_type (pgjdbc getUDTs)",
 	277: "pg_class.reltype is 0: no composite row type for aws_cloudtrail_log",
-	278: "pg_attribute has no system columns (attnum < 0: tableoid, cmax, xmax, cmin, xmin, ctid)",
 }
 
 // catalogSQL selects the statements that read the catalog.
