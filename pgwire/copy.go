@@ -79,7 +79,7 @@ func parseCopy(q string, toks []stoken) (*utility, error) {
 	u := &utility{kind: utilCopyOut, tag: "COPY", query: query}
 	o := &u.copy
 	o.format = "text"
-	var explicit struct{ delim, null, quote, escape *string }
+	var explicit copyCharOptions
 	opts := toks[i+2:]
 	if len(opts) > 0 && opts[0].up == "WITH" {
 		opts = opts[1:]
@@ -117,15 +117,8 @@ func parseCopy(q string, toks []stoken) (*utility, error) {
 					return nil, newError(codeSyntaxError, "COPY %s requires a value", strings.ToLower(name))
 				}
 				s := val(*v)
+				explicit.set(name, s)
 				switch name {
-				case "DELIMITER":
-					explicit.delim = &s
-				case "NULL":
-					explicit.null = &s
-				case "QUOTE":
-					explicit.quote = &s
-				case "ESCAPE":
-					explicit.escape = &s
 				case "ENCODING":
 					if _, err := encodingNorm("encoding", s); err != nil {
 						return nil, err
@@ -172,16 +165,7 @@ func parseCopy(q string, toks []stoken) (*utility, error) {
 				if err != nil {
 					return nil, err
 				}
-				switch name {
-				case "DELIMITER":
-					explicit.delim = &s
-				case "NULL":
-					explicit.null = &s
-				case "QUOTE":
-					explicit.quote = &s
-				case "ESCAPE":
-					explicit.escape = &s
-				}
+				explicit.set(name, s)
 			case "FORCE":
 				if k+1 < len(opts) && opts[k+1].up == "QUOTE" {
 					k++
@@ -436,5 +420,22 @@ func (s *session) runCopyIn() error {
 			// Anything else ends COPY mode; PostgreSQL would report a protocol error.
 		}
 		return newError(codeFeatureNotSupported, "COPY FROM STDIN is not supported: this server is read-only for COPY")
+	}
+}
+
+// copyCharOptions are the COPY options given explicitly, in either syntax.
+type copyCharOptions struct{ delim, null, quote, escape *string }
+
+// set records one option by its upper-case name; others are ignored.
+func (c *copyCharOptions) set(name, value string) {
+	switch name {
+	case "DELIMITER":
+		c.delim = &value
+	case "NULL":
+		c.null = &value
+	case "QUOTE":
+		c.quote = &value
+	case "ESCAPE":
+		c.escape = &value
 	}
 }
