@@ -203,7 +203,7 @@ func writeStaticTables(b *strings.Builder) {
 			t.oid, sqlStr(t.name), t.len, sqlBool(t.byval), t.typtype, t.category, sqlBool(t.preferred), t.delim,
 			t.subscript, t.elem, t.array, t.input, t.output, t.receive, t.send, t.modin, t.modout, t.analyze, t.align, t.storage, t.collation))
 	}
-	writeTable(b, "$pg.pg_type", pgTypeColumns, rows)
+	writeTable(b, "$pg.tp_builtin_types", pgTypeColumns, rows)
 
 	rows = rows[:0]
 	for _, p := range pgProcRows {
@@ -367,7 +367,7 @@ SELECT $pg.tp_nsp_oid(schema_name), $pg.tp_nsp_name(schema_name), 10, NULL
 FROM duckdb_schemas() WHERE $pg.tp_shown(database_name, schema_name);
 
 CREATE OR REPLACE VIEW $pg.pg_class AS
-SELECT oid, relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
+SELECT oid, relname, nspoid AS relnamespace, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname) AS reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
   CAST(CASE relkind WHEN 'r' THEN 2 ELSE 0 END AS BIGINT) AS relam, CAST(CASE relkind WHEN 'r' THEN oid ELSE 0 END AS BIGINT) AS relfilenode,
   CAST(0 AS BIGINT) AS reltablespace, 0 AS relpages, CAST(-1 AS FLOAT) AS reltuples, 0 AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid,
   false AS relhasindex, false AS relisshared, 'p' AS relpersistence, relkind, CAST(natts AS SMALLINT) AS relnatts,
@@ -376,6 +376,21 @@ SELECT oid, relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(CASE relkind WHEN 'r' THEN 716 ELSE 0 END AS BIGINT) AS relfrozenxid,
   CAST(CASE relkind WHEN 'r' THEN 1 ELSE 0 END AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR[]) AS relacl,
   CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
+FROM $pg.tp_relations;
+
+-- Built-in types, plus the composite row type (and its array type) that
+-- PostgreSQL creates for every table and view.
+CREATE OR REPLACE VIEW $pg.pg_type AS
+SELECT * FROM $pg.tp_builtin_types
+UNION ALL
+SELECT $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname), relname, nspoid, 10, -1, false,
+  'c', 'C', false, true, ',', oid, 0, 0, $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname),
+  2290, 2291, 2402, 2403, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
+FROM $pg.tp_relations
+UNION ALL
+SELECT $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname), '_' || relname, nspoid, 10, -1, false,
+  'b', 'A', false, true, ',', 0, 6179, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname), 0,
+  750, 751, 2400, 2401, 0, 0, 3816, 'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
 FROM $pg.tp_relations;
 
 CREATE OR REPLACE VIEW $pg.pg_attribute AS
@@ -777,6 +792,8 @@ CREATE OR REPLACE MACRO $pg.to_regclass(x) AS CASE
                    THEN $pg.tp_name_eq(tp_r.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-2], $pg.tp_quoted(CAST(x AS VARCHAR)))
                    ELSE tp_r.nspname IN ('pg_catalog', 'public') END
         ORDER BY CASE tp_r.nspname WHEN 'pg_catalog' THEN 0 WHEN 'public' THEN 1 ELSE 2 END LIMIT 1) END;
+CREATE OR REPLACE MACRO $pg.regclass_in(x) AS CASE WHEN $pg.to_regclass(x) IS NULL
+  THEN error('relation "' || CAST(x AS VARCHAR) || '" does not exist') ELSE $pg.to_regclass(x) END;
 CREATE OR REPLACE MACRO $pg.tp_type_alias(n) AS CASE n
   WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'smallint' THEN 'int2' WHEN 'bigint' THEN 'int8'
   WHEN 'boolean' THEN 'bool' WHEN 'real' THEN 'float4' WHEN 'float' THEN 'float8' WHEN 'double precision' THEN 'float8'

@@ -235,6 +235,9 @@ func sqlstateFor(t duckdb.ErrorType, msg string) string {
 	case duckdb.ErrorTypeNotImplemented, duckdb.ErrorTypeMissingExtension, duckdb.ErrorTypeAutoLoad:
 		return codeFeatureNotSupported
 	case duckdb.ErrorTypeInvalidInput, duckdb.ErrorTypeInvalidConfiguration:
+		if has("relation \"") && has("\" does not exist") {
+			return codeUndefinedTable // PostgreSQL's message, raised by the catalog emulation
+		}
 		return codeInvalidParamValue
 	case duckdb.ErrorTypeSettings:
 		if has("unrecognized", "unknown") {

@@ -514,6 +514,10 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 	base := names[len(names)-1]
 	conv := r.regConverter(base)
 	if conv != nil && len(tn.ArrayBounds) == 0 {
+		if lit := tc.Arg.GetAConst(); base == "regclass" && lit != nil && lit.GetSval() != nil && r.t.funcs["regclass_in"] {
+			// 'name'::regclass fails for a missing relation, unlike to_regclass.
+			return funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "regclass_in"), tc.Arg)
+		}
 		return conv(tc.Arg)
 	}
 	r.typeName(tn)
