@@ -43,9 +43,16 @@ func startServer(t *testing.T) *testServer {
 }
 
 func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testServer {
+	t.Helper()
+	return serveBackend(t, func(db *sql.DB) Backend { return &testBackend{db: db} }, wrap)
+}
+
+// serveBackend starts a server over a fresh in-memory DuckDB, with the
+// backend newBackend builds on it, and stops both when the test ends.
+func serveBackend(t *testing.T, newBackend func(*sql.DB) Backend, wrap func(net.Listener) net.Listener) *testServer {
+	t.Helper()
 	// Production streams results; test the protocol under the same rules.
 	catalog.EnableStreamingResults()
-	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,10 @@ func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(&testBackend{db: db}, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
+	if wrap == nil {
+		wrap = func(ln net.Listener) net.Listener { return ln }
+	}
+	srv := NewServer(newBackend(db), Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, wrap(ln)) }()

@@ -6,7 +6,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
@@ -30,31 +29,9 @@ func (b *originBackend) ColumnOrigins(q string) ([]catalog.ColumnOrigin, bool) {
 
 func startOriginServer(t *testing.T, origins map[string][]catalog.ColumnOrigin) *testServer {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := NewServer(&originBackend{testBackend: testBackend{db: db}, origins: origins}, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Errorf("Serve did not return after cancel")
-		}
-		db.Close()
-	})
-	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}
+	return serveBackend(t, func(db *sql.DB) Backend {
+		return &originBackend{testBackend: testBackend{db: db}, origins: origins}
+	}, nil)
 }
 
 // TestColumnOriginsInRowDescription checks that RowDescription carries the

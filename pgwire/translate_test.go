@@ -1,20 +1,15 @@
 package pgwire
 
 import (
-	"context"
 	"database/sql"
 	"errors"
-	"net"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
 )
 
 // translatingBackend is a testBackend whose fake SQL translator replaces
@@ -51,32 +46,12 @@ func (b *translatingBackend) asked(q string) bool {
 // repl.
 func startTranslatingServer(t *testing.T, repl map[string]string) (*testServer, *translatingBackend) {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &translatingBackend{testBackend: testBackend{db: db}, repl: repl}
-	srv := NewServer(b, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Errorf("Serve did not return after cancel")
-		}
-		db.Close()
-	})
-	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}, b
+	var b *translatingBackend
+	ts := serveBackend(t, func(db *sql.DB) Backend {
+		b = &translatingBackend{testBackend: testBackend{db: db}, repl: repl}
+		return b
+	}, nil)
+	return ts, b
 }
 
 // TestSQLTranslatorRunsTranslation checks that DuckDB runs the translated
