@@ -57,6 +57,8 @@ type Catalog struct {
 	// described caches result descriptions by SQL text.
 	describeMu sync.Mutex
 	described  map[string]pgsql.Result
+	// snapshot is the emulated catalog's copy of DuckDB's schema.
+	snapshot schemaSnapshot
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -112,6 +114,13 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 			db.Close()
 			return nil, err
 		}
+	}
+	// Another process (tpserver query) may have changed the schema since
+	// the snapshot was taken.
+	c.SchemaChanged()
+	if err := c.syncSnapshot(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return c, nil
 }

@@ -195,3 +195,16 @@ func TestPartitionStatusView(t *testing.T) {
 		t.Fatalf("failed row: %q %v", msg, err)
 	}
 }
+
+// execDDL runs schema-changing SQL in-process and reports the change, as
+// pgwire does for its clients, so the emulated catalog shows it.
+func execDDL(t testing.TB, c *Catalog, q string) {
+	t.Helper()
+	if _, err := c.DB().Exec(q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	c.SchemaChanged()
+	if err := c.syncSnapshot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -19,13 +19,6 @@ type ColumnOrigin struct {
 	Attnum   int16
 }
 
-// originTTL bounds how long the column lists of relations are remembered.
-// DDL does not go through the catalog, so a relation redefined within the
-// TTL may briefly report its former columns; a star then usually expands
-// to a different number of columns than DuckDB reports, and pgwire drops
-// the origins.
-const originTTL = 2 * time.Second
-
 // originQueryTimeout bounds the duckdb_columns() look-up.
 const originQueryTimeout = 5 * time.Second
 
@@ -90,7 +83,9 @@ type originRel struct {
 // originEntry is every shown relation with one (case-insensitive) name.
 type originEntry struct {
 	rels []*originRel // sorted by schema, main first
-	at   time.Time
+	// generation is the schema generation the columns were read in; a
+	// reported schema change (SchemaChanged) makes the entry stale.
+	generation uint64
 }
 
 // originCache remembers relations' columns by lower-cased relation name.
@@ -143,7 +138,8 @@ func (c *Catalog) relationsNamed(name string) ([]*originRel, error) {
 	cache.mu.Lock()
 	e, ok := cache.entries[key]
 	cache.mu.Unlock()
-	if ok && time.Since(e.at) < originTTL {
+	generation := c.schemaGeneration()
+	if ok && e.generation == generation {
 		return e.rels, nil
 	}
 
@@ -185,7 +181,7 @@ ORDER BY schema_name <> 'main', schema_name, table_name, column_index`, strings.
 	if len(cache.entries) > 4096 {
 		clear(cache.entries)
 	}
-	cache.entries[key] = originEntry{rels: rels, at: time.Now()}
+	cache.entries[key] = originEntry{rels: rels, generation: generation}
 	cache.mu.Unlock()
 	return rels, nil
 }

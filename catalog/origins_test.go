@@ -75,9 +75,7 @@ func TestColumnOrigins(t *testing.T) {
 		"CREATE TABLE s.t (q INTEGER)",
 		"CREATE VIEW v AS SELECT b, a FROM t",
 	} {
-		if _, err := c.DB().ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+		execDDL(t, c, q)
 	}
 	tOID, uOID, stOID, vOID := RelationOID("main", "t"), RelationOID("s", "u"), RelationOID("s", "t"), RelationOID("main", "v")
 	check("select * from t", ColumnOrigin{tOID, 1}, ColumnOrigin{tOID, 2})

@@ -334,8 +334,18 @@ CREATE OR REPLACE MACRO $pg.tp_type_mod(t) AS CASE
   ELSE -1 END;
 `)
 
-	// Relations: DuckDB tables and views, lake views shown as tables.
-	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_relations AS
+	// Relations: DuckDB tables and views, lake views shown as tables. The
+	// *_live views read DuckDB's catalog; the catalog views read snapshot
+	// tables of them (see snapshot.go), which are refreshed after the schema
+	// changes.
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_schemas_live AS
+SELECT $pg.tp_nsp_oid(schema_name) AS oid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname, comment
+FROM duckdb_schemas() WHERE $pg.tp_shown(database_name, schema_name);
+CREATE OR REPLACE TABLE $pg.tp_schemas AS SELECT * FROM $pg.tp_schemas_live;
+CREATE OR REPLACE VIEW $pg.tp_relations_live AS
+SELECT *, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname) AS reltype,
+  $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname) AS relarraytype
+FROM (
 SELECT $pg.tp_rel_oid(schema_name, table_name) AS oid, schema_name AS duck_schema, $pg.tp_nsp_oid(schema_name) AS nspoid,
   $pg.tp_nsp_name(schema_name) AS nspname, table_name AS relname, 'r' AS relkind, column_count AS natts, comment,
   CAST(NULL AS VARCHAR) AS viewdef, estimated_size AS live_tuples, false AS lake
@@ -347,27 +357,29 @@ SELECT $pg.tp_rel_oid(schema_name, view_name), schema_name, $pg.tp_nsp_oid(schem
   CASE WHEN schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name) THEN NULL
        ELSE ' ' || regexp_replace(trim(sql), '(?is)^CREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+)?VIEW\s+.*?\s+AS\s+', '') END,
   NULL, schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name)
-FROM duckdb_views() WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name);
-CREATE OR REPLACE VIEW $pg.tp_columns AS
+FROM duckdb_views() WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name));
+CREATE OR REPLACE TABLE $pg.tp_relations AS SELECT * FROM $pg.tp_relations_live;
+CREATE OR REPLACE VIEW $pg.tp_columns_live AS
 SELECT $pg.tp_rel_oid(schema_name, table_name) AS attrelid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname,
   table_name AS relname, column_name AS attname, CAST(column_index AS SMALLINT) AS attnum, data_type,
   $pg.tp_type_oid(data_type) AS atttypid, $pg.tp_type_mod(data_type) AS atttypmod, NOT is_nullable AS attnotnull,
   column_default, comment, numeric_precision, numeric_scale
 FROM duckdb_columns() WHERE NOT internal AND $pg.tp_shown(database_name, schema_name);
+CREATE OR REPLACE TABLE $pg.tp_columns AS SELECT * FROM $pg.tp_columns_live;
 `)
 }
 
 // writeCatalogViews defines the populated pg_catalog views.
 func writeCatalogViews(b *strings.Builder) {
-	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_namespace AS
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_namespace_live AS
 SELECT CAST(oid AS BIGINT) AS oid, CAST(nspname AS VARCHAR) AS nspname, CAST(10 AS BIGINT) AS nspowner, CAST(NULL AS VARCHAR[]) AS nspacl
 FROM (VALUES (11, 'pg_catalog'), (99, 'pg_toast'), (13207, 'information_schema')) v(oid, nspname)
 UNION ALL
-SELECT $pg.tp_nsp_oid(schema_name), $pg.tp_nsp_name(schema_name), 10, NULL
-FROM duckdb_schemas() WHERE $pg.tp_shown(database_name, schema_name);
+SELECT oid, nspname, 10, NULL FROM $pg.tp_schemas;
+CREATE OR REPLACE TABLE $pg.pg_namespace AS SELECT * FROM $pg.pg_namespace_live;
 
-CREATE OR REPLACE VIEW $pg.pg_class AS
-SELECT oid, relname, nspoid AS relnamespace, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname) AS reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
+CREATE OR REPLACE VIEW $pg.pg_class_live AS
+SELECT oid, relname, nspoid AS relnamespace, reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
   CAST(CASE relkind WHEN 'r' THEN 2 ELSE 0 END AS BIGINT) AS relam, CAST(CASE relkind WHEN 'r' THEN oid ELSE 0 END AS BIGINT) AS relfilenode,
   CAST(0 AS BIGINT) AS reltablespace, 0 AS relpages, CAST(-1 AS FLOAT) AS reltuples, 0 AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid,
   false AS relhasindex, false AS relisshared, 'p' AS relpersistence, relkind, CAST(natts AS SMALLINT) AS relnatts,
@@ -377,23 +389,25 @@ SELECT oid, relname, nspoid AS relnamespace, $pg.tp_hash_oid('rowtype:' || duck_
   CAST(CASE relkind WHEN 'r' THEN 1 ELSE 0 END AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR[]) AS relacl,
   CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
 FROM $pg.tp_relations;
+CREATE OR REPLACE TABLE $pg.pg_class AS SELECT * FROM $pg.pg_class_live;
 
 -- Built-in types, plus the composite row type (and its array type) that
 -- PostgreSQL creates for every table and view.
-CREATE OR REPLACE VIEW $pg.pg_type AS
+CREATE OR REPLACE VIEW $pg.pg_type_live AS
 SELECT * FROM $pg.tp_builtin_types
 UNION ALL
-SELECT $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname), relname, nspoid, 10, -1, false,
-  'c', 'C', false, true, ',', oid, 0, 0, $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname),
+SELECT reltype, relname, nspoid, 10, -1, false,
+  'c', 'C', false, true, ',', oid, 0, 0, relarraytype,
   2290, 2291, 2402, 2403, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
 FROM $pg.tp_relations
 UNION ALL
-SELECT $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname), '_' || relname, nspoid, 10, -1, false,
-  'b', 'A', false, true, ',', 0, 6179, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname), 0,
+SELECT relarraytype, '_' || relname, nspoid, 10, -1, false,
+  'b', 'A', false, true, ',', 0, 6179, reltype, 0,
   750, 751, 2400, 2401, 0, 0, 3816, 'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
 FROM $pg.tp_relations;
+CREATE OR REPLACE TABLE $pg.pg_type AS SELECT * FROM $pg.pg_type_live;
 
-CREATE OR REPLACE VIEW $pg.pg_attribute AS
+CREATE OR REPLACE VIEW $pg.pg_attribute_live AS
 SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, t.typlen AS attlen, c.attnum,
   CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END AS attndims, -1 AS attcacheoff, c.atttypmod, t.typbyval AS attbyval,
   t.typalign AS attalign, t.typstorage AS attstorage, '' AS attcompression, c.attnotnull, false AS atthasdef,
@@ -411,18 +425,19 @@ FROM $pg.tp_relations r
                      ('xmax', CAST(28 AS BIGINT), -4), ('cmax', CAST(29 AS BIGINT), -5), ('tableoid', CAST(26 AS BIGINT), -6)) AS sc(attname, atttypid, attnum)
   LEFT JOIN $pg.pg_type t ON t.oid = sc.atttypid
 WHERE r.relkind = 'r';
+CREATE OR REPLACE TABLE $pg.pg_attribute AS SELECT * FROM $pg.pg_attribute_live;
 
-CREATE OR REPLACE VIEW $pg.pg_description AS
+CREATE OR REPLACE VIEW $pg.pg_description_live AS
 SELECT oid AS objoid, CAST(1259 AS BIGINT) AS classoid, 0 AS objsubid, comment AS description FROM $pg.tp_relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT attrelid, 1259, attnum, comment FROM $pg.tp_columns WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
-SELECT $pg.tp_nsp_oid(schema_name), 2615, 0, comment FROM duckdb_schemas()
-WHERE $pg.tp_shown(database_name, schema_name) AND comment IS NOT NULL AND comment <> ''
+SELECT oid, 2615, 0, comment FROM $pg.tp_schemas WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT 2200, 2615, 0, 'standard public schema'
 UNION ALL
 SELECT 13559, 3079, 0, 'PL/pgSQL procedural language';
+CREATE OR REPLACE TABLE $pg.pg_description AS SELECT * FROM $pg.pg_description_live;
 
 CREATE OR REPLACE VIEW $pg.pg_database AS
 SELECT CAST(16384 AS BIGINT) AS oid, '` + PGDatabaseName + `' AS datname, CAST(10 AS BIGINT) AS datdba, 6 AS encoding, 'c' AS datlocprovider,

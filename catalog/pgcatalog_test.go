@@ -118,9 +118,7 @@ func TestPGAttributeTypesAgreeWithPgwire(t *testing.T) {
 	for i, ty := range pgwireTypes {
 		cols = append(cols, fmt.Sprintf("c%d %s", i, ty.duck))
 	}
-	if _, err := db.Exec("CREATE TABLE every_type (" + strings.Join(cols, ", ") + ")"); err != nil {
-		t.Fatal(err)
-	}
+	execDDL(t, c, "CREATE TABLE every_type ("+strings.Join(cols, ", ")+")")
 	rows := queryRows(t, db, `SELECT a.attname, a.atttypid, a.atttypmod, tp_pg_catalog.format_type(a.atttypid, a.atttypmod), t.typname
 		FROM tp_pg_catalog.pg_attribute a JOIN tp_pg_catalog.pg_class c ON c.oid = a.attrelid
 		LEFT JOIN tp_pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -258,9 +256,7 @@ func TestPgjdbcMetadata(t *testing.T) {
 	c := open(t, t.TempDir())
 	defer c.Close()
 	db := c.DB()
-	if _, err := db.Exec("CREATE TABLE security_events (event_time TIMESTAMP, amount DECIMAL(12,3) NOT NULL); CREATE VIEW recent AS SELECT * FROM security_events; COMMENT ON TABLE security_events IS 'mine'"); err != nil {
-		t.Fatal(err)
-	}
+	execDDL(t, c, "CREATE TABLE security_events (event_time TIMESTAMP, amount DECIMAL(12,3) NOT NULL); CREATE VIEW recent AS SELECT * FROM security_events; COMMENT ON TABLE security_events IS 'mine'")
 	// getTables(null, null, %, {TABLE, VIEW})
 	rows := queryRows(t, db, `SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,  CASE regexp_matches(n.nspname, '^pg_') OR n.nspname = 'information_schema'  WHEN true THEN CASE  WHEN n.nspname = 'pg_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TABLE'   WHEN 'v' THEN 'SYSTEM VIEW'   WHEN 'i' THEN 'SYSTEM INDEX'   ELSE NULL   END  WHEN n.nspname = 'pg_toast' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TOAST TABLE'   WHEN 'i' THEN 'SYSTEM TOAST INDEX'   ELSE NULL   END  ELSE CASE c.relkind   WHEN 'r' THEN 'TEMPORARY TABLE'   WHEN 'p' THEN 'TEMPORARY TABLE'   WHEN 'i' THEN 'TEMPORARY INDEX'   WHEN 'S' THEN 'TEMPORARY SEQUENCE'   WHEN 'v' THEN 'TEMPORARY VIEW'   ELSE NULL   END  END  WHEN false THEN CASE c.relkind  WHEN 'r' THEN 'TABLE'  WHEN 'p' THEN 'PARTITIONED TABLE'  WHEN 'i' THEN 'INDEX'  WHEN 'P' then 'PARTITIONED INDEX'  WHEN 'S' THEN 'SEQUENCE'  WHEN 'v' THEN 'VIEW'  WHEN 'c' THEN 'TYPE'  WHEN 'f' THEN 'FOREIGN TABLE'  WHEN 'm' THEN 'MATERIALIZED VIEW'  ELSE NULL  END  ELSE NULL  END  AS TABLE_TYPE, d.description AS REMARKS,  '' as TYPE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME, '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENERATION  FROM tp_pg_catalog.pg_namespace n, tp_pg_catalog.pg_class c  LEFT JOIN tp_pg_catalog.pg_description d ON (c.oid = d.objoid AND d.objsubid = 0  and d.classoid = tp_pg_catalog.to_regclass('pg_class'))  WHERE c.relnamespace = n.oid  AND c.relname LIKE '%' AND (false  OR ( c.relkind = 'r' AND NOT regexp_matches(n.nspname, '^pg_') AND n.nspname <> 'information_schema' )  OR ( c.relkind = 'v' AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' ) )  ORDER BY TABLE_TYPE,TABLE_SCHEM,TABLE_NAME`)
 	var got []string
@@ -361,9 +357,7 @@ func TestNamespacesAndHiddenObjects(t *testing.T) {
 func TestRelationOIDsAreStable(t *testing.T) {
 	dir := t.TempDir()
 	c := open(t, dir)
-	if _, err := c.DB().Exec("CREATE TABLE t1 (a INTEGER)"); err != nil {
-		t.Fatal(err)
-	}
+	execDDL(t, c, "CREATE TABLE t1 (a INTEGER)")
 	q := "SELECT string_agg(relname || '=' || oid, ',' ORDER BY relname) FROM tp_pg_catalog.pg_class"
 	before := queryRows(t, c.DB(), q)[0][0]
 	c.Close()

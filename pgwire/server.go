@@ -42,6 +42,7 @@ type Server struct {
 	opt      Options
 	log      *zap.Logger
 	registry sessionRegistry // sessions by BackendKeyData, for CancelRequest
+	stmts    stmtCache       // prepared statements' descriptions, by text
 }
 
 // NewServer returns a server that opens one Backend session per client.

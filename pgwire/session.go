@@ -59,10 +59,13 @@ type session struct {
 	portals  map[string]*portal
 	cursors  map[string]*portal // DECLAREd cursors
 
-	txStatus       byte
-	txSaved        map[string]string // parameters at BEGIN, restored by ROLLBACK
-	txLocal        map[string]string // values before SET LOCAL, restored at transaction end
-	ignoreTillSync bool
+	txStatus        byte
+	txSaved         map[string]string // parameters at BEGIN, restored by ROLLBACK
+	txLocal         map[string]string // values before SET LOCAL, restored at transaction end
+	txSchemaChanged bool              // a statement of the block may have changed the schema
+	private         bool              // statement descriptions are not shared (stmtCacheKey)
+	txGeneration    uint64            // the statement cache's generation at BEGIN
+	ignoreTillSync  bool
 
 	pid      uint32
 	secret   [4]byte
@@ -643,12 +646,16 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 		s.materializePortals(p)
 		ctx, cancel := context.WithCancelCause(s.ctx)
 		defer cancel(nil)
+		if err := s.syncSchema(ctx, st.execSQL); err != nil {
+			return false, err
+		}
 		stop := s.track(cancel)
 		res, err := s.conn.ExecContext(ctx, st.execSQL, p.args...)
 		stop()
 		if err != nil {
 			return false, queryErr(ctx, err, st.errSQL())
 		}
+		s.noteSchemaChange(st)
 		n, _ := res.RowsAffected()
 		p.sent = n
 		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(n))})
@@ -678,6 +685,10 @@ func (s *session) startPortal(p *portal) error {
 	p.started = true
 	s.materializePortals(p)
 	p.ctx, p.cancel = context.WithCancelCause(s.ctx)
+	if err := s.syncSchema(p.ctx, st.execSQL); err != nil {
+		p.close()
+		return err
+	}
 	stop := s.track(p.cancel)
 	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
 	stop()

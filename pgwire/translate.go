@@ -1,6 +1,9 @@
 package pgwire
 
 import (
+	"context"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/catalog"
@@ -83,11 +86,27 @@ func (s *session) translateSQL(text string) string {
 }
 
 // prepareTranslated prepares the translation of the client's statement
-// text. Errors refer to the client's text: an error in a translation
+// text, or reuses what preparing it told the server before (stmtCache). Errors refer to the client's text: an error in a translation
 // carries no position (it would point into text the client never sent).
 // When DuckDB rejects a translation but accepts the original, the original
 // is used.
 func (s *session) prepareTranslated(name, text string, oids []uint32) (*statement, error) {
+	key, cacheable := s.stmtCacheKey(text, oids)
+	if cacheable {
+		if st, ok := s.srv.stmts.get(key, name); ok {
+			return st, nil
+		}
+	}
+	gen := s.srv.stmts.generation.Load()
+	st, err := s.prepareDescribed(name, text, oids)
+	if err == nil && cacheable {
+		s.srv.stmts.put(key, gen, st)
+	}
+	return st, err
+}
+
+// prepareDescribed prepares the client's statement text with DuckDB.
+func (s *session) prepareDescribed(name, text string, oids []uint32) (*statement, error) {
 	exec := s.translateSQL(text)
 	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids)
 	if exec == text {
@@ -118,4 +137,60 @@ func (st *statement) errSQL() string {
 		return st.clientSQL
 	}
 	return st.sql
+}
+
+// SchemaWatcher is implemented by backends that keep state derived from the
+// database schema, such as a snapshot of the catalog that clients' catalog
+// queries read. pgwire reports each statement that may have changed the
+// schema once it has taken effect (at once outside a transaction block,
+// again when the block ends), and lets the backend bring that state up to
+// date before each statement runs.
+type SchemaWatcher interface {
+	SchemaChanged()
+	SyncSchema(ctx context.Context, sql string) error
+}
+
+// schemaStatements are DuckDB statement types that may change the schema.
+var schemaStatements = map[duckdb.StmtType]bool{
+	duckdb.STATEMENT_TYPE_CREATE: true, duckdb.STATEMENT_TYPE_ALTER: true, duckdb.STATEMENT_TYPE_DROP: true,
+	duckdb.STATEMENT_TYPE_CREATE_FUNC: true, duckdb.STATEMENT_TYPE_ATTACH: true, duckdb.STATEMENT_TYPE_DETACH: true,
+	duckdb.STATEMENT_TYPE_LOAD: true, duckdb.STATEMENT_TYPE_EXTENSION: true,
+	// COPY FROM DATABASE and IMPORT DATABASE create objects.
+	duckdb.STATEMENT_TYPE_COPY: true, duckdb.STATEMENT_TYPE_MULTI: true,
+}
+
+// noteSchemaChange reports a statement that ran and may have changed the
+// schema; inside a transaction block it is reported again when the block
+// ends, since other connections see it only then.
+func (s *session) noteSchemaChange(st *statement) {
+	s.noteSessionScope(st)
+	if !schemaStatements[st.stmtType] {
+		return
+	}
+	s.schemaChanged()
+	if s.txStatus != txIdle {
+		s.txSchemaChanged = true
+	}
+}
+
+// schemaChanged tells the statement cache and the backend that the schema
+// may have changed.
+func (s *session) schemaChanged() {
+	s.srv.stmts.schemaChanged()
+	if w, ok := s.srv.backend.(SchemaWatcher); ok {
+		w.SchemaChanged()
+	}
+}
+
+// syncSchema lets the backend bring its schema-derived state up to date
+// before sql runs.
+func (s *session) syncSchema(ctx context.Context, sql string) error {
+	w, ok := s.srv.backend.(SchemaWatcher)
+	if !ok {
+		return nil
+	}
+	if err := w.SyncSchema(ctx, sql); err != nil {
+		return newError(codeInternal, "%v", err)
+	}
+	return nil
 }

@@ -234,6 +234,7 @@ func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''
 // DuckDB rejects unknown names (42704).
 func (s *session) setDuckDBSetting(name, value string, isDefault bool) error {
 	s.materializePortals(nil)
+	s.private = true // a DuckDB setting may change how statements bind
 	q := "SET " + quoteIdent(name) + " = " + quoteLiteral(value)
 	if isDefault {
 		q = "RESET " + quoteIdent(name)
@@ -388,6 +389,7 @@ func (s *session) runBegin(u *utility) error {
 		return s.send(&pgproto3.CommandComplete{CommandTag: []byte(u.tag)})
 	}
 	s.materializePortals(nil)
+	s.txGeneration = s.srv.stmts.generation.Load()
 	if _, err := s.conn.ExecContext(s.ctx, "BEGIN TRANSACTION"); err != nil {
 		return sqlErr(err, "")
 	}
@@ -485,6 +487,10 @@ func (s *session) abortTransaction() {
 // values revert, and after a rollback every SET of the block reverts.
 func (s *session) endTransaction(committed bool) {
 	s.txStatus = txIdle
+	if s.txSchemaChanged {
+		s.txSchemaChanged = false
+		s.schemaChanged()
+	}
 	for name, c := range s.cursors {
 		if !c.hold || (!committed && c.inTx) {
 			c.close()
