@@ -35,8 +35,13 @@ const (
 	PGInformationSchema = "tp_information_schema"
 	// PGDatabaseName is the one database the emulated catalog shows.
 	PGDatabaseName = "tpserver"
-	// PGSuperuserName is the one role the emulated catalog shows (oid 10).
+	// PGSuperuserName is the name of the one role the emulated catalog
+	// shows (oid 10) outside a client session; in a session the role is
+	// the user who connected.
 	PGSuperuserName = "tpserver"
+	// sessionVariable is the DuckDB variable (per connection) holding the
+	// session's parameters as a MAP (MirrorParameters).
+	sessionVariable = "tp_pg_session"
 	// PGVersion is what version() returns: a PostgreSQL banner that
 	// SQLAlchemy's and other clients' version regexes accept.
 	PGVersion = "PostgreSQL 15.0 (tpserver) on x86_64-pc-linux-gnu, compiled by Go, 64-bit"
@@ -308,7 +313,9 @@ CREATE OR REPLACE MACRO $pg.tp_duck_schema(s) AS CASE s WHEN 'public' THEN 'main
 CREATE OR REPLACE MACRO $pg.tp_rel_oid(s, n) AS $pg.tp_hash_oid(s || '.' || n);
 CREATE OR REPLACE MACRO $pg.tp_shown(db, s) AS db = "system".main.current_database() AND NOT list_contains([%s], s);
 CREATE OR REPLACE MACRO $pg.tp_lake_tables() AS CAST(%s AS VARCHAR[]);
-`, firstNormalObjectID, 1<<31-1-firstNormalObjectID, informationSchemaNSOID, strings.Join(hidden, ", "), lakeSQL)
+CREATE OR REPLACE MACRO $pg.tp_session(n) AS CAST(getvariable('%s')[n] AS VARCHAR);
+CREATE OR REPLACE MACRO $pg.tp_session_user() AS coalesce($pg.tp_session('session_authorization'), '%s');
+`, firstNormalObjectID, 1<<31-1-firstNormalObjectID, informationSchemaNSOID, strings.Join(hidden, ", "), lakeSQL, sessionVariable, PGSuperuserName)
 
 	// DuckDB scalar type names → PostgreSQL oids, as pgwire's scalarOIDs.
 	// MAP lookups and LIKE rather than IN lists: DuckDB plans an IN list as a
@@ -446,7 +453,7 @@ SELECT CAST(16384 AS BIGINT) AS oid, '` + PGDatabaseName + `' AS datname, CAST(1
   CAST(NULL AS VARCHAR) AS datcollversion, CAST(NULL AS VARCHAR[]) AS datacl;
 
 CREATE OR REPLACE VIEW $pg.pg_authid AS
-SELECT CAST(10 AS BIGINT) AS oid, '` + PGSuperuserName + `' AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
+SELECT CAST(10 AS BIGINT) AS oid, $pg.tp_session_user() AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
   true AS rolcreatedb, true AS rolcanlogin, true AS rolreplication, true AS rolbypassrls, -1 AS rolconnlimit,
   CAST(NULL AS VARCHAR) AS rolpassword, CAST(NULL AS TIMESTAMPTZ) AS rolvaliduntil;
 CREATE OR REPLACE VIEW $pg.pg_roles AS
@@ -462,7 +469,10 @@ SELECT rolname AS usename, oid AS usesysid, rolcreatedb AS usecreatedb, rolsuper
   rolbypassrls AS usebypassrls, CAST(NULL AS VARCHAR) AS passwd, rolvaliduntil AS valuntil, CAST(NULL AS VARCHAR[]) AS useconfig
 FROM $pg.pg_authid;
 
-CREATE OR REPLACE VIEW $pg.pg_settings AS SELECT * FROM $pg.pg_settings_static;
+CREATE OR REPLACE VIEW $pg.pg_settings AS
+SELECT * REPLACE (coalesce($pg.tp_session(lower(name)), setting) AS setting,
+  CASE WHEN $pg.tp_session(lower(name)) IS DISTINCT FROM reset_val AND $pg.tp_session(lower(name)) IS NOT NULL THEN 'session' ELSE source END AS source)
+FROM $pg.pg_settings_static;
 
 CREATE OR REPLACE VIEW $pg.pg_am AS
 SELECT CAST(oid AS BIGINT) AS oid, amname, CAST(amhandler AS BIGINT) AS amhandler, amtype
@@ -489,11 +499,11 @@ FROM (VALUES (12, 'internal', false, false, 0, 0, 2246), (13, 'c', false, false,
   (13563, 'plpgsql', true, true, 13560, 13561, 13562)) v(oid, lanname, lanispl, lanpltrusted, plcall, inl, val);
 
 CREATE OR REPLACE VIEW $pg.pg_tables AS
-SELECT nspname AS schemaname, relname AS tablename, '` + PGSuperuserName + `' AS tableowner, CAST(NULL AS VARCHAR) AS tablespace,
+SELECT nspname AS schemaname, relname AS tablename, $pg.tp_session_user() AS tableowner, CAST(NULL AS VARCHAR) AS tablespace,
   false AS hasindexes, false AS hasrules, false AS hastriggers, false AS rowsecurity
 FROM $pg.tp_relations WHERE relkind = 'r';
 CREATE OR REPLACE VIEW $pg.pg_views AS
-SELECT nspname AS schemaname, relname AS viewname, '` + PGSuperuserName + `' AS viewowner, viewdef AS definition
+SELECT nspname AS schemaname, relname AS viewname, $pg.tp_session_user() AS viewowner, viewdef AS definition
 FROM $pg.tp_relations WHERE relkind = 'v';
 
 CREATE OR REPLACE VIEW $pg.pg_stat_user_tables AS
@@ -509,7 +519,7 @@ CREATE OR REPLACE VIEW $pg.pg_stat_all_tables AS SELECT * FROM $pg.pg_stat_user_
 
 CREATE OR REPLACE VIEW $pg.pg_stat_activity AS
 SELECT CAST(16384 AS BIGINT) AS datid, '` + PGDatabaseName + `' AS datname, 1 AS pid, CAST(NULL AS INTEGER) AS leader_pid,
-  CAST(10 AS BIGINT) AS usesysid, '` + PGSuperuserName + `' AS usename, '' AS application_name, CAST(NULL AS VARCHAR) AS client_addr,
+  CAST(10 AS BIGINT) AS usesysid, $pg.tp_session_user() AS usename, coalesce($pg.tp_session('application_name'), '') AS application_name, CAST(NULL AS VARCHAR) AS client_addr,
   CAST(NULL AS VARCHAR) AS client_hostname, -1 AS client_port, CAST(NULL AS TIMESTAMPTZ) AS backend_start, CAST(NULL AS TIMESTAMPTZ) AS xact_start,
   CAST(NULL AS TIMESTAMPTZ) AS query_start, CAST(NULL AS TIMESTAMPTZ) AS state_change, CAST(NULL AS VARCHAR) AS wait_event_type,
   CAST(NULL AS VARCHAR) AS wait_event, 'active' AS state, CAST(NULL AS BIGINT) AS backend_xid, CAST(NULL AS BIGINT) AS backend_xmin,
@@ -698,13 +708,26 @@ CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL E
 CREATE OR REPLACE MACRO $pg.version() AS '` + PGVersion + `';
 CREATE OR REPLACE MACRO $pg.current_database() AS '` + PGDatabaseName + `';
 CREATE OR REPLACE MACRO $pg.current_catalog() AS '` + PGDatabaseName + `';
-CREATE OR REPLACE MACRO $pg.current_user() AS '` + PGSuperuserName + `';
-CREATE OR REPLACE MACRO $pg.session_user() AS '` + PGSuperuserName + `';
-CREATE OR REPLACE MACRO $pg.current_role() AS '` + PGSuperuserName + `';
-CREATE OR REPLACE MACRO $pg."user"() AS '` + PGSuperuserName + `';
-CREATE OR REPLACE MACRO $pg.current_schema() AS 'public';
-CREATE OR REPLACE MACRO $pg.current_schemas(implicit) AS CASE WHEN implicit THEN ['pg_catalog', 'public'] ELSE ['public'] END;
-CREATE OR REPLACE MACRO $pg.pg_get_userbyid(r) AS CASE WHEN r = 10 THEN '` + PGSuperuserName + `' WHEN r IS NULL THEN NULL ELSE 'unknown (OID=' || r || ')' END;
+CREATE OR REPLACE MACRO $pg.current_user() AS $pg.tp_session_user();
+CREATE OR REPLACE MACRO $pg.session_user() AS $pg.tp_session_user();
+CREATE OR REPLACE MACRO $pg.current_role() AS $pg.tp_session_user();
+CREATE OR REPLACE MACRO $pg."user"() AS $pg.tp_session_user();
+-- search_path's entries, as PostgreSQL lists them in current_schemas: only
+-- schemas that exist, pg_catalog first unless listed, when implicit schemas
+-- are asked for. "$user" is left out: DuckDB's search path (pgwire sets it
+-- from search_path) has no per-user schema either.
+CREATE OR REPLACE MACRO $pg.tp_search_path() AS
+  list_transform(regexp_extract_all(coalesce($pg.tp_session('search_path'), '"$user", public'), '("(?:[^"]|"")*"|[^,\s][^,]*)'),
+    tp_p -> CASE WHEN trim(tp_p) = '"$user"' OR trim(tp_p) = '$user' THEN NULL
+                 WHEN trim(tp_p)[1] = '"' THEN replace(trim(tp_p)[2:-2], '""', '"') ELSE lower(trim(tp_p)) END);
+CREATE OR REPLACE MACRO $pg.current_schemas(implicit) AS (
+  SELECT coalesce(list(tp_e.nsp ORDER BY tp_e.pos), CAST([] AS VARCHAR[])) FROM (
+    SELECT 'pg_catalog' AS nsp, 0 AS pos WHERE implicit AND NOT list_contains($pg.tp_search_path(), 'pg_catalog')
+    UNION ALL
+    SELECT tp_sp.nsp, tp_sp.pos FROM (SELECT unnest($pg.tp_search_path()) AS nsp, generate_subscripts($pg.tp_search_path(), 1) AS pos) tp_sp
+    WHERE tp_sp.nsp IN (SELECT nspname FROM $pg.pg_namespace)) tp_e);
+CREATE OR REPLACE MACRO $pg.current_schema() AS $pg.current_schemas(false)[1];
+CREATE OR REPLACE MACRO $pg.pg_get_userbyid(r) AS CASE WHEN r = 10 THEN $pg.tp_session_user() WHEN r IS NULL THEN NULL ELSE 'unknown (OID=' || r || ')' END;
 CREATE OR REPLACE MACRO $pg.pg_encoding_to_char(e) AS CASE e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' WHEN 8 THEN 'LATIN1' ELSE '' END;
 CREATE OR REPLACE MACRO $pg.pg_char_to_encoding(e) AS CASE upper(e) WHEN 'UTF8' THEN 6 WHEN 'SQL_ASCII' THEN 0 WHEN 'LATIN1' THEN 8 ELSE -1 END;
 CREATE OR REPLACE MACRO $pg.pg_encoding_max_length(e) AS CASE e WHEN 6 THEN 4 ELSE 1 END;
@@ -849,13 +872,34 @@ CREATE OR REPLACE MACRO $pg.to_regrole(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
-  WHEN replace(trim(CAST(x AS VARCHAR)), '"', '') = '` + PGSuperuserName + `' THEN CAST(10 AS BIGINT)
+  WHEN replace(trim(CAST(x AS VARCHAR)), '"', '') = $pg.tp_session_user() THEN CAST(10 AS BIGINT)
   ELSE NULL END;
+-- The text of reg* values (x::regclass::text): the object's name, the
+-- relation's qualified by its schema when the search path does not reach
+-- it; an oid without an object prints as the number.
+CREATE OR REPLACE MACRO $pg.regclass_out(o) AS CASE WHEN o IS NULL THEN NULL ELSE coalesce(
+  (SELECT CASE WHEN list_contains($pg.current_schemas(true), tp_r.nspname) THEN $pg.quote_ident(tp_r.relname)
+          ELSE $pg.quote_ident(tp_r.nspname) || '.' || $pg.quote_ident(tp_r.relname) END
+   FROM $pg.tp_all_relations() tp_r WHERE tp_r.oid = o LIMIT 1), CAST(o AS VARCHAR)) END;
+CREATE OR REPLACE MACRO $pg.regtype_out(o) AS CASE WHEN o IS NULL THEN NULL
+  WHEN (SELECT count(*) FROM $pg.pg_type tp_t WHERE tp_t.oid = o) = 0 THEN CAST(o AS VARCHAR) ELSE $pg.format_type(o, NULL) END;
+CREATE OR REPLACE MACRO $pg.regproc_out(o) AS CASE WHEN o IS NULL THEN NULL
+  ELSE coalesce((SELECT min(tp_p.proname) FROM $pg.pg_proc tp_p WHERE tp_p.oid = o), CAST(o AS VARCHAR)) END;
+CREATE OR REPLACE MACRO $pg.regprocedure_out(o) AS $pg.regproc_out(o);
+CREATE OR REPLACE MACRO $pg.regnamespace_out(o) AS CASE WHEN o IS NULL THEN NULL
+  ELSE coalesce((SELECT min(tp_n.nspname) FROM $pg.pg_namespace tp_n WHERE tp_n.oid = o), CAST(o AS VARCHAR)) END;
+CREATE OR REPLACE MACRO $pg.regrole_out(o) AS CASE WHEN o IS NULL THEN NULL WHEN o = 10 THEN $pg.tp_session_user() ELSE CAST(o AS VARCHAR) END;
 CREATE OR REPLACE MACRO $pg.to_regcollation(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   ELSE CASE replace(regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', ''), '"', '') WHEN 'default' THEN 100 WHEN 'C' THEN 950 WHEN 'POSIX' THEN 951 ELSE NULL END END;
-CREATE OR REPLACE MACRO $pg.current_setting(n) AS (SELECT min(tp_s.setting) FROM $pg.pg_settings tp_s WHERE lower(tp_s.name) = lower(n)),
-  (n, missing_ok) AS (SELECT min(tp_s.setting) FROM $pg.pg_settings tp_s WHERE lower(tp_s.name) = lower(n));
+-- A session's own value, else the server's; an unknown name is an error
+-- unless missing_ok.
+CREATE OR REPLACE MACRO $pg.tp_setting(n) AS coalesce($pg.tp_session(lower(n)),
+  (SELECT min(tp_s.setting) FROM $pg.pg_settings_static tp_s WHERE lower(tp_s.name) = lower(n)));
+CREATE OR REPLACE MACRO $pg.current_setting(n) AS
+  CASE WHEN $pg.tp_setting(n) IS NULL THEN error('unrecognized configuration parameter "' || n || '"') ELSE $pg.tp_setting(n) END,
+  (n, missing_ok) AS CASE WHEN $pg.tp_setting(n) IS NULL AND NOT missing_ok
+  THEN error('unrecognized configuration parameter "' || n || '"') ELSE $pg.tp_setting(n) END;
 CREATE OR REPLACE MACRO $pg.set_config(n, v, is_local) AS v;
 CREATE OR REPLACE MACRO $pg.pg_backend_pid() AS 1;
 CREATE OR REPLACE MACRO $pg.inet_server_addr() AS CAST(NULL AS VARCHAR);
@@ -882,7 +926,7 @@ CREATE OR REPLACE MACRO $is._pg_expandarray(arr) AS TABLE
   SELECT arr[i] AS x, i AS n FROM range(1, len(arr) + 1) t(i);
 
 CREATE OR REPLACE VIEW $is.schemata AS
-SELECT '` + PGDatabaseName + `' AS catalog_name, nspname AS schema_name, '` + PGSuperuserName + `' AS schema_owner,
+SELECT '` + PGDatabaseName + `' AS catalog_name, nspname AS schema_name, $pg.tp_session_user() AS schema_owner,
   CAST(NULL AS VARCHAR) AS default_character_set_catalog, CAST(NULL AS VARCHAR) AS default_character_set_schema,
   CAST(NULL AS VARCHAR) AS default_character_set_name, CAST(NULL AS VARCHAR) AS sql_path
 FROM $pg.pg_namespace;

@@ -87,7 +87,7 @@ func strict() bool { return os.Getenv("TPSERVER_TEST_STRICT") == "1" }
 
 // missing skips the test because a tool is not installed, or fails it in
 // strict mode (CI).
-func missing(t *testing.T, what, install string) {
+func missing(t testing.TB, what, install string) {
 	t.Helper()
 	msg := fmt.Sprintf("%s is not available; install it with: %s", what, install)
 	if strict() {
@@ -97,7 +97,7 @@ func missing(t *testing.T, what, install string) {
 }
 
 // setup returns the shared servers, starting them on first use.
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	fixOnce.Do(func() {
 		start := time.Now()
@@ -359,7 +359,7 @@ func (s *syncBuffer) String() string {
 }
 
 // runProgram runs a client program against tg and returns its stdout.
-func runProgram(t *testing.T, tg target, timeout time.Duration, name string, args ...string) (string, string, error) {
+func runProgram(t testing.TB, tg target, timeout time.Duration, name string, args ...string) (string, string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

@@ -65,6 +65,7 @@ type session struct {
 	txSchemaChanged bool              // a statement of the block may have changed the schema
 	private         bool              // statement descriptions are not shared (stmtCacheKey)
 	txGeneration    uint64            // the statement cache's generation at BEGIN
+	mirrored        map[string]string // parameters last passed to a ParameterMirror
 	ignoreTillSync  bool
 
 	pid      uint32
@@ -646,7 +647,7 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 		s.materializePortals(p)
 		ctx, cancel := context.WithCancelCause(s.ctx)
 		defer cancel(nil)
-		if err := s.syncSchema(ctx, st.execSQL); err != nil {
+		if err := s.beforeStatement(ctx, st.execSQL); err != nil {
 			return false, err
 		}
 		stop := s.track(cancel)
@@ -685,7 +686,7 @@ func (s *session) startPortal(p *portal) error {
 	p.started = true
 	s.materializePortals(p)
 	p.ctx, p.cancel = context.WithCancelCause(s.ctx)
-	if err := s.syncSchema(p.ctx, st.execSQL); err != nil {
+	if err := s.beforeStatement(p.ctx, st.execSQL); err != nil {
 		p.close()
 		return err
 	}

@@ -2,6 +2,8 @@ package pgwire
 
 import (
 	"context"
+	"database/sql"
+	"maps"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"go.uber.org/zap"
@@ -182,15 +184,31 @@ func (s *session) schemaChanged() {
 	}
 }
 
-// syncSchema lets the backend bring its schema-derived state up to date
-// before sql runs.
-func (s *session) syncSchema(ctx context.Context, sql string) error {
-	w, ok := s.srv.backend.(SchemaWatcher)
-	if !ok {
-		return nil
+// beforeStatement lets the backend bring its state up to date before sql
+// runs on the session's connection: the session's parameters
+// (ParameterMirror) and state derived from the schema (SchemaWatcher).
+func (s *session) beforeStatement(ctx context.Context, sql string) error {
+	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.mirrored, s.guc.vals) {
+		params := maps.Clone(s.guc.vals)
+		if err := m.MirrorParameters(ctx, s.conn, params); err != nil {
+			return newError(codeInternal, "%v", err)
+		}
+		s.mirrored = params
 	}
-	if err := w.SyncSchema(ctx, sql); err != nil {
-		return newError(codeInternal, "%v", err)
+	if w, ok := s.srv.backend.(SchemaWatcher); ok {
+		if err := w.SyncSchema(ctx, sql); err != nil {
+			return newError(codeInternal, "%v", err)
+		}
 	}
 	return nil
+}
+
+// ParameterMirror is implemented by backends that let SQL read the
+// session's parameters (current_setting(), pg_settings, current_user,
+// current_schemas()). Before a statement runs, pgwire passes every
+// parameter of the session (lower-cased names; session_authorization is the
+// user who connected) whenever any changed since it last did. The backend
+// must not keep params.
+type ParameterMirror interface {
+	MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error
 }

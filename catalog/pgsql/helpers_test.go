@@ -15,7 +15,9 @@ func testObjects() Objects {
 		InfoSchema:       "tp_information_schema",
 		CatalogRelations: set("pg_class", "pg_namespace", "pg_type", "pg_attribute", "pg_description", "pg_proc", "pg_database", "pg_settings", "pg_index", "pg_am", "pg_roles"),
 		InfoRelations:    set("tables", "columns", "schemata"),
-		Functions:        set("format_type", "pg_get_userbyid", "to_regclass", "to_regtype", "to_regproc", "to_regprocedure", "to_regnamespace", "to_regrole", "to_regoper", "pg_table_is_visible", "_pg_expandarray"),
-		InfoFunctions:    set("_pg_expandarray"),
+		Functions: set("format_type", "pg_get_userbyid", "to_regclass", "to_regtype", "to_regproc", "to_regprocedure", "to_regnamespace", "to_regrole", "to_regoper", "pg_table_is_visible", "_pg_expandarray",
+			"current_user", "session_user", "user", "current_schema",
+			"regclass_out", "regtype_out"),
+		InfoFunctions: set("_pg_expandarray"),
 	}
 }

@@ -316,6 +316,8 @@ func (r *rewriter) node(n *pg_query.Node) {
 		repl = r.functionInFrom(x.RangeFunction)
 	case *pg_query.Node_ColumnRef:
 		repl = r.systemColumn(x.ColumnRef)
+	case *pg_query.Node_SqlvalueFunction:
+		repl = r.sqlValueFunction(x.SqlvalueFunction)
 	}
 	if repl != nil {
 		n.Node = repl.Node
@@ -520,6 +522,13 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 		return conv(tc.Arg)
 	}
+	if textTypes[base] && len(tn.ArrayBounds) == 0 {
+		// A reg* value cast to text is the object's name, not its oid.
+		if reg, ok := r.regValue(tc.Arg); ok && r.t.funcs[reg+"_out"] {
+			tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], reg+"_out"), tc.Arg)
+			r.changed = true
+		}
+	}
 	r.typeName(tn)
 	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil && len(tn.ArrayBounds) == 1 {
 		if elems, ok := parseArrayLiteral(lit.GetSval().Sval); ok {
@@ -541,6 +550,35 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 	}
 	return nil
+}
+
+// textTypes are the types a reg* value cast to prints its object's name.
+var textTypes = map[string]bool{"text": true, "varchar": true, "name": true, "bpchar": true}
+
+// regValue reports which reg* type n is a (rewritten) cast to: the
+// conversion functions regConverter and the regclass_in rule make.
+func (r *rewriter) regValue(n *pg_query.Node) (string, bool) {
+	fc := n.GetFuncCall()
+	if fc == nil {
+		return "", false
+	}
+	name, ok := nodeStrings(fc.Funcname)
+	if !ok || len(name) != len(r.t.catSchema)+1 {
+		return "", false
+	}
+	for i, part := range r.t.catSchema {
+		if name[i] != part {
+			return "", false
+		}
+	}
+	fn := name[len(name)-1]
+	if fn == "regclass_in" {
+		return "regclass", true
+	}
+	if base, ok := strings.CutPrefix(fn, "to_"); ok && regTypes[base] {
+		return base, true
+	}
+	return "", false
 }
 
 // regConverter returns the function that turns an expression into the
@@ -737,4 +775,27 @@ func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
 		return nil
 	}
 	return c.Arg
+}
+
+// sqlValueFunctions are the keyword-like functions (current_user, ...) whose
+// PostgreSQL answer the emulation gives: the session's user and schema,
+// where DuckDB's own answer its internal names.
+var sqlValueFunctions = map[pg_query.SQLValueFunctionOp]string{
+	pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER:    "current_user",
+	pg_query.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:    "current_role",
+	pg_query.SQLValueFunctionOp_SVFOP_SESSION_USER:    "session_user",
+	pg_query.SQLValueFunctionOp_SVFOP_USER:            "user",
+	pg_query.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG: "current_catalog",
+	pg_query.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:  "current_schema",
+}
+
+// sqlValueFunction turns current_user and its kin into calls of the
+// emulation's functions of the same names.
+func (r *rewriter) sqlValueFunction(f *pg_query.SQLValueFunction) *pg_query.Node {
+	name, ok := sqlValueFunctions[f.Op]
+	if !ok || !r.t.funcs[name] {
+		return nil
+	}
+	fn := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name)
+	return pg_query.MakeFuncCallNode(strNodes(fn...), nil, -1)
 }

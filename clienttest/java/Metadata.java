@@ -3,6 +3,10 @@
 // answer, DATA<TAB>key<TAB>value (tabs, newlines and backslashes escaped);
 // a call that throws prints DATA<TAB><call>/error<TAB><SQLState> <message>.
 // The Go test makes the assertions.
+//
+// With CT_BENCH_REPEAT=N set (BenchmarkIntrospect) it only times
+// getColumns: one cold call, then N more, and prints the cold time and the
+// median of the N in milliseconds.
 import java.sql.*;
 import java.util.*;
 
@@ -39,6 +43,47 @@ public class Metadata {
         data(name + "/ms", Long.toString((System.nanoTime() - start) / 1_000_000));
     }
 
+    // getColumnsOnce runs the full getColumns call a tool makes for one table,
+    // reads every column of every row, and returns the elapsed milliseconds.
+    static double getColumnsOnce(DatabaseMetaData md, int[] rows) throws SQLException {
+        long start = System.nanoTime();
+        int n = 0;
+        try (ResultSet rs = md.getColumns(null, "public", "aws_cloudtrail_log", "%")) {
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= cols; i++) {
+                    rs.getObject(i);
+                }
+                n++;
+            }
+        }
+        rows[0] = n;
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    static String ms(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    // bench prints bench/getColumns/{cold_ms,median_ms,rows,repeat}.
+    static void bench(DatabaseMetaData md, int n) {
+        try {
+            int[] rows = new int[1];
+            data("bench/getColumns/cold_ms", ms(getColumnsOnce(md, rows)));
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = getColumnsOnce(md, rows);
+            }
+            Arrays.sort(t);
+            double median = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+            data("bench/getColumns/median_ms", ms(median));
+            data("bench/getColumns/rows", Integer.toString(rows[0]));
+            data("bench/getColumns/repeat", Integer.toString(n));
+        } catch (SQLException e) {
+            data("bench/error", e.getSQLState() + " " + e.getMessage());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT") + "/"
                 + System.getenv("PGDATABASE") + "?user=" + System.getenv("PGUSER")
@@ -52,6 +97,11 @@ public class Metadata {
         }
         try (c) {
             DatabaseMetaData md = c.getMetaData();
+            String repeat = System.getenv("CT_BENCH_REPEAT");
+            if (repeat != null && !repeat.isEmpty()) {
+                bench(md, Math.max(1, Integer.parseInt(repeat)));
+                return;
+            }
             data("product", md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
             data("driver", md.getDriverName() + " " + md.getDriverVersion());
             list("getSchemas", () -> md.getSchemas(), rs -> rs.getString("TABLE_SCHEM"));

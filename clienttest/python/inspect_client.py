@@ -4,6 +4,11 @@ Connection from PGHOST, PGPORT, PGUSER, PGDATABASE through the psycopg2
 dialect. Prints DATA<TAB>key<TAB>value lines (tabs, newlines and backslashes
 escaped); a call that raises prints DATA<TAB><call>/error<TAB><message>.
 The Go test makes the assertions.
+
+With CT_BENCH_REPEAT=N set (BenchmarkIntrospect) it only times get_columns,
+each call on a fresh Inspector so its caches do not answer for the server:
+one cold call, then N more; it prints the cold time and the median of the N
+in milliseconds.
 """
 import os
 import sys
@@ -31,6 +36,32 @@ def call(name, f):
         data(name + "/ms", "%d" % ((time.monotonic() - start) * 1000))
 
 
+def bench(engine, inspect, n):
+    """Print bench/get_columns/{cold_ms,median_ms,rows,repeat}."""
+    def once():
+        insp = inspect(engine)
+        start = time.perf_counter()
+        cols = insp.get_columns("aws_cloudtrail_log")
+        return (time.perf_counter() - start) * 1000, len(cols)
+
+    try:
+        cold, rows = once()
+        data("bench/get_columns/cold_ms", "%.3f" % cold)
+        times = []
+        for _ in range(n):
+            ms, rows = once()
+            times.append(ms)
+    except Exception as e:
+        data("bench/error", "%s: %s" % (type(e).__name__, " ".join(str(e).split())))
+        return
+    times.sort()
+    mid = len(times) // 2
+    median = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+    data("bench/get_columns/median_ms", "%.3f" % median)
+    data("bench/get_columns/rows", rows)
+    data("bench/get_columns/repeat", n)
+
+
 def main():
     try:
         import sqlalchemy
@@ -51,6 +82,11 @@ def main():
         return True
 
     if not call("connect", connect):
+        return 0
+    repeat = os.environ.get("CT_BENCH_REPEAT")
+    if repeat:
+        bench(engine, inspect, max(1, int(repeat)))
+        engine.dispose()
         return 0
 
     insp = call("inspect", lambda: inspect(engine))

@@ -1,0 +1,35 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// MirrorParameters makes a client session's parameters visible to SQL on
+// its connection: current_setting(), pg_settings, current_user and
+// current_schemas() of the emulated catalog read them. It sets one DuckDB
+// variable, which belongs to the connection. It implements
+// pgwire.ParameterMirror.
+func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error {
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "SET VARIABLE %s = CAST(MAP {", sessionVariable)
+	for i, name := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(sqlStr(strings.ToLower(name)) + ": " + sqlStr(params[name]))
+	}
+	b.WriteString("} AS MAP(VARCHAR, VARCHAR))")
+	if _, err := conn.ExecContext(ctx, b.String()); err != nil {
+		return fmt.Errorf("set session parameters: %w", err)
+	}
+	return nil
+}
