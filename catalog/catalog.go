@@ -166,9 +166,16 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 		if !force && sig == c.signatures[t.Name] {
 			continue
 		}
-		files, err := lake.LiveFiles(c.dataDir, t.Name)
+		live, err := lake.Live(c.dataDir, t.Name)
 		if err != nil {
 			return fmt.Errorf("read %s manifests: %w", t.Name, err)
+		}
+		files := make([]string, len(live))
+		var rows, bytes int64
+		for i, f := range live {
+			files[i] = f.Path
+			rows += f.Rows
+			bytes += f.Size
 		}
 		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), t.ScanSQL(files))
 		if _, err := c.db.ExecContext(ctx, q); err != nil {
@@ -177,9 +184,38 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 		if err := c.comment(ctx, t); err != nil {
 			return err
 		}
+		if err := c.setLakeStats(ctx, t.Name, rows, bytes); err != nil {
+			return err
+		}
 		c.signatures[t.Name] = sig
 		c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Int("files", len(files)))
 	}
+	return nil
+}
+
+// setLakeStats records a lake table's row count and size for the emulated
+// catalog (pg_class.reltuples, pg_total_relation_size).
+func (c *Catalog) setLakeStats(ctx context.Context, table string, rows, bytes int64) error {
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("record %s statistics: %w", table, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record %s statistics: %w", table, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+PGCatalogSchema+".tp_lake_stats WHERE relname = ?", table); err != nil {
+		return fmt.Errorf("record %s statistics: %w", table, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+PGCatalogSchema+".tp_lake_stats VALUES (?, ?, ?)", table, rows, bytes); err != nil {
+		return fmt.Errorf("record %s statistics: %w", table, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record %s statistics: %w", table, err)
+	}
+	c.SchemaChanged() // pg_class shows the new figures
 	return nil
 }
 

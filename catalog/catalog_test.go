@@ -123,7 +123,7 @@ func TestViewFollowsPublishedFiles(t *testing.T) {
 		t.Fatalf("an uncommitted file is visible: %d rows", n)
 	}
 	rel, _ := filepath.Rel(dir, final)
-	m := lake.Manifest{Version: 1, Batch: 1, Files: []lake.DataFile{{Path: filepath.ToSlash(rel), Rows: 1}}}
+	m := lake.Manifest{Version: 1, Batch: 1, Files: []lake.DataFile{{Path: filepath.ToSlash(rel), Rows: 1, Size: 9000}}}
 	b, _ := json.Marshal(m)
 	if err := os.WriteFile(lake.ManifestPath(dir, key.Table, key.Partition), b, 0o644); err != nil {
 		t.Fatal(err)
@@ -137,6 +137,15 @@ func TestViewFollowsPublishedFiles(t *testing.T) {
 	var d time.Time
 	if err := conn.QueryRowContext(ctx, "SELECT event_id, tp_partition, tp_index, tp_date FROM aws_cloudtrail_log").Scan(&id, &part, &idx, &d); err != nil {
 		t.Fatal(err)
+	}
+	// The catalog shows the manifests' row count and size.
+	if err := c.SyncSchema(ctx, "SELECT 1 FROM "+PGCatalogSchema+".pg_class"); err != nil {
+		t.Fatal(err)
+	}
+	stats := fmt.Sprint(queryRows(t, c.DB(), `SELECT reltuples, relpages, tp_pg_catalog.pg_total_relation_size(oid),
+		tp_pg_catalog.pg_size_pretty(tp_pg_catalog.pg_table_size('aws_cloudtrail_log')) FROM tp_pg_catalog.pg_class WHERE relname = 'aws_cloudtrail_log'`))
+	if want := "[[1 1 9000 9000 bytes]]"; stats != want {
+		t.Errorf("catalog statistics %s, want %s", stats, want)
 	}
 	if id != "e1" || part != "p" || idx != "default" || !d.Equal(key.Date) {
 		t.Fatalf("row = %s %s %s %v", id, part, idx, d)

@@ -124,7 +124,12 @@ func installPGCatalog(ctx context.Context, db *sql.DB, lake []string) error {
 		return fmt.Errorf("install pg_catalog emulation: %w", err)
 	}
 	defer conn.Close()
-	full := "BEGIN;\n" + script +
+	// The emulation's schemas hold nothing else: an install starts them
+	// afresh, so an object that changed kind between versions (a view that
+	// became a table) or was dropped does not linger.
+	full := "BEGIN;\n" +
+		fmt.Sprintf("DROP SCHEMA IF EXISTS %s CASCADE;\nDROP SCHEMA IF EXISTS %s CASCADE;\n", PGCatalogSchema, PGInformationSchema) +
+		script +
 		fmt.Sprintf("CREATE OR REPLACE MACRO %s.tp_emulation_version() AS '%s';\nCOMMIT;\n", PGCatalogSchema, version)
 	if _, err := conn.ExecContext(ctx, full); err != nil {
 		conn.ExecContext(ctx, "ROLLBACK")
@@ -140,6 +145,7 @@ func pgCatalogScript(lake []string) string {
 	b.WriteString("CREATE SCHEMA IF NOT EXISTS " + PGInformationSchema + ";\n")
 	writeStaticTables(&b)
 	writeHelperMacros(&b, lake)
+	writeKeyCatalog(&b)
 	writeCatalogViews(&b)
 	writeFunctionMacros(&b)
 	writeInformationSchema(&b)
@@ -273,6 +279,9 @@ boot_val VARCHAR, reset_val VARCHAR, sourcefile VARCHAR, sourceline INTEGER, pen
 		rows = append(rows, fmt.Sprintf("(%d, %s, %s, '%c')", r.oid, sqlStr(r.schema), sqlStr(r.name), r.kind))
 	}
 	writeTable(b, "$pg.tp_system_relations", "oid BIGINT, nspname VARCHAR, relname VARCHAR, relkind VARCHAR", rows)
+	// The lake tables' row counts and sizes, from their manifests
+	// (Catalog.defineViews keeps them current).
+	writeTable(b, "$pg.tp_lake_stats", "relname VARCHAR, n_rows BIGINT, bytes BIGINT", nil)
 }
 
 // pgSettingOverrides are pg_settings values that differ from a stock
@@ -355,7 +364,7 @@ SELECT *, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname) AS reltyp
 FROM (
 SELECT $pg.tp_rel_oid(schema_name, table_name) AS oid, schema_name AS duck_schema, $pg.tp_nsp_oid(schema_name) AS nspoid,
   $pg.tp_nsp_name(schema_name) AS nspname, table_name AS relname, 'r' AS relkind, column_count AS natts, comment,
-  CAST(NULL AS VARCHAR) AS viewdef, estimated_size AS live_tuples, false AS lake
+  CAST(NULL AS VARCHAR) AS viewdef, estimated_size AS live_tuples, CAST(NULL AS BIGINT) AS bytes, false AS lake
 FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name)
 UNION ALL
 SELECT $pg.tp_rel_oid(schema_name, view_name), schema_name, $pg.tp_nsp_oid(schema_name), $pg.tp_nsp_name(schema_name), view_name,
@@ -363,8 +372,9 @@ SELECT $pg.tp_rel_oid(schema_name, view_name), schema_name, $pg.tp_nsp_oid(schem
   column_count, comment,
   CASE WHEN schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name) THEN NULL
        ELSE ' ' || regexp_replace(trim(sql), '(?is)^CREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+)?VIEW\s+.*?\s+AS\s+', '') END,
-  NULL, schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name)
-FROM duckdb_views() WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name));
+  tp_ls.n_rows, tp_ls.bytes, schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name)
+FROM duckdb_views() LEFT JOIN $pg.tp_lake_stats tp_ls ON schema_name = 'main' AND tp_ls.relname = view_name
+WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name));
 CREATE OR REPLACE TABLE $pg.tp_relations AS SELECT * FROM $pg.tp_relations_live;
 CREATE OR REPLACE VIEW $pg.tp_columns_live AS
 SELECT $pg.tp_rel_oid(schema_name, table_name) AS attrelid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname,
@@ -388,14 +398,16 @@ CREATE OR REPLACE TABLE $pg.pg_namespace AS SELECT * FROM $pg.pg_namespace_live;
 CREATE OR REPLACE VIEW $pg.pg_class_live AS
 SELECT oid, relname, nspoid AS relnamespace, reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
   CAST(CASE relkind WHEN 'r' THEN 2 ELSE 0 END AS BIGINT) AS relam, CAST(CASE relkind WHEN 'r' THEN oid ELSE 0 END AS BIGINT) AS relfilenode,
-  CAST(0 AS BIGINT) AS reltablespace, 0 AS relpages, CAST(-1 AS FLOAT) AS reltuples, 0 AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid,
-  false AS relhasindex, false AS relisshared, 'p' AS relpersistence, relkind, CAST(natts AS SMALLINT) AS relnatts,
-  CAST(0 AS SMALLINT) AS relchecks, relkind = 'v' AS relhasrules, false AS relhastriggers, false AS relhassubclass,
+  CAST(0 AS BIGINT) AS reltablespace, CAST(coalesce(bytes, 0) // 8192 AS INTEGER) AS relpages,
+  CAST(CASE WHEN relkind = 'r' AND live_tuples IS NOT NULL THEN live_tuples ELSE -1 END AS FLOAT) AS reltuples, 0 AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid,
+  $pg.tp_rel_has_index(oid) AS relhasindex, false AS relisshared, 'p' AS relpersistence, relkind, CAST(natts AS SMALLINT) AS relnatts,
+  $pg.tp_rel_checks(oid) AS relchecks, relkind = 'v' AS relhasrules, $pg.tp_rel_has_triggers(oid) AS relhastriggers, false AS relhassubclass,
   false AS relrowsecurity, false AS relforcerowsecurity, true AS relispopulated, CASE relkind WHEN 'r' THEN 'd' ELSE 'n' END AS relreplident,
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(CASE relkind WHEN 'r' THEN 716 ELSE 0 END AS BIGINT) AS relfrozenxid,
   CAST(CASE relkind WHEN 'r' THEN 1 ELSE 0 END AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR[]) AS relacl,
   CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
-FROM $pg.tp_relations;
+FROM $pg.tp_relations
+UNION ALL BY NAME SELECT * FROM $pg.tp_index_class;
 CREATE OR REPLACE TABLE $pg.pg_class AS SELECT * FROM $pg.pg_class_live;
 
 -- Built-in types, plus the composite row type (and its array type) that
@@ -417,7 +429,7 @@ CREATE OR REPLACE TABLE $pg.pg_type AS SELECT * FROM $pg.pg_type_live;
 CREATE OR REPLACE VIEW $pg.pg_attribute_live AS
 SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, t.typlen AS attlen, c.attnum,
   CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END AS attndims, -1 AS attcacheoff, c.atttypmod, t.typbyval AS attbyval,
-  t.typalign AS attalign, t.typstorage AS attstorage, '' AS attcompression, c.attnotnull, false AS atthasdef,
+  t.typalign AS attalign, t.typstorage AS attstorage, '' AS attcompression, c.attnotnull, $pg.tp_has_default(c.column_default) AS atthasdef,
   false AS atthasmissing, '' AS attidentity, '' AS attgenerated, false AS attisdropped, true AS attislocal, 0 AS attinhcount,
   t.typcollation AS attcollation, CAST(NULL AS VARCHAR[]) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions,
   CAST(NULL AS VARCHAR[]) AS attfdwoptions, CAST(NULL AS VARCHAR) AS attmissingval
@@ -500,7 +512,7 @@ FROM (VALUES (12, 'internal', false, false, 0, 0, 2246), (13, 'c', false, false,
 
 CREATE OR REPLACE VIEW $pg.pg_tables AS
 SELECT nspname AS schemaname, relname AS tablename, $pg.tp_session_user() AS tableowner, CAST(NULL AS VARCHAR) AS tablespace,
-  false AS hasindexes, false AS hasrules, false AS hastriggers, false AS rowsecurity
+  $pg.tp_rel_has_index(oid) AS hasindexes, false AS hasrules, $pg.tp_rel_has_triggers(oid) AS hastriggers, false AS rowsecurity
 FROM $pg.tp_relations WHERE relkind = 'r';
 CREATE OR REPLACE VIEW $pg.pg_views AS
 SELECT nspname AS schemaname, relname AS viewname, $pg.tp_session_user() AS viewowner, viewdef AS definition
@@ -530,9 +542,6 @@ SELECT CAST(16384 AS BIGINT) AS datid, '` + PGDatabaseName + `' AS datname, 1 AS
 // pgEmptyCatalogs are the catalogs tpserver has no rows for, with
 // PostgreSQL 15's columns (PostgreSQL types; see pgToDuckType).
 var pgEmptyCatalogs = []struct{ name, cols string }{
-	{"pg_index", `indexrelid oid, indrelid oid, indnatts smallint, indnkeyatts smallint, indisunique boolean, indnullsnotdistinct boolean, indisprimary boolean, indisexclusion boolean, indimmediate boolean, indisclustered boolean, indisvalid boolean, indcheckxmin boolean, indisready boolean, indislive boolean, indisreplident boolean, indkey int2vector, indcollation oidvector, indclass oidvector, indoption int2vector, indexprs pg_node_tree, indpred pg_node_tree`},
-	{"pg_constraint", `oid oid, conname name, connamespace oid, contype "char", condeferrable boolean, condeferred boolean, convalidated boolean, conrelid oid, contypid oid, conindid oid, conparentid oid, confrelid oid, confupdtype "char", confdeltype "char", confmatchtype "char", conislocal boolean, coninhcount integer, connoinherit boolean, conkey smallint[], confkey smallint[], conpfeqop oid[], conppeqop oid[], conffeqop oid[], confdelsetcols smallint[], conexclop oid[], conbin pg_node_tree`},
-	{"pg_attrdef", `oid oid, adrelid oid, adnum smallint, adbin pg_node_tree`},
 	{"pg_inherits", `inhrelid oid, inhparent oid, inhseqno integer, inhdetachpending boolean`},
 	{"pg_rewrite", `oid oid, rulename name, ev_class oid, ev_type "char", ev_enabled "char", is_instead boolean, ev_qual pg_node_tree, ev_action pg_node_tree`},
 	{"pg_policy", `oid oid, polname name, polrelid oid, polcmd "char", polpermissive boolean, polroles oid[], polqual pg_node_tree, polwithcheck pg_node_tree`},
@@ -550,7 +559,6 @@ var pgEmptyCatalogs = []struct{ name, cols string }{
 	{"pg_enum", `oid oid, enumtypid oid, enumsortorder real, enumlabel name`},
 	{"pg_range", `rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid, rngsubopc oid, rngcanonical regproc, rngsubdiff regproc`},
 	{"pg_matviews", `schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes boolean, ispopulated boolean, definition text`},
-	{"pg_indexes", `schemaname name, tablename name, indexname name, tablespace name, indexdef text`},
 	{"pg_sequence", `seqrelid oid, seqtypid oid, seqstart bigint, seqincrement bigint, seqmax bigint, seqmin bigint, seqcache bigint, seqcycle boolean`},
 	{"pg_sequences", `schemaname name, sequencename name, sequenceowner name, data_type regtype, start_value bigint, min_value bigint, max_value bigint, increment_by bigint, cycle boolean, cache_size bigint, last_value bigint`},
 	{"pg_locks", `locktype text, database oid, relation oid, page integer, tuple smallint, virtualxid text, transactionid xid, classid oid, objid oid, objsubid smallint, virtualtransaction text, pid integer, mode text, granted boolean, fastpath boolean, waitstart timestamp with time zone`},
@@ -663,8 +671,8 @@ func formatTypeName(oid int64) string {
 
 // writeFunctionMacros defines the emulated pg_catalog functions.
 func writeFunctionMacros(b *strings.Builder) {
-	// format_type looks the type up in tp_type_names (name and array
-	// element); a join binds and runs faster than a CASE or MAP literal.
+	// format_type looks the type up in tp_type_names (name, array element,
+	// and the whole answer for types without a typmod).
 	rows := make([]string, 0, len(pgTypeRows))
 	for _, t := range pgTypeRows {
 		name := t.name
@@ -675,9 +683,9 @@ func writeFunctionMacros(b *strings.Builder) {
 		if t.category == 'A' && t.elem != 0 {
 			elem = fmt.Sprint(t.elem)
 		}
-		rows = append(rows, fmt.Sprintf("(%d, %s, %s)", t.oid, sqlStr(name), elem))
+		rows = append(rows, fmt.Sprintf("(%d, %s, %s, %s)", t.oid, sqlStr(name), elem, sqlStr(formatTypeName(int64(t.oid)))))
 	}
-	writeTable(b, "$pg.tp_type_names", "oid BIGINT PRIMARY KEY, name VARCHAR, elem BIGINT", rows)
+	writeTable(b, "$pg.tp_type_names", "oid BIGINT PRIMARY KEY, name VARCHAR, elem BIGINT, display VARCHAR", rows)
 	b.WriteString(`CREATE OR REPLACE MACRO $pg.tp_format_base(t, m, name) AS CASE
   WHEN t IS NULL THEN NULL
   WHEN t = 0 THEN '-'
@@ -691,10 +699,18 @@ func writeFunctionMacros(b *strings.Builder) {
   WHEN t = 1560 THEN CASE WHEN m IS NULL THEN 'bit' WHEN m >= 0 THEN 'bit(' || m || ')' ELSE '"bit"' END
   WHEN t = 1562 THEN CASE WHEN m >= 0 THEN 'bit varying(' || m || ')' ELSE 'bit varying' END
   ELSE coalesce(name, '???') END;
-CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL ELSE coalesce(
-  (SELECT $pg.tp_format_base(coalesce(tp_n.elem, tp_n.oid), m, coalesce(tp_e.name, tp_n.name)) || CASE WHEN tp_n.elem IS NULL THEN '' ELSE '[]' END
-   FROM $pg.tp_type_names tp_n LEFT JOIN $pg.tp_type_names tp_e ON tp_e.oid = tp_n.elem WHERE tp_n.oid = t),
-  $pg.tp_format_base(t, m, NULL)) END;
+-- Look-ups by oid are maps built by uncorrelated subqueries: DuckDB plans
+-- and runs those once per statement, where a subquery correlated with each
+-- row (format_type of every column) costs a join plan each time. Only the
+-- types whose answer depends on the typmod, and their arrays, are spelled
+-- out here.
+CREATE OR REPLACE MACRO $pg.tp_type_display(t) AS (SELECT map(list(tp_n.oid), list(tp_n.display)) FROM $pg.tp_type_names tp_n)[t];
+CREATE OR REPLACE MACRO $pg.tp_typmod_elem(t) AS CASE t WHEN 1014 THEN 1042 WHEN 1015 THEN 1043 WHEN 1231 THEN 1700
+  WHEN 1115 THEN 1114 WHEN 1185 THEN 1184 WHEN 1183 THEN 1083 WHEN 1270 THEN 1266 WHEN 1561 THEN 1560 WHEN 1563 THEN 1562 END;
+CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL
+  WHEN t IN (0, 1042, 1043, 1700, 1114, 1184, 1083, 1266, 1560, 1562, 1014, 1015, 1231, 1115, 1185, 1183, 1270, 1561, 1563)
+  THEN $pg.tp_format_base(coalesce($pg.tp_typmod_elem(t), t), m, NULL) || CASE WHEN $pg.tp_typmod_elem(t) IS NULL THEN '' ELSE '[]' END
+  ELSE coalesce($pg.tp_type_display(t), '???') END;
 `)
 
 	var reserved []string
@@ -731,9 +747,9 @@ CREATE OR REPLACE MACRO $pg.pg_get_userbyid(r) AS CASE WHEN r = 10 THEN $pg.tp_s
 CREATE OR REPLACE MACRO $pg.pg_encoding_to_char(e) AS CASE e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' WHEN 8 THEN 'LATIN1' ELSE '' END;
 CREATE OR REPLACE MACRO $pg.pg_char_to_encoding(e) AS CASE upper(e) WHEN 'UTF8' THEN 6 WHEN 'SQL_ASCII' THEN 0 WHEN 'LATIN1' THEN 8 ELSE -1 END;
 CREATE OR REPLACE MACRO $pg.pg_encoding_max_length(e) AS CASE e WHEN 6 THEN 4 ELSE 1 END;
-CREATE OR REPLACE MACRO $pg.pg_get_expr(e, r) AS CAST(NULL AS VARCHAR), (e, r, p) AS CAST(NULL AS VARCHAR);
-CREATE OR REPLACE MACRO $pg.pg_get_indexdef(i) AS CAST(NULL AS VARCHAR), (i, c, p) AS CAST(NULL AS VARCHAR);
-CREATE OR REPLACE MACRO $pg.pg_get_constraintdef(c) AS CAST(NULL AS VARCHAR), (c, p) AS CAST(NULL AS VARCHAR);
+CREATE OR REPLACE MACRO $pg.pg_get_expr(e, r) AS $pg.tp_get_expr(e, false), (e, r, p) AS $pg.tp_get_expr(e, p);
+CREATE OR REPLACE MACRO $pg.pg_get_indexdef(i) AS $pg.tp_get_indexdef(i, 0, false), (i, c, p) AS $pg.tp_get_indexdef(i, c, p);
+CREATE OR REPLACE MACRO $pg.pg_get_constraintdef(c) AS $pg.tp_get_constraintdef(c, false), (c, p) AS $pg.tp_get_constraintdef(c, p);
 CREATE OR REPLACE MACRO $pg.pg_get_ruledef(r) AS CAST(NULL AS VARCHAR), (r, p) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.pg_get_triggerdef(t) AS CAST(NULL AS VARCHAR), (t, p) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.pg_get_partkeydef(r) AS CAST(NULL AS VARCHAR);
@@ -759,10 +775,7 @@ CREATE OR REPLACE MACRO $pg.pg_ts_config_is_visible(o) AS true;
 CREATE OR REPLACE MACRO $pg.pg_my_temp_schema() AS CAST(0 AS BIGINT);
 CREATE OR REPLACE MACRO $pg.pg_is_other_temp_schema(n) AS false;
 CREATE OR REPLACE MACRO $pg.pg_get_keywords() AS TABLE SELECT word, catcode, barelabel, catdesc, baredesc FROM $pg.tp_keywords ORDER BY word;
-CREATE OR REPLACE MACRO $pg.pg_relation_size(r) AS CAST(0 AS BIGINT), (r, f) AS CAST(0 AS BIGINT);
-CREATE OR REPLACE MACRO $pg.pg_table_size(r) AS CAST(0 AS BIGINT);
 CREATE OR REPLACE MACRO $pg.pg_indexes_size(r) AS CAST(0 AS BIGINT);
-CREATE OR REPLACE MACRO $pg.pg_total_relation_size(r) AS CAST(0 AS BIGINT);
 CREATE OR REPLACE MACRO $pg.pg_database_size(d) AS CAST(0 AS BIGINT);
 CREATE OR REPLACE MACRO $pg.pg_tablespace_size(d) AS CAST(0 AS BIGINT);
 CREATE OR REPLACE MACRO $pg.pg_stat_get_numscans(r) AS CAST(0 AS BIGINT);
@@ -790,11 +803,16 @@ CREATE OR REPLACE MACRO $pg.tp_class_oid(c) AS CASE c
   WHEN 'pg_database' THEN 1262 WHEN 'pg_extension' THEN 3079 WHEN 'pg_constraint' THEN 2606 WHEN 'pg_tablespace' THEN 1213
   WHEN 'pg_authid' THEN 1260 WHEN 'pg_attribute' THEN 1249 WHEN 'pg_am' THEN 2601 WHEN 'pg_trigger' THEN 2620
   WHEN 'pg_rewrite' THEN 2618 WHEN 'pg_operator' THEN 2617 WHEN 'pg_collation' THEN 3456 ELSE NULL END;
+-- Maps built once per statement (see tp_type_name), keyed by oid (and
+-- class or column number).
 CREATE OR REPLACE MACRO $pg.obj_description(o) AS
-  (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = 0),
-  (o, c) AS (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = 0 AND tp_d.classoid = $pg.tp_class_oid(c));
+  (SELECT map(list(tp_d.k), list(tp_d.d)) FROM (SELECT objoid AS k, min(description) AS d FROM $pg.pg_description
+   WHERE objsubid = 0 GROUP BY objoid) tp_d)[o],
+  (o, c) AS (SELECT map(list(tp_d.k), list(tp_d.d)) FROM (SELECT objoid || '/' || classoid AS k, min(description) AS d
+   FROM $pg.pg_description WHERE objsubid = 0 GROUP BY objoid, classoid) tp_d)[o || '/' || $pg.tp_class_oid(c)];
 CREATE OR REPLACE MACRO $pg.col_description(o, n) AS
-  (SELECT min(tp_d.description) FROM $pg.pg_description tp_d WHERE tp_d.objoid = o AND tp_d.objsubid = n AND tp_d.classoid = 1259);
+  (SELECT map(list(tp_d.k), list(tp_d.d)) FROM (SELECT objoid || '/' || objsubid AS k, min(description) AS d
+   FROM $pg.pg_description WHERE classoid = 1259 GROUP BY objoid, objsubid) tp_d)[o || '/' || n];
 CREATE OR REPLACE MACRO $pg.shobj_description(o, c) AS CAST(NULL AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.quote_literal(x) AS CASE WHEN x IS NULL THEN NULL ELSE '''' || replace(CAST(x AS VARCHAR), '''', '''''') || '''' END;
 CREATE OR REPLACE MACRO $pg.array_remove(a, x) AS list_filter(a, lambda tp_e: tp_e IS DISTINCT FROM x);
@@ -832,6 +850,14 @@ CREATE OR REPLACE MACRO $pg.to_regclass(x) AS CASE
         ORDER BY CASE tp_r.nspname WHEN 'pg_catalog' THEN 0 WHEN 'public' THEN 1 ELSE 2 END LIMIT 1) END;
 CREATE OR REPLACE MACRO $pg.regclass_in(x) AS CASE WHEN $pg.to_regclass(x) IS NULL
   THEN error('relation "' || CAST(x AS VARCHAR) || '" does not exist') ELSE $pg.to_regclass(x) END;
+-- Sizes: what the lake tables' Parquet files take (from the manifests);
+-- DuckDB does not tell a table's size, so other relations are 0.
+CREATE OR REPLACE MACRO $pg.tp_relation_bytes(r) AS coalesce(
+  (SELECT map(list(tp_r.oid), list(coalesce(tp_r.bytes, 0))) FROM $pg.tp_relations tp_r)[$pg.to_regclass(r)], CAST(0 AS BIGINT));
+CREATE OR REPLACE MACRO $pg.pg_relation_size(r) AS $pg.tp_relation_bytes(r),
+  (r, f) AS CASE WHEN f = 'main' THEN $pg.tp_relation_bytes(r) ELSE CAST(0 AS BIGINT) END;
+CREATE OR REPLACE MACRO $pg.pg_table_size(r) AS $pg.tp_relation_bytes(r);
+CREATE OR REPLACE MACRO $pg.pg_total_relation_size(r) AS $pg.tp_relation_bytes(r);
 CREATE OR REPLACE MACRO $pg.tp_type_alias(n) AS CASE n
   WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'smallint' THEN 'int2' WHEN 'bigint' THEN 'int8'
   WHEN 'boolean' THEN 'bool' WHEN 'real' THEN 'float4' WHEN 'float' THEN 'float8' WHEN 'double precision' THEN 'float8'
@@ -846,8 +872,11 @@ CREATE OR REPLACE MACRO $pg.to_regtype(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_full_match(CAST(x AS VARCHAR), '\s*\d+\s*') THEN TRY_CAST(x AS BIGINT)
   WHEN regexp_matches(trim(CAST(x AS VARCHAR)), '\[\]$') THEN
-    (SELECT tp_t.typarray FROM $pg.pg_type tp_t WHERE tp_t.typname = replace($pg.tp_type_key(x), '"', '') AND tp_t.typarray <> 0)
-  ELSE (SELECT tp_t.oid FROM $pg.pg_type tp_t WHERE tp_t.typname = replace($pg.tp_type_key(x), '"', '')) END;
+    (SELECT map(list(tp_t.k), list(tp_t.v)) FROM (SELECT typname AS k, min(typarray) AS v FROM $pg.pg_type
+     WHERE typarray <> 0 GROUP BY typname) tp_t)[replace($pg.tp_type_key(x), '"', '')]
+  -- A name in several schemas: the built-in type (the lowest oid) wins.
+  ELSE (SELECT map(list(tp_t.k), list(tp_t.v)) FROM (SELECT typname AS k, min(oid) AS v FROM $pg.pg_type
+     GROUP BY typname) tp_t)[replace($pg.tp_type_key(x), '"', '')] END;
 CREATE OR REPLACE MACRO $pg.to_regproc(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
@@ -877,18 +906,22 @@ CREATE OR REPLACE MACRO $pg.to_regrole(x) AS CASE
 -- The text of reg* values (x::regclass::text): the object's name, the
 -- relation's qualified by its schema when the search path does not reach
 -- it; an oid without an object prints as the number.
-CREATE OR REPLACE MACRO $pg.regclass_out(o) AS CASE WHEN o IS NULL THEN NULL ELSE coalesce(
+-- (Each uses its argument once: an argument is often itself a look-up
+-- macro, and a macro's argument is expanded wherever it is used.)
+CREATE OR REPLACE MACRO $pg.regclass_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL ELSE coalesce(
   (SELECT CASE WHEN list_contains($pg.current_schemas(true), tp_r.nspname) THEN $pg.quote_ident(tp_r.relname)
           ELSE $pg.quote_ident(tp_r.nspname) || '.' || $pg.quote_ident(tp_r.relname) END
-   FROM $pg.tp_all_relations() tp_r WHERE tp_r.oid = o LIMIT 1), CAST(o AS VARCHAR)) END;
-CREATE OR REPLACE MACRO $pg.regtype_out(o) AS CASE WHEN o IS NULL THEN NULL
-  WHEN (SELECT count(*) FROM $pg.pg_type tp_t WHERE tp_t.oid = o) = 0 THEN CAST(o AS VARCHAR) ELSE $pg.format_type(o, NULL) END;
-CREATE OR REPLACE MACRO $pg.regproc_out(o) AS CASE WHEN o IS NULL THEN NULL
-  ELSE coalesce((SELECT min(tp_p.proname) FROM $pg.pg_proc tp_p WHERE tp_p.oid = o), CAST(o AS VARCHAR)) END;
+   FROM $pg.tp_all_relations() tp_r WHERE tp_r.oid = tp_v.v LIMIT 1), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
+CREATE OR REPLACE MACRO $pg.regtype_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
+  WHEN NOT EXISTS (SELECT 1 FROM $pg.pg_type tp_t WHERE tp_t.oid = tp_v.v) THEN CAST(tp_v.v AS VARCHAR)
+  ELSE $pg.format_type(tp_v.v, NULL) END FROM (SELECT o AS v) tp_v);
+CREATE OR REPLACE MACRO $pg.regproc_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
+  ELSE coalesce((SELECT min(tp_p.proname) FROM $pg.pg_proc tp_p WHERE tp_p.oid = tp_v.v), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
 CREATE OR REPLACE MACRO $pg.regprocedure_out(o) AS $pg.regproc_out(o);
-CREATE OR REPLACE MACRO $pg.regnamespace_out(o) AS CASE WHEN o IS NULL THEN NULL
-  ELSE coalesce((SELECT min(tp_n.nspname) FROM $pg.pg_namespace tp_n WHERE tp_n.oid = o), CAST(o AS VARCHAR)) END;
-CREATE OR REPLACE MACRO $pg.regrole_out(o) AS CASE WHEN o IS NULL THEN NULL WHEN o = 10 THEN $pg.tp_session_user() ELSE CAST(o AS VARCHAR) END;
+CREATE OR REPLACE MACRO $pg.regnamespace_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
+  ELSE coalesce((SELECT min(tp_n.nspname) FROM $pg.pg_namespace tp_n WHERE tp_n.oid = tp_v.v), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
+CREATE OR REPLACE MACRO $pg.regrole_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL WHEN tp_v.v = 10 THEN $pg.tp_session_user()
+  ELSE CAST(tp_v.v AS VARCHAR) END FROM (SELECT o AS v) tp_v);
 CREATE OR REPLACE MACRO $pg.to_regcollation(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   ELSE CASE replace(regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', ''), '"', '') WHEN 'default' THEN 100 WHEN 'C' THEN 950 WHEN 'POSIX' THEN 951 ELSE NULL END END;
@@ -973,11 +1006,6 @@ SELECT '` + PGDatabaseName + `' AS table_catalog, c.nspname AS table_schema, c.r
 FROM $pg.tp_columns c LEFT JOIN $pg.pg_type t ON t.oid = c.atttypid;
 `)
 	for _, v := range []struct{ name, cols string }{
-		{"table_constraints", "constraint_catalog, constraint_schema, constraint_name, table_catalog, table_schema, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct"},
-		{"key_column_usage", "constraint_catalog, constraint_schema, constraint_name, table_catalog, table_schema, table_name, column_name, ordinal_position:INTEGER, position_in_unique_constraint:INTEGER"},
-		{"referential_constraints", "constraint_catalog, constraint_schema, constraint_name, unique_constraint_catalog, unique_constraint_schema, unique_constraint_name, match_option, update_rule, delete_rule"},
-		{"constraint_column_usage", "table_catalog, table_schema, table_name, column_name, constraint_catalog, constraint_schema, constraint_name"},
-		{"check_constraints", "constraint_catalog, constraint_schema, constraint_name, check_clause"},
 		{"routines", "specific_catalog, specific_schema, specific_name, routine_catalog, routine_schema, routine_name, routine_type, data_type, type_udt_name, routine_body, routine_definition, external_language, is_deterministic, security_type"},
 		{"parameters", "specific_catalog, specific_schema, specific_name, ordinal_position:INTEGER, parameter_mode, parameter_name, data_type, udt_name"},
 		{"sequences", "sequence_catalog, sequence_schema, sequence_name, data_type, numeric_precision:INTEGER, numeric_precision_radix:INTEGER, numeric_scale:INTEGER, start_value, minimum_value, maximum_value, increment, cycle_option"},

@@ -18,7 +18,7 @@ import (
 // snapshotTables are the snapshot tables in PGCatalogSchema, each a copy of
 // the view named like it with the suffix _live, in the order they are
 // built: a view may read the snapshot tables before it.
-var snapshotTables = []string{"tp_schemas", "tp_relations", "tp_columns",
+var snapshotTables = []string{"tp_schemas", "tp_relations", "tp_columns", "tp_constraints", "tp_indexes", "tp_attrdef",
 	"pg_namespace", "pg_class", "pg_type", "pg_attribute", "pg_description"}
 
 // schemaSnapshot tracks how current the snapshot tables are.

@@ -280,15 +280,18 @@ var volatileColumns = map[string]bool{
 // normalise maps a value that legitimately differs between the servers to a
 // placeholder.
 func normalise(side *diffSide, col string, v *string) string {
+	lc := strings.ToLower(col)
+	if volatileColumns[lc] {
+		// Statistics may be NULL on one side (Metabase's
+		// NULLIF(n_live_tup, 0) over PostgreSQL's empty table).
+		return "<volatile>"
+	}
 	if v == nil {
 		return "<NULL>"
 	}
-	lc := strings.ToLower(col)
 	switch {
 	case *v == side.tableOID:
 		return "<table-oid>"
-	case volatileColumns[lc]:
-		return "<volatile>"
 	case *v == "postgres" || *v == "tpserver" || *v == dbUser:
 		return "<role-or-db>"
 	}

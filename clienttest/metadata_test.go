@@ -90,13 +90,26 @@ func mdPGDDL(tbl lake.Table, cols []mdCol) []string {
 	return stmts
 }
 
+// mdKeysDDL creates a user's tables with a primary key, a unique
+// constraint, an index and a foreign key, for pgjdbc's key metadata.
+func mdKeysDDL(text string) []string {
+	return []string{
+		"CREATE TABLE IF NOT EXISTS md_keys (mk_id integer PRIMARY KEY, mk_code " + text + " UNIQUE, mk_n integer)",
+		"CREATE TABLE IF NOT EXISTS md_keys_child (mc_id integer PRIMARY KEY, mc_parent integer REFERENCES md_keys (mk_id))",
+		"CREATE INDEX IF NOT EXISTS md_keys_n ON md_keys (mk_n)",
+	}
+}
+
 func TestMetadataAsUsers(t *testing.T) {
 	fx := setup(t)
 	tbl, cols := mdExpected(t)
 	targets := []target{fx.tp}
+	if err := load(fx.tp, mdKeysDDL("VARCHAR")); err != nil {
+		t.Fatalf("create md_keys in tpserver: %v", err)
+	}
 	if fx.pgErr != nil {
 		t.Logf("no PostgreSQL to compare with (%v): checking tpserver only", fx.pgErr)
-	} else if err := load(fx.pg, mdPGDDL(tbl, cols)); err != nil {
+	} else if err := load(fx.pg, append(mdPGDDL(tbl, cols), mdKeysDDL("text")...)); err != nil {
 		t.Fatalf("create aws_cloudtrail_log in PostgreSQL: %v", err)
 	} else {
 		targets = append(targets, fx.pg)
@@ -561,6 +574,21 @@ func mdJDBC(t *testing.T, tg target, dir string, tbl lake.Table, cols []mdCol) {
 	if idx := mdList(t, d, "getIndexInfo"); len(idx) != 0 {
 		t.Errorf("getIndexInfo = %q, want none", idx)
 	}
+	// md_keys as PostgreSQL 15 describes it.
+	for _, c := range []struct {
+		name string
+		want []string
+	}{
+		{"keys/getPrimaryKeys", []string{"mk_id|1|md_keys_pkey"}},
+		{"keys/getIndexInfo", []string{"md_keys_mk_code_key|false|3|1|mk_code|A", "md_keys_pkey|false|3|1|mk_id|A", "md_keys_n|true|3|1|mk_n|A"}},
+		{"keys/getIndexInfoUnique", []string{"md_keys_mk_code_key|mk_code", "md_keys_pkey|mk_id"}},
+		{"keys/getImportedKeys", []string{"md_keys|mk_id|md_keys_child|mc_parent|1|3|3|md_keys_child_mc_parent_fkey|md_keys_pkey"}},
+		{"keys/getExportedKeys", []string{"md_keys_child|mc_parent|md_keys_child_mc_parent_fkey"}},
+	} {
+		if got := mdList(t, d, c.name); strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
 	ti := mdList(t, d, "getTypeInfo")
 	for _, w := range []string{"int4|4", "text|12", "json|1111", "bool|-7", "timestamp|93", "date|91"} {
 		if !mdHas(ti, w) {
@@ -615,6 +643,16 @@ func mdSQLAlchemy(t *testing.T, tg target, tbl lake.Table, cols []mdCol) {
 	for _, k := range []string{"get_indexes/count", "get_foreign_keys/count", "get_unique_constraints/count"} {
 		if d[k] != "0" {
 			t.Errorf("%s = %q, want 0", k, d[k])
+		}
+	}
+	for k, want := range map[string]string{
+		"keys/get_pk_constraint":      "md_keys_pkey|mk_id",
+		"keys/get_indexes":            "md_keys_mk_code_key|True|mk_code;md_keys_n|False|mk_n",
+		"keys/get_unique_constraints": "md_keys_mk_code_key|mk_code",
+		"keys/get_foreign_keys":       "md_keys_child_mc_parent_fkey|mc_parent|md_keys|mk_id",
+	} {
+		if d[k] != want {
+			t.Errorf("%s on md_keys = %q, want %q", k, d[k], want)
 		}
 	}
 	if d["get_table_comment"] != tbl.Description {

@@ -82,18 +82,33 @@ func TableManifests(dataDir, table string) ([]string, error) {
 // LiveFiles returns the absolute paths of a table's live data files, read
 // from the manifests of all its partitions.
 func LiveFiles(dataDir, table string) ([]string, error) {
+	files, err := Live(dataDir, table)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.Path
+	}
+	return out, nil
+}
+
+// Live returns a table's live data files as the manifests of all its
+// partitions list them, with absolute paths.
+func Live(dataDir, table string) ([]DataFile, error) {
 	manifests, err := TableManifests(dataDir, table)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []DataFile
 	for _, p := range manifests {
 		m, err := ReadManifest(p)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range m.Files {
-			out = append(out, filepath.Join(dataDir, filepath.FromSlash(f.Path)))
+			f.Path = filepath.Join(dataDir, filepath.FromSlash(f.Path))
+			out = append(out, f)
 		}
 	}
 	return out, nil

@@ -528,6 +528,13 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 			tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], reg+"_out"), tc.Arg)
 			r.changed = true
 		}
+		// An int2vector or oidvector cast to text is space-separated.
+		if cr := tc.Arg.GetColumnRef(); cr != nil && r.t.funcs["tp_vector_out"] {
+			if f, ok := nodeStrings(cr.Fields); ok && vectorColumns[f[len(f)-1]] {
+				tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_vector_out"), tc.Arg)
+				r.changed = true
+			}
+		}
 	}
 	r.typeName(tn)
 	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil && len(tn.ArrayBounds) == 1 {
@@ -551,6 +558,12 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 	}
 	return nil
 }
+
+// vectorColumns are the catalog columns of type int2vector or oidvector,
+// which the emulation keeps as lists: PostgreSQL prints them as "1 2", and
+// clients parse that (SQLAlchemy's pg_index.indkey::varchar).
+var vectorColumns = map[string]bool{"indkey": true, "indoption": true, "indclass": true, "indcollation": true,
+	"proargtypes": true, "tgattr": true, "partattrs": true, "partclass": true, "partcollation": true, "stxkeys": true}
 
 // textTypes are the types a reg* value cast to prints its object's name.
 var textTypes = map[string]bool{"text": true, "varchar": true, "name": true, "bpchar": true}

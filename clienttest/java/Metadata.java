@@ -120,6 +120,20 @@ public class Metadata {
             list("getIndexInfo", () -> md.getIndexInfo(null, "public", "aws_cloudtrail_log", false, true),
                     rs -> rs.getString("INDEX_NAME") + "|" + rs.getString("COLUMN_NAME"));
             list("getTypeInfo", () -> md.getTypeInfo(), rs -> rs.getString("TYPE_NAME") + "|" + rs.getInt("DATA_TYPE"));
+            // A user's tables with keys and an index (md_keys, md_keys_child).
+            list("keys/getPrimaryKeys", () -> md.getPrimaryKeys(null, "public", "md_keys"),
+                    rs -> rs.getString("COLUMN_NAME") + "|" + rs.getInt("KEY_SEQ") + "|" + rs.getString("PK_NAME"));
+            list("keys/getIndexInfo", () -> md.getIndexInfo(null, "public", "md_keys", false, true),
+                    rs -> rs.getString("INDEX_NAME") + "|" + rs.getBoolean("NON_UNIQUE") + "|" + rs.getShort("TYPE") + "|"
+                            + rs.getShort("ORDINAL_POSITION") + "|" + rs.getString("COLUMN_NAME") + "|" + rs.getString("ASC_OR_DESC"));
+            list("keys/getIndexInfoUnique", () -> md.getIndexInfo(null, "public", "md_keys", true, true),
+                    rs -> rs.getString("INDEX_NAME") + "|" + rs.getString("COLUMN_NAME"));
+            list("keys/getImportedKeys", () -> md.getImportedKeys(null, "public", "md_keys_child"),
+                    rs -> rs.getString("PKTABLE_NAME") + "|" + rs.getString("PKCOLUMN_NAME") + "|" + rs.getString("FKTABLE_NAME") + "|"
+                            + rs.getString("FKCOLUMN_NAME") + "|" + rs.getShort("KEY_SEQ") + "|" + rs.getShort("UPDATE_RULE") + "|"
+                            + rs.getShort("DELETE_RULE") + "|" + rs.getString("FK_NAME") + "|" + rs.getString("PK_NAME"));
+            list("keys/getExportedKeys", () -> md.getExportedKeys(null, "public", "md_keys"),
+                    rs -> rs.getString("FKTABLE_NAME") + "|" + rs.getString("FKCOLUMN_NAME") + "|" + rs.getString("FK_NAME"));
         }
     }
 }

@@ -126,6 +126,20 @@ def main():
     cm = call("get_table_comment", lambda: insp.get_table_comment(t))
     if cm is not None:
         data("get_table_comment", cm.get("text"))
+    # A user's tables with keys and an index (md_keys, md_keys_child).
+    pk = call("keys/get_pk_constraint", lambda: insp.get_pk_constraint("md_keys"))
+    if pk is not None:
+        data("keys/get_pk_constraint", "%s|%s" % (pk.get("name"), ",".join(pk.get("constrained_columns") or [])))
+    idx = call("keys/get_indexes", lambda: insp.get_indexes("md_keys"))
+    if idx is not None:
+        data("keys/get_indexes", ";".join(sorted("%s|%s|%s" % (i["name"], i["unique"], ",".join(i["column_names"])) for i in idx)))
+    uqs = call("keys/get_unique_constraints", lambda: insp.get_unique_constraints("md_keys"))
+    if uqs is not None:
+        data("keys/get_unique_constraints", ";".join(sorted("%s|%s" % (u["name"], ",".join(u["column_names"])) for u in uqs)))
+    fks = call("keys/get_foreign_keys", lambda: insp.get_foreign_keys("md_keys_child"))
+    if fks is not None:
+        data("keys/get_foreign_keys", ";".join(sorted("%s|%s|%s|%s" % (
+            f["name"], ",".join(f["constrained_columns"]), f["referred_table"], ",".join(f["referred_columns"])) for f in fks)))
     engine.dispose()
     return 0
 

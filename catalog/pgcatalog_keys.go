@@ -1,0 +1,407 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Keys, indexes and defaults of users' DuckDB tables, as PostgreSQL 15's
+// pg_constraint, pg_index, pg_attrdef, pg_indexes and information_schema
+// show them.
+//
+// DuckDB keeps no constraint names PostgreSQL would use (a primary key of
+// t is "t_id_pkey", a named CHECK loses its name), so the names are chosen
+// as PostgreSQL chooses them for an unnamed constraint: t_pkey, t_a_b_key,
+// t_a_fkey, t_a_check or t_check, numbered on a clash and cut to 63 bytes.
+// Each PRIMARY KEY and UNIQUE constraint has an index of the same name, as
+// in PostgreSQL; CREATE INDEX indexes come from duckdb_indexes(). Expression
+// texts (CHECK, DEFAULT, index expressions) are DuckDB's, rewritten into
+// PostgreSQL's spelling for the simple cases: literals with their type,
+// <> for !=, = ANY (ARRAY[..]) for IN, ::type casts.
+//
+// Everything is computed into snapshot tables (see snapshot.go):
+// tp_constraints, tp_indexes and tp_attrdef carry the names and rendered
+// definitions; pg_constraint, pg_index, pg_attrdef, pg_indexes, the
+// information_schema views and pg_class's index rows are views of them, and
+// the pg_get_*def functions only look texts up.
+
+// sqlLitRE matches a SQL string literal.
+const sqlLitRE = `'(?:[^']|'')*'`
+
+// reRule is one regexp_replace step of an expression rewrite.
+type reRule struct{ pattern, repl string }
+
+// applyRules nests regexp_replace calls applying rules, in order, to expr.
+func applyRules(expr string, rules []reRule) string {
+	for _, r := range rules {
+		expr = fmt.Sprintf("regexp_replace(%s, %s, %s, 'g')", expr, sqlStr(r.pattern), sqlStr(r.repl))
+	}
+	return expr
+}
+
+// castTypes maps the type names DuckDB prints in CAST(x AS T) to the
+// PostgreSQL type names tpserver shows for them.
+var castTypes = []struct{ duck, pg string }{
+	{"VARCHAR", "text"}, {"INTEGER", "integer"}, {"BIGINT", "bigint"}, {"SMALLINT", "smallint"},
+	{"DOUBLE", "double precision"}, {"FLOAT", "real"}, {"BOOLEAN", "boolean"}, {"DATE", "date"},
+	{"TIMESTAMP", "timestamp without time zone"}, {"TIMESTAMP WITH TIME ZONE", "timestamp with time zone"},
+	{"TIME", "time without time zone"}, {"TIME WITH TIME ZONE", "time with time zone"}, {"INTERVAL", "interval"}, {"UUID", "uuid"}, {"BLOB", "bytea"}, {"JSON", "json"},
+}
+
+// pgExprRules rewrite a DuckDB expression text into PostgreSQL's
+// (non-pretty) rendering of the same expression.
+func pgExprRules() []reRule {
+	operand := `([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"|\d+(?:\.\d+)?)`
+	rules := []reRule{
+		{`nextval\((` + sqlLitRE + `)\)`, `nextval(\1::regclass)`},
+		{`CAST\('t' AS BOOLEAN\)`, `true`},
+		{`CAST\('f' AS BOOLEAN\)`, `false`},
+		{`CAST\((` + sqlLitRE + `) AS DECIMAL\((\d+), (\d+)\)\)`, `\1::numeric(\2,\3)`},
+		{`CAST\(` + operand + ` AS DECIMAL\((\d+), (\d+)\)\)`, `(\1)::numeric(\2,\3)`},
+	}
+	for _, t := range castTypes {
+		rules = append(rules,
+			reRule{`CAST\((` + sqlLitRE + `) AS "?` + t.duck + `"?\)`, `\1::` + t.pg},
+			reRule{`CAST\(` + operand + ` AS "?` + t.duck + `"?\)`, `(\1)::` + t.pg})
+	}
+	bigint := `(-?(?:\d{11,}|[3-9]\d{9}|2[2-9]\d{8}|21[5-9]\d{7}|214[89]\d{6}|2147[5-9]\d{5}|21474[89]\d{4}|214748[4-9]\d{3}|2147483[7-9]\d{2}|21474836[5-9]\d|214748364[89]))`
+	before, after := `(^|[\s(,\[])`, `($|[\s),\]])`
+	return append(rules,
+		// Untyped string literals are text; a literal typed above keeps its type.
+		reRule{`(` + sqlLitRE + `)`, `\1::text`},
+		reRule{`::text::`, `::`},
+		reRule{`!=`, `<>`},
+		reRule{`(\S+) NOT IN \(([^()]*)\)`, `\1 <> ALL (ARRAY[\2])`},
+		reRule{`(\S+) IN \(([^()]*)\)`, `\1 = ANY (ARRAY[\2])`},
+		reRule{`\(([^()\s]+) BETWEEN ([^()\s]+) AND ([^()\s]+)\)`, `((\1 >= \2) AND (\1 <= \3))`},
+		// Constants PostgreSQL labels with their type: negative numbers and
+		// integers beyond int4.
+		reRule{before + bigint + after, `\1'\2'::bigint\3`},
+		reRule{before + `-(\d+\.\d+)` + after, `\1'-\2'::numeric\3`},
+		reRule{before + `-(\d+)` + after, `\1'-\2'::integer\3`},
+		reRule{`-\(([A-Za-z_][A-Za-z0-9_]*)\)`, `(- \1)`},
+		reRule{`\bcurrent_timestamp\b`, `CURRENT_TIMESTAMP`},
+		reRule{`\bcurrent_date\b`, `CURRENT_DATE`},
+		reRule{`\bcurrent_time\b`, `CURRENT_TIME`},
+		reRule{`\blocaltimestamp\b`, `LOCALTIMESTAMP`},
+		reRule{`\blocaltime\b`, `LOCALTIME`},
+		// DuckDB turns s ~ 'p' into regexp_full_match(s, 'p').
+		reRule{`^regexp_full_match\(([^,()]+), (` + sqlLitRE + `::text)\)$`, `(\1 ~ \2)`},
+	)
+}
+
+// pgPrettyRules drop the parentheses PostgreSQL's pretty mode leaves out
+// around the operands of AND, OR and NOT: comparisons, NOT, and AND under
+// OR. AND and OR are first replaced by the markers \x01 and \x02 so that
+// one operand's pattern cannot span them.
+func pgPrettyRules() []reRule {
+	atom := `(?:[^()'\x01\x02]|` + sqlLitRE + `|[A-Za-z0-9_]\((?:[^()']|` + sqlLitRE + `)*\)|(?:ANY|ALL) \((?:[^()']|` + sqlLitRE + `)*\))`
+	cmp := ` (?:=|<>|<|>|<=|>=|~~\*?|!~~\*?|~\*?|!~\*?|IS) `
+	leaf := `((?:NOT ` + atom + `*|` + atom + `*` + cmp + atom + `*))`
+	andGroup := `((?:[^()'\x02]|` + sqlLitRE + `)*\x01(?:[^()'\x02]|` + sqlLitRE + `)*)`
+	return []reRule{
+		{`\(([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"|\d+(?:\.\d+)?)\)::`, `\1::`},
+		{`\(` + leaf + `\)( [\x01\x02] )`, `\1\2`},
+		{`([( ]NOT | [\x01\x02] )\(` + leaf + `\)`, `\1\2`},
+		{`\(` + andGroup + `\)( \x02 )`, `\1\2`},
+		{`( \x02 )\(` + andGroup + `\)`, `\1\2`},
+	}
+}
+
+// pgEqualityOps are PostgreSQL 15's = operators of the types tpserver
+// shows, for pg_constraint.conpfeqop.
+var pgEqualityOps = map[int64]int64{16: 91, 17: 1955, 20: 410, 21: 94, 23: 96, 25: 98, 700: 620, 701: 670,
+	1082: 1093, 1083: 1108, 1114: 2060, 1184: 1320, 1186: 1330, 1266: 1550, 1560: 1784, 1700: 1752, 2950: 2972}
+
+// pgBtreeOpclasses are PostgreSQL 15's default btree operator classes of
+// the types tpserver shows, for pg_index.indclass.
+var pgBtreeOpclasses = map[int64]int64{16: 10003, 17: 10006, 20: 3124, 21: 1979, 23: 1978, 25: 3126, 700: 10012,
+	701: 3123, 1082: 3122, 1083: 10038, 1114: 3128, 1184: 3127, 1186: 10022, 1266: 10041, 1560: 10002, 1700: 3125, 2950: 10065}
+
+// sqlIntMap renders m as a DuckDB MAP literal, keys sorted.
+func sqlIntMap(m map[int64]int64) string {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d: %d", k, m[k]))
+	}
+	return "MAP {" + strings.Join(parts, ", ") + "}"
+}
+
+// writeKeyCatalog defines the constraint, index and default catalogs. It
+// runs before writeCatalogViews: DuckDB binds a view when it is created,
+// and pg_class (index rows, relhasindex) and pg_tables read tp_indexes.
+func writeKeyCatalog(b *strings.Builder) {
+	var reserved, typeNames, collations []string
+	for _, k := range pgKeywordRows {
+		if k.catcode != 'U' {
+			reserved = append(reserved, k.word)
+		}
+	}
+	for _, t := range pgTypeRows {
+		typeNames = append(typeNames, fmt.Sprintf("%d: %s", t.oid, sqlStr(formatTypeName(t.oid))))
+		if t.collation != 0 {
+			collations = append(collations, fmt.Sprintf("%d: %d", t.oid, t.collation))
+		}
+	}
+
+	// Helpers: identifier quoting, object names, expression rewriting.
+	fmt.Fprintf(b, `CREATE OR REPLACE MACRO $pg.tp_quote_name(s) AS CASE
+  WHEN regexp_full_match(s, '[a-z_][a-z0-9_]*') AND NOT regexp_full_match(s, '(?:%s)') THEN s
+  ELSE '"' || replace(s, '"', '""') || '"' END;
+CREATE OR REPLACE MACRO $pg.tp_object_name(n1, n2, label) AS CASE
+  WHEN n2 IS NULL THEN left(n1, 62 - length(label)) || '_' || label
+  WHEN length(n1) + length(n2) <= 61 - length(label) THEN n1 || '_' || n2 || '_' || label
+  ELSE left(n1, least(length(n1), greatest(61 - length(label) - length(n2), (62 - length(label)) // 2))) || '_' ||
+    left(n2, 61 - length(label) - least(length(n1), greatest(61 - length(label) - length(n2), (62 - length(label)) // 2))) || '_' || label END;
+CREATE OR REPLACE MACRO $pg.tp_one_group(s) AS s LIKE '(%%)' AND coalesce(list_min(list_transform(range(2, length(s)),
+  lambda tp_i: length(replace(s[2:tp_i], ')', '')) - length(replace(s[2:tp_i], '(', '')))), 0) >= 0;
+CREATE OR REPLACE MACRO $pg.tp_strip_parens(s) AS CASE WHEN $pg.tp_one_group(s) THEN s[2:-2] ELSE s END;
+CREATE OR REPLACE MACRO $pg.tp_is_call(s) AS regexp_full_match(s, '[A-Za-z_][A-Za-z0-9_.]*\(.*\)')
+  AND $pg.tp_one_group(regexp_replace(s, '^[A-Za-z_][A-Za-z0-9_.]*', ''));
+CREATE OR REPLACE MACRO $pg.tp_pg_expr(e) AS %s;
+CREATE OR REPLACE MACRO $pg.tp_pg_pretty(e) AS $pg.tp_strip_parens(replace(replace(%s, chr(1), 'AND'), chr(2), 'OR'));
+CREATE OR REPLACE MACRO $pg.tp_type_label(t) AS coalesce(MAP {%s}[t], 'text');
+CREATE OR REPLACE MACRO $pg.tp_not_null_name(s, r, n) AS
+  CAST($pg.tp_nsp_oid(s) AS VARCHAR) || '_' || CAST(r AS VARCHAR) || '_' || CAST(n AS VARCHAR) || '_not_null';
+CREATE OR REPLACE MACRO $pg.tp_has_default(e) AS e IS NOT NULL AND upper(e) <> 'NULL' AND NOT starts_with(upper(e), 'CAST(NULL ');
+CREATE OR REPLACE MACRO $pg.tp_pg_default(e, t) AS CASE
+  WHEN regexp_full_match(e, '%s') THEN e || '::' || $pg.tp_type_label(t)
+  ELSE $pg.tp_pg_expr(e) END;
+`, strings.Join(reserved, "|"), applyRules("CAST(e AS VARCHAR)", pgExprRules()),
+		applyRules("replace(replace(CAST(e AS VARCHAR), ' AND ', ' ' || chr(1) || ' '), ' OR ', ' ' || chr(2) || ' ')", pgPrettyRules()),
+		strings.Join(typeNames, ", "), strings.ReplaceAll(sqlLitRE, "'", "''"))
+
+	// tp_constraints: one row per PRIMARY KEY, UNIQUE, FOREIGN KEY and
+	// CHECK constraint, with PostgreSQL's name and definition. The column
+	// maps are keyed by lower-case name: DuckDB keeps a referenced table's
+	// and columns' names as the statement spelled them.
+	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_constraints_live AS
+WITH cm AS MATERIALIZED (
+  SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
+  FROM $pg.tp_columns GROUP BY attrelid),
+k AS (
+  SELECT r.oid AS conrelid, r.duck_schema, r.nspoid, r.nspname, r.relname,
+    CASE d.constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END AS contype,
+    d.constraint_index AS seq, list_transform(d.names, lambda x: coalesce(cm.m[lower(x)].name, x)) AS cols,
+    list_transform(d.names, lambda x: $pg.tp_quote_name(coalesce(cm.m[lower(x)].name, x))) AS qcols,
+    list_transform(d.names, lambda x: CAST(cm.m[lower(x)].num AS SMALLINT)) AS conkey,
+    list_transform(d.names, lambda x: cm.m[lower(x)].typ) AS types,
+    $pg.tp_pg_expr(d.expression) AS expr, d.referenced_table, d.referenced_column_names
+  FROM (SELECT *, list_filter(constraint_column_names, lambda x, i: list_position(constraint_column_names, x) = i) AS names
+        FROM duckdb_constraints()) d
+  JOIN $pg.tp_relations r ON r.duck_schema = d.schema_name AND r.relname = d.table_name AND r.relkind = 'r' AND NOT r.lake
+  JOIN cm ON cm.attrelid = r.oid
+  WHERE d.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK') AND $pg.tp_shown(d.database_name, d.schema_name)),
+b AS (
+  SELECT *, CASE contype WHEN 'p' THEN NULL WHEN 'c' THEN CASE WHEN len(cols) = 1 THEN cols[1] END ELSE array_to_string(cols, '_') END AS name2,
+    CASE contype WHEN 'p' THEN 'pkey' WHEN 'u' THEN 'key' WHEN 'f' THEN 'fkey' ELSE 'check' END AS label
+  FROM k),
+n AS MATERIALIZED (
+  SELECT * EXCLUDE (dup), $pg.tp_object_name(relname, name2, label || CASE WHEN dup > 0 THEN CAST(dup AS VARCHAR) ELSE '' END) AS conname
+  FROM (SELECT *, row_number() OVER (PARTITION BY duck_schema, $pg.tp_object_name(relname, name2, label) ORDER BY relname, seq) - 1 AS dup FROM b)),
+f AS (
+  SELECT n.*, fr.relname AS frelname, fr.oid AS confrelid,
+    list_transform(n.referenced_column_names, lambda x: coalesce(fm.m[lower(x)].name, x)) AS fcols,
+    list_transform(n.referenced_column_names, lambda x: $pg.tp_quote_name(coalesce(fm.m[lower(x)].name, x))) AS qfcols,
+    list_transform(n.referenced_column_names, lambda x: CAST(fm.m[lower(x)].num AS SMALLINT)) AS confkey
+  FROM n
+  LEFT JOIN $pg.tp_relations fr ON n.contype = 'f' AND fr.duck_schema = n.duck_schema AND lower(fr.relname) = lower(n.referenced_table) AND fr.relkind = 'r'
+  LEFT JOIN cm fm ON fm.attrelid = fr.oid),
+u AS (
+  SELECT f.*, uk.conname AS refconname, uk.conkey AS refkey
+  FROM f LEFT JOIN n uk ON f.contype = 'f' AND uk.contype IN ('p', 'u') AND uk.conrelid = f.confrelid AND list_sort(uk.cols) = list_sort(f.fcols)
+  QUALIFY row_number() OVER (PARTITION BY f.duck_schema, f.conname ORDER BY uk.contype, uk.seq) = 1)
+SELECT $pg.tp_hash_oid('constraint:' || duck_schema || '.' || conname) AS oid, conname, duck_schema, nspoid, nspname, conrelid, relname, contype,
+  seq, cols, qcols, conkey, types,
+  expr,
+  CASE WHEN contype = 'f' THEN confrelid ELSE 0 END AS confrelid, frelname, fcols,
+  CASE WHEN contype = 'f' THEN confkey END AS confkey,
+  CASE WHEN contype IN ('p', 'u') THEN $pg.tp_hash_oid('index:' || duck_schema || '.' || conname)
+       WHEN contype = 'f' AND refconname IS NOT NULL THEN $pg.tp_hash_oid('index:' || duck_schema || '.' || refconname)
+       ELSE 0 END AS conindid,
+  refconname, refkey,
+  CASE WHEN contype = 'f' THEN CAST(list_transform(types, lambda x: %[1]s[x]) AS BIGINT[]) END AS eqops,
+  CASE contype
+    WHEN 'p' THEN 'PRIMARY KEY (' || array_to_string(qcols, ', ') || ')'
+    WHEN 'u' THEN 'UNIQUE (' || array_to_string(qcols, ', ') || ')'
+    WHEN 'f' THEN 'FOREIGN KEY (' || array_to_string(qcols, ', ') || ') REFERENCES '
+      || CASE WHEN nspname = 'public' THEN '' ELSE $pg.tp_quote_name(nspname) || '.' END || $pg.tp_quote_name(frelname)
+      || '(' || array_to_string(qfcols, ', ') || ')'
+    ELSE 'CHECK (' || expr || ')' END AS condef,
+  CASE WHEN contype = 'c' THEN 'CHECK (' || $pg.tp_pg_pretty(expr) || ')' END AS check_pretty
+FROM u;
+CREATE OR REPLACE TABLE $pg.tp_constraints AS SELECT * FROM $pg.tp_constraints_live;
+`, sqlIntMap(pgEqualityOps))
+
+	// tp_indexes: the index of each PRIMARY KEY and UNIQUE constraint, and
+	// the CREATE INDEX indexes. DuckDB lists an index's keys as one text,
+	// ['"Quoted"', plain, '(expression)'], which casts to a list.
+	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
+WITH cm AS MATERIALIZED (
+  SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
+  FROM $pg.tp_columns GROUP BY attrelid),
+-- The keys of CREATE INDEX indexes: the column each names (NULL for an
+-- expression) and the expression's PostgreSQL text, plain and pretty, each
+-- computed once (DuckDB plans a long expression slowly).
+ci AS MATERIALIZED (
+  SELECT i.index_name, i.is_unique, r.duck_schema, r.nspoid, r.nspname, r.oid AS indrelid, r.relname AS tablename,
+    list_transform(CAST(i.expressions AS VARCHAR[]), lambda e: {
+      'col': cm.m[lower(CASE WHEN regexp_full_match(e, '[A-Za-z_][A-Za-z0-9_]*') THEN e
+                             WHEN regexp_full_match(e, '"(?:[^"]|"")*"') THEN replace(e[2:-2], '""', '"') END)],
+      'inner': $pg.tp_strip_parens(e)}) AS keys
+  FROM duckdb_indexes() i
+  JOIN $pg.tp_relations r ON r.duck_schema = i.schema_name AND r.relname = i.table_name AND r.relkind = 'r' AND NOT r.lake
+  JOIN cm ON cm.attrelid = r.oid
+  WHERE $pg.tp_shown(i.database_name, i.schema_name)),
+ce AS MATERIALIZED (
+  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'call': $pg.tp_is_call(x.inner), 'pe': $pg.tp_pg_expr(x.inner)}) AS keys
+  FROM ci),
+cp AS MATERIALIZED (
+  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'call': x.call, 'pe': x.pe, 'pretty': $pg.tp_pg_pretty(x.pe)}) AS keys
+  FROM ce),
+ix AS (
+  SELECT $pg.tp_hash_oid('index:' || duck_schema || '.' || conname) AS oid, conname AS relname, duck_schema, nspoid, nspname,
+    conrelid AS indrelid, relname AS tablename, true AS isunique, contype = 'p' AS isprimary, oid AS conoid, conkey AS indkey, types,
+    qcols AS coldefs, qcols AS coldefs_pretty,
+    CAST(NULL AS VARCHAR) AS indexprs
+  FROM $pg.tp_constraints WHERE contype IN ('p', 'u')
+  UNION ALL
+  SELECT $pg.tp_hash_oid('index:' || duck_schema || '.' || index_name), index_name, duck_schema, nspoid, nspname, indrelid, tablename,
+    is_unique, false, CAST(NULL AS BIGINT),
+    list_transform(keys, lambda x: CAST(coalesce(x.col.num, 0) AS SMALLINT)),
+    list_transform(keys, lambda x: x.col.typ),
+    list_transform(keys, lambda x: CASE WHEN x.col IS NOT NULL THEN $pg.tp_quote_name(x.col.name) WHEN x.call THEN x.pe ELSE '(' || x.pe || ')' END),
+    list_transform(keys, lambda x: CASE WHEN x.col IS NOT NULL THEN $pg.tp_quote_name(x.col.name) WHEN x.call THEN x.pretty ELSE '(' || x.pretty || ')' END),
+    nullif(array_to_string(list_transform(list_filter(keys, lambda x: x.col IS NULL), lambda x: x.pe), ', '), '')
+  FROM cp)
+SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique, isprimary, coalesce(conoid, 0) AS conoid, indkey,
+  CAST(list_transform(types, lambda x: coalesce(MAP {%[1]s}[x], 0)) AS BIGINT[]) AS indcollation,
+  CAST(list_transform(types, lambda x: coalesce(%[2]s[x], 0)) AS BIGINT[]) AS indclass,
+  coldefs, coldefs_pretty, indexprs,
+  'CREATE ' || CASE WHEN isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || qname || ' ON ' || qnsp || '.' || qtable
+    || ' USING btree (' || array_to_string(coldefs, ', ') || ')' AS indexdef,
+  'CREATE ' || CASE WHEN isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || qname || ' ON '
+    || CASE WHEN nspname = 'public' THEN '' ELSE qnsp || '.' END || qtable
+    || ' USING btree (' || array_to_string(coldefs_pretty, ', ') || ')' AS indexdef_pretty
+FROM (SELECT *, $pg.tp_quote_name(relname) AS qname, $pg.tp_quote_name(nspname) AS qnsp, $pg.tp_quote_name(tablename) AS qtable FROM ix);
+CREATE OR REPLACE TABLE $pg.tp_indexes AS SELECT * FROM $pg.tp_indexes_live;
+`, strings.Join(collations, ", "), sqlIntMap(pgBtreeOpclasses))
+
+	// What pg_class and pg_tables say about a table's keys, and the
+	// pg_class rows of the indexes.
+	b.WriteString(`CREATE OR REPLACE MACRO $pg.tp_rel_has_index(tp_rel) AS
+  (SELECT count(*) > 0 FROM $pg.tp_indexes tp_x WHERE tp_x.indrelid = tp_rel);
+CREATE OR REPLACE MACRO $pg.tp_rel_checks(tp_rel) AS
+  (SELECT CAST(count(*) AS SMALLINT) FROM $pg.tp_constraints tp_k WHERE tp_k.conrelid = tp_rel AND tp_k.contype = 'c');
+CREATE OR REPLACE MACRO $pg.tp_rel_has_triggers(tp_rel) AS
+  (SELECT count(*) > 0 FROM $pg.tp_constraints tp_k WHERE tp_k.contype = 'f' AND (tp_k.conrelid = tp_rel OR tp_k.confrelid = tp_rel));
+CREATE OR REPLACE VIEW $pg.tp_index_class AS
+SELECT oid, relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
+  CAST(403 AS BIGINT) AS relam, oid AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, 1 AS relpages, CAST(0 AS FLOAT) AS reltuples,
+  0 AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid, false AS relhasindex, false AS relisshared, 'p' AS relpersistence, 'i' AS relkind,
+  CAST(len(indkey) AS SMALLINT) AS relnatts, CAST(0 AS SMALLINT) AS relchecks, false AS relhasrules, false AS relhastriggers,
+  false AS relhassubclass, false AS relrowsecurity, false AS relforcerowsecurity, true AS relispopulated, 'n' AS relreplident,
+  false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid, CAST(0 AS BIGINT) AS relminmxid,
+  CAST(NULL AS VARCHAR[]) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
+FROM $pg.tp_indexes;
+`)
+
+	// The catalogs themselves are views of the snapshot tables: releases
+	// before these had empty views of the same names, which a table could
+	// not replace.
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_constraint AS
+SELECT oid, conname, nspoid AS connamespace, contype, false AS condeferrable, false AS condeferred, true AS convalidated, conrelid,
+  CAST(0 AS BIGINT) AS contypid, conindid, CAST(0 AS BIGINT) AS conparentid, confrelid,
+  CASE WHEN contype = 'f' THEN 'a' ELSE ' ' END AS confupdtype, CASE WHEN contype = 'f' THEN 'a' ELSE ' ' END AS confdeltype,
+  CASE WHEN contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype, true AS conislocal, 0 AS coninhcount, contype <> 'c' AS connoinherit,
+  conkey, confkey, eqops AS conpfeqop, eqops AS conppeqop, eqops AS conffeqop, CAST(NULL AS SMALLINT[]) AS confdelsetcols,
+  CAST(NULL AS BIGINT[]) AS conexclop, expr AS conbin
+FROM $pg.tp_constraints;
+
+CREATE OR REPLACE VIEW $pg.pg_index AS
+SELECT oid AS indexrelid, indrelid, CAST(len(indkey) AS SMALLINT) AS indnatts, CAST(len(indkey) AS SMALLINT) AS indnkeyatts,
+  isunique AS indisunique, false AS indnullsnotdistinct, isprimary AS indisprimary, false AS indisexclusion, true AS indimmediate,
+  false AS indisclustered, true AS indisvalid, false AS indcheckxmin, true AS indisready, true AS indislive, false AS indisreplident,
+  indkey, indcollation, indclass, CAST(list_transform(indkey, lambda x: 0) AS SMALLINT[]) AS indoption, indexprs,
+  CAST(NULL AS VARCHAR) AS indpred
+FROM $pg.tp_indexes;
+
+CREATE OR REPLACE VIEW $pg.tp_attrdef_live AS
+SELECT $pg.tp_hash_oid('attrdef:' || duck_schema || '.' || relname || '.' || attname) AS oid, attrelid AS adrelid, attnum AS adnum,
+  $pg.tp_pg_default(column_default, atttypid) AS adbin
+FROM $pg.tp_columns WHERE $pg.tp_has_default(column_default);
+CREATE OR REPLACE TABLE $pg.tp_attrdef AS SELECT * FROM $pg.tp_attrdef_live;
+CREATE OR REPLACE VIEW $pg.pg_attrdef AS SELECT oid, adrelid, adnum, adbin FROM $pg.tp_attrdef;
+
+CREATE OR REPLACE VIEW $pg.pg_indexes AS
+SELECT nspname AS schemaname, tablename, relname AS indexname, CAST(NULL AS VARCHAR) AS tablespace, indexdef FROM $pg.tp_indexes;
+
+CREATE OR REPLACE MACRO $pg.tp_get_expr(tp_e, tp_pretty) AS
+  CASE WHEN tp_pretty THEN $pg.tp_pg_pretty(CAST(tp_e AS VARCHAR)) ELSE CAST(tp_e AS VARCHAR) END;
+CREATE OR REPLACE MACRO $pg.tp_get_constraintdef(tp_oid, tp_pretty) AS
+  (SELECT CASE WHEN tp_pretty THEN coalesce(tp_k.check_pretty, tp_k.condef) ELSE tp_k.condef END FROM $pg.tp_constraints tp_k WHERE tp_k.oid = tp_oid);
+CREATE OR REPLACE MACRO $pg.tp_get_indexdef(tp_oid, tp_col, tp_pretty) AS
+  (SELECT CASE WHEN coalesce(tp_col, 0) = 0 THEN CASE WHEN tp_pretty THEN tp_x.indexdef_pretty ELSE tp_x.indexdef END
+     WHEN tp_col > len(tp_x.coldefs) THEN ''
+     WHEN tp_pretty THEN tp_x.coldefs_pretty[tp_col] ELSE tp_x.coldefs[tp_col] END
+   FROM $pg.tp_indexes tp_x WHERE tp_x.oid = tp_oid);
+-- int2vector and oidvector text: "1 2" (the SQL translator applies it to
+-- such catalog columns cast to text).
+CREATE OR REPLACE MACRO $pg.tp_vector_out(v) AS CASE
+  WHEN regexp_full_match(CAST(v AS VARCHAR), '\[[-0-9, ]*\]') THEN regexp_replace(CAST(v AS VARCHAR), '[\[\],]', '', 'g')
+  ELSE CAST(v AS VARCHAR) END;
+-- No relation is a partition. psql's \d of a table with foreign keys calls
+-- this in a select list and, WITH ORDINALITY, in FROM (DuckDB numbers no
+-- macro's rows, so the table form has the ordinal column itself).
+CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS unnest(CAST([] AS BIGINT[]));
+CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS TABLE
+  SELECT CAST(NULL AS BIGINT) AS relid, CAST(NULL AS BIGINT) AS depth WHERE false;
+`)
+
+	// information_schema, with PostgreSQL 15's columns. NOT NULL columns
+	// of tables count as CHECK constraints there.
+	b.WriteString(`CREATE OR REPLACE VIEW $is.table_constraints AS
+SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, relname AS table_name,
+  CASE contype WHEN 'c' THEN 'CHECK' WHEN 'f' THEN 'FOREIGN KEY' WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS constraint_type,
+  'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced, CASE WHEN contype = 'u' THEN 'YES' END AS nulls_distinct
+FROM $pg.tp_constraints
+UNION ALL
+SELECT '` + PGDatabaseName + `', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), '` + PGDatabaseName + `', c.nspname, c.relname,
+  'CHECK', 'NO', 'NO', 'YES', NULL
+FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
+
+CREATE OR REPLACE VIEW $is.key_column_usage AS
+SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, relname AS table_name, k.col.name AS column_name,
+  CAST(k.col.n AS INTEGER) AS ordinal_position, CAST(k.col.ref AS INTEGER) AS position_in_unique_constraint
+FROM (SELECT nspname, conname, relname, unnest(list_transform(range(1, len(cols) + 1), lambda i: {'name': cols[i], 'n': i,
+    'ref': CASE WHEN contype = 'f' THEN list_position(refkey, confkey[i]) END})) AS col
+  FROM $pg.tp_constraints WHERE contype IN ('p', 'u', 'f')) k;
+
+CREATE OR REPLACE VIEW $is.constraint_column_usage AS
+SELECT '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, CASE WHEN contype = 'f' THEN frelname ELSE relname END AS table_name,
+  unnest(CASE WHEN contype = 'f' THEN fcols ELSE cols END) AS column_name,
+  '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name
+FROM $pg.tp_constraints;
+
+CREATE OR REPLACE VIEW $is.referential_constraints AS
+SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '` + PGDatabaseName + `' AS unique_constraint_catalog, CASE WHEN refconname IS NOT NULL THEN nspname END AS unique_constraint_schema,
+  refconname AS unique_constraint_name, 'NONE' AS match_option, 'NO ACTION' AS update_rule, 'NO ACTION' AS delete_rule
+FROM $pg.tp_constraints WHERE contype = 'f';
+
+CREATE OR REPLACE VIEW $is.check_constraints AS
+SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name, substr(condef, 7) AS check_clause
+FROM $pg.tp_constraints WHERE contype = 'c'
+UNION ALL
+SELECT '` + PGDatabaseName + `', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), c.attname || ' IS NOT NULL'
+FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
+`)
+}
