@@ -28,7 +28,8 @@ func init() {
 		{"regprocedure", "pg_proc", "proname"}, {"regnamespace", "pg_namespace", "nspname"},
 		{"regrole", "pg_roles", "rolname"}, {"regoper", "pg_proc", "proname"},
 	} {
-		standInDDL = append(standInDDL, `CREATE MACRO tp_pg_catalog.to_`+t.typ+`(x) AS COALESCE(TRY_CAST(x AS BIGINT), (SELECT oid FROM tp_pg_catalog.`+t.view+` WHERE `+t.col+` = CAST(x AS VARCHAR) LIMIT 1))`)
+		standInDDL = append(standInDDL, `CREATE MACRO tp_pg_catalog.to_`+t.typ+`(x) AS COALESCE(TRY_CAST(x AS BIGINT), (SELECT oid FROM tp_pg_catalog.`+t.view+` WHERE `+t.col+` = CAST(x AS VARCHAR) LIMIT 1))`,
+			`CREATE MACRO tp_pg_catalog.`+t.typ+`_out(o) AS (SELECT min(`+t.col+`) FROM tp_pg_catalog.`+t.view+` WHERE oid = o)`)
 	}
 }
 
@@ -225,7 +226,7 @@ func TestDuckDBDottedSchema(t *testing.T) {
 	o := testObjects()
 	o.CatalogSchema = "memory.tp_pg_catalog"
 	q := `SELECT pg_catalog.pg_class.oid, 'pg_class'::regclass, format_type(23, NULL) FROM pg_catalog.pg_class`
-	want := `SELECT memory.tp_pg_catalog.pg_class.oid AS oid, memory.tp_pg_catalog.to_regclass('pg_class') AS regclass, memory.tp_pg_catalog.format_type(23, NULL) AS format_type FROM memory.tp_pg_catalog.pg_class`
+	want := `SELECT memory.tp_pg_catalog.pg_class.oid AS oid, memory.tp_pg_catalog.regclass_out(memory.tp_pg_catalog.to_regclass('pg_class')) AS regclass, memory.tp_pg_catalog.format_type(23, NULL) AS format_type FROM memory.tp_pg_catalog.pg_class`
 	out := New(o).Translate(q)
 	if out != want {
 		t.Errorf("got  %s\nwant %s", out, want)

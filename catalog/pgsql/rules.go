@@ -51,6 +51,11 @@ func (r *rewriter) run() bool {
 		}
 		walkNode(raw.Stmt, r.pre, r.post)
 	}
+	for _, raw := range r.tree.Stmts {
+		if sel := raw.Stmt.GetSelectStmt(); sel != nil {
+			r.regResults(sel)
+		}
+	}
 	if r.changed {
 		for rt, name := range r.names {
 			rt.Name = name
@@ -204,7 +209,10 @@ func (r *rewriter) systemColumn(cr *pg_query.ColumnRef) *pg_query.Node {
 		return nil
 	}
 	fn := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "to_regclass")
-	return pg_query.MakeFuncCallNode(strNodes(fn...), []*pg_query.Node{pg_query.MakeAConstStrNode("pg_catalog."+rel, cr.Location)}, cr.Location)
+	oid := pg_query.MakeFuncCallNode(strNodes(fn...), []*pg_query.Node{pg_query.MakeAConstStrNode("pg_catalog."+rel, cr.Location)}, cr.Location)
+	// tableoid is an oid, not a regclass: it prints as a number.
+	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{
+		Arg: oid, TypeName: &pg_query.TypeName{Names: strNodes("pg_catalog", "int8"), Typemod: -1, Location: -1}, Location: -1}}}
 }
 
 // pgFormat rewrites PostgreSQL's format('...%s...%I...%L...', args) with a
@@ -811,4 +819,30 @@ func (r *rewriter) sqlValueFunction(f *pg_query.SQLValueFunction) *pg_query.Node
 	}
 	fn := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name)
 	return pg_query.MakeFuncCallNode(strNodes(fn...), nil, -1)
+}
+
+// regResults makes the reg* values a query returns print as PostgreSQL
+// prints them, as the names of their objects ("Referenced by" in psql's
+// \d lists c.conrelid::regclass). Inside the query they stay oids, so
+// comparisons and joins are unaffected.
+func (r *rewriter) regResults(sel *pg_query.SelectStmt) {
+	if sel.Op != pg_query.SetOperation_SETOP_NONE {
+		if sel.Larg != nil {
+			r.regResults(sel.Larg)
+		}
+		if sel.Rarg != nil {
+			r.regResults(sel.Rarg)
+		}
+		return
+	}
+	for _, n := range sel.TargetList {
+		rt := n.GetResTarget()
+		if rt == nil || rt.Val == nil {
+			continue
+		}
+		if reg, ok := r.regValue(rt.Val); ok && r.t.funcs[reg+"_out"] {
+			rt.Val = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], reg+"_out"), rt.Val)
+			r.changed = true
+		}
+	}
 }

@@ -30,11 +30,12 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"function SQL syntax", `SELECT pg_catalog.lower(x), EXTRACT(epoch FROM t), SUBSTRING(s FROM 1 FOR 2) FROM pg_class`, `SELECT lower(x) AS lower, extract ('epoch' FROM t) AS "extract", SUBSTRING(s FROM 1 FOR 2) AS "substring" FROM tp_pg_catalog.pg_class`},
 	{"session user", `SELECT current_user, session_user, user, current_schema, current_role`, `SELECT tp_pg_catalog."current_user"() AS "current_user", tp_pg_catalog."session_user"() AS "session_user", tp_pg_catalog."user"() AS "user", tp_pg_catalog."current_schema"() AS "current_schema", current_role AS "current_role"`},
 	// 3. casts and types
-	{"cast regclass", `SELECT 'pg_class'::regclass`, `SELECT tp_pg_catalog.to_regclass('pg_class') AS regclass`},
-	{"cast regclass qualified", `SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c`, `SELECT tp_pg_catalog.to_regclass(c.oid) AS oid FROM tp_pg_catalog.pg_class c`},
+	{"cast regclass", `SELECT 'pg_class'::regclass`, `SELECT tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass('pg_class')) AS regclass`},
+	{"cast regclass qualified", `SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c`, `SELECT tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass(c.oid)) AS oid FROM tp_pg_catalog.pg_class c`},
 	{"cast regclass to oid", `SELECT 'failed_events'::pg_catalog.regclass::pg_catalog.oid`, `SELECT tp_pg_catalog.to_regclass('failed_events')::bigint AS oid`},
 	{"cast regclass to text", `SELECT 'pg_class'::regclass::text, c.oid::regtype::varchar FROM t c`, `SELECT tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass('pg_class'))::text AS text, tp_pg_catalog.regtype_out(tp_pg_catalog.to_regtype(c.oid))::varchar AS oid FROM t c`},
-	{"cast CAST syntax", `SELECT CAST('int4' AS regtype)`, `SELECT tp_pg_catalog.to_regtype('int4') AS regtype`},
+	{"reg result in a condition", `SELECT c.relname, c.oid::regclass FROM pg_class c WHERE c.oid = 'x'::regclass UNION ALL SELECT 'y', NULL`, `SELECT c.relname AS relname, tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass(c.oid)) AS oid FROM tp_pg_catalog.pg_class c WHERE c.oid = tp_pg_catalog.to_regclass('x') UNION ALL SELECT 'y' AS "?column?", NULL AS "?column?"`},
+	{"cast CAST syntax", `SELECT CAST('int4' AS regtype)`, `SELECT tp_pg_catalog.regtype_out(tp_pg_catalog.to_regtype('int4')) AS regtype`},
 	{"cast reg types", `SELECT 'f'::regproc, 'f(int)'::regprocedure, 'public'::regnamespace, 'me'::regrole, '+'::regoper`, `SELECT tp_pg_catalog.to_regproc('f') AS regproc, tp_pg_catalog.to_regprocedure('f(int)') AS regprocedure, tp_pg_catalog.to_regnamespace('public') AS regnamespace, tp_pg_catalog.to_regrole('me') AS regrole, tp_pg_catalog.to_regoper('+') AS regoper`},
 	{"cast reg not emulated", `SELECT 'english'::regconfig`, `SELECT 'english'::bigint AS regconfig`},
 	{"cast reg array", `SELECT x::regtype[] FROM t`, `SELECT x::bigint[] AS x FROM t`},
@@ -67,7 +68,7 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"any subquery", `SELECT 1 FROM t WHERE x = ANY(SELECT y FROM u)`, `SELECT 1 FROM t WHERE x = ANY(SELECT y FROM u)`},
 	{"subscript", `SELECT (current_schemas(false))[1] FROM pg_class`, `SELECT (current_schemas(false))[1] AS current_schemas FROM tp_pg_catalog.pg_class`},
 	// 7. column names of rewritten statements
-	{"names", `SELECT count(*), c.relname, c.oid::regclass, 1, CASE WHEN true THEN 1 END, x AS y, *, c.* FROM pg_class c`, `SELECT count(*) AS count, c.relname AS relname, tp_pg_catalog.to_regclass(c.oid) AS oid, 1 AS "?column?", CASE WHEN true THEN 1 END AS "case", x AS y, *, c.* FROM tp_pg_catalog.pg_class c`},
+	{"names", `SELECT count(*), c.relname, c.oid::regclass, 1, CASE WHEN true THEN 1 END, x AS y, *, c.* FROM pg_class c`, `SELECT count(*) AS count, c.relname AS relname, tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass(c.oid)) AS oid, 1 AS "?column?", CASE WHEN true THEN 1 END AS "case", x AS y, *, c.* FROM tp_pg_catalog.pg_class c`},
 	{"names union", `SELECT relname FROM pg_class UNION ALL SELECT nspname FROM pg_namespace`, `SELECT relname AS relname FROM tp_pg_catalog.pg_class UNION ALL SELECT nspname AS nspname FROM tp_pg_catalog.pg_namespace`},
 	// 8. statements left alone
 	{"set", `SET search_path = pg_catalog`, `SET search_path = pg_catalog`},
