@@ -586,3 +586,29 @@ func TestRawDuckConnFound(t *testing.T) {
 		t.Fatal("duckdb-go's Conn no longer has the expected C connection field: update rawDuckConn")
 	}
 }
+
+// TestRawPreparedFound guards the other place that reaches into duckdb-go's
+// internals: without the C prepared statement, JSON columns are found by an
+// extra DESCRIBE per statement, which works but costs a second bind.
+func TestRawPreparedFound(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	st := &statement{}
+	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`); err != nil {
+		t.Fatal(err)
+	}
+	if !st.jsonKnown {
+		t.Fatal("duckdb-go's Stmt no longer has the expected C prepared statement field: update rawPrepared")
+	}
+	if !st.cols[0].typ.json || st.cols[1].typ.elem == nil || !st.cols[1].typ.elem.json || st.cols[2].typ.json {
+		t.Errorf("JSON columns not found: %v %v %v", st.cols[0].typ, st.cols[1].typ, st.cols[2].typ)
+	}
+}

@@ -42,6 +42,7 @@ type statement struct {
 	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
 	keywords    []string // leading keywords, for the command tag
 	util        *utility // set for statements pgwire runs itself
+	jsonKnown   bool     // JSON columns were marked from the prepared statement (rawPrepared)
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
@@ -114,6 +115,9 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 // detectJSON marks JSON-typed columns, using DESCRIBE (which binds but does
 // not run the query) because duckdb-go's TypeInfo drops the JSON alias.
 func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Logger) {
+	if st.jsonKnown {
+		return // describe read the JSON alias from the prepared statement
+	}
 	need := false
 	for _, c := range st.cols {
 		if c.typ.mightBeJSON() {
@@ -600,6 +604,19 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string)
 				ti = nil // unresolved type (e.g. untyped parameter): sent as text
 			}
 			st.cols = append(st.cols, column{name: cname, typ: newColType(ti)})
+		}
+		st.jsonKnown = false
+		if ps := rawPrepared(s); ps != nil {
+			for i := range st.cols {
+				isJSON, listOfJSON := jsonColumn(ps, i)
+				switch {
+				case isJSON:
+					st.cols[i].typ.applyDescribeType("JSON")
+				case listOfJSON:
+					st.cols[i].typ.applyDescribeType("JSON[]")
+				}
+			}
+			st.jsonKnown = true
 		}
 		return nil
 	})
