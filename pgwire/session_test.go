@@ -572,17 +572,7 @@ func TestParameterTypes(t *testing.T) {
 // internals: if an upgrade moves the C handle, cancellation of streaming
 // fetches would silently stop working, so fail here instead.
 func TestRawDuckConnFound(t *testing.T) {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if rawDuckConn(conn) == nil {
+	if rawDuckConn(plainDuckConn(t)) == nil {
 		t.Fatal("duckdb-go's Conn no longer has the expected C connection field: update rawDuckConn")
 	}
 }
@@ -591,16 +581,7 @@ func TestRawDuckConnFound(t *testing.T) {
 // internals: without the C prepared statement, JSON columns are found by an
 // extra DESCRIBE per statement, which works but costs a second bind.
 func TestRawPreparedFound(t *testing.T) {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := plainDuckConn(t)
 	st := &statement{}
 	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`); err != nil {
 		t.Fatal(err)
@@ -611,4 +592,21 @@ func TestRawPreparedFound(t *testing.T) {
 	if !st.cols[0].typ.json || st.cols[1].typ.elem == nil || !st.cols[1].typ.elem.json || st.cols[2].typ.json {
 		t.Errorf("JSON columns not found: %v %v %v", st.cols[0].typ, st.cols[1].typ, st.cols[2].typ)
 	}
+}
+
+// plainDuckConn is a connection to a fresh in-memory DuckDB, closed when the
+// test ends.
+func plainDuckConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
