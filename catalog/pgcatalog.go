@@ -443,7 +443,17 @@ FROM $pg.tp_relations r
   CROSS JOIN (VALUES ('ctid', CAST(27 AS BIGINT), -1), ('xmin', CAST(28 AS BIGINT), -2), ('cmin', CAST(29 AS BIGINT), -3),
                      ('xmax', CAST(28 AS BIGINT), -4), ('cmax', CAST(29 AS BIGINT), -5), ('tableoid', CAST(26 AS BIGINT), -6)) AS sc(attname, atttypid, attnum)
   LEFT JOIN $pg.pg_type t ON t.oid = sc.atttypid
-WHERE r.relkind = 'r';
+WHERE r.relkind = 'r'
+UNION ALL
+-- The columns of indexes, numbered from 1: a key column's name, type and
+-- typmod, or an expression's type and the name PostgreSQL gives it.
+SELECT x.oid, x.attname, x.atttypid, -1, t.typlen, CAST(x.k AS SMALLINT), CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END, -1,
+  coalesce(c.atttypmod, -1), t.typbyval, t.typalign, t.typstorage, '', false, false, false, '', '', false, true, 0, t.typcollation,
+  CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR)
+FROM (SELECT oid, indrelid, k, indkey[k] AS colnum, attnames[k] AS attname, atttypes[k] AS atttypid
+      FROM (SELECT *, unnest(range(1, len(indkey) + 1)) AS k FROM $pg.tp_indexes)) x
+  LEFT JOIN $pg.tp_columns c ON c.attrelid = x.indrelid AND c.attnum = x.colnum
+  LEFT JOIN $pg.pg_type t ON t.oid = x.atttypid;
 CREATE OR REPLACE TABLE $pg.pg_attribute AS SELECT * FROM $pg.pg_attribute_live;
 
 CREATE OR REPLACE VIEW $pg.pg_description_live AS
@@ -763,6 +773,7 @@ CREATE OR REPLACE MACRO $pg.pg_get_function_arguments(f) AS (SELECT tp_p.argumen
 CREATE OR REPLACE MACRO $pg.pg_get_function_identity_arguments(f) AS $pg.pg_get_function_arguments(f);
 CREATE OR REPLACE MACRO $pg.pg_table_is_visible(r) AS
   (SELECT count(*) > 0 FROM $pg.tp_relations tp_c WHERE tp_c.oid = r AND tp_c.nspname = 'public')
+  OR (SELECT count(*) > 0 FROM $pg.tp_indexes tp_c WHERE tp_c.oid = r AND tp_c.nspname = 'public')
   OR (SELECT count(*) > 0 FROM $pg.tp_system_relations tp_c WHERE tp_c.oid = r AND tp_c.nspname = 'pg_catalog');
 CREATE OR REPLACE MACRO $pg.pg_type_is_visible(t) AS list_contains((SELECT list(tp_t.oid) FROM $pg.pg_type tp_t), t);
 CREATE OR REPLACE MACRO $pg.pg_function_is_visible(f) AS list_contains((SELECT list(tp_p.oid) FROM $pg.pg_proc tp_p), f);
@@ -837,7 +848,8 @@ CREATE OR REPLACE MACRO $pg.tp_quoted(s) AS regexp_matches(s, '"');
 CREATE OR REPLACE MACRO $pg.tp_name_eq(candidate, wanted, quoted) AS CASE WHEN quoted THEN candidate = wanted ELSE lower(candidate) = lower(wanted) END;
 CREATE OR REPLACE MACRO $pg.tp_all_relations() AS TABLE
   SELECT oid, nspname, relname FROM $pg.tp_system_relations
-  UNION ALL SELECT oid, nspname, relname FROM $pg.tp_relations;
+  UNION ALL SELECT oid, nspname, relname FROM $pg.tp_relations
+  UNION ALL SELECT oid, nspname, relname FROM $pg.tp_indexes;
 CREATE OR REPLACE MACRO $pg.to_regclass(x) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
@@ -981,7 +993,7 @@ FROM $pg.tp_relations WHERE relkind = 'v';
 
 CREATE OR REPLACE VIEW $is.columns AS
 SELECT '` + PGDatabaseName + `' AS table_catalog, c.nspname AS table_schema, c.relname AS table_name, c.attname AS column_name,
-  CAST(c.attnum AS INTEGER) AS ordinal_position, c.column_default,
+  CAST(c.attnum AS INTEGER) AS ordinal_position, d.adbin AS column_default,
   CASE WHEN c.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable,
   CASE WHEN t.typcategory = 'A' THEN 'ARRAY' ELSE $pg.format_type(c.atttypid, NULL) END AS data_type,
   CAST(NULL AS INTEGER) AS character_maximum_length,
@@ -1003,7 +1015,8 @@ SELECT '` + PGDatabaseName + `' AS table_catalog, c.nspname AS table_schema, c.r
   CAST(NULL AS VARCHAR) AS identity_increment, CAST(NULL AS VARCHAR) AS identity_maximum, CAST(NULL AS VARCHAR) AS identity_minimum,
   CAST(NULL AS VARCHAR) AS identity_cycle, 'NEVER' AS is_generated, CAST(NULL AS VARCHAR) AS generation_expression,
   'YES' AS is_updatable
-FROM $pg.tp_columns c LEFT JOIN $pg.pg_type t ON t.oid = c.atttypid;
+FROM $pg.tp_columns c LEFT JOIN $pg.pg_type t ON t.oid = c.atttypid
+  LEFT JOIN $pg.tp_attrdef d ON d.adrelid = c.attrelid AND d.adnum = c.attnum;
 `)
 	for _, v := range []struct{ name, cols string }{
 		{"routines", "specific_catalog, specific_schema, specific_name, routine_catalog, routine_schema, routine_name, routine_type, data_type, type_udt_name, routine_body, routine_definition, external_language, is_deterministic, security_type"},

@@ -23,8 +23,8 @@ import (
 // Everything is computed into snapshot tables (see snapshot.go):
 // tp_constraints, tp_indexes and tp_attrdef carry the names and rendered
 // definitions; pg_constraint, pg_index, pg_attrdef, pg_indexes, the
-// information_schema views and pg_class's index rows are views of them, and
-// the pg_get_*def functions only look texts up.
+// information_schema views and pg_class's and pg_attribute's index rows are
+// views of them, and the pg_get_*def functions only look texts up.
 
 // sqlLitRE matches a SQL string literal.
 const sqlLitRE = `'(?:[^']|'')*'`
@@ -239,48 +239,79 @@ FROM u;
 CREATE OR REPLACE TABLE $pg.tp_constraints AS SELECT * FROM $pg.tp_constraints_live;
 `, sqlIntMap(pgEqualityOps))
 
+	// The name PostgreSQL gives an index column over an expression (pe, in
+	// PostgreSQL's spelling): the column a cast converts, the function
+	// called, case, else expr.
+	ident := `([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")`
+	fmt.Fprintf(b, `CREATE OR REPLACE MACRO $pg.tp_unquote(s) AS CASE WHEN s LIKE '"%%' THEN replace(s[2:-2], '""', '"') ELSE s END;
+CREATE OR REPLACE MACRO $pg.tp_expr_col_name(pe) AS CASE
+  WHEN regexp_matches(pe, '^(?:CAST\(\(?%[1]s\)? AS |\(?%[1]s\)?::)') THEN $pg.tp_unquote(regexp_extract(pe, '^(?:CAST\()?\(?%[1]s', 1))
+  WHEN starts_with(pe, 'CAST(') THEN 'expr'
+  WHEN $pg.tp_is_call(pe) THEN lower(regexp_extract(pe, '([A-Za-z_][A-Za-z0-9_]*)\(', 1))
+  WHEN regexp_matches(pe, '^CASE\b') THEN 'case'
+  ELSE 'expr' END;
+`, ident)
+
 	// tp_indexes: the index of each PRIMARY KEY and UNIQUE constraint, and
 	// the CREATE INDEX indexes. DuckDB lists an index's keys as one text,
-	// ['"Quoted"', plain, '(expression)'], which casts to a list.
-	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
+	// ['"Quoted"', plain, '(expression)'], which casts to a list. DuckDB does
+	// not type an expression: syncSnapshot describes each one that
+	// tp_index_exprs_live lists into tp_index_expr_types (text if it
+	// cannot). attnames and atttypes are the index's pg_attribute rows.
+	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
+SELECT DISTINCT schema_name AS duck_schema, table_name AS relname, expr
+FROM (SELECT database_name, schema_name, table_name, unnest(CAST(expressions AS VARCHAR[])) AS expr FROM duckdb_indexes())
+WHERE $pg.tp_shown(database_name, schema_name) AND NOT regexp_full_match(expr, '[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"');
+CREATE OR REPLACE TABLE $pg.tp_index_expr_types (duck_schema VARCHAR, relname VARCHAR, expr VARCHAR, data_type VARCHAR);
+CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
 WITH cm AS MATERIALIZED (
   SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
   FROM $pg.tp_columns GROUP BY attrelid),
+et AS (
+  SELECT duck_schema, relname, map_from_entries(list({'k': expr, 'v': data_type})) AS m FROM $pg.tp_index_expr_types GROUP BY ALL),
 -- The keys of CREATE INDEX indexes: the column each names (NULL for an
--- expression) and the expression's PostgreSQL text, plain and pretty, each
--- computed once (DuckDB plans a long expression slowly).
+-- expression), the expression's type and its PostgreSQL text, plain and
+-- pretty, each computed once (DuckDB plans a long expression slowly).
 ci AS MATERIALIZED (
   SELECT i.index_name, i.is_unique, r.duck_schema, r.nspoid, r.nspname, r.oid AS indrelid, r.relname AS tablename,
     list_transform(CAST(i.expressions AS VARCHAR[]), lambda e: {
       'col': cm.m[lower(CASE WHEN regexp_full_match(e, '[A-Za-z_][A-Za-z0-9_]*') THEN e
                              WHEN regexp_full_match(e, '"(?:[^"]|"")*"') THEN replace(e[2:-2], '""', '"') END)],
-      'inner': $pg.tp_strip_parens(e)}) AS keys
+      'etyp': et.m[e], 'inner': $pg.tp_strip_parens(e)}) AS keys
   FROM duckdb_indexes() i
   JOIN $pg.tp_relations r ON r.duck_schema = i.schema_name AND r.relname = i.table_name AND r.relkind = 'r' AND NOT r.lake
   JOIN cm ON cm.attrelid = r.oid
+  LEFT JOIN et ON et.duck_schema = r.duck_schema AND et.relname = r.relname
   WHERE $pg.tp_shown(i.database_name, i.schema_name)),
 ce AS MATERIALIZED (
-  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'call': $pg.tp_is_call(x.inner), 'pe': $pg.tp_pg_expr(x.inner)}) AS keys
+  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'etyp': x.etyp, 'pe': $pg.tp_pg_expr(x.inner)}) AS keys
   FROM ci),
 cp AS MATERIALIZED (
-  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'call': x.call, 'pe': x.pe, 'pretty': $pg.tp_pg_pretty(x.pe)}) AS keys
+  SELECT * EXCLUDE (keys), list_transform(keys, lambda x: {'col': x.col, 'call': $pg.tp_is_call(x.pe), 'pe': x.pe,
+    'pretty': $pg.tp_pg_pretty(x.pe), 'typ': coalesce(x.col.typ, CASE WHEN x.etyp IS NOT NULL THEN $pg.tp_type_oid(x.etyp) END, 25),
+    'name': coalesce(x.col.name, $pg.tp_expr_col_name(x.pe))}) AS keys
   FROM ce),
 ix AS (
   SELECT $pg.tp_hash_oid('index:' || duck_schema || '.' || conname) AS oid, conname AS relname, duck_schema, nspoid, nspname,
     conrelid AS indrelid, relname AS tablename, true AS isunique, contype = 'p' AS isprimary, oid AS conoid, conkey AS indkey, types,
     qcols AS coldefs, qcols AS coldefs_pretty,
-    CAST(NULL AS VARCHAR) AS indexprs
+    CAST(NULL AS VARCHAR) AS indexprs, cols AS attnames
   FROM $pg.tp_constraints WHERE contype IN ('p', 'u')
   UNION ALL
   SELECT $pg.tp_hash_oid('index:' || duck_schema || '.' || index_name), index_name, duck_schema, nspoid, nspname, indrelid, tablename,
     is_unique, false, CAST(NULL AS BIGINT),
     list_transform(keys, lambda x: CAST(coalesce(x.col.num, 0) AS SMALLINT)),
-    list_transform(keys, lambda x: x.col.typ),
+    list_transform(keys, lambda x: x.typ),
     list_transform(keys, lambda x: CASE WHEN x.col IS NOT NULL THEN $pg.tp_quote_name(x.col.name) WHEN x.call THEN x.pe ELSE '(' || x.pe || ')' END),
     list_transform(keys, lambda x: CASE WHEN x.col IS NOT NULL THEN $pg.tp_quote_name(x.col.name) WHEN x.call THEN x.pretty ELSE '(' || x.pretty || ')' END),
-    nullif(array_to_string(list_transform(list_filter(keys, lambda x: x.col IS NULL), lambda x: x.pe), ', '), '')
+    nullif(array_to_string(list_transform(list_filter(keys, lambda x: x.col IS NULL), lambda x: x.pe), ', '), ''),
+    -- A name taken by an earlier column gets a number, as in PostgreSQL.
+    list_transform(range(1, len(keys) + 1), lambda k: keys[k].name || CASE
+      WHEN len(list_filter(keys[1:k - 1], lambda y: y.name = keys[k].name)) > 0
+      THEN CAST(len(list_filter(keys[1:k - 1], lambda y: y.name = keys[k].name)) AS VARCHAR) ELSE '' END)
   FROM cp)
 SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique, isprimary, coalesce(conoid, 0) AS conoid, indkey,
+  attnames, CAST(types AS BIGINT[]) AS atttypes,
   CAST(list_transform(types, lambda x: coalesce(MAP {%[1]s}[x], 0)) AS BIGINT[]) AS indcollation,
   CAST(list_transform(types, lambda x: coalesce(%[2]s[x], 0)) AS BIGINT[]) AS indclass,
   coldefs, coldefs_pretty, indexprs,

@@ -2,10 +2,13 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/tpserver/tpserver/lake"
 )
 
 // The emulated catalog reads snapshot tables of DuckDB's schemas, relations
@@ -66,8 +69,16 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
 	defer conn.Close()
+	exprTypes, err := indexExprTypes(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("refresh catalog snapshot: %w", err)
+	}
 	var script strings.Builder
 	script.WriteString("BEGIN;\n")
+	fmt.Fprintf(&script, "DELETE FROM %s.tp_index_expr_types;\n", PGCatalogSchema)
+	if len(exprTypes) > 0 {
+		fmt.Fprintf(&script, "INSERT INTO %s.tp_index_expr_types VALUES\n%s;\n", PGCatalogSchema, strings.Join(exprTypes, ",\n"))
+	}
 	for _, t := range snapshotTables {
 		fmt.Fprintf(&script, "DELETE FROM %[1]s.%[2]s;\nINSERT INTO %[1]s.%[2]s SELECT * FROM %[1]s.%[2]s_live;\n", PGCatalogSchema, t)
 	}
@@ -78,4 +89,42 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 	}
 	s.synced.Store(want)
 	return nil
+}
+
+// indexExprTypes types the expressions of users' CREATE INDEX indexes,
+// which DuckDB's catalog leaves untyped, by describing each as a query
+// over its table. It returns the rows of tp_index_expr_types as SQL
+// values; an expression DuckDB cannot describe is left out (and shown as
+// text).
+func indexExprTypes(ctx context.Context, conn *sql.Conn) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT duck_schema, relname, expr FROM "+PGCatalogSchema+".tp_index_exprs_live")
+	if err != nil {
+		return nil, err
+	}
+	var exprs [][3]string
+	for rows.Next() {
+		var e [3]string
+		if err := rows.Scan(&e[0], &e[1], &e[2]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		exprs = append(exprs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var values []string
+	for _, e := range exprs {
+		var typ string
+		q := fmt.Sprintf("SELECT column_type FROM (DESCRIBE SELECT %s FROM %s.%s)", e[2], lake.QuoteIdent(e[0]), lake.QuoteIdent(e[1]))
+		if err := conn.QueryRowContext(ctx, q).Scan(&typ); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue
+		}
+		values = append(values, fmt.Sprintf("(%s, %s, %s, %s)", sqlStr(e[0]), sqlStr(e[1]), sqlStr(e[2]), sqlStr(typ)))
+	}
+	return values, nil
 }

@@ -122,6 +122,12 @@ func TestMetadataAsUsers(t *testing.T) {
 			t.Run(tg.name, func(t *testing.T) { mdPsql(t, tg, tbl, cols) })
 		}
 	})
+	t.Run("psql_indexes", func(t *testing.T) {
+		if _, err := exec.LookPath("psql"); err != nil {
+			missing(t, "psql", "apt-get install -y postgresql-client")
+		}
+		mdPsqlIndexes(t, targets)
+	})
 	t.Run("tab_completion", func(t *testing.T) {
 		if _, err := exec.LookPath("psql"); err != nil {
 			missing(t, "psql", "apt-get install -y postgresql-client")
@@ -319,6 +325,58 @@ func mdPsql(t *testing.T, tg target, tbl lake.Table, cols []mdCol) {
 			t.Errorf(`\du does not list the connected role %q: header %q rows %q`, dbUser, h, rows)
 		}
 	})
+}
+
+// mdIndexCommands are psql's \di and \d of md_keys' indexes, with what
+// PostgreSQL 15 prints: the title, the rows of the table (cells trimmed)
+// and the footer.
+var mdIndexCommands = []struct {
+	cmd, title string
+	rows       []string
+	footer     string
+}{
+	{`\di md_keys*`, "List of relations", []string{
+		"public|md_keys_child_pkey|index|" + dbUser + "|md_keys_child",
+		"public|md_keys_mk_code_key|index|" + dbUser + "|md_keys",
+		"public|md_keys_n|index|" + dbUser + "|md_keys",
+		"public|md_keys_pkey|index|" + dbUser + "|md_keys",
+	}, "(4 rows)"},
+	{`\d md_keys_pkey`, `Index "public.md_keys_pkey"`, []string{"mk_id|integer|yes|mk_id"},
+		`primary key, btree, for table "public.md_keys"`},
+	{`\d+ md_keys_mk_code_key`, `Index "public.md_keys_mk_code_key"`, []string{"mk_code|text|yes|mk_code|extended|"},
+		`unique, btree, for table "public.md_keys"`},
+	{`\d md_keys_n`, `Index "public.md_keys_n"`, []string{"mk_n|integer|yes|mk_n"}, `btree, for table "public.md_keys"`},
+}
+
+// mdPsqlIndexes runs mdIndexCommands against each target and, with
+// PostgreSQL there, checks that tpserver's output is the same text.
+func mdPsqlIndexes(t *testing.T, targets []target) {
+	for _, c := range mdIndexCommands {
+		t.Run(c.cmd, func(t *testing.T) {
+			outs := map[string]string{}
+			for _, tg := range targets {
+				out := mdRunPsql(t, tg, "-c", c.cmd)
+				outs[tg.name] = out
+				lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+				_, rows := mdTable(out)
+				var got []string
+				for _, r := range rows {
+					got = append(got, strings.Join(r, "|"))
+				}
+				switch {
+				case strings.TrimSpace(lines[0]) != c.title:
+					t.Errorf("%s: %s title %q, want %q:\n%s", tg.name, c.cmd, strings.TrimSpace(lines[0]), c.title, out)
+				case strings.Join(got, "\n") != strings.Join(c.rows, "\n"):
+					t.Errorf("%s: %s rows\n%s\nwant\n%s", tg.name, c.cmd, strings.Join(got, "\n"), strings.Join(c.rows, "\n"))
+				case lines[len(lines)-1] != c.footer:
+					t.Errorf("%s: %s ends %q, want %q:\n%s", tg.name, c.cmd, lines[len(lines)-1], c.footer, out)
+				}
+			}
+			if pg, ok := outs["postgres"]; ok && outs["tpserver"] != pg {
+				t.Errorf("%s differs from PostgreSQL's\ntpserver:\n%s\npostgres:\n%s", c.cmd, outs["tpserver"], pg)
+			}
+		})
+	}
 }
 
 // likeEscapeGap reports whether tg's LIKE ignores PostgreSQL's default

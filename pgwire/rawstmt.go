@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"unsafe"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	bindings "github.com/duckdb/duckdb-go-bindings"
+	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // rawPrepared digs the C prepared statement out of duckdb-go's Stmt, which
