@@ -860,6 +860,15 @@ CREATE OR REPLACE MACRO $pg.to_regclass(x) AS CASE
                    THEN $pg.tp_name_eq(tp_r.nspname, $pg.tp_ident_parts(CAST(x AS VARCHAR))[-2], $pg.tp_quoted(CAST(x AS VARCHAR)))
                    ELSE tp_r.nspname IN ('pg_catalog', 'public') END
         ORDER BY CASE tp_r.nspname WHEN 'pg_catalog' THEN 0 WHEN 'public' THEN 1 ELSE 2 END LIMIT 1) END;
+-- x::regclass (and the other reg* casts) of a catalog column holding
+-- oids: the oid itself (the translator uses these when it knows).
+CREATE OR REPLACE MACRO $pg.tp_oid_regclass(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regtype(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regproc(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regprocedure(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regnamespace(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regrole(x) AS CAST(x AS BIGINT);
+CREATE OR REPLACE MACRO $pg.tp_oid_regoper(x) AS CAST(x AS BIGINT);
 CREATE OR REPLACE MACRO $pg.regclass_in(x) AS CASE WHEN $pg.to_regclass(x) IS NULL
   THEN error('relation "' || CAST(x AS VARCHAR) || '" does not exist') ELSE $pg.to_regclass(x) END;
 -- Sizes: what the lake tables' Parquet files take (from the manifests);

@@ -42,6 +42,13 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 	if o.InfoFunctions, err = set(functions, PGInformationSchema); err != nil {
 		return nil, fmt.Errorf("list emulated information_schema functions: %w", err)
 	}
+	// Oids are BIGINT in the emulation; a name that is BIGINT in every
+	// catalog relation having it is an oid column (or a count nobody casts
+	// to regclass).
+	const oidColumns = "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? GROUP BY column_name HAVING bool_and(data_type = 'BIGINT')"
+	if o.OIDColumns, err = set(oidColumns, PGCatalogSchema); err != nil {
+		return nil, fmt.Errorf("list emulated catalog oid columns: %w", err)
+	}
 	return pgsql.New(o), nil
 }
 

@@ -21,6 +21,9 @@ type rewriter struct {
 	// catalogAliases maps the aliases (and names) of pg_catalog relations in
 	// FROM clauses to the relation, for system columns like tableoid.
 	catalogAliases map[string]string
+	// otherRelations is set when the statement reads a relation that is
+	// not an emulated pg_catalog one (a user table, a CTE, ...).
+	otherRelations bool
 }
 
 func newRewriter(t *Translator, tree *pg_query.ParseResult) *rewriter {
@@ -70,6 +73,9 @@ func (r *rewriter) collect(m protoreflect.Message) {
 	case *pg_query.CommonTableExpr:
 		r.ctes[x.Ctename] = true
 	case *pg_query.RangeVar:
+		if (x.Schemaname != "pg_catalog" && x.Schemaname != "") || !r.t.catRels[x.Relname] || r.ctes[x.Relname] {
+			r.otherRelations = true
+		}
 		if (x.Schemaname == "pg_catalog" || x.Schemaname == "") && r.t.catRels[x.Relname] {
 			if r.catalogAliases == nil {
 				r.catalogAliases = map[string]string{}
@@ -523,6 +529,11 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 	}
 	base := names[len(names)-1]
 	conv := r.regConverter(base)
+	if conv != nil && len(tn.ArrayBounds) == 0 && r.isOIDColumn(tc.Arg) && r.t.funcs["tp_oid_"+base] {
+		// An oid column is already the value: no look-up by name, whose
+		// plan costs milliseconds per cast.
+		return funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_oid_"+base), tc.Arg)
+	}
 	if conv != nil && len(tn.ArrayBounds) == 0 {
 		if lit := tc.Arg.GetAConst(); base == "regclass" && lit != nil && lit.GetSval() != nil && r.t.funcs["regclass_in"] {
 			// 'name'::regclass fails for a missing relation, unlike to_regclass.
@@ -595,6 +606,9 @@ func (r *rewriter) regValue(n *pg_query.Node) (string, bool) {
 	fn := name[len(name)-1]
 	if fn == "regclass_in" {
 		return "regclass", true
+	}
+	if base, ok := strings.CutPrefix(fn, "tp_oid_"); ok && regTypes[base] {
+		return base, true
 	}
 	if base, ok := strings.CutPrefix(fn, "to_"); ok && regTypes[base] {
 		return base, true
@@ -845,4 +859,26 @@ func (r *rewriter) regResults(sel *pg_query.SelectStmt) {
 			r.changed = true
 		}
 	}
+}
+
+// isOIDColumn reports whether n is a column of an emulated catalog relation
+// that holds oids: alias.col with alias a catalog relation, or a bare col
+// when every relation the statement reads is a catalog one.
+func (r *rewriter) isOIDColumn(n *pg_query.Node) bool {
+	cr := n.GetColumnRef()
+	if cr == nil {
+		return false
+	}
+	names, ok := nodeStrings(cr.Fields)
+	if !ok {
+		return false
+	}
+	switch len(names) {
+	case 1:
+		return !r.otherRelations && len(r.catalogAliases) > 0 && r.t.oidCols[names[0]]
+	case 2:
+		_, isCatalog := r.catalogAliases[names[0]]
+		return isCatalog && r.t.oidCols[names[1]]
+	}
+	return false
 }

@@ -43,6 +43,12 @@ type Objects struct {
 	// InfoFunctions are the names of the macros in InfoSchema
 	// (_pg_expandarray, ...). Optional.
 	InfoFunctions map[string]bool
+	// OIDColumns are the names of catalog relations' columns that hold
+	// oids in every catalog relation that has them (oid, relnamespace,
+	// conrelid, ...). A reg* cast of such a column of a catalog relation
+	// is its value, with no look-up by name; the emulation then provides
+	// tp_oid_<regtype>(x) for each reg* type. Optional.
+	OIDColumns map[string]bool
 }
 
 // Cache bounds: a Translator remembers the translations of up to
@@ -64,6 +70,7 @@ type Translator struct {
 	infoRels   map[string]bool
 	funcs      map[string]bool
 	infoFuncs  map[string]bool
+	oidCols    map[string]bool
 	// words is every identifier whose presence in a statement may make a
 	// rule fire; statements containing none of them are not parsed.
 	words map[string]bool
@@ -79,6 +86,7 @@ func New(o Objects) *Translator {
 		infoRels:   copySet(o.InfoRelations),
 		funcs:      copySet(o.Functions),
 		infoFuncs:  copySet(o.InfoFunctions),
+		oidCols:    copySet(o.OIDColumns),
 		words:      map[string]bool{},
 		cache:      newLRU(cacheEntries, cacheBytes),
 	}
