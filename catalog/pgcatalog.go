@@ -927,22 +927,21 @@ CREATE OR REPLACE MACRO $pg.to_regrole(x) AS CASE
 -- The text of reg* values (x::regclass::text): the object's name, the
 -- relation's qualified by its schema when the search path does not reach
 -- it; an oid without an object prints as the number.
--- (Each uses its argument once: an argument is often itself a look-up
--- macro, and a macro's argument is expanded wherever it is used.)
-CREATE OR REPLACE MACRO $pg.regclass_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL ELSE coalesce(
-  (SELECT CASE WHEN list_contains($pg.current_schemas(true), tp_r.nspname) THEN $pg.quote_ident(tp_r.relname)
+-- One correlated look-up each: the translator passes catalog oid columns
+-- as they are (tp_oid_*), so the argument is usually a plain column.
+CREATE OR REPLACE MACRO $pg.regclass_out(o) AS coalesce(
+  (SELECT CASE WHEN tp_r.nspname = 'pg_catalog' OR list_contains($pg.tp_search_path(), tp_r.nspname) THEN $pg.quote_ident(tp_r.relname)
           ELSE $pg.quote_ident(tp_r.nspname) || '.' || $pg.quote_ident(tp_r.relname) END
-   FROM $pg.tp_all_relations() tp_r WHERE tp_r.oid = tp_v.v LIMIT 1), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
-CREATE OR REPLACE MACRO $pg.regtype_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
-  WHEN NOT EXISTS (SELECT 1 FROM $pg.pg_type tp_t WHERE tp_t.oid = tp_v.v) THEN CAST(tp_v.v AS VARCHAR)
-  ELSE $pg.format_type(tp_v.v, NULL) END FROM (SELECT o AS v) tp_v);
-CREATE OR REPLACE MACRO $pg.regproc_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
-  ELSE coalesce((SELECT min(tp_p.proname) FROM $pg.pg_proc tp_p WHERE tp_p.oid = tp_v.v), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
+   FROM $pg.tp_all_relations() tp_r WHERE tp_r.oid = o LIMIT 1), CAST(o AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.regtype_out(o) AS coalesce(
+  (SELECT tp_n.display FROM $pg.tp_type_names tp_n WHERE tp_n.oid = o),
+  (SELECT tp_t.typname FROM $pg.pg_type tp_t WHERE tp_t.oid = o LIMIT 1), CAST(o AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.regproc_out(o) AS coalesce(
+  (SELECT tp_p.proname FROM $pg.pg_proc tp_p WHERE tp_p.oid = o LIMIT 1), CAST(o AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.regprocedure_out(o) AS $pg.regproc_out(o);
-CREATE OR REPLACE MACRO $pg.regnamespace_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL
-  ELSE coalesce((SELECT min(tp_n.nspname) FROM $pg.pg_namespace tp_n WHERE tp_n.oid = tp_v.v), CAST(tp_v.v AS VARCHAR)) END FROM (SELECT o AS v) tp_v);
-CREATE OR REPLACE MACRO $pg.regrole_out(o) AS (SELECT CASE WHEN tp_v.v IS NULL THEN NULL WHEN tp_v.v = 10 THEN $pg.tp_session_user()
-  ELSE CAST(tp_v.v AS VARCHAR) END FROM (SELECT o AS v) tp_v);
+CREATE OR REPLACE MACRO $pg.regnamespace_out(o) AS coalesce(
+  (SELECT tp_n.nspname FROM $pg.pg_namespace tp_n WHERE tp_n.oid = o LIMIT 1), CAST(o AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.regrole_out(o) AS CASE WHEN o = 10 THEN $pg.tp_session_user() ELSE CAST(o AS VARCHAR) END;
 CREATE OR REPLACE MACRO $pg.to_regcollation(x) AS CASE
   WHEN typeof(x) <> 'VARCHAR' THEN TRY_CAST(x AS BIGINT)
   ELSE CASE replace(regexp_replace(trim(CAST(x AS VARCHAR)), '^pg_catalog\.', ''), '"', '') WHEN 'default' THEN 100 WHEN 'C' THEN 950 WHEN 'POSIX' THEN 951 ELSE NULL END END;

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/lake"
 )
@@ -64,6 +67,7 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 	if s.synced.Load() == want {
 		return nil
 	}
+	start := time.Now()
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
@@ -88,6 +92,7 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
 	s.synced.Store(want)
+	c.log.Debug("catalog snapshot rebuilt", zap.Duration("took", time.Since(start)))
 	return nil
 }
 
