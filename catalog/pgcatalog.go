@@ -715,11 +715,15 @@ func writeFunctionMacros(b *strings.Builder) {
 -- types whose answer depends on the typmod, and their arrays, are spelled
 -- out here.
 CREATE OR REPLACE MACRO $pg.tp_type_display(t) AS (SELECT map(list(tp_n.oid), list(tp_n.display)) FROM $pg.tp_type_names tp_n)[t];
-CREATE OR REPLACE MACRO $pg.tp_typmod_elem(t) AS CASE t WHEN 1014 THEN 1042 WHEN 1015 THEN 1043 WHEN 1231 THEN 1700
-  WHEN 1115 THEN 1114 WHEN 1185 THEN 1184 WHEN 1183 THEN 1083 WHEN 1270 THEN 1266 WHEN 1561 THEN 1560 WHEN 1563 THEN 1562 END;
+CREATE OR REPLACE MACRO $pg.tp_format_typmod_array(t, m) AS (CASE t
+  WHEN 1014 THEN $pg.tp_format_base(1042, m, NULL) WHEN 1015 THEN $pg.tp_format_base(1043, m, NULL)
+  WHEN 1231 THEN $pg.tp_format_base(1700, m, NULL) WHEN 1115 THEN $pg.tp_format_base(1114, m, NULL)
+  WHEN 1185 THEN $pg.tp_format_base(1184, m, NULL) WHEN 1183 THEN $pg.tp_format_base(1083, m, NULL)
+  WHEN 1270 THEN $pg.tp_format_base(1266, m, NULL) WHEN 1561 THEN $pg.tp_format_base(1560, m, NULL)
+  WHEN 1563 THEN $pg.tp_format_base(1562, m, NULL) END) || '[]';
 CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL
-  WHEN t IN (0, 1042, 1043, 1700, 1114, 1184, 1083, 1266, 1560, 1562, 1014, 1015, 1231, 1115, 1185, 1183, 1270, 1561, 1563)
-  THEN $pg.tp_format_base(coalesce($pg.tp_typmod_elem(t), t), m, NULL) || CASE WHEN $pg.tp_typmod_elem(t) IS NULL THEN '' ELSE '[]' END
+  WHEN t IN (0, 1042, 1043, 1700, 1114, 1184, 1083, 1266, 1560, 1562) THEN $pg.tp_format_base(t, m, NULL)
+  WHEN t IN (1014, 1015, 1231, 1115, 1185, 1183, 1270, 1561, 1563) THEN $pg.tp_format_typmod_array(t, m)
   ELSE coalesce($pg.tp_type_display(t), '???') END;
 `)
 
