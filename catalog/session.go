@@ -33,3 +33,25 @@ func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params m
 	}
 	return nil
 }
+
+// ParameterChange is a session parameter a statement changes when it runs.
+type ParameterChange struct {
+	Name, Value string
+	// Local changes last until the end of the transaction (SET LOCAL).
+	Local bool
+}
+
+// ParameterChanges returns the session parameters sql changes when it runs:
+// its set_config calls with constant arguments. It implements
+// pgwire.ParameterChanger.
+func (c *Catalog) ParameterChanges(sql string) []ParameterChange {
+	calls := c.describeResult(sql).SetConfigs
+	if len(calls) == 0 {
+		return nil
+	}
+	out := make([]ParameterChange, len(calls))
+	for i, sc := range calls {
+		out[i] = ParameterChange{Name: sc.Name, Value: sc.Value, Local: sc.Local}
+	}
+	return out
+}

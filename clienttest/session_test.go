@@ -43,6 +43,19 @@ func TestSessionStateInSQL(t *testing.T) {
 		"SELECT current_setting('application_name')",
 		"ROLLBACK",
 		"SELECT current_setting('application_name')",
+		"SELECT set_config('application_name', 'via set_config', false)",
+		"SELECT current_setting('application_name')",
+		"SHOW application_name",
+		"BEGIN",
+		"SELECT set_config('search_path', 'pg_catalog', true), set_config('my.flag', 'on', true)",
+		"SELECT current_schemas(false), current_setting('my.flag')",
+		"COMMIT",
+		"SELECT current_schemas(false), current_setting('my.flag', true)",
+		"SELECT set_config('search_path', 'pg_catalog, public', false)",
+		"SELECT current_schemas(false)",
+		"SELECT set_config('search_path', 'public', true)",
+		"SELECT current_schemas(false)",
+		"RESET search_path",
 		"SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user",
 		"SELECT pg_get_userbyid(10) = current_user",
 		"SELECT has_schema_privilege(current_user, 'public', 'USAGE')",
@@ -78,6 +91,12 @@ func TestSessionStateInSQL(t *testing.T) {
 		// An unknown parameter is an error, as in PostgreSQL.
 		_, err = conn.Exec(ctx, "SELECT current_setting('no.such_parameter')", pgx.QueryExecModeSimpleProtocol)
 		out = append(out, "unknown parameter -> "+map[bool]string{true: "error", false: "no error"}[err != nil])
+		// set_config reports a reported parameter as SET does, through
+		// the extended protocol too.
+		if _, err := conn.Exec(ctx, "SELECT set_config('application_name', 'reported', false)", pgx.QueryExecModeDescribeExec); err != nil {
+			t.Fatalf("%s: %v", tg.name, err)
+		}
+		out = append(out, "ParameterStatus application_name -> "+conn.PgConn().ParameterStatus("application_name"))
 		return out
 	}
 	tp, pg := run(fx.tp), run(fx.pg)

@@ -657,6 +657,9 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 			return false, queryErr(ctx, err, st.errSQL())
 		}
 		s.noteSchemaChange(st)
+		if err := s.applyParamChanges(st); err != nil {
+			return false, err
+		}
 		n, _ := res.RowsAffected()
 		p.sent = n
 		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(n))})
@@ -675,6 +678,9 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 	}
 	if !p.done {
 		return true, s.send(&pgproto3.PortalSuspended{})
+	}
+	if err := s.applyParamChanges(st); err != nil {
+		return false, err
 	}
 	return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
 }

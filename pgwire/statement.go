@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
 	"go.uber.org/zap"
+
+	"github.com/tpserver/tpserver/catalog"
 )
 
 // column is one result column of a prepared statement.
@@ -43,6 +45,9 @@ type statement struct {
 	keywords    []string // leading keywords, for the command tag
 	util        *utility // set for statements pgwire runs itself
 	jsonKnown   bool     // JSON columns were marked from the prepared statement (rawPrepared)
+	// paramChanges are the session parameters the statement changes when
+	// it runs (ParameterChanger).
+	paramChanges []catalog.ParameterChange
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.

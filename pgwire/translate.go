@@ -45,6 +45,32 @@ type ColumnOriginer interface {
 func (s *session) describeColumns(st *statement, clientText string) {
 	s.renameColumns(st, clientText)
 	s.originColumns(st, clientText)
+	if c, ok := s.srv.backend.(ParameterChanger); ok {
+		st.paramChanges = c.ParameterChanges(clientText)
+	}
+}
+
+// ParameterChanger is implemented by backends that know which session
+// parameters a statement changes when it runs (set_config(name, value,
+// is_local) in a query). pgwire applies them as SET and SET LOCAL would,
+// once the statement has run.
+type ParameterChanger interface {
+	ParameterChanges(sql string) []catalog.ParameterChange
+}
+
+// applyParamChanges applies the parameter changes of a statement that ran.
+// A local change outside a transaction block lasts only as long as the
+// statement, so it changes nothing.
+func (s *session) applyParamChanges(st *statement) error {
+	for _, c := range st.paramChanges {
+		if c.Local && s.txStatus == txIdle {
+			continue
+		}
+		if err := s.setParam(c.Name, c.Value, false, c.Local); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // originColumns records the table column each result column comes from.

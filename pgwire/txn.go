@@ -483,6 +483,17 @@ func (s *session) abortTransaction() {
 	}
 }
 
+// dropParam undoes the setting of a parameter the session did not have
+// before. A custom (dotted) parameter stays defined with an empty value, as
+// PostgreSQL keeps the placeholder it made.
+func (s *session) dropParam(key string) {
+	if strings.Contains(key, ".") {
+		s.guc.vals[key] = ""
+		return
+	}
+	delete(s.guc.vals, key)
+}
+
 // endTransaction returns to idle: cursors without HOLD close, SET LOCAL
 // values revert, and after a rollback every SET of the block reverts.
 func (s *session) endTransaction(committed bool) {
@@ -509,7 +520,7 @@ func (s *session) endTransaction(committed bool) {
 	}
 	for k, v := range target {
 		if v == "\x00" {
-			delete(s.guc.vals, k)
+			s.dropParam(k)
 			continue
 		}
 		if s.guc.vals[k] != v {
@@ -521,7 +532,7 @@ func (s *session) endTransaction(committed bool) {
 	if !committed && s.txSaved != nil {
 		for k := range s.guc.vals {
 			if _, ok := s.txSaved[k]; !ok {
-				delete(s.guc.vals, k)
+				s.dropParam(k)
 			}
 		}
 	}

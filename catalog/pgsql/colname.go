@@ -186,6 +186,9 @@ type Result struct {
 	NamesOK   bool
 	Origins   []Origin
 	OriginsOK bool
+	// SetConfigs are the statement's set_config calls with constant
+	// arguments, in order.
+	SetConfigs []SetConfig
 }
 
 // DescribeResult parses sql once and returns both its PostgreSQL column
@@ -198,6 +201,7 @@ func DescribeResult(sql string) Result {
 	var r Result
 	r.Names, r.NamesOK = columnNames(tree)
 	r.Origins, r.OriginsOK = columnOrigins(tree)
+	r.SetConfigs = setConfigCalls(tree)
 	return r
 }
 
