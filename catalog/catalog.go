@@ -122,11 +122,15 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
+	c.startRebuilder()
 	return c, nil
 }
 
 // Close closes the database.
-func (c *Catalog) Close() error { return c.db.Close() }
+func (c *Catalog) Close() error {
+	c.stopRebuilder()
+	return c.db.Close()
+}
 
 // DB is the underlying database, for in-process use.
 func (c *Catalog) DB() *sql.DB { return c.db }

@@ -38,7 +38,9 @@ func (c *Catalog) ColumnOrigins(sql string) ([]ColumnOrigin, bool) {
 	}
 	out := make([]ColumnOrigin, 0, len(origins))
 	for _, o := range origins {
-		if !o.Known() {
+		if !o.Known() || c.translator.CatalogRelation(o.Schema, o.Table) {
+			// Not a table's column, or a catalog relation's, which has no
+			// user table's oid to report.
 			if o.Star {
 				return nil, false
 			}

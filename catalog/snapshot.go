@@ -27,18 +27,92 @@ import (
 var snapshotTables = []string{"tp_schemas", "tp_relations", "tp_columns", "tp_constraints", "tp_indexes", "tp_attrdef",
 	"pg_namespace", "pg_class", "pg_type", "pg_attribute", "pg_description"}
 
+// snapshotSources count, cheaply, what some snapshot tables are built
+// from: when there is nothing, the table stays empty without its view,
+// whose long text-rewriting expressions take DuckDB tens of milliseconds
+// to plan even for no rows. Most catalogs have no keys or indexes.
+var snapshotSources = map[string]string{
+	"tp_constraints": "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK') AND " + shownSQL,
+	"tp_indexes": "SELECT (SELECT count(*) FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND " + shownSQL +
+		") + (SELECT count(*) FROM duckdb_indexes() WHERE " + shownSQL + ")",
+}
+
+// shownSQL filters duckdb_constraints() and duckdb_indexes() rows to the
+// schemas the catalog shows.
+const shownSQL = PGCatalogSchema + ".tp_shown(database_name, schema_name)"
+
 // schemaSnapshot tracks how current the snapshot tables are.
 type schemaSnapshot struct {
 	// changes counts reported schema changes; synced is the value of
 	// changes that the snapshot tables reflect.
 	changes, synced atomic.Uint64
 	mu              sync.Mutex // serialises rebuilds
+	// kick wakes the background rebuilder; stop ends it and done says it
+	// has ended.
+	kick       chan struct{}
+	stop, done chan struct{}
+	stopOnce   sync.Once
 }
+
+// rebuildDelay lets a burst of DDL (a script creating many views) settle
+// before the background rebuild starts.
+const rebuildDelay = 25 * time.Millisecond
 
 // SchemaChanged records that the schema may have changed (a committed DDL
 // statement): the emulated catalog and the column-origin cache are brought
-// up to date before they are next read. It implements pgwire.SchemaWatcher.
-func (c *Catalog) SchemaChanged() { c.snapshot.changes.Add(1) }
+// up to date before they are next read, and the catalog is rebuilt in the
+// background meanwhile, so the next client to browse it rarely waits. It
+// implements pgwire.SchemaWatcher.
+func (c *Catalog) SchemaChanged() {
+	c.snapshot.changes.Add(1)
+	select {
+	case c.snapshot.kick <- struct{}{}:
+	default: // a rebuild is already due
+	}
+}
+
+// startRebuilder runs the background rebuilds until stopRebuilder.
+func (c *Catalog) startRebuilder() {
+	s := &c.snapshot
+	s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.done)
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-s.kick:
+			}
+			select {
+			case <-s.stop:
+				return
+			case <-time.After(rebuildDelay):
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				select {
+				case <-s.stop:
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+			if err := c.syncSnapshot(ctx); err != nil && ctx.Err() == nil {
+				c.log.Warn("background catalog rebuild failed; the next catalog query retries", zap.Error(err))
+			}
+			cancel()
+		}
+	}()
+}
+
+// stopRebuilder ends the background rebuilds and waits for them.
+func (c *Catalog) stopRebuilder() {
+	s := &c.snapshot
+	if s.stop == nil {
+		return
+	}
+	s.stopOnce.Do(func() { close(s.stop) })
+	<-s.done
+}
 
 // schemaGeneration identifies the current state of the schema as reported
 // through SchemaChanged.
@@ -84,7 +158,17 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 		fmt.Fprintf(&script, "INSERT INTO %s.tp_index_expr_types VALUES\n%s;\n", PGCatalogSchema, strings.Join(exprTypes, ",\n"))
 	}
 	for _, t := range snapshotTables {
-		fmt.Fprintf(&script, "DELETE FROM %[1]s.%[2]s;\nINSERT INTO %[1]s.%[2]s SELECT * FROM %[1]s.%[2]s_live;\n", PGCatalogSchema, t)
+		fmt.Fprintf(&script, "DELETE FROM %s.%s;\n", PGCatalogSchema, t)
+		if probe, ok := snapshotSources[t]; ok {
+			var n int64
+			if err := conn.QueryRowContext(ctx, probe).Scan(&n); err != nil {
+				return fmt.Errorf("refresh catalog snapshot: %w", err)
+			}
+			if n == 0 {
+				continue // nothing to show: skip planning the view
+			}
+		}
+		fmt.Fprintf(&script, "INSERT INTO %[1]s.%[2]s SELECT * FROM %[1]s.%[2]s_live;\n", PGCatalogSchema, t)
 	}
 	script.WriteString("COMMIT;\n")
 	if _, err := conn.ExecContext(ctx, script.String()); err != nil {

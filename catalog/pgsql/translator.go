@@ -118,6 +118,20 @@ func copySet(m map[string]bool) map[string]bool {
 	return out
 }
 
+// CatalogRelation reports whether a client's (schema, name) denotes a
+// pg_catalog or information_schema relation: schema is pg_catalog or
+// information_schema, or empty with name one of the emulated pg_catalog
+// relations (pg_catalog comes first on every search path).
+func (t *Translator) CatalogRelation(schema, name string) bool {
+	switch strings.ToLower(schema) {
+	case "pg_catalog", "information_schema":
+		return true
+	case "":
+		return t.catRels[name]
+	}
+	return false
+}
+
 // Translate returns SQL DuckDB accepts for sql, or sql itself (the same
 // string, byte for byte) when no rule applies or sql is not PostgreSQL
 // syntax. sql may hold several statements; pgwire passes one at a time.
