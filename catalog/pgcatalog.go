@@ -111,6 +111,9 @@ func (c *Catalog) installPGCatalog(ctx context.Context) error {
 
 // installPGCatalog installs the emulation in db; lake names the lake tables.
 func installPGCatalog(ctx context.Context, db *sql.DB, lake []string) error {
+	if err := registerFormatType(ctx, db); err != nil {
+		return err
+	}
 	script := pgCatalogScript(lake)
 	sum := sha256.Sum256([]byte(script))
 	version := hex.EncodeToString(sum[:16])
@@ -681,50 +684,16 @@ func formatTypeName(oid int64) string {
 
 // writeFunctionMacros defines the emulated pg_catalog functions.
 func writeFunctionMacros(b *strings.Builder) {
-	// format_type looks the type up in tp_type_names (name, array element,
-	// and the whole answer for types without a typmod).
+	// tp_type_names holds format_type's answer for each built-in type
+	// without a typmod, for regtype_out.
 	rows := make([]string, 0, len(pgTypeRows))
 	for _, t := range pgTypeRows {
-		name := t.name
-		if s, ok := formatTypeNames[name]; ok {
-			name = s // tp_format_base handles the typmod-bearing ones itself
-		}
-		elem := "NULL"
-		if t.category == 'A' && t.elem != 0 {
-			elem = fmt.Sprint(t.elem)
-		}
-		rows = append(rows, fmt.Sprintf("(%d, %s, %s, %s)", t.oid, sqlStr(name), elem, sqlStr(formatTypeName(int64(t.oid)))))
+		rows = append(rows, fmt.Sprintf("(%d, %s)", t.oid, sqlStr(formatTypeName(int64(t.oid)))))
 	}
-	writeTable(b, "$pg.tp_type_names", "oid BIGINT PRIMARY KEY, name VARCHAR, elem BIGINT, display VARCHAR", rows)
-	b.WriteString(`CREATE OR REPLACE MACRO $pg.tp_format_base(t, m, name) AS CASE
-  WHEN t IS NULL THEN NULL
-  WHEN t = 0 THEN '-'
-  WHEN t = 1042 THEN CASE WHEN m IS NULL THEN 'character' WHEN m > 4 THEN 'character(' || (m - 4) || ')' ELSE 'bpchar' END
-  WHEN t = 1043 THEN CASE WHEN m > 4 THEN 'character varying(' || (m - 4) || ')' ELSE 'character varying' END
-  WHEN t = 1700 THEN CASE WHEN m >= 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE 'numeric' END
-  WHEN t = 1114 THEN 'timestamp' || CASE WHEN m >= 0 THEN '(' || m || ')' ELSE '' END || ' without time zone'
-  WHEN t = 1184 THEN 'timestamp' || CASE WHEN m >= 0 THEN '(' || m || ')' ELSE '' END || ' with time zone'
-  WHEN t = 1083 THEN 'time' || CASE WHEN m >= 0 THEN '(' || m || ')' ELSE '' END || ' without time zone'
-  WHEN t = 1266 THEN 'time' || CASE WHEN m >= 0 THEN '(' || m || ')' ELSE '' END || ' with time zone'
-  WHEN t = 1560 THEN CASE WHEN m IS NULL THEN 'bit' WHEN m >= 0 THEN 'bit(' || m || ')' ELSE '"bit"' END
-  WHEN t = 1562 THEN CASE WHEN m >= 0 THEN 'bit varying(' || m || ')' ELSE 'bit varying' END
-  ELSE coalesce(name, '???') END;
--- Look-ups by oid are maps built by uncorrelated subqueries: DuckDB plans
--- and runs those once per statement, where a subquery correlated with each
--- row (format_type of every column) costs a join plan each time. Only the
--- types whose answer depends on the typmod, and their arrays, are spelled
--- out here.
-CREATE OR REPLACE MACRO $pg.tp_type_display(t) AS (SELECT map(list(tp_n.oid), list(tp_n.display)) FROM $pg.tp_type_names tp_n)[t];
-CREATE OR REPLACE MACRO $pg.tp_format_typmod_array(t, m) AS (CASE t
-  WHEN 1014 THEN $pg.tp_format_base(1042, m, NULL) WHEN 1015 THEN $pg.tp_format_base(1043, m, NULL)
-  WHEN 1231 THEN $pg.tp_format_base(1700, m, NULL) WHEN 1115 THEN $pg.tp_format_base(1114, m, NULL)
-  WHEN 1185 THEN $pg.tp_format_base(1184, m, NULL) WHEN 1183 THEN $pg.tp_format_base(1083, m, NULL)
-  WHEN 1270 THEN $pg.tp_format_base(1266, m, NULL) WHEN 1561 THEN $pg.tp_format_base(1560, m, NULL)
-  WHEN 1563 THEN $pg.tp_format_base(1562, m, NULL) END) || '[]';
-CREATE OR REPLACE MACRO $pg.format_type(t, m) AS CASE WHEN t IS NULL THEN NULL
-  WHEN t IN (0, 1042, 1043, 1700, 1114, 1184, 1083, 1266, 1560, 1562) THEN $pg.tp_format_base(t, m, NULL)
-  WHEN t IN (1014, 1015, 1231, 1115, 1185, 1183, 1270, 1561, 1563) THEN $pg.tp_format_typmod_array(t, m)
-  ELSE coalesce($pg.tp_type_display(t), '???') END;
+	writeTable(b, "$pg.tp_type_names", "oid BIGINT PRIMARY KEY, display VARCHAR", rows)
+	b.WriteString(`-- format_type is a Go function (formattype.go): as SQL its cases took
+-- DuckDB milliseconds to plan in every query that calls it.
+CREATE OR REPLACE MACRO $pg.format_type(t, m) AS ` + formatTypeFunction + `(CAST(t AS BIGINT), CAST(m AS BIGINT));
 `)
 
 	var reserved []string
