@@ -1,11 +1,6 @@
 package pgwire
 
 import (
-	"context"
-	"database/sql"
-	"maps"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/catalog"
@@ -50,29 +45,6 @@ func (s *session) describeColumns(st *statement, clientText string) {
 	}
 }
 
-// ParameterChanger is implemented by backends that know which session
-// parameters a statement changes when it runs (set_config(name, value,
-// is_local) in a query). pgwire applies them as SET and SET LOCAL would,
-// once the statement has run.
-type ParameterChanger interface {
-	ParameterChanges(sql string) []catalog.ParameterChange
-}
-
-// applyParamChanges applies the parameter changes of a statement that ran.
-// A local change outside a transaction block lasts only as long as the
-// statement, so it changes nothing.
-func (s *session) applyParamChanges(st *statement) error {
-	for _, c := range st.paramChanges {
-		if c.Local && s.txStatus == txIdle {
-			continue
-		}
-		if err := s.setParam(c.Name, c.Value, false, c.Local); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // originColumns records the table column each result column comes from.
 func (s *session) originColumns(st *statement, clientText string) {
 	o, ok := s.srv.backend.(ColumnOriginer)
@@ -114,8 +86,9 @@ func (s *session) translateSQL(text string) string {
 }
 
 // prepareTranslated prepares the translation of the client's statement
-// text, or reuses what preparing it told the server before (stmtCache). Errors refer to the client's text: an error in a translation
-// carries no position (it would point into text the client never sent).
+// text, or reuses what preparing it told the server before (stmtCache).
+// Errors refer to the client's text: an error in a translation carries no
+// position (it would point into text the client never sent).
 // When DuckDB rejects a translation but accepts the original, the original
 // is used.
 func (s *session) prepareTranslated(name, text string, oids []uint32) (*statement, error) {
@@ -165,76 +138,4 @@ func (st *statement) errSQL() string {
 		return st.clientSQL
 	}
 	return st.sql
-}
-
-// SchemaWatcher is implemented by backends that keep state derived from the
-// database schema, such as a snapshot of the catalog that clients' catalog
-// queries read. pgwire reports each statement that may have changed the
-// schema once it has taken effect (at once outside a transaction block,
-// again when the block ends), and lets the backend bring that state up to
-// date before each statement runs.
-type SchemaWatcher interface {
-	SchemaChanged()
-	SyncSchema(ctx context.Context, sql string) error
-}
-
-// schemaStatements are DuckDB statement types that may change the schema.
-var schemaStatements = map[duckdb.StmtType]bool{
-	duckdb.STATEMENT_TYPE_CREATE: true, duckdb.STATEMENT_TYPE_ALTER: true, duckdb.STATEMENT_TYPE_DROP: true,
-	duckdb.STATEMENT_TYPE_CREATE_FUNC: true, duckdb.STATEMENT_TYPE_ATTACH: true, duckdb.STATEMENT_TYPE_DETACH: true,
-	duckdb.STATEMENT_TYPE_LOAD: true, duckdb.STATEMENT_TYPE_EXTENSION: true,
-	// COPY FROM DATABASE and IMPORT DATABASE create objects.
-	duckdb.STATEMENT_TYPE_COPY: true, duckdb.STATEMENT_TYPE_MULTI: true,
-}
-
-// noteSchemaChange reports a statement that ran and may have changed the
-// schema; inside a transaction block it is reported again when the block
-// ends, since other connections see it only then.
-func (s *session) noteSchemaChange(st *statement) {
-	s.noteSessionScope(st)
-	if !schemaStatements[st.stmtType] {
-		return
-	}
-	s.schemaChanged()
-	if s.txStatus != txIdle {
-		s.txSchemaChanged = true
-	}
-}
-
-// schemaChanged tells the statement cache and the backend that the schema
-// may have changed.
-func (s *session) schemaChanged() {
-	s.srv.stmts.schemaChanged()
-	if w, ok := s.srv.backend.(SchemaWatcher); ok {
-		w.SchemaChanged()
-	}
-}
-
-// beforeStatement lets the backend bring its state up to date before sql
-// runs on the session's connection: the session's parameters
-// (ParameterMirror) and state derived from the schema (SchemaWatcher).
-func (s *session) beforeStatement(ctx context.Context, sql string) error {
-	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.mirrored, s.guc.vals) {
-		params := maps.Clone(s.guc.vals)
-		if err := m.MirrorParameters(ctx, s.conn, params); err != nil {
-			return newError(codeInternal, "%v", err)
-		}
-		s.mirrored = params
-	}
-	if w, ok := s.srv.backend.(SchemaWatcher); ok {
-		if err := w.SyncSchema(ctx, sql); err != nil {
-			return newError(codeInternal, "%v", err)
-		}
-	}
-	return nil
-}
-
-// ParameterMirror is implemented by backends that let SQL read the
-// session's parameters (current_setting(), pg_settings, current_user,
-// current_schemas()). Before a statement runs, pgwire passes every
-// parameter of the session (lower-cased names; session_authorization is the
-// user who connected) whenever any changed since it last did. The backend
-// must not keep params.
-type ParameterMirror interface {
-	MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error
 }
