@@ -321,7 +321,6 @@ func writeHelperMacros(b *strings.Builder, lake []string) {
 CREATE OR REPLACE MACRO $pg.tp_hash_oid(k) AS %d + CAST('0x' || substr(md5(k), 1, 8) AS BIGINT) %% %d;
 CREATE OR REPLACE MACRO $pg.tp_nsp_oid(s) AS CASE s WHEN 'main' THEN 2200 WHEN 'pg_catalog' THEN 11 WHEN 'information_schema' THEN %d ELSE $pg.tp_hash_oid(s) END;
 CREATE OR REPLACE MACRO $pg.tp_nsp_name(s) AS CASE s WHEN 'main' THEN 'public' ELSE s END;
-CREATE OR REPLACE MACRO $pg.tp_duck_schema(s) AS CASE s WHEN 'public' THEN 'main' ELSE s END;
 CREATE OR REPLACE MACRO $pg.tp_rel_oid(s, n) AS $pg.tp_hash_oid(s || '.' || n);
 CREATE OR REPLACE MACRO $pg.tp_shown(db, s) AS db = "system".main.current_database() AND NOT list_contains([%s], s);
 CREATE OR REPLACE MACRO $pg.tp_lake_tables() AS CAST(%s AS VARCHAR[]);

@@ -49,9 +49,9 @@ type schemaSnapshot struct {
 	mu              sync.Mutex // serialises rebuilds
 	// kick wakes the background rebuilder; stop ends it and done says it
 	// has ended.
-	kick       chan struct{}
-	stop, done chan struct{}
-	stopOnce   sync.Once
+	kick chan struct{}
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // rebuildDelay lets a burst of DDL (a script creating many views) settle
@@ -74,44 +74,34 @@ func (c *Catalog) SchemaChanged() {
 // startRebuilder runs the background rebuilds until stopRebuilder.
 func (c *Catalog) startRebuilder() {
 	s := &c.snapshot
-	s.kick, s.stop, s.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.kick, s.stop, s.done = make(chan struct{}, 1), cancel, make(chan struct{})
 	go func() {
 		defer close(s.done)
 		for {
 			select {
-			case <-s.stop:
+			case <-ctx.Done():
 				return
 			case <-s.kick:
 			}
 			select {
-			case <-s.stop:
+			case <-ctx.Done():
 				return
 			case <-time.After(rebuildDelay):
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				select {
-				case <-s.stop:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
 			if err := c.syncSnapshot(ctx); err != nil && ctx.Err() == nil {
 				c.log.Warn("background catalog rebuild failed; the next catalog query retries", zap.Error(err))
 			}
-			cancel()
 		}
 	}()
 }
 
 // stopRebuilder ends the background rebuilds and waits for them.
 func (c *Catalog) stopRebuilder() {
-	s := &c.snapshot
-	if s.stop == nil {
-		return
+	if s := &c.snapshot; s.stop != nil {
+		s.stop()
+		<-s.done
 	}
-	s.stopOnce.Do(func() { close(s.stop) })
-	<-s.done
 }
 
 // schemaGeneration identifies the current state of the schema as reported

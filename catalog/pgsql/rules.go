@@ -548,11 +548,9 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 			r.changed = true
 		}
 		// An int2vector or oidvector cast to text is space-separated.
-		if cr := tc.Arg.GetColumnRef(); cr != nil && r.t.funcs["tp_vector_out"] {
-			if f, ok := nodeStrings(cr.Fields); ok && vectorColumns[f[len(f)-1]] {
-				tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_vector_out"), tc.Arg)
-				r.changed = true
-			}
+		if col, ok := r.catalogColumn(tc.Arg); ok && vectorColumns[col] && r.t.funcs["tp_vector_out"] {
+			tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_vector_out"), tc.Arg)
+			r.changed = true
 		}
 	}
 	r.typeName(tn)
@@ -862,23 +860,30 @@ func (r *rewriter) regResults(sel *pg_query.SelectStmt) {
 }
 
 // isOIDColumn reports whether n is a column of an emulated catalog relation
-// that holds oids: alias.col with alias a catalog relation, or a bare col
-// when every relation the statement reads is a catalog one.
+// that holds oids.
 func (r *rewriter) isOIDColumn(n *pg_query.Node) bool {
+	col, ok := r.catalogColumn(n)
+	return ok && r.t.oidCols[col]
+}
+
+// catalogColumn returns the column name when n is a column of an emulated
+// catalog relation: alias.col with alias a catalog relation, or a bare col
+// when every relation the statement reads is a catalog one.
+func (r *rewriter) catalogColumn(n *pg_query.Node) (string, bool) {
 	cr := n.GetColumnRef()
 	if cr == nil {
-		return false
+		return "", false
 	}
 	names, ok := nodeStrings(cr.Fields)
 	if !ok {
-		return false
+		return "", false
 	}
 	switch len(names) {
 	case 1:
-		return !r.otherRelations && len(r.catalogAliases) > 0 && r.t.oidCols[names[0]]
+		return names[0], !r.otherRelations && len(r.catalogAliases) > 0
 	case 2:
 		_, isCatalog := r.catalogAliases[names[0]]
-		return isCatalog && r.t.oidCols[names[1]]
+		return names[1], isCatalog
 	}
-	return false
+	return "", false
 }
