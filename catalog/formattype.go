@@ -28,7 +28,8 @@ var typmodElements = map[int64]int64{
 // types; typmod nil is SQL NULL. An oid it does not know is "???".
 func formatType(names map[int64]string, oid int64, typmod *int64) string {
 	if elem, ok := typmodElements[oid]; ok {
-		return formatTypmodType(elem, typmod) + "[]"
+		s, _ := formatTypmodTypeOK(elem, typmod)
+		return s + "[]"
 	}
 	if s, ok := formatTypmodTypeOK(oid, typmod); ok {
 		return s
@@ -37,11 +38,6 @@ func formatType(names map[int64]string, oid int64, typmod *int64) string {
 		return n
 	}
 	return "???"
-}
-
-func formatTypmodType(oid int64, typmod *int64) string {
-	s, _ := formatTypmodTypeOK(oid, typmod)
-	return s
 }
 
 // formatTypmodTypeOK formats the types whose text depends on the typmod;
