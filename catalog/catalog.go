@@ -91,6 +91,10 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		}
 		return nil, fmt.Errorf("open catalog database %s: %w", dsn, err)
 	}
+	// A DuckDB connection holds its session's state: transactions,
+	// temporary objects, prepared statements, variables and settings. None
+	// is ever handed to a second user; a new one costs about 60 µs.
+	db.SetMaxIdleConns(0)
 	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
@@ -140,6 +144,8 @@ func (c *Catalog) OpenSession(ctx context.Context) (*sql.Conn, error) {
 	if err := c.Refresh(ctx); err != nil {
 		return nil, err
 	}
+	// The pool keeps no idle connections (see Open), so this is a new
+	// DuckDB connection that no one used before.
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open session connection: %w", err)

@@ -75,22 +75,34 @@ func (r *sessionRegistry) cancel(pid uint32, secret []byte) bool {
 	return true
 }
 
+// runningStatement is one tracked execution: a CancelRequest, the
+// statement_timeout timer or a client that goes away cancels it only while
+// it is still the session's running statement.
+type runningStatement struct {
+	cancel context.CancelCauseFunc
+}
+
 // track makes cancel the way to stop the statement now running (for a
 // CancelRequest) and arms statement_timeout. The returned func disarms both.
+// A timer that fires while the statement ends cancels nothing else: its
+// callback names the execution it was armed for.
 func (s *session) track(cancel context.CancelCauseFunc) (stop func()) {
+	run := &runningStatement{cancel: cancel}
 	s.cancelMu.Lock()
-	s.running = cancel
+	s.running = run
 	s.cancelMu.Unlock()
 	var timer *time.Timer
 	if d := s.statementTimeout(); d > 0 {
-		timer = time.AfterFunc(d, func() { s.cancelRunning(errStatementTimeout) })
+		timer = time.AfterFunc(d, func() { s.cancelStatement(run, errStatementTimeout) })
 	}
 	return func() {
 		if timer != nil {
 			timer.Stop()
 		}
 		s.cancelMu.Lock()
-		s.running = nil
+		if s.running == run {
+			s.running = nil
+		}
 		s.cancelMu.Unlock()
 	}
 }
@@ -98,12 +110,18 @@ func (s *session) track(cancel context.CancelCauseFunc) (stop func()) {
 // cancelRunning cancels the running statement, if any, and interrupts
 // DuckDB (which also stops a streaming fetch that no context reaches).
 func (s *session) cancelRunning(cause error) {
+	s.cancelStatement(nil, cause)
+}
+
+// cancelStatement cancels run if it is still running (nil: whatever is
+// running) and interrupts DuckDB.
+func (s *session) cancelStatement(run *runningStatement, cause error) {
 	s.cancelMu.Lock()
 	defer s.cancelMu.Unlock()
-	if s.running == nil {
+	if s.running == nil || (run != nil && s.running != run) {
 		return
 	}
-	s.running(cause)
+	s.running.cancel(cause)
 	s.interrupt()
 }
 

@@ -417,7 +417,7 @@ func TestCommandTags(t *testing.T) {
 		{"CREATE OR REPLACE VIEW v AS SELECT * FROM tags", "CREATE VIEW"},
 		{"SELECT * FROM v", "SELECT 2"},
 		{"DROP VIEW v", "DROP VIEW"},
-		{"SET threads = 2", "SET"},
+		{"SET default_order = 'desc'", "SET"},
 		{"BEGIN", "BEGIN"},
 		{"INSERT INTO tags VALUES (9) RETURNING a", "INSERT 0 1"},
 		{"COMMIT", "COMMIT"},

@@ -14,7 +14,11 @@ import (
 	"go.uber.org/zap"
 )
 
-// Backend gives each client session its own DuckDB connection.
+// Backend gives each client session its own DuckDB connection. The session
+// owns it until it ends and then closes it for good (it never goes back to
+// the pool), so nothing a client leaves behind reaches another session.
+// OpenSession's error is shown to the client that could not connect; the
+// server goes on serving the others.
 type Backend interface {
 	OpenSession(ctx context.Context) (*sql.Conn, error)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -71,7 +72,7 @@ type session struct {
 	pid      uint32
 	secret   [4]byte
 	cancelMu sync.Mutex
-	running  context.CancelCauseFunc // cancels the statement now executing
+	running  *runningStatement // the statement now executing, if any
 	// timeoutMillis mirrors statement_timeout for the cancel timer.
 	timeoutMillis string
 
@@ -162,10 +163,24 @@ func (s *session) closeAll() {
 	}
 	s.portals, s.cursors = nil, nil
 	if s.conn != nil {
-		if err := s.conn.Close(); err != nil {
+		if err := discardConn(s.conn); err != nil {
 			s.log.Debug("close backend connection", zap.Error(err))
 		}
 	}
+}
+
+// discardConn closes a session's DuckDB connection for good instead of
+// returning it to database/sql's pool: whatever the client left on it (an
+// open or failed transaction, temporary objects, prepared statements,
+// variables, settings) ends with it, and no later session can inherit it.
+func discardConn(conn *sql.Conn) error {
+	// A Raw callback that reports driver.ErrBadConn makes database/sql
+	// close the driver connection rather than pool it.
+	err := conn.Raw(func(any) error { return driver.ErrBadConn })
+	if err == nil || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return nil
+	}
+	return fmt.Errorf("discard connection: %w", err)
 }
 
 // readStartupPacket reads one length-prefixed startup-phase packet.

@@ -136,10 +136,19 @@ func TestSetShowParameters(t *testing.T) {
 					t.Errorf("%s: %v, want %s", q, err, code)
 				}
 			}
-			// DuckDB's own settings still work.
-			mustExec("SET threads = 2")
-			if got := queryText(t, conn, "SHOW threads"); got != "2" {
-				t.Errorf("SHOW threads = %q", got)
+			// DuckDB's own session settings still work; engine-wide ones
+			// would change every session, so they are refused.
+			mustExec("SET default_order = 'desc'")
+			if got := queryText(t, conn, "SHOW default_order"); got != "DESC" {
+				t.Errorf("SHOW default_order = %q", got)
+			}
+			for _, q := range []string{"SET threads = 1", "SET memory_limit = '1GB'", "SET enable_external_access = false"} {
+				if err := exec(q); pgCode(err) != "55P02" {
+					t.Errorf("%s: %v, want 55P02", q, err)
+				}
+			}
+			if got := queryText(t, conn, "SELECT current_setting('threads')::text"); got == "1" {
+				t.Errorf("threads changed to 1 by a refused SET")
 			}
 			mustExec("DISCARD ALL")
 			if got := pc.ParameterStatus("application_name"); got != "" {

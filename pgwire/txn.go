@@ -230,19 +230,25 @@ func (s *session) applyParam(key, value string) error {
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// setDuckDBSetting forwards SET of a name pgwire does not know to DuckDB;
-// DuckDB rejects unknown names (42704).
+// setDuckDBSetting forwards SET of a name pgwire does not know to DuckDB,
+// in the session's scope only: a setting DuckDB keeps for the whole engine
+// (threads, memory_limit, enable_external_access, …) would change every
+// other session, so it is refused (55P02) instead. DuckDB rejects unknown
+// names (42704).
 func (s *session) setDuckDBSetting(name, value string, isDefault bool) error {
 	s.materializePortals(nil)
 	s.private = true // a DuckDB setting may change how statements bind
-	q := "SET " + quoteIdent(name) + " = " + quoteLiteral(value)
+	q := "SET SESSION " + quoteIdent(name) + " = " + quoteLiteral(value)
 	if isDefault {
-		q = "RESET " + quoteIdent(name)
+		q = "RESET SESSION " + quoteIdent(name)
 	}
 	if _, err := s.conn.ExecContext(s.ctx, q); err != nil {
 		pe := toPgError(err, "")
-		if strings.Contains(pe.Message, "unrecognized configuration parameter") {
+		switch {
+		case strings.Contains(pe.Message, "unrecognized configuration parameter"):
 			return newError(codeUndefinedObject, "unrecognized configuration parameter %q", name)
+		case strings.Contains(pe.Message, "cannot be set locally"), strings.Contains(pe.Message, "only be set globally"):
+			return newError(codeCantChangeRuntimeParam, "parameter %q cannot be changed by a session: it is an engine-wide setting", name)
 		}
 		return pe
 	}
