@@ -38,20 +38,16 @@ func TestSessionEndLeavesNothing(t *testing.T) {
 			rc.until("ReadyForQuery")
 		}},
 		{"uncommitted table", func(rc *rawClient) {
-			rc.send(&pgproto3.Query{String: "BEGIN; CREATE TABLE leftover_uncommitted(a INTEGER)"})
-			rc.until("ReadyForQuery")
+			rc.succeeds("BEGIN; CREATE TABLE leftover_uncommitted(a INTEGER)")
 		}},
 		{"temporary objects", func(rc *rawClient) {
-			rc.send(&pgproto3.Query{String: "CREATE TEMP TABLE leftover_t AS SELECT 1 AS a; CREATE TEMP VIEW leftover_v AS SELECT 1; CREATE TEMP MACRO leftover_m() AS 1"})
-			rc.until("ReadyForQuery")
+			rc.succeeds("CREATE TEMP TABLE leftover_t AS SELECT 1 AS a; CREATE TEMP VIEW leftover_v AS SELECT 1; CREATE TEMP MACRO leftover_m() AS 1")
 		}},
 		{"settings and variables", func(rc *rawClient) {
-			rc.send(&pgproto3.Query{String: "SET default_order = 'desc'; SET VARIABLE leftover = 1; SET search_path = 'pg_catalog'"})
-			rc.until("ReadyForQuery")
+			rc.succeeds("SET default_order = 'desc'; SET VARIABLE leftover = 1; SET search_path = 'pg_catalog'")
 		}},
 		{"prepared statements", func(rc *rawClient) {
-			rc.send(&pgproto3.Query{String: "PREPARE leftover_p AS SELECT 1"})
-			rc.until("ReadyForQuery")
+			rc.succeeds("PREPARE leftover_p AS SELECT 1")
 			rc.send(&pgproto3.Parse{Name: "leftover_s", Query: "SELECT 2"}, &pgproto3.Sync{})
 			rc.until("ReadyForQuery")
 		}},
@@ -110,6 +106,17 @@ func TestSessionEndLeavesNothing(t *testing.T) {
 					t.Errorf("another session sees %s temporary tables", got)
 				}
 			})
+		}
+	}
+}
+
+// succeeds runs a simple query that must not fail.
+func (rc *rawClient) succeeds(q string) {
+	rc.t.Helper()
+	rc.send(&pgproto3.Query{String: q})
+	for _, m := range rc.until("ReadyForQuery") {
+		if strings.HasPrefix(m, "ErrorResponse") {
+			rc.t.Fatalf("%s: %s", q, m)
 		}
 	}
 }

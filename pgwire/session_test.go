@@ -142,7 +142,11 @@ func TestSetShowParameters(t *testing.T) {
 			if got := queryText(t, conn, "SHOW default_order"); got != "DESC" {
 				t.Errorf("SHOW default_order = %q", got)
 			}
-			for _, q := range []string{"SET threads = 1", "SET memory_limit = '1GB'", "SET enable_external_access = false"} {
+			mustExec("SET VARIABLE answer = 41")
+			if got := queryText(t, conn, "SELECT getvariable('answer') + 1"); got != "42" {
+				t.Errorf("DuckDB variable + 1 = %q", got)
+			}
+			for _, q := range []string{"SET GLOBAL default_order = 'desc'", "RESET GLOBAL threads", "SET threads = 1", "SET memory_limit = '1GB'", "SET enable_external_access = false"} {
 				if err := exec(q); pgCode(err) != "55P02" {
 					t.Errorf("%s: %v, want 55P02", q, err)
 				}

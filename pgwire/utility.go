@@ -120,9 +120,16 @@ func parseUtility(q string) (*utility, error) {
 		return ""
 	}
 	switch word(0) {
-	case "SET":
-		return parseSet(q, toks, word, rest)
-	case "RESET":
+	case "SET", "RESET":
+		switch word(1) {
+		case "VARIABLE":
+			return nil, nil // DuckDB's SET VARIABLE: a variable of the connection
+		case "GLOBAL":
+			return nil, newError(codeCantChangeRuntimeParam, "%s GLOBAL is not allowed: it would change the engine for every session", word(0))
+		}
+		if word(0) == "SET" {
+			return parseSet(q, toks, word, rest)
+		}
 		u := &utility{kind: utilReset, tag: "RESET"}
 		switch {
 		case word(1) == "ALL" && len(toks) == 2:
