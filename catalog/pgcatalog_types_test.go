@@ -121,3 +121,39 @@ func TestSnapshotUnderConcurrentDDL(t *testing.T) {
 		t.Errorf("after the churn the catalog lists %s tables, DuckDB has %s", got, want)
 	}
 }
+
+// TestUserViewsOverTheCatalogFollowDDL: a user's view over the emulated
+// catalog (here pg_class, and a view over that view) reads the snapshot, so
+// a query of it must bring the snapshot up to date after DDL as a catalog
+// query does; a query that reads neither leaves the rebuild to later.
+func TestUserViewsOverTheCatalogFollowDDL(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	c.stopRebuilder() // only queries bring the snapshot up to date here
+	ctx := context.Background()
+	execDDL(t, c, "CREATE VIEW my_relations AS SELECT relname FROM "+PGCatalogSchema+".pg_class; "+
+		"CREATE VIEW \"My_Tables\" AS SELECT relname FROM my_relations")
+	for i, q := range []string{"SELECT relname FROM my_relations WHERE relname LIKE 'new%' ORDER BY 1", `SELECT * FROM "My_Tables" WHERE relname LIKE 'new%' ORDER BY 1`} {
+		name := fmt.Sprintf("new_%d", i)
+		if _, err := c.DB().Exec("CREATE TABLE " + name + " (a INTEGER)"); err != nil {
+			t.Fatal(err)
+		}
+		c.SchemaChanged()
+		if err := c.SyncSchema(ctx, "SELECT count(*) FROM aws_cloudtrail_log"); err != nil {
+			t.Fatal(err)
+		}
+		if c.snapshot.synced.Load() == c.snapshot.changes.Load() {
+			t.Errorf("a query that reads no catalog rebuilt the snapshot")
+		}
+		if err := c.SyncSchema(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		want := "new_0"
+		if i == 1 {
+			want = "new_0\nnew_1"
+		}
+		if got := rowsText(queryRows(t, c.DB(), q)); got != want {
+			t.Errorf("%s after CREATE TABLE %s: %q, want %q", q, name, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,6 +53,8 @@ type schemaSnapshot struct {
 	kick chan struct{}
 	stop context.CancelFunc
 	done chan struct{}
+	// dependents caches catalogViews.
+	dependents atomic.Pointer[dependentViews]
 }
 
 // rebuildDelay lets a burst of DDL (a script creating many views) settle
@@ -108,17 +111,78 @@ func (c *Catalog) stopRebuilder() {
 // through SchemaChanged.
 func (c *Catalog) schemaGeneration() uint64 { return c.snapshot.changes.Load() }
 
-// SyncSchema brings the emulated catalog up to date when sql reads it and
-// the schema changed since it was last rebuilt. It implements
-// pgwire.SchemaWatcher.
+// SyncSchema brings the emulated catalog up to date when sql reads it,
+// directly or through users' views over it, and the schema changed since
+// it was last rebuilt. It implements pgwire.SchemaWatcher.
 func (c *Catalog) SyncSchema(ctx context.Context, sql string) error {
 	if c.snapshot.synced.Load() == c.snapshot.changes.Load() {
 		return nil
 	}
-	if !strings.Contains(sql, PGCatalogSchema) && !strings.Contains(sql, PGInformationSchema) {
-		return nil
+	if !readsEmulation(sql) {
+		views, err := c.catalogViews(ctx)
+		if err != nil {
+			return err
+		}
+		lower := strings.ToLower(sql)
+		if !slices.ContainsFunc(views, func(v string) bool { return strings.Contains(lower, v) }) {
+			return nil
+		}
 	}
 	return c.syncSnapshot(ctx)
+}
+
+// readsEmulation reports whether sql names the emulated catalog.
+func readsEmulation(sql string) bool {
+	return strings.Contains(sql, PGCatalogSchema) || strings.Contains(sql, PGInformationSchema)
+}
+
+// dependentViews are the names (lower case) of users' views that read the
+// emulated catalog, directly or through each other, as of one schema
+// generation.
+type dependentViews struct {
+	generation uint64
+	names      []string
+}
+
+// catalogViews returns the users' views that read the emulated catalog,
+// looked up once per schema generation: a query of such a view needs the
+// snapshot as current as a catalog query does.
+func (c *Catalog) catalogViews(ctx context.Context) ([]string, error) {
+	gen := c.schemaGeneration()
+	if d := c.snapshot.dependents.Load(); d != nil && d.generation == gen {
+		return d.names, nil
+	}
+	rows, err := c.db.QueryContext(ctx, "SELECT lower(view_name), lower(sql) FROM duckdb_views() WHERE NOT internal AND schema_name NOT IN (?, ?)",
+		PGCatalogSchema, PGInformationSchema)
+	if err != nil {
+		return nil, fmt.Errorf("list views over the catalog: %w", err)
+	}
+	defs := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list views over the catalog: %w", err)
+		}
+		defs[name] = def
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list views over the catalog: %w", err)
+	}
+	var names []string
+	for grew := true; grew; {
+		grew = false
+		for name, def := range defs {
+			if readsEmulation(def) || slices.ContainsFunc(names, func(n string) bool { return strings.Contains(def, n) }) {
+				names = append(names, name)
+				delete(defs, name)
+				grew = true
+			}
+		}
+	}
+	c.snapshot.dependents.Store(&dependentViews{generation: gen, names: names})
+	return names, nil
 }
 
 // syncSnapshot rebuilds the snapshot tables from DuckDB's catalog in one
