@@ -462,7 +462,7 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, pro
 		if err != nil {
 			return nil, nil, err
 		}
-		row, err := mapper.Map(raw)
+		row, _, err := mapper.Map(raw)
 		if err != nil {
 			rowErrs = append(rowErrs, fmt.Errorf("record %d: %w", dec.Records(), err))
 			continue

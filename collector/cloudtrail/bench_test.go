@@ -40,7 +40,7 @@ func BenchmarkMap(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := m.Map(events[i%len(events)]); err != nil {
+		if _, _, err := m.Map(events[i%len(events)]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -117,7 +117,7 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := m.Map(raw); err != nil {
+			if _, _, err := m.Map(raw); err != nil {
 				b.Fatal(err)
 			}
 		}

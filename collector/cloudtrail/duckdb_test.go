@@ -64,7 +64,7 @@ func TestDuckDBRoundTrip(t *testing.T) {
 			return err
 		}
 		for i, raw := range events {
-			row, err := m.Map(raw)
+			row, _, err := m.Map(raw)
 			if err != nil {
 				return fmt.Errorf("event %d: %w", i, err)
 			}

@@ -162,23 +162,62 @@ func (f flexBool) val() any {
 	return f.v
 }
 
-// parseTime parses a CloudTrail timestamp: RFC 3339 (with or without
-// fractional seconds, "Z" or an offset). As a leniency for hand-made data a
-// space may replace the "T", and a missing zone means UTC.
+// timeLayouts are the forms of CloudTrail timestamps parseTime reads after
+// normalisation (see parseTime). Fractional seconds of any length after the
+// seconds are accepted by every layout.
+var timeLayouts = []string{
+	time.RFC3339,               // 2014-03-06T21:22:54Z, 2014-03-06T21:22:54.123+02:00
+	"2006-01-02T15:04:05Z0700", // 2014-03-06T21:22:54+0200
+	"2006-01-02T15:04:05Z07",   // 2014-03-06T21:22:54+02
+	"2006-01-02T15:04:05",      // CloudTrail Lake: 2014-03-06 21:22:54.000 (UTC)
+	"20060102T150405Z0700",     // basic ISO 8601: 20131102T010628Z, 20131102T010628+0100
+	"20060102T150405Z07:00",    // 20131102T010628+01:00
+	"20060102T150405",          // 20131102T010628 (UTC)
+}
+
+// parseTime parses a CloudTrail timestamp in any form AWS documents or
+// writes: RFC 3339 / extended ISO 8601 ("2014-03-06T21:22:54Z", with or
+// without fractional seconds, "Z" or an offset with or without a colon),
+// basic ISO 8601 ("20131102T010628Z", as in the creationDate of AWS's own
+// userIdentity examples), and CloudTrail Lake's "2014-03-06 21:22:54.000".
+// A space may replace the "T", "t" and "z" may be lowercase, and a time
+// without a zone is UTC. Out-of-range fields (month 13, 25:00) fail.
 func parseTime(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.UTC(), true
 	}
-	if len(s) > 10 && s[10] == ' ' {
-		s = s[:10] + "T" + s[11:]
-		if t, err := time.Parse(time.RFC3339, s); err == nil {
+	s = normaliseTime(s)
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
 		}
 	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-		return t, true
-	}
 	return time.Time{}, false
+}
+
+// normaliseTime uppercases the "T" separator and a "z" zone and turns a
+// space separator into "T", so that timeLayouts need one spelling each.
+func normaliseTime(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for _, i := range []int{8, 10} { // basic and extended date lengths
+		if len(b) > i && (b[i] == ' ' || b[i] == 't' || b[i] == 'T') && isDigits(b[:4]) {
+			b[i] = 'T'
+			break
+		}
+	}
+	if n := len(b); n > 0 && b[n-1] == 'z' {
+		b[n-1] = 'Z'
+	}
+	return string(b)
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validUTF8 replaces invalid UTF-8 sequences (which DuckDB rejects in

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -147,12 +148,12 @@ func NewMapper(src SourceInfo) (*Mapper, error) {
 }
 
 // Map returns the values of one row in the order of
-// lake.CloudTrailLog().Columns. It builds a Mapper on every call; use
-// NewMapper and Mapper.Map to map many events.
-func Map(raw json.RawMessage, src SourceInfo) ([]any, error) {
+// lake.CloudTrailLog().Columns, and warnings as Mapper.Map does. It builds a
+// Mapper on every call; use NewMapper and Mapper.Map to map many events.
+func Map(raw json.RawMessage, src SourceInfo) ([]any, []error, error) {
 	m, err := NewMapper(src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return m.Map(raw)
 }
@@ -170,32 +171,37 @@ func Map(raw json.RawMessage, src SourceInfo) ([]any, error) {
 //   - VARCHAR[]: []string or nil.
 //
 // Every NULL is an untyped nil. An event without a parsable eventTime gives
-// an error wrapping ErrMissingEventTime; callers add the record number.
-func (m *Mapper) Map(raw json.RawMessage) ([]any, error) {
+// an error wrapping ErrMissingEventTime and no row; callers add the record
+// number. A value that cannot be read while the rest of the event can (an
+// unparsable creationDate, a field of the wrong JSON type) is stored as NULL
+// and reported as a warning wrapping ErrValueNotRead, naming the event and
+// the field.
+func (m *Mapper) Map(raw json.RawMessage) ([]any, []error, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return nil, errors.New("event is not a JSON object")
+		return nil, nil, errors.New("event is not a JSON object")
 	}
 	var ev rawEvent
+	var jb jsonBuf
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
+			return nil, nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
 		}
 		// A field of an unexpected JSON type (e.g. userIdentity as a
 		// string) is left NULL; the rest of the event is still mapped.
+		jb.warnf(&ev, "%s is a JSON %s, not %s", typeErr.Field, typeErr.Value, jsonKind(typeErr.Type.Kind()))
 	}
 	if !ev.EventTime.ok {
-		return nil, fmt.Errorf("event %s: %w", eventName(&ev), ErrMissingEventTime)
+		return nil, nil, fmt.Errorf("event %s: %w", eventName(&ev), ErrMissingEventTime)
 	}
 	eventTime, ok := parseTime(ev.EventTime.s)
 	if !ok {
-		return nil, fmt.Errorf("event %s: %w (unparsable eventTime %q)", eventName(&ev), ErrMissingEventTime, ev.EventTime.s)
+		return nil, nil, fmt.Errorf("event %s: %w (unparsable eventTime %q)", eventName(&ev), ErrMissingEventTime, ev.EventTime.s)
 	}
 
 	row := make([]any, numCols)
 	set := func(c int, v any) { row[m.pos[c]] = v }
-	var jb jsonBuf
 
 	set(cAdditionalEventData, jb.val(ev.AdditionalEventData))
 	set(cAPIVersion, ev.APIVersion.val())
@@ -223,12 +229,12 @@ func (m *Mapper) Map(raw json.RawMessage) ([]any, error) {
 	set(cSourceIPAddress, ev.SourceIPAddress.val())
 	set(cTLSDetails, ev.TLSDetails.value())
 	set(cUserAgent, ev.UserAgent.val())
-	set(cUserIdentity, ev.UserIdentity.value(&jb))
+	set(cUserIdentity, ev.UserIdentity.value(&jb, &ev))
 	set(cVPCEndpointID, ev.VPCEndpointID.val())
 
 	id, err := eventID(&ev, eventTime, raw)
 	if err != nil {
-		return nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
+		return nil, nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
 	}
 	set(cTpAkas, nilIfEmpty(akas(ev.Resources)))
 	set(cTpDate, time.Date(eventTime.Year(), eventTime.Month(), eventTime.Day(), 0, 0, 0, 0, time.UTC))
@@ -258,7 +264,7 @@ func (m *Mapper) Map(raw json.RawMessage) ([]any, error) {
 		}
 	}
 	set(cTpIndex, index)
-	return row, nil
+	return row, jb.warnings, nil
 }
 
 // eventName names an event in error messages.
@@ -269,8 +275,36 @@ func eventName(ev *rawEvent) string {
 	return "without eventID"
 }
 
-// jsonBuf compacts the JSON columns of one event into one shared buffer.
-type jsonBuf struct{ buf bytes.Buffer }
+// ErrValueNotRead is wrapped by the warnings Map returns for a value that
+// could not be read and was stored as NULL; the event itself is kept.
+var ErrValueNotRead = errors.New("value not read, stored as NULL")
+
+// jsonBuf is the scratch state of mapping one event: it compacts the JSON
+// columns into one shared buffer and gathers the event's warnings.
+type jsonBuf struct {
+	buf      bytes.Buffer
+	warnings []error
+}
+
+// warnf records a warning about a value of ev.
+func (j *jsonBuf) warnf(ev *rawEvent, format string, args ...any) {
+	j.warnings = append(j.warnings, fmt.Errorf("event %s: %s: %w", eventName(ev), fmt.Sprintf(format, args...), ErrValueNotRead))
+}
+
+// jsonKind names the JSON type a Go kind decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	}
+	return "a number"
+}
 
 // val returns raw as compact JSON text, or nil when absent or null.
 func (j *jsonBuf) val(raw json.RawMessage) any {
@@ -296,7 +330,7 @@ func (t *tlsDetails) value() any {
 	}
 }
 
-func (u *userIdentity) value(jb *jsonBuf) any {
+func (u *userIdentity) value(jb *jsonBuf, ev *rawEvent) any {
 	if u == nil {
 		return nil
 	}
@@ -307,32 +341,34 @@ func (u *userIdentity) value(jb *jsonBuf) any {
 		"identity_provider": u.IdentityProvider.val(),
 		"invoked_by":        u.InvokedBy.val(),
 		"principal_id":      u.PrincipalID.val(),
-		"session_context":   u.SessionContext.value(jb),
+		"session_context":   u.SessionContext.value(jb, ev),
 		"type":              u.Type.val(),
 		"user_name":         u.UserName.val(),
 	}
 }
 
-func (s *sessionContext) value(jb *jsonBuf) any {
+func (s *sessionContext) value(jb *jsonBuf, ev *rawEvent) any {
 	if s == nil {
 		return nil
 	}
 	return map[string]any{
-		"attributes":             s.Attributes.value(),
+		"attributes":             s.Attributes.value(jb, ev),
 		"ec2_role_delivery":      s.EC2RoleDelivery.val(),
 		"session_issuer":         s.SessionIssuer.value(),
 		"web_id_federation_data": s.WebIDFederationData.value(jb),
 	}
 }
 
-func (a *sessionAttributes) value() any {
+func (a *sessionAttributes) value(jb *jsonBuf, ev *rawEvent) any {
 	if a == nil {
 		return nil
 	}
 	var created any
-	if a.CreationDate.ok {
+	if a.CreationDate.ok && a.CreationDate.s != "" {
 		if t, ok := parseTime(a.CreationDate.s); ok {
 			created = t.UnixMilli()
+		} else {
+			jb.warnf(ev, "unparsable userIdentity.sessionContext.attributes.creationDate %q", a.CreationDate.s)
 		}
 	}
 	return map[string]any{

@@ -68,7 +68,18 @@ func want(eventTime time.Time, eventID, account string) map[string]any {
 
 func mapRow(t *testing.T, raw json.RawMessage, src SourceInfo) map[string]any {
 	t.Helper()
-	row, err := Map(raw, src)
+	got, warnings := mapRowWarnings(t, raw, src)
+	for _, w := range warnings {
+		t.Errorf("Map warning: %v", w)
+	}
+	return got
+}
+
+// mapRowWarnings maps one event and returns its row by column name and the
+// mapper's warnings.
+func mapRowWarnings(t *testing.T, raw json.RawMessage, src SourceInfo) (map[string]any, []error) {
+	t.Helper()
+	row, warnings, err := Map(raw, src)
 	if err != nil {
 		t.Fatalf("Map: %v", err)
 	}
@@ -80,7 +91,7 @@ func mapRow(t *testing.T, raw json.RawMessage, src SourceInfo) map[string]any {
 	for i, c := range cols {
 		got[c.Name] = row[i]
 	}
-	return got
+	return got, warnings
 }
 
 // checkRow compares every column of got with want.
@@ -306,7 +317,13 @@ func TestMapResources(t *testing.T) {
 	}
 	w["tp_ips"] = []string{"10.0.0.1"}
 	w["tp_source_ip"] = "10.0.0.1"
-	checkRow(t, mapRow(t, json.RawMessage(resourcesEvent), testSource()), w)
+	got, warnings := mapRowWarnings(t, json.RawMessage(resourcesEvent), testSource())
+	checkRow(t, got, w)
+	// The unparsable creationDate is reported, naming the event, the field and the value.
+	if len(warnings) != 1 || !errors.Is(warnings[0], ErrValueNotRead) ||
+		warnings[0].Error() != `event "55555555-5555-4555-8555-555555555555": unparsable userIdentity.sessionContext.attributes.creationDate "bad": value not read, stored as NULL` {
+		t.Errorf("warnings %v, want one about creationDate", warnings)
+	}
 }
 
 const tlsEvent = `{"eventVersion":"1.10","userIdentity":{"type":"IAMUser","principalId":"AIDA2","arn":"arn:aws:iam::111122223333:user/carol",
@@ -407,7 +424,7 @@ func TestMapMissingEventTime(t *testing.T) {
 		{`{"eventID":"abc-2","eventTime":"redacted"}`, `event "abc-2": missing eventTime (unparsable eventTime "redacted")`},
 	}
 	for _, c := range cases {
-		row, err := Map(json.RawMessage(c.raw), testSource())
+		row, _, err := Map(json.RawMessage(c.raw), testSource())
 		if err == nil || row != nil {
 			t.Fatalf("%s: want error, got row %v", c.raw, row)
 		}
@@ -415,7 +432,7 @@ func TestMapMissingEventTime(t *testing.T) {
 			t.Errorf("%s: error %q, want %q wrapping ErrMissingEventTime", c.raw, err, c.msg)
 		}
 	}
-	if _, err := Map(json.RawMessage(`[1]`), testSource()); err == nil {
+	if _, _, err := Map(json.RawMessage(`[1]`), testSource()); err == nil {
 		t.Error("array event: want error")
 	}
 }
@@ -437,6 +454,93 @@ func TestMapLenientTimes(t *testing.T) {
 		if d != time.Date(want.Year(), want.Month(), want.Day(), 0, 0, 0, 0, time.UTC) {
 			t.Errorf("%s: tp_date %v", in, d)
 		}
+	}
+}
+
+// timeForms are the timestamp forms CloudTrail events carry (AWS's log
+// files, the examples in AWS's documentation, CloudTrail Lake exports), each
+// with the instant it denotes.
+var timeForms = map[string]time.Time{
+	"2014-03-06T21:22:54Z":           time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06T21:22:54.5Z":         time.Date(2014, 3, 6, 21, 22, 54, 500e6, time.UTC),
+	"2014-03-06T21:22:54.123Z":       time.Date(2014, 3, 6, 21, 22, 54, 123e6, time.UTC),
+	"2014-03-06T21:22:54.123456Z":    time.Date(2014, 3, 6, 21, 22, 54, 123456e3, time.UTC),
+	"2014-03-06T21:22:54.123456789Z": time.Date(2014, 3, 6, 21, 22, 54, 123456789, time.UTC),
+	"2014-03-06T21:22:54+00:00":      time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06T23:22:54+02:00":      time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06T16:22:54.25-05:00":   time.Date(2014, 3, 6, 21, 22, 54, 250e6, time.UTC),
+	"2014-03-06T23:22:54+0200":       time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06T23:22:54+02":         time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06t21:22:54z":           time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06 21:22:54Z":           time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06 21:22:54":            time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06 21:22:54.000":        time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06 21:22:54.000000000":  time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"2014-03-06T21:22:54":            time.Date(2014, 3, 6, 21, 22, 54, 0, time.UTC),
+	"20131102T010628Z":               time.Date(2013, 11, 2, 1, 6, 28, 0, time.UTC),
+	"20131102T010628.75Z":            time.Date(2013, 11, 2, 1, 6, 28, 750e6, time.UTC),
+	"20131102T030628+0200":           time.Date(2013, 11, 2, 1, 6, 28, 0, time.UTC),
+	"20131102T030628+02:00":          time.Date(2013, 11, 2, 1, 6, 28, 0, time.UTC),
+	"20131102T010628":                time.Date(2013, 11, 2, 1, 6, 28, 0, time.UTC),
+}
+
+// badTimes are values that are not a time: each must be reported.
+var badTimes = []string{"redacted", "...", "2021-02-21T23: 46: 28Z", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
+	"2024-01-01T25:00:00Z", "20131102", "1700000000", "2024-01-01T00:00:00Zjunk", "Jan 1, 2024 12:00:00 AM"}
+
+// TestMapTimeForms maps every timestamp form in eventTime and in
+// userIdentity.sessionContext.attributes.creationDate, the two times the
+// mapper reads.
+func TestMapTimeForms(t *testing.T) {
+	for in, want := range timeForms {
+		got := mapRow(t, json.RawMessage(`{"eventTime":"`+in+`"}`), testSource())
+		if got["event_time"] != want || got["tp_timestamp"] != want {
+			t.Errorf("eventTime %s: event_time %v tp_timestamp %v, want %v", in, got["event_time"], got["tp_timestamp"], want)
+		}
+		raw := `{"eventTime":"2024-01-01T00:00:00Z","userIdentity":{"type":"AssumedRole","sessionContext":{"attributes":{"creationDate":"` + in + `"}}}}`
+		got = mapRow(t, json.RawMessage(raw), testSource()) // fails on any warning
+		attrs := got["user_identity"].(map[string]any)["session_context"].(map[string]any)["attributes"].(map[string]any)
+		if attrs["creation_date"] != want.UnixMilli() {
+			t.Errorf("creationDate %s: creation_date %v, want %d", in, attrs["creation_date"], want.UnixMilli())
+		}
+	}
+}
+
+// TestMapUnreadableValuesAreReported: an unparsable eventTime drops the
+// event with an error; an unparsable creationDate or a field of the wrong
+// JSON type keeps the event, stores NULL and warns, naming event and field.
+func TestMapUnreadableValuesAreReported(t *testing.T) {
+	for _, in := range badTimes {
+		row, warnings, err := Map(json.RawMessage(`{"eventID":"e1","eventTime":"`+in+`"}`), testSource())
+		if row != nil || !errors.Is(err, ErrMissingEventTime) || !strings.Contains(err.Error(), strconv.Quote(in)) {
+			t.Errorf("eventTime %q: row %v, warnings %v, err %v; want no row and an error quoting the value", in, row != nil, warnings, err)
+		}
+		raw := `{"eventID":"e2","eventTime":"2024-01-01T00:00:00Z","userIdentity":{"sessionContext":{"attributes":{"creationDate":"` + in + `","mfaAuthenticated":"true"}}}}`
+		got, warnings := mapRowWarnings(t, json.RawMessage(raw), testSource())
+		attrs := got["user_identity"].(map[string]any)["session_context"].(map[string]any)["attributes"].(map[string]any)
+		if attrs["creation_date"] != nil || attrs["mfa_authenticated"] != "true" {
+			t.Errorf("creationDate %q: attributes %v, want NULL creation_date and the rest kept", in, attrs)
+		}
+		want := `event "e2": unparsable userIdentity.sessionContext.attributes.creationDate ` + strconv.Quote(in) + `: value not read, stored as NULL`
+		if len(warnings) != 1 || !errors.Is(warnings[0], ErrValueNotRead) || warnings[0].Error() != want {
+			t.Errorf("creationDate %q: warnings %v, want %q", in, warnings, want)
+		}
+	}
+	// Absent, null or empty is no value, not an unreadable one.
+	for _, attrs := range []string{`{}`, `{"creationDate":null}`, `{"creationDate":""}`} {
+		raw := `{"eventTime":"2024-01-01T00:00:00Z","userIdentity":{"sessionContext":{"attributes":` + attrs + `}}}`
+		if _, warnings := mapRowWarnings(t, json.RawMessage(raw), testSource()); len(warnings) != 0 {
+			t.Errorf("%s: warnings %v", attrs, warnings)
+		}
+	}
+	// A field of the wrong JSON type.
+	got, warnings := mapRowWarnings(t, json.RawMessage(`{"eventID":"e3","eventTime":"2024-01-01T00:00:00Z","userIdentity":"root","eventName":"X"}`), testSource())
+	if ui, _ := got["user_identity"].(map[string]any); ui["type"] != nil || ui["arn"] != nil || got["event_name"] != "X" {
+		t.Errorf("wrong-type userIdentity: user_identity %v, event_name %v", got["user_identity"], got["event_name"])
+	}
+	if len(warnings) != 1 || !errors.Is(warnings[0], ErrValueNotRead) ||
+		warnings[0].Error() != `event "e3": userIdentity is a JSON string, not an object: value not read, stored as NULL` {
+		t.Errorf("wrong-type userIdentity: warnings %v", warnings)
 	}
 }
 
@@ -467,7 +571,7 @@ func TestMapTpID(t *testing.T) {
 	// Deterministic, and independent of formatting, the other fields and the run.
 	src2 := testSource()
 	src2.Partition, src2.IngestTime = "other", time.Now()
-	row, err := Map(json.RawMessage(a), src2)
+	row, _, err := Map(json.RawMessage(a), src2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -544,7 +648,7 @@ func TestMapIndexColumn(t *testing.T) {
 		`{"eventTime":"2024-01-01T00:00:00Z","recipientAccountId":""}`:             "default",
 		`{"eventTime":"2024-01-01T00:00:00Z"}`:                                     "default",
 	} {
-		row, err := m.Map(json.RawMessage(raw))
+		row, _, err := m.Map(json.RawMessage(raw))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -553,7 +657,7 @@ func TestMapIndexColumn(t *testing.T) {
 		}
 	}
 	src.IndexColumn = "read_only"
-	row, err := Map(json.RawMessage(`{"eventTime":"2024-01-01T00:00:00Z","readOnly":true}`), src)
+	row, _, err := Map(json.RawMessage(`{"eventTime":"2024-01-01T00:00:00Z","readOnly":true}`), src)
 	if err != nil || row[pos] != "true" {
 		t.Errorf("read_only index: %v %v", row, err)
 	}
@@ -569,7 +673,7 @@ func TestMapIndexColumn(t *testing.T) {
 // Appender needs.
 func TestNoTypedNils(t *testing.T) {
 	for _, raw := range []string{awsServiceEvent, errorEvent, resourcesEvent, tlsEvent, stringBoolsEvent, `{"eventTime":"2024-01-01T00:00:00Z"}`} {
-		row, err := Map(json.RawMessage(raw), testSource())
+		row, _, err := Map(json.RawMessage(raw), testSource())
 		if err != nil {
 			t.Fatal(err)
 		}
