@@ -185,7 +185,8 @@ func TestPartitionStatusView(t *testing.T) {
 	err := c.SetPartitionStatus(context.Background(), []PartitionStatus{
 		{Partition: "aws_cloudtrail_log.prod", Table: "aws_cloudtrail_log", Name: "prod", SourceType: "aws_s3_bucket", State: "idle",
 			Runs: 2, LastStart: start, LastEnd: start.Add(time.Minute), NextRun: start.Add(5 * time.Minute), Files: 10, Rows: 1234, RowErrors: 1},
-		{Partition: "aws_cloudtrail_log.it's", Table: "aws_cloudtrail_log", Name: "it's", SourceType: "file", State: "failed", LastError: "bucket 'x' not found"},
+		{Partition: "aws_cloudtrail_log.it's", Table: "aws_cloudtrail_log", Name: "it's", SourceType: "file", State: "failed", LastError: "bucket 'x' not found",
+			RowWarnings: 3, FailingFiles: 2, LastFailureFile: "/logs/it's.json.gz", LastFailureReason: "gzip: invalid header", LastFailureTime: start},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +203,42 @@ func TestPartitionStatusView(t *testing.T) {
 	var msg string
 	if err := c.DB().QueryRow("SELECT last_error FROM tpserver.partitions WHERE state = 'failed'").Scan(&msg); err != nil || msg != "bucket 'x' not found" {
 		t.Fatalf("failed row: %q %v", msg, err)
+	}
+	// Failing files: counts, the latest failure, and NULLs where there is none.
+	var warnings, failing int64
+	var file, reason string
+	var at time.Time
+	if err := c.DB().QueryRow(`SELECT last_row_warnings, failing_files, last_failure_file, last_failure, last_failure_time
+		FROM tpserver.partitions WHERE partition_name = 'it''s'`).Scan(&warnings, &failing, &file, &reason, &at); err != nil {
+		t.Fatal(err)
+	}
+	if warnings != 3 || failing != 2 || file != "/logs/it's.json.gz" || reason != "gzip: invalid header" || !at.Equal(start) {
+		t.Fatalf("failing files: %d %d %q %q %v", warnings, failing, file, reason, at)
+	}
+	var nullFile sql.NullString
+	var nullAt sql.NullTime
+	if err := c.DB().QueryRow("SELECT failing_files, last_failure_file, last_failure_time FROM tpserver.partitions WHERE partition_name = 'prod'").Scan(&failing, &nullFile, &nullAt); err != nil {
+		t.Fatal(err)
+	}
+	if failing != 0 || nullFile.Valid || nullAt.Valid {
+		t.Fatalf("prod failing files: %d %v %v", failing, nullFile, nullAt)
+	}
+	// Existing columns keep their positions; the new ones follow.
+	var cols []string
+	rows2, err := c.DB().Query("SELECT column_name FROM information_schema.columns WHERE table_schema = 'tpserver' AND table_name = 'partitions' ORDER BY ordinal_position")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows2.Next() {
+		var name string
+		rows2.Scan(&name)
+		cols = append(cols, name)
+	}
+	rows2.Close()
+	want := "partition table_name partition_name source_type state runs last_start last_end last_files last_failed_files last_rows last_row_errors last_error next_run " +
+		"last_row_warnings failing_files last_failure_file last_failure last_failure_time"
+	if strings.Join(cols, " ") != want {
+		t.Fatalf("columns:\n %s\nwant\n %s", strings.Join(cols, " "), want)
 	}
 }
 

@@ -22,6 +22,14 @@ type PartitionStatus struct {
 	Files, FailedFiles          int64
 	Rows, RowErrors             int64
 	LastError                   string
+	// RowWarnings counts the last run's events kept with a value stored
+	// as NULL.
+	RowWarnings int64
+	// FailingFiles is how many files failed at their latest attempt and are
+	// not collected yet; the LastFailure fields describe the most recent.
+	FailingFiles                       int64
+	LastFailureFile, LastFailureReason string
+	LastFailureTime                    time.Time
 }
 
 var partitionColumns = []struct{ name, typ string }{
@@ -31,6 +39,8 @@ var partitionColumns = []struct{ name, typ string }{
 	{"last_files", "BIGINT"}, {"last_failed_files", "BIGINT"},
 	{"last_rows", "BIGINT"}, {"last_row_errors", "BIGINT"},
 	{"last_error", "VARCHAR"}, {"next_run", "TIMESTAMPTZ"},
+	{"last_row_warnings", "BIGINT"}, {"failing_files", "BIGINT"},
+	{"last_failure_file", "VARCHAR"}, {"last_failure", "VARCHAR"}, {"last_failure_time", "TIMESTAMPTZ"},
 }
 
 // SetPartitionStatus redefines tpserver.partitions, the view that shows
@@ -71,6 +81,8 @@ func (c *Catalog) SetPartitionStatus(ctx context.Context, rows []PartitionStatus
 				sqlTime(r.LastStart), sqlTime(r.LastEnd),
 				fmt.Sprint(r.Files), fmt.Sprint(r.FailedFiles), fmt.Sprint(r.Rows), fmt.Sprint(r.RowErrors),
 				sqlString(r.LastError), sqlTime(r.NextRun),
+				fmt.Sprint(r.RowWarnings), fmt.Sprint(r.FailingFiles),
+				sqlString(r.LastFailureFile), sqlString(r.LastFailureReason), sqlTime(r.LastFailureTime),
 			}
 			q.WriteString("(" + strings.Join(vals, ", ") + ")")
 		}

@@ -62,38 +62,38 @@ type Options struct {
 	Overwrite bool
 	// Progress, if set, is updated while the run goes on.
 	Progress *Progress
+	// Failures, if set, remembers failing files across runs: a file that
+	// fails again for the same reason is logged at debug level only.
+	Failures *Failures
 }
 
 // Progress holds live counters of a run, safe to read from another goroutine.
 type Progress struct {
-	Discovered, Skipped, Downloaded, Parsed, Failed atomic.Int64
-	Bytes, Rows, RowErrors, Saved                   atomic.Int64
+	Discovered, Skipped, Digests, Downloaded, Parsed, Failed atomic.Int64
+	Bytes, Rows, RowErrors, RowWarnings, Saved               atomic.Int64
 }
-
-// FileError is a source file that could not be collected, or an event of it.
-type FileError struct {
-	Location string
-	Err      error
-}
-
-func (e FileError) Error() string { return e.Location + ": " + e.Err.Error() }
 
 // Result summarises the collection of one partition.
 type Result struct {
 	Partition   string
 	From, To    time.Time
 	Discovered  int
-	Skipped     int // already collected, or digest files
+	Skipped     int // already collected
+	Digests     int // CloudTrail digest files, which hold no events
 	Collected   int
 	FailedFiles int
 	Rows        int64
-	RowErrors   int64
+	RowErrors   int64 // events skipped
+	RowWarnings int64 // events collected with a value stored as NULL
 	Filtered    int64
 	Published   int // parquet files published
 	Compaction  *CompactResult
-	Errors      []FileError
-	Start, End  time.Time
-	RolledBack  int // files of an interrupted earlier run that were removed
+	// Problems describes the files that failed or had bad events, in the
+	// order met, up to MaxProblemFiles; ProblemsOmitted counts the rest.
+	Problems        []FileProblems
+	ProblemsOmitted int
+	Start, End      time.Time
+	RolledBack      int // files of an interrupted earlier run that were removed
 	// Overwritten is how many rows --overwrite deleted before collecting again.
 	Overwritten int64
 }
@@ -254,16 +254,16 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 
 	// Discover, then decode files in parallel; stage and publish in one goroutine.
 	type parsed struct {
-		a         artifact
-		rows      [][]any
-		rowErrors []error
-		err       error
+		a      artifact
+		rows   [][]any
+		events eventProblems
+		err    error
 	}
 	work := make(chan artifact)
 	done := make(chan parsed)
 	type discovery struct {
-		discovered, skipped int
-		err                 error
+		discovered, skipped, digests int
+		err                          error
 	}
 	discovered := make(chan discovery, 1)
 	collected := make(map[string]bool, len(st.collected))
@@ -281,6 +281,11 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			if collected[a.Location] {
 				d.skipped++
 				prog.Skipped.Add(1)
+				return nil
+			}
+			if isDigestName(a.Location) {
+				d.digests++
+				prog.Digests.Add(1)
 				return nil
 			}
 			select {
@@ -301,9 +306,9 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			for a := range work {
 				si := info
 				si.SourceLocation = a.Location
-				rows, rowErrs, err := readArtifact(ctx, a, si, prog)
+				rows, events, err := readArtifact(ctx, a, si, prog)
 				select {
-				case done <- parsed{a: a, rows: rows, rowErrors: rowErrs, err: err}:
+				case done <- parsed{a: a, rows: rows, events: events, err: err}:
 				case <-ctx.Done():
 					return
 				}
@@ -312,6 +317,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	}
 	go func() { wg.Wait(); close(done) }()
 
+	rep := &report{res: res, prog: prog, log: log, failures: opt.Failures, now: res.Start}
 	var batch []logEntry
 	commit := func() error {
 		if len(batch) == 0 {
@@ -330,22 +336,14 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			continue
 		}
 		if errors.Is(r.err, cloudtrail.ErrDigestFile) {
-			res.Skipped++
+			rep.digest(r.a.Location)
 			continue
 		}
 		if r.err != nil {
-			res.FailedFiles++
-			prog.Failed.Add(1)
-			res.Errors = append(res.Errors, FileError{Location: r.a.Location, Err: r.err})
-			log.Warn("file not collected", zap.String("file", r.a.Location), zap.Error(r.err))
+			rep.fileFailed(r.a.Location, r.err)
 			continue
 		}
-		for _, e := range r.rowErrors {
-			res.RowErrors++
-			prog.RowErrors.Add(1)
-			res.Errors = append(res.Errors, FileError{Location: r.a.Location, Err: e})
-			log.Warn("event skipped", zap.String("file", r.a.Location), zap.Error(e))
-		}
+		rep.fileRead(r.a.Location, r.events)
 		if err := w.append(r.rows); err != nil {
 			runErr = err
 			cancel()
@@ -362,6 +360,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	d := <-discovered
 	res.Discovered += d.discovered
 	res.Skipped += d.skipped
+	res.Digests += d.digests
 	if d.err != nil && runErr == nil && !errors.Is(d.err, context.Canceled) {
 		runErr = fmt.Errorf("discover files of %s: %w", p.FullName(), d.err)
 	}
@@ -386,9 +385,9 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	}
 	res.End = c.now()
 	log.Info("collected",
-		zap.Int("files", res.Collected), zap.Int("skipped", res.Skipped),
+		zap.Int("files", res.Collected), zap.Int("skipped", res.Skipped), zap.Int("digests", res.Digests),
 		zap.Int("failed_files", res.FailedFiles), zap.Int64("rows", res.Rows),
-		zap.Int64("row_errors", res.RowErrors), zap.Duration("took", res.End.Sub(res.Start)))
+		zap.Int64("row_errors", res.RowErrors), zap.Int64("row_warnings", res.RowWarnings), zap.Duration("took", res.End.Sub(res.Start)))
 	return res, nil
 }
 
@@ -435,43 +434,48 @@ func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writ
 }
 
 // readArtifact decodes and maps every event of one file. A file that cannot
-// be decoded yields an error and no rows; a bad event yields a row error.
-func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, prog *Progress) ([][]any, []error, error) {
+// be decoded yields an error and no rows; a bad event is skipped, and a
+// value that cannot be read is stored as NULL, each counted in the returned
+// problems with its record number.
+func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, prog *Progress) ([][]any, eventProblems, error) {
+	var events eventProblems
 	mapper, err := cloudtrail.NewMapper(si)
 	if err != nil {
-		return nil, nil, err
+		return nil, events, err
 	}
 	rc, err := a.open(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open: %w", err)
+		return nil, events, fmt.Errorf("open: %w", err)
 	}
 	defer rc.Close()
 	prog.Downloaded.Add(1)
 	counted := &countingReader{r: rc, n: &prog.Bytes}
 	dec, err := cloudtrail.NewDecoder(counted)
 	if err != nil {
-		return nil, nil, err
+		return nil, events, err
 	}
 	var rows [][]any
-	var rowErrs []error
 	for {
 		raw, err := dec.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, eventProblems{}, err
 		}
-		row, _, err := mapper.Map(raw)
+		row, warnings, err := mapper.Map(raw)
 		if err != nil {
-			rowErrs = append(rowErrs, fmt.Errorf("record %d: %w", dec.Records(), err))
+			events.add(true, fmt.Errorf("record %d: %w", dec.Records(), err))
 			continue
+		}
+		for _, w := range warnings {
+			events.add(false, fmt.Errorf("record %d: %w", dec.Records(), w))
 		}
 		rows = append(rows, row)
 	}
 	prog.Parsed.Add(1)
 	prog.Rows.Add(int64(len(rows)))
-	return rows, rowErrs, nil
+	return rows, events, nil
 }
 
 // countingReader counts the bytes read from a source file.

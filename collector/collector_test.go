@@ -178,15 +178,14 @@ func TestBadFilesAreReportedAndTheRunGoesOn(t *testing.T) {
 	if res.FailedFiles != 2 || res.RowErrors != 1 || res.Rows != 6 || res.Collected != 2 {
 		t.Fatalf("result: %+v", res)
 	}
-	var msgs []string
-	for _, e := range res.Errors {
-		msgs = append(msgs, e.Error())
+	got := map[string]FileProblems{}
+	for _, p := range res.Problems {
+		got[p.Location] = p
 	}
-	all := strings.Join(msgs, "\n")
-	for _, want := range []string{bad, trunc, noTime} {
-		if !strings.Contains(all, want) {
-			t.Errorf("errors do not name %s:\n%s", want, all)
-		}
+	if len(got) != 3 || got[bad].Err == nil || got[trunc].Err == nil || got[noTime].Err != nil ||
+		got[noTime].SkippedEvents != 1 || len(got[noTime].Events) != 1 ||
+		!strings.Contains(got[noTime].Events[0].Err.Error(), `record 1: event "x1": missing eventTime`) {
+		t.Errorf("problems: %+v", res.Problems)
 	}
 	// Failed files are not marked collected: a fixed file is collected next time.
 	writeTrail(t, src, day, "bad", 2, "111122223333")

@@ -178,27 +178,43 @@ func TestCollectRealData(t *testing.T) {
 	t.Logf("discovered %d, collected %d, skipped %d, failed %d; %d rows, %d row errors",
 		res.Discovered, res.Collected, res.Skipped, res.FailedFiles, res.Rows, res.RowErrors)
 
-	// Errors by file; a row error wraps the mapper's error, anything else
-	// is the error of a failed file.
-	fileErr := map[string]FileError{}
-	rowErrs := map[string][]FileError{}
-	for _, e := range res.Errors {
-		if errors.Is(e.Err, cloudtrail.ErrMissingEventTime) {
-			rowErrs[e.Location] = append(rowErrs[e.Location], e)
+	// Problems by file: the error of a failed file, or its skipped events.
+	fileErr := map[string]error{}
+	rowErrs := map[string]FileProblems{}
+	if res.ProblemsOmitted != 0 {
+		t.Errorf("%d files with problems not described", res.ProblemsOmitted)
+	}
+	for _, p := range res.Problems {
+		if _, dup := fileErr[p.Location]; dup {
+			t.Errorf("two problem reports for %s", p.Location)
+		}
+		if _, dup := rowErrs[p.Location]; dup {
+			t.Errorf("two problem reports for %s", p.Location)
+		}
+		if p.Warnings > 0 {
+			t.Errorf("%s: %d values not read, first %v", p.Location, p.Warnings, p.Events[0].Err)
+		}
+		if p.Err != nil {
+			fileErr[p.Location] = p.Err
 			continue
 		}
-		if prev, dup := fileErr[e.Location]; dup {
-			t.Errorf("two file errors for %s:\n%v\n%v", e.Location, prev, e)
+		for _, e := range p.Events {
+			if e.Skipped && !errors.Is(e.Err, cloudtrail.ErrMissingEventTime) {
+				t.Errorf("%s: event skipped for an unexpected reason: %v", p.Location, e.Err)
+			}
 		}
-		fileErr[e.Location] = e
+		if n := min(p.SkippedEvents+p.Warnings, MaxEventDetails); int64(len(p.Events)) != n {
+			t.Errorf("%s: %d event details, want %d", p.Location, len(p.Events), n)
+		}
+		rowErrs[p.Location] = p
 	}
 	rows := lakeRowsBySource(t, data)
 
 	if res.Discovered != len(samples) {
 		t.Errorf("discovered %d files, want the %d samples", res.Discovered, len(samples))
 	}
-	if got := res.Collected + res.FailedFiles + res.Skipped; got != res.Discovered {
-		t.Errorf("collected %d + failed %d + skipped %d != discovered %d", res.Collected, res.FailedFiles, res.Skipped, res.Discovered)
+	if got := res.Collected + res.FailedFiles + res.Skipped + res.Digests; got != res.Discovered {
+		t.Errorf("collected %d + failed %d + skipped %d + digests %d != discovered %d", res.Collected, res.FailedFiles, res.Skipped, res.Digests, res.Discovered)
 	}
 	var wantRows, wantRowErrs int64
 	var failed, skipped int
@@ -208,47 +224,47 @@ func TestCollectRealData(t *testing.T) {
 		delete(rows, loc)
 		delete(fileErr, loc)
 		delete(rowErrs, loc)
-		for _, e := range re {
-			checkInformative(t, e, loc)
+		for _, e := range re.Events {
+			checkInformative(t, e.Err)
 		}
 		switch {
 		case s.malformed && strings.Contains(s.path, "digest"):
 			// A CloudTrail-Digest file holds no events: it is skipped, not failed.
 			skipped++
-			if fe.Err != nil || len(re) > 0 || got > 0 {
-				t.Errorf("%s: digest file should be skipped silently; error %v, %d row errors, %d rows", s.path, fe.Err, len(re), got)
+			if fe != nil || re.SkippedEvents > 0 || got > 0 {
+				t.Errorf("%s: digest file should be skipped silently; error %v, %d row errors, %d rows", s.path, fe, re.SkippedEvents, got)
 			}
 		case s.malformed:
 			switch {
-			case fe.Err != nil:
+			case fe != nil:
 				failed++
-				t.Logf("%s: failed: %v", s.path, fe.Err)
-				checkInformative(t, fe, loc)
-				if len(re) > 0 || got > 0 {
-					t.Errorf("%s: failed file still gave %d rows, %d row errors", s.path, got, len(re))
+				t.Logf("%s: failed: %v", s.path, fe)
+				checkInformative(t, fe)
+				if re.SkippedEvents > 0 || got > 0 {
+					t.Errorf("%s: failed file still gave %d rows, %d row errors", s.path, got, re.SkippedEvents)
 				}
-			case len(re) > 0 && got == 0:
+			case re.SkippedEvents > 0 && got == 0:
 				// The JSON is fine but no event is usable (e.g. a partial
 				// record without eventTime).
-				t.Logf("%s: %d row errors, first: %v", s.path, len(re), re[0].Err)
-				wantRowErrs += int64(len(re))
+				t.Logf("%s: %d row errors, first: %v", s.path, re.SkippedEvents, re.Events[0].Err)
+				wantRowErrs += re.SkippedEvents
 			default:
-				t.Errorf("%s: malformed sample collected as %d rows, %d row errors; want a failed file or row errors", s.path, got, len(re))
+				t.Errorf("%s: malformed sample collected as %d rows, %d row errors; want a failed file or row errors", s.path, got, re.SkippedEvents)
 			}
 		default:
-			if fe.Err != nil {
+			if fe != nil {
 				t.Errorf("%s (%s): %v", s.path, s.format, fe)
 				continue
 			}
 			if why, ok := notCloudTrail[s.path]; ok {
-				if got != 0 || len(re) != s.events {
-					t.Errorf("%s: %s; got %d rows, %d row errors, want 0 rows, %d row errors", s.path, why, got, len(re), s.events)
+				if got != 0 || re.SkippedEvents != int64(s.events) {
+					t.Errorf("%s: %s; got %d rows, %d row errors, want 0 rows, %d row errors", s.path, why, got, re.SkippedEvents, s.events)
 				}
-			} else if got+int64(len(re)) != int64(s.events) {
-				t.Errorf("%s (%s): %d rows + %d row errors, FILES.csv says %d events", s.path, s.format, got, len(re), s.events)
+			} else if got+re.SkippedEvents != int64(s.events) {
+				t.Errorf("%s (%s): %d rows + %d row errors, FILES.csv says %d events", s.path, s.format, got, re.SkippedEvents, s.events)
 			}
-			wantRows += int64(s.events - len(re))
-			wantRowErrs += int64(len(re))
+			wantRows += int64(s.events) - re.SkippedEvents
+			wantRowErrs += re.SkippedEvents
 		}
 	}
 	for _, loc := range sortedKeys(rows) {
@@ -258,10 +274,11 @@ func TestCollectRealData(t *testing.T) {
 		t.Errorf("error for a file that is not a sample: %v", fileErr[loc])
 	}
 	for _, loc := range sortedKeys(rowErrs) {
-		t.Errorf("%d row errors for a file that is not a sample: %v", len(rowErrs[loc]), rowErrs[loc][0])
+		t.Errorf("%d row errors for %s, which is not a sample", rowErrs[loc].SkippedEvents, loc)
 	}
-	if res.FailedFiles != failed || res.Skipped != skipped {
-		t.Errorf("failed %d, skipped %d; want %d failed, %d skipped", res.FailedFiles, res.Skipped, failed, skipped)
+	if res.FailedFiles != failed || res.Digests != skipped || res.Skipped != 0 {
+		t.Errorf("failed %d, digests %d, already collected %d; want %d failed, %d digests, none already collected",
+			res.FailedFiles, res.Digests, res.Skipped, failed, skipped)
 	}
 	if res.Rows != wantRows || res.RowErrors != wantRowErrs {
 		t.Errorf("rows %d, row errors %d; want %d, %d", res.Rows, res.RowErrors, wantRows, wantRowErrs)
@@ -271,14 +288,10 @@ func TestCollectRealData(t *testing.T) {
 	}
 }
 
-// checkInformative fails the test unless e names the file loc and gives a
-// recognisable reason.
-func checkInformative(t *testing.T, e FileError, loc string) {
+// checkInformative fails the test unless e gives a recognisable reason.
+func checkInformative(t *testing.T, e error) {
 	t.Helper()
 	msg := e.Error()
-	if !strings.Contains(msg, loc) {
-		t.Errorf("error does not name the file %s: %s", loc, msg)
-	}
 	for _, r := range errorReasons {
 		if strings.Contains(msg, r) {
 			return

@@ -25,16 +25,25 @@ type Status struct {
 	LastStart  time.Time
 	LastEnd    time.Time
 	// Last run's figures.
-	Files, FailedFiles int
-	Rows, RowErrors    int64
+	Files, FailedFiles           int
+	Rows, RowErrors, RowWarnings int64
 	// LastError is why the last run failed; empty when it succeeded.
 	LastError string
 	NextRun   time.Time
+	// FailingFiles is how many files failed at their latest attempt and
+	// have not been collected since; LastFailure is the most recent of them.
+	FailingFiles int
+	LastFailure  Failure
 }
 
 // Scheduler collects partitions at start and then every Interval, one
 // partition at a time, each followed by compaction. Queries are never
 // blocked: readers switch to new files only when a commit names them.
+//
+// It remembers failing files between runs (in memory): a file that fails
+// again for the same reason, or a partition run that fails again with the
+// same error, is logged at debug level only, so the log shows each failure
+// once per reason rather than every interval.
 type Scheduler struct {
 	Collector  *Collector
 	Partitions []*config.Partition
@@ -74,6 +83,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	failures := make([]*Failures, len(s.Partitions))
+	lastErr := make([]string, len(s.Partitions)) // the partition error last logged
+	for i := range failures {
+		failures[i] = &Failures{}
+	}
 	s.mu.Lock()
 	s.status = make([]Status, len(s.Partitions))
 	for i, p := range s.Partitions {
@@ -87,14 +101,21 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 			start := time.Now()
 			s.update(i, func(st *Status) { st.Running, st.LastStart = true, start })
-			res, err := s.Collector.Collect(ctx, p, Options{Compact: true})
+			res, err := s.Collector.Collect(ctx, p, Options{Compact: true, Failures: failures[i]})
 			end := time.Now()
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if err != nil {
+			switch reason := failureReason(err); {
+			case err != nil && reason != lastErr[i]:
 				log.Error("background collection failed", zap.String("partition", p.FullName()), zap.Error(err))
+			case err != nil:
+				log.Debug("background collection failed again", zap.String("partition", p.FullName()), zap.Error(err))
+			case lastErr[i] != "":
+				log.Info("background collection succeeded again", zap.String("partition", p.FullName()))
 			}
+			lastErr[i] = failureReason(err)
+			failing, latest := failures[i].Current()
 			s.update(i, func(st *Status) {
 				st.Running, st.LastEnd = false, end
 				st.Runs++
@@ -104,8 +125,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				}
 				if res != nil {
 					st.Files, st.FailedFiles = res.Collected, res.FailedFiles
-					st.Rows, st.RowErrors = res.Rows, res.RowErrors
+					st.Rows, st.RowErrors, st.RowWarnings = res.Rows, res.RowErrors, res.RowWarnings
 				}
+				st.FailingFiles, st.LastFailure = failing, latest
 				st.NextRun = start.Add(interval)
 			})
 		}

@@ -12,6 +12,19 @@ import (
 	"github.com/tpserver/tpserver/collector"
 )
 
+// collectExitHelp documents collect's exit statuses in --help.
+const collectExitHelp = `
+Exit status:
+    0    everything in the window was collected (digest files are skipped by design)
+    1    an unexpected error stopped the command
+    2    usage or configuration error (bad flag, --from/--to, .tpc file, partition
+         name): nothing was collected
+  100    some files could not be read or some events were skipped or kept with a
+         value stored as NULL; everything else was collected, and failed files are
+         tried again by the next run. The problems are listed at the end.
+  101    the collection of at least one partition failed (it was rolled back to its
+         last commit); takes precedence over 100`
+
 func newCollectCommand(g *globals) *cobra.Command {
 	var from, to string
 	var compact, progress, overwrite bool
@@ -20,30 +33,31 @@ func newCollectCommand(g *globals) *cobra.Command {
 		Short: "Collect log files of configured partitions into the lake",
 		Long: `Collect log files of the configured partitions (all when none is named) into the
 Parquet lake. Files already collected are skipped. --from/--to accept a date
-(2024-01-02), an RFC 3339 time, or a relative time such as T-7d, T-2Y, T-10m.`,
+(2024-01-02), an RFC 3339 time, or a relative time such as T-7d, T-2Y, T-10m.
+` + collectExitHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log, err := g.logger()
 			if err != nil {
-				return err
+				return usageError(err)
 			}
 			defer log.Sync()
 			now := time.Now()
 			opt := collector.Options{Compact: compact, Overwrite: overwrite}
 			if from != "" {
 				if opt.From, err = collector.ParseTime(from, now); err != nil {
-					return fmt.Errorf("--from: %w", err)
+					return usageError(fmt.Errorf("--from: %w", err))
 				}
 			}
 			if to != "" {
 				if opt.To, err = collector.ParseTime(to, now); err != nil {
-					return fmt.Errorf("--to: %w", err)
+					return usageError(fmt.Errorf("--to: %w", err))
 				}
 				if opt.To.After(now) {
-					return fmt.Errorf("--to %s is in the future", to)
+					return usageError(fmt.Errorf("--to %s is in the future", to))
 				}
 			}
 			if !opt.From.IsZero() && !opt.To.IsZero() && !opt.From.Before(opt.To) {
-				return fmt.Errorf("--from %s is not before --to %s", from, to)
+				return usageError(fmt.Errorf("--from %s is not before --to %s", from, to))
 			}
 			ctx := cmd.Context()
 			ws, err := g.workspace(ctx, log)
@@ -52,10 +66,10 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			}
 			parts, err := ws.selectPartitions(args)
 			if err != nil {
-				return err
+				return usageError(err)
 			}
 			c := ws.collector()
-			failed := 0
+			var runs []partitionRun
 			for _, p := range parts {
 				o := opt
 				var view *progressView
@@ -71,17 +85,15 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 					printSummary(cmd.OutOrStdout(), res)
 				}
 				if err != nil {
-					failed++
 					fmt.Fprintf(cmd.ErrOrStderr(), "collection of %s failed: %v\n", p.FullName(), err)
-					if ctx.Err() != nil {
-						break
-					}
+				}
+				runs = append(runs, partitionRun{name: p.FullName(), res: res, err: err})
+				if err != nil && ctx.Err() != nil {
+					break
 				}
 			}
-			if failed > 0 {
-				return &exitError{code: 101, err: fmt.Errorf("%d of %d partitions failed", failed, len(parts))}
-			}
-			return nil
+			printProblems(cmd.OutOrStdout(), runs)
+			return collectOutcome(runs, len(parts))
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "collect files from this time (default: the last collection, or 7 days ago)")
@@ -92,12 +104,52 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 	return cmd
 }
 
+// partitionRun is the outcome of collecting one partition.
+type partitionRun struct {
+	name string
+	res  *collector.Result // nil when the run failed before starting
+	err  error
+}
+
+// incomplete reports whether a run left files or events out, or kept events
+// with a value stored as NULL.
+func (r partitionRun) incomplete() bool {
+	return r.res != nil && (r.res.FailedFiles > 0 || r.res.RowErrors > 0 || r.res.RowWarnings > 0)
+}
+
+// collectOutcome turns the runs into the command's exit status: 101 when a
+// partition failed, else 100 when something was left out, else success.
+func collectOutcome(runs []partitionRun, total int) error {
+	var failed, incomplete int
+	var files, events, values int64
+	for _, r := range runs {
+		if r.err != nil {
+			failed++
+		}
+		if r.incomplete() {
+			incomplete++
+			files += int64(r.res.FailedFiles)
+			events += r.res.RowErrors
+			values += r.res.RowWarnings
+		}
+	}
+	if failed > 0 {
+		return &exitError{code: exitPartitionFailed, err: fmt.Errorf("%d of %d partitions failed", failed, total)}
+	}
+	if incomplete > 0 {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf(
+			"collection incomplete in %d of %d partitions: %d files not collected, %d events skipped, %d values not read (see above)",
+			incomplete, total, files, events, values)}
+	}
+	return nil
+}
+
 // printSummary prints what one partition's collection did.
 func printSummary(w io.Writer, r *collector.Result) {
 	fmt.Fprintf(w, "Collected %s from %s to %s\n", r.Partition, r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339))
-	fmt.Fprintf(w, "  Files: %d discovered, %d collected, %d already collected, %d failed\n",
-		r.Discovered, r.Collected, r.Skipped, r.FailedFiles)
-	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d errors\n", r.Rows, r.Filtered, r.RowErrors)
+	fmt.Fprintf(w, "  Files: %d discovered, %d collected, %d already collected, %d digest files skipped, %d failed\n",
+		r.Discovered, r.Collected, r.Skipped, r.Digests, r.FailedFiles)
+	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d events skipped, %d values not read\n", r.Rows, r.Filtered, r.RowErrors, r.RowWarnings)
 	if c := r.Compaction; c != nil && c.FilesBefore > 0 {
 		fmt.Fprintf(w, "  Compacted %d files into %d (%d rows)\n", c.FilesBefore, c.FilesAfter, c.Rows)
 	}
@@ -107,15 +159,59 @@ func printSummary(w io.Writer, r *collector.Result) {
 	if r.RolledBack > 0 {
 		fmt.Fprintf(w, "  Recovered an interrupted run: removed %d unpublished files\n", r.RolledBack)
 	}
-	const maxShown = 20
-	for i, e := range r.Errors {
-		if i == maxShown {
-			fmt.Fprintf(w, "  ... and %d more errors (see the log)\n", len(r.Errors)-maxShown)
-			break
-		}
-		fmt.Fprintf(w, "  Error: %s\n", e.Error())
-	}
 	if !r.End.IsZero() {
 		fmt.Fprintf(w, "  Time:  %s\n", r.End.Sub(r.Start).Round(time.Millisecond))
+	}
+}
+
+// Limits of the problem list printed at the end of collect; the log has every
+// file, and counts are always complete.
+const (
+	maxFilesShown  = 20 // files per partition
+	maxEventsShown = 3  // event problems per file
+)
+
+// printProblems lists, after every partition ran, what was not collected and
+// why: failed partitions, failed files, skipped events and values not read.
+func printProblems(w io.Writer, runs []partitionRun) {
+	header := false
+	for _, r := range runs {
+		if r.err == nil && !r.incomplete() {
+			continue
+		}
+		if !header {
+			fmt.Fprintln(w, "\nNot collected:")
+			header = true
+		}
+		if r.err != nil {
+			fmt.Fprintf(w, "  %s: collection failed: %v\n", r.name, r.err)
+		}
+		if !r.incomplete() {
+			continue
+		}
+		res := r.res
+		fmt.Fprintf(w, "  %s: %d files failed, %d events skipped, %d values not read\n", r.name, res.FailedFiles, res.RowErrors, res.RowWarnings)
+		for i, p := range res.Problems {
+			if i == maxFilesShown {
+				break
+			}
+			if p.Err != nil {
+				fmt.Fprintf(w, "    %s: %v\n", p.Location, p.Err)
+				continue
+			}
+			fmt.Fprintf(w, "    %s: %d events skipped, %d values not read\n", p.Location, p.SkippedEvents, p.Warnings)
+			for j, e := range p.Events {
+				if j == maxEventsShown {
+					break
+				}
+				fmt.Fprintf(w, "      %v\n", e.Err)
+			}
+			if more := p.SkippedEvents + p.Warnings - int64(min(len(p.Events), maxEventsShown)); more > 0 {
+				fmt.Fprintf(w, "      ... and %d more in this file\n", more)
+			}
+		}
+		if more := len(res.Problems) + res.ProblemsOmitted - maxFilesShown; more > 0 {
+			fmt.Fprintf(w, "    ... and %d more files with problems (see the log)\n", more)
+		}
 	}
 }

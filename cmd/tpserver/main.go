@@ -24,6 +24,17 @@ type globals struct {
 	logLevel   string
 }
 
+// Exit statuses beyond 0 (see collectExitHelp and the README).
+const (
+	exitFailure         = 1   // an unexpected error
+	exitUsage           = 2   // bad flags, arguments or configuration: nothing was done
+	exitIncomplete      = 100 // collect: some files or events were left out, the rest was collected
+	exitPartitionFailed = 101 // collect: a partition failed; wins over exitIncomplete
+)
+
+// usageError marks err as a usage or configuration error.
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
 // exitError carries a process exit code.
 type exitError struct {
 	code int
@@ -43,7 +54,7 @@ func main() {
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)
 		}
-		os.Exit(1)
+		os.Exit(exitFailure)
 	}
 }
 
@@ -62,6 +73,7 @@ func newRootCommand() *cobra.Command {
 		"directory of the Parquet lake, collection state and catalog database (env TPSERVER_DATA_DIR)")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", envOr("TPSERVER_LOG_LEVEL", "info"),
 		"log level: debug, info, warn, error (env TPSERVER_LOG_LEVEL)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(newCollectCommand(g), newServeCommand(g), newQueryCommand(g))
 	return root
 }

@@ -65,16 +65,17 @@ func (v *progressView) draw() {
 		rate = float64(p.Rows.Load()) / s
 	}
 	if !v.live {
-		fmt.Fprintf(v.w, "%s: %d files discovered, %d downloaded, %d parsed, %d failed; %d rows read, %d saved, %d row errors; %.0f rows/s\n",
-			v.name, p.Discovered.Load(), p.Downloaded.Load(), p.Parsed.Load(), p.Failed.Load(),
-			p.Rows.Load(), p.Saved.Load(), p.RowErrors.Load(), rate)
+		fmt.Fprintf(v.w, "%s: %d files discovered, %d already collected, %d digests, %d downloaded, %d parsed, %d failed; %d rows read, %d saved, %d events skipped, %d values not read; %.0f rows/s\n",
+			v.name, p.Discovered.Load(), p.Skipped.Load(), p.Digests.Load(), p.Downloaded.Load(), p.Parsed.Load(), p.Failed.Load(),
+			p.Rows.Load(), p.Saved.Load(), p.RowErrors.Load(), p.RowWarnings.Load(), rate)
 		return
 	}
 	lines := []string{
 		fmt.Sprintf("Collecting %s  %s", v.name, elapsed.Round(time.Second)),
-		fmt.Sprintf("  Files:  %d discovered  %d already collected  %d downloaded (%s)  %d parsed  %d failed",
-			p.Discovered.Load(), p.Skipped.Load(), p.Downloaded.Load(), byteSize(p.Bytes.Load()), p.Parsed.Load(), p.Failed.Load()),
-		fmt.Sprintf("  Rows:   %d read  %d saved  %d errors  %.0f rows/s", p.Rows.Load(), p.Saved.Load(), p.RowErrors.Load(), rate),
+		fmt.Sprintf("  Files:  %d discovered  %d already collected  %d digests  %d downloaded (%s)  %d parsed  %d failed",
+			p.Discovered.Load(), p.Skipped.Load(), p.Digests.Load(), p.Downloaded.Load(), byteSize(p.Bytes.Load()), p.Parsed.Load(), p.Failed.Load()),
+		fmt.Sprintf("  Rows:   %d read  %d saved  %d events skipped  %d values not read  %.0f rows/s",
+			p.Rows.Load(), p.Saved.Load(), p.RowErrors.Load(), p.RowWarnings.Load(), rate),
 	}
 	var b strings.Builder
 	if v.lines > 0 {

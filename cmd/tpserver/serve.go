@@ -96,7 +96,8 @@ func partitionStatus(st []collector.Status) []catalog.PartitionStatus {
 			Partition: s.Partition, Table: s.Table, Name: s.Name, SourceType: s.SourceType, State: state,
 			Runs: int64(s.Runs), LastStart: s.LastStart, LastEnd: s.LastEnd, NextRun: s.NextRun,
 			Files: int64(s.Files), FailedFiles: int64(s.FailedFiles), Rows: s.Rows, RowErrors: s.RowErrors,
-			LastError: s.LastError,
+			LastError: s.LastError, RowWarnings: s.RowWarnings, FailingFiles: int64(s.FailingFiles),
+			LastFailureFile: s.LastFailure.Location, LastFailureReason: s.LastFailure.Reason, LastFailureTime: s.LastFailure.Last,
 		}
 	}
 	return out

@@ -35,7 +35,7 @@ const demoPartitionName = "demo"
 func (g *globals) workspace(ctx context.Context, log *zap.Logger) (*workspace, error) {
 	cfg, err := config.Load(g.configPath)
 	if err != nil {
-		return nil, err
+		return nil, usageError(err)
 	}
 	ws := &workspace{partitions: cfg.Partitions, connections: cfg.Connections, dataDir: g.dataDir, log: log}
 	if len(ws.partitions) > 0 {
@@ -142,7 +142,7 @@ func (ws *workspace) collector() *collector.Collector {
 func (g *globals) openWorkspace(ctx context.Context) (*workspace, error) {
 	log, err := g.logger()
 	if err != nil {
-		return nil, err
+		return nil, usageError(err)
 	}
 	ws, err := g.workspace(ctx, log)
 	if err != nil {
