@@ -130,20 +130,7 @@ func parseUtility(q string) (*utility, error) {
 		if word(0) == "SET" {
 			return parseSet(q, toks, word, rest)
 		}
-		u := &utility{kind: utilReset, tag: "RESET"}
-		switch {
-		case word(1) == "ALL" && len(toks) == 2:
-			u.name = "all"
-		case word(1) == "TIME" && word(2) == "ZONE":
-			u.name = "timezone"
-		case word(1) == "SESSION" && word(2) == "AUTHORIZATION":
-			u.name = "session_authorization"
-		case word(1) == "TRANSACTION" && word(2) == "ISOLATION":
-			u.name = "transaction_isolation"
-		default:
-			u.name = dottedName(toks[1:])
-		}
-		return u, nil
+		return parseReset(toks, word), nil
 	case "SHOW":
 		u := &utility{kind: utilShow, tag: "SHOW"}
 		switch {
@@ -247,6 +234,23 @@ func isWordToken(t string) bool {
 	}
 	c := t[0]
 	return c == '"' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func parseReset(toks []stoken, word func(int) string) *utility {
+	u := &utility{kind: utilReset, tag: "RESET"}
+	switch {
+	case word(1) == "ALL" && len(toks) == 2:
+		u.name = "all"
+	case word(1) == "TIME" && word(2) == "ZONE":
+		u.name = "timezone"
+	case word(1) == "SESSION" && word(2) == "AUTHORIZATION":
+		u.name = "session_authorization"
+	case word(1) == "TRANSACTION" && word(2) == "ISOLATION":
+		u.name = "transaction_isolation"
+	default:
+		u.name = dottedName(toks[1:])
+	}
+	return u
 }
 
 func parseSet(q string, toks []stoken, word func(int) string, rest func(int) string) (*utility, error) {
