@@ -2,12 +2,15 @@ package pgwire
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 )
 
@@ -195,4 +198,36 @@ func TestStatementTimeoutAtTheEdge(t *testing.T) {
 		}
 	}
 	t.Logf("%d of 200 statements hit their 2 ms timeout", cancelled)
+}
+
+// flakyBackend fails every other session it is asked to open.
+type flakyBackend struct {
+	testBackend
+	opened atomic.Int64
+}
+
+func (b *flakyBackend) OpenSession(ctx context.Context) (*sql.Conn, error) {
+	if b.opened.Add(1)%2 == 0 {
+		return nil, errors.New("the lake is being repaired")
+	}
+	return b.testBackend.OpenSession(ctx)
+}
+
+// TestSessionThatCannotOpenSaysWhy: a client whose session cannot be opened
+// gets a FATAL error with the reason; the others are served meanwhile.
+func TestSessionThatCannotOpenSaysWhy(t *testing.T) {
+	ts := serveBackend(t, func(db *sql.DB) Backend { return &flakyBackend{testBackend: testBackend{db: db}} }, nil)
+	ctx := testCtx(t)
+	first := startPgx(t, ts) // opened: 1
+	_, err := pgx.Connect(ctx, ts.dsn())
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Severity != "FATAL" || pe.Code != "08006" || !strings.Contains(pe.Message, "the lake is being repaired") {
+		t.Fatalf("second session: %v, want FATAL 08006 saying why", err)
+	}
+	third := startPgx(t, ts) // opened: 3
+	for _, c := range []*pgx.Conn{first, third} {
+		if got := queryText(t, c, "SELECT 40 + 2"); got != "42" {
+			t.Errorf("a healthy session answered %q", got)
+		}
+	}
 }
