@@ -231,3 +231,64 @@ func TestSessionThatCannotOpenSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelDuringFetchIsAnError: a cancel that interrupts DuckDB while it
+// computes the next rows of a streaming result ends the statement with
+// 57014, never with CommandComplete as if the rows sent were all there are.
+func TestCancelDuringFetchIsAnError(t *testing.T) {
+	ts := startServer(t)
+	conn := connectCancelable(t, ts)
+	for _, q := range []string{
+		// Streams row 0 at once, then scans for a long time inside a fetch.
+		"SELECT range FROM range(20000000000) WHERE range % 19999999999 = 0",
+		"SELECT count(*) FROM range(20000000000)",
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		rows, err := conn.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		var got []int64
+		for rows.Next() {
+			var v int64
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, v)
+		}
+		err = rows.Err()
+		cancel()
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "57014" {
+			t.Errorf("%s cancelled mid-fetch: rows %v, err %v; want 57014", q, got, err)
+		}
+	}
+}
+
+// interruptedRows behaves as duckdb-go's streaming rows do when DuckDB is
+// interrupted after the query ran but before its rows were fetched: the
+// result simply ends, without an error. onNext stands for the cancel that
+// arrives at that moment.
+type interruptedRows struct{ onNext func() }
+
+func (r *interruptedRows) Next() bool             { r.onNext(); return false }
+func (r *interruptedRows) Scan(dest ...any) error { return nil }
+func (r *interruptedRows) Err() error             { return nil }
+func (r *interruptedRows) Close() error           { return nil }
+
+// TestCancelBeforeFetchIsAnError: a result cut short by a cancel must not
+// complete as if it were empty (the chaos test saw count(*) answer no row).
+func TestCancelBeforeFetchIsAnError(t *testing.T) {
+	for _, cause := range []error{errUserCancel, errStatementTimeout} {
+		s := &session{}
+		p := &portal{stmt: &statement{sql: "SELECT count(*) FROM t"}}
+		p.rows = &interruptedRows{onNext: func() { s.cancelRunning(cause) }}
+		p.ctx, p.cancel = context.WithCancelCause(context.Background())
+		n, err := s.pump(p, -1, true, nil)
+		var pe *pgError
+		if !errors.As(err, &pe) || pe.Code != codeQueryCanceled || pe.Message != cause.Error() {
+			t.Errorf("%v: %d rows, err %v; want 57014 %q", cause, n, err, cause)
+		}
+	}
+}

@@ -776,6 +776,12 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 	if p.done {
 		rerr := p.rows.Err()
 		ctx := p.ctx
+		if rerr == nil && ctx != nil && context.Cause(ctx) != nil {
+			// DuckDB interrupted between running the query and handing out
+			// its rows ends the stream as if it were complete: a statement
+			// cancelled before its end has not answered in full.
+			rerr = context.Cause(ctx)
+		}
 		p.close()
 		if rerr != nil {
 			return n, queryErr(ctx, rerr, p.stmt.errSQL())
