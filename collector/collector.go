@@ -96,6 +96,10 @@ type Result struct {
 	RolledBack      int // files of an interrupted earlier run that were removed
 	// Overwritten is how many rows --overwrite deleted before collecting again.
 	Overwritten int64
+	// Duplicates are events not stored again because the partition already
+	// held them (from another file, source or run) or an earlier file of
+	// the run did.
+	Duplicates int64
 }
 
 func (c *Collector) now() time.Time {
@@ -387,7 +391,8 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	log.Info("collected",
 		zap.Int("files", res.Collected), zap.Int("skipped", res.Skipped), zap.Int("digests", res.Digests),
 		zap.Int("failed_files", res.FailedFiles), zap.Int64("rows", res.Rows),
-		zap.Int64("row_errors", res.RowErrors), zap.Int64("row_warnings", res.RowWarnings), zap.Duration("took", res.End.Sub(res.Start)))
+		zap.Int64("row_errors", res.RowErrors), zap.Int64("row_warnings", res.RowWarnings), zap.Int64("duplicates", res.Duplicates),
+		zap.Duration("took", res.End.Sub(res.Start)))
 	return res, nil
 }
 
@@ -395,7 +400,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 // manifest replacement at the end is the commit point (see partitionState).
 func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writer, sources []logEntry, res *Result) error {
 	batch := st.manifest.Batch + 1
-	out, filtered, err := w.flush(ctx, batch)
+	out, fs, err := w.flush(ctx, batch, st.manifest.Files)
 	if err != nil {
 		return err
 	}
@@ -424,8 +429,9 @@ func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writ
 		st.collected[e.Key] = e
 	}
 	res.Collected += len(sources)
-	res.Rows += rows - filtered
-	res.Filtered += filtered
+	res.Rows += rows - fs.Filtered - fs.Duplicates
+	res.Filtered += fs.Filtered
+	res.Duplicates += fs.Duplicates
 	res.Published += len(out)
 	if len(out) > 0 {
 		c.committed()

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,7 +154,8 @@ func addUnlistedMalformed(dir string, samples []sample) ([]sample, error) {
 // and checks every file's outcome against FILES.csv: malformed files fail
 // (or, for events alone, give row errors) with informative messages; every
 // other file yields all its events, as rows or as row errors for events
-// without a usable eventTime.
+// without a usable eventTime. Samples share events (rule tests reuse them):
+// the lake holds each event once.
 func TestCollectRealData(t *testing.T) {
 	dir := realDataDir(t)
 	samples, err := readSamples(dir)
@@ -209,6 +211,17 @@ func TestCollectRealData(t *testing.T) {
 		rowErrs[p.Location] = p
 	}
 	rows := lakeRowsBySource(t, data)
+	// Each file's events as decoded on their own, and the identities of all.
+	fileRows := map[string]int64{}
+	allIDs := map[string]bool{}
+	for _, s := range samples {
+		loc := filepath.Join(dir, filepath.FromSlash(s.path))
+		ids := decodedIDs(loc)
+		fileRows[loc] = int64(len(ids))
+		for _, id := range ids {
+			allIDs[id] = true
+		}
+	}
 
 	if res.Discovered != len(samples) {
 		t.Errorf("discovered %d files, want the %d samples", res.Discovered, len(samples))
@@ -220,7 +233,10 @@ func TestCollectRealData(t *testing.T) {
 	var failed, skipped int
 	for _, s := range samples {
 		loc := filepath.Join(dir, filepath.FromSlash(s.path))
-		got, fe, re := rows[loc], fileErr[loc], rowErrs[loc]
+		got, fe, re := fileRows[loc], fileErr[loc], rowErrs[loc]
+		if rows[loc] > got {
+			t.Errorf("%s: %d rows in the lake, %d events in the file", s.path, rows[loc], got)
+		}
 		delete(rows, loc)
 		delete(fileErr, loc)
 		delete(rowErrs, loc)
@@ -280,12 +296,35 @@ func TestCollectRealData(t *testing.T) {
 		t.Errorf("failed %d, digests %d, already collected %d; want %d failed, %d digests, none already collected",
 			res.FailedFiles, res.Digests, res.Skipped, failed, skipped)
 	}
-	if res.Rows != wantRows || res.RowErrors != wantRowErrs {
-		t.Errorf("rows %d, row errors %d; want %d, %d", res.Rows, res.RowErrors, wantRows, wantRowErrs)
+	if res.Rows+res.Duplicates != wantRows || res.RowErrors != wantRowErrs {
+		t.Errorf("rows %d + duplicates %d, row errors %d; want %d, %d", res.Rows, res.Duplicates, res.RowErrors, wantRows, wantRowErrs)
 	}
-	if total, _ := lakeRows(t, data); total != wantRows {
-		t.Errorf("lake holds %d rows, want %d", total, wantRows)
+	t.Logf("%d events, %d distinct, %d duplicates", wantRows, len(allIDs), res.Duplicates)
+	if total, ids := lakeRows(t, data); total != int64(len(allIDs)) || ids != total || total != res.Rows {
+		t.Errorf("lake holds %d rows, %d distinct tp_ids, collect saved %d; want %d distinct events once", total, ids, res.Rows, len(allIDs))
 	}
+}
+
+// decodedIDs returns the tp_id of every event of a file that maps to a row,
+// duplicates included; none for a file that fails.
+func decodedIDs(loc string) []string {
+	a := artifact{Location: loc, open: func(context.Context) (io.ReadCloser, error) { return os.Open(loc) }}
+	si := cloudtrail.SourceInfo{Table: lake.CloudTrailTableName, Partition: "realdata", SourceType: "file", SourceLocation: loc}
+	rows, _, err := readArtifact(context.Background(), a, si, &Progress{})
+	if err != nil {
+		return nil
+	}
+	id := -1
+	for i, c := range lake.CloudTrailLog().Columns {
+		if c.Name == "tp_id" {
+			id = i
+		}
+	}
+	var out []string
+	for _, r := range rows {
+		out = append(out, r[id].(string))
+	}
+	return out
 }
 
 // checkInformative fails the test unless e gives a recognisable reason.

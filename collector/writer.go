@@ -150,27 +150,41 @@ func dataFileName(batch int64, n int) string {
 	return fmt.Sprintf("data_%010d_%d", batch, n)
 }
 
+// flushStats counts the staged rows a flush did not publish.
+type flushStats struct {
+	// Filtered rows failed the partition filter.
+	Filtered int64
+	// Duplicates are events the partition already holds, or that an
+	// earlier row of the batch holds.
+	Duplicates int64
+}
+
 // flush writes the staged rows to temporary Parquet files next to their final
-// place and returns them; the caller renames them in with commit. It returns
-// the number of rows the partition filter removed.
-func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64, error) {
+// place and returns them; the caller renames them in with commit. live are
+// the partition's live data files: events they hold are not written again.
+func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) ([]publishedFile, flushStats, error) {
+	var st flushStats
 	if err := w.appender.Flush(); err != nil {
-		return nil, 0, fmt.Errorf("flush staged rows: %w", err)
+		return nil, st, fmt.Errorf("flush staged rows: %w", err)
 	}
-	var filtered int64
 	if w.filter != "" {
 		q := fmt.Sprintf("DELETE FROM %s WHERE NOT coalesce((%s), false)", stagingTable, w.filterOverTyped())
 		res, err := w.conn.ExecContext(ctx, q)
 		if err != nil {
-			return nil, 0, fmt.Errorf("apply partition filter %q: %w", w.filter, err)
+			return nil, st, fmt.Errorf("apply partition filter %q: %w", w.filter, err)
 		}
-		filtered, _ = res.RowsAffected()
+		st.Filtered, _ = res.RowsAffected()
 	}
+	dups, err := w.dropDuplicates(ctx, live)
+	if err != nil {
+		return nil, st, err
+	}
+	st.Duplicates = dups
 	keys, err := w.conn.QueryContext(ctx, fmt.Sprintf(
 		"SELECT %s, %s, %s, %s, count(*) FROM %s GROUP BY ALL ORDER BY ALL",
 		lake.KeyTable, lake.KeyPartition, lake.KeyIndex, lake.KeyDate, stagingTable))
 	if err != nil {
-		return nil, 0, fmt.Errorf("group staged rows: %w", err)
+		return nil, st, fmt.Errorf("group staged rows: %w", err)
 	}
 	type group struct {
 		key  lake.PartitionKey
@@ -181,13 +195,13 @@ func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64
 		var g group
 		if err := keys.Scan(&g.key.Table, &g.key.Partition, &g.key.Index, &g.key.Date, &g.rows); err != nil {
 			keys.Close()
-			return nil, 0, fmt.Errorf("read staged groups: %w", err)
+			return nil, st, fmt.Errorf("read staged groups: %w", err)
 		}
 		groups = append(groups, g)
 	}
 	keys.Close()
 	if err := keys.Err(); err != nil {
-		return nil, 0, fmt.Errorf("read staged groups: %w", err)
+		return nil, st, fmt.Errorf("read staged groups: %w", err)
 	}
 
 	var out []publishedFile
@@ -201,7 +215,7 @@ func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64
 		dir := g.key.Dir(w.dataDir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			cleanup()
-			return nil, 0, fmt.Errorf("create %s: %w", dir, err)
+			return nil, st, fmt.Errorf("create %s: %w", dir, err)
 		}
 		name := dataFileName(batch, i)
 		f := publishedFile{
@@ -220,15 +234,81 @@ func (w *writer) flush(ctx context.Context, batch int64) ([]publishedFile, int64
 			lake.KeyDate, lake.QuoteString(g.key.Date.Format(lake.DateFormat)))
 		if err := writeAside(ctx, w.conn, q, f); err != nil {
 			cleanup()
-			return nil, 0, err
+			return nil, st, err
 		}
 	}
 	if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+stagingTable); err != nil {
 		cleanup()
-		return nil, 0, fmt.Errorf("reset staging table: %w", err)
+		return nil, st, fmt.Errorf("reset staging table: %w", err)
 	}
 	w.rows = 0
-	return out, filtered, nil
+	return out, st, nil
+}
+
+// dropDuplicates deletes the staged rows whose event the partition already
+// holds, and all but the first staged row of each event, so the partition
+// keeps one row per event: the first committed. An event's identity is its
+// tp_id (eventID, recipient account and event time), so copies of an event
+// share tp_date and tp_timestamp: only the live files of the staged days are
+// read, only their tp_id and tp_timestamp columns, and only the row groups
+// whose times overlap the staged ones. Within a batch the first copy is the
+// one from the first source location (in byte order), then the first in that
+// file.
+func (w *writer) dropDuplicates(ctx context.Context, live []lake.DataFile) (int64, error) {
+	res, err := w.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE rowid IN (
+		SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY tp_id ORDER BY tp_source_location, rowid) AS n FROM %[1]s)
+		WHERE n > 1)`, stagingTable))
+	if err != nil {
+		return 0, fmt.Errorf("drop duplicate events of the batch: %w", err)
+	}
+	dups, _ := res.RowsAffected()
+	if len(live) == 0 {
+		return dups, nil
+	}
+	byDate := map[string][]string{}
+	for _, f := range live {
+		byDate[f.Date] = append(byDate[f.Date], lake.QuoteString(filepath.Join(w.dataDir, filepath.FromSlash(f.Path))))
+	}
+	rows, err := w.conn.QueryContext(ctx, fmt.Sprintf(
+		"SELECT strftime(%s, '%%Y-%%m-%%d'), min(tp_timestamp), max(tp_timestamp) FROM %s GROUP BY 1 ORDER BY 1",
+		lake.KeyDate, stagingTable))
+	if err != nil {
+		return 0, fmt.Errorf("staged days: %w", err)
+	}
+	type day struct {
+		date     string
+		from, to time.Time
+	}
+	var days []day
+	for rows.Next() {
+		var d day
+		if err := rows.Scan(&d.date, &d.from, &d.to); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("staged days: %w", err)
+		}
+		if len(byDate[d.date]) > 0 {
+			days = append(days, d)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("staged days: %w", err)
+	}
+	const ts = "2006-01-02 15:04:05.999999"
+	for _, d := range days {
+		q := fmt.Sprintf(`DELETE FROM %s WHERE %s = DATE %s AND tp_id IN (
+			SELECT tp_id FROM read_parquet([%s], hive_partitioning = false)
+			WHERE tp_timestamp BETWEEN TIMESTAMP %s AND TIMESTAMP %s)`,
+			stagingTable, lake.KeyDate, lake.QuoteString(d.date), strings.Join(byDate[d.date], ", "),
+			lake.QuoteString(d.from.UTC().Format(ts)), lake.QuoteString(d.to.UTC().Format(ts)))
+		res, err := w.conn.ExecContext(ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("drop events already collected on %s: %w", d.date, err)
+		}
+		n, _ := res.RowsAffected()
+		dups += n
+	}
+	return dups, nil
 }
 
 // filterOverTyped evaluates the partition filter with the JSON columns typed

@@ -149,7 +149,8 @@ func printSummary(w io.Writer, r *collector.Result) {
 	fmt.Fprintf(w, "Collected %s from %s to %s\n", r.Partition, r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "  Files: %d discovered, %d collected, %d already collected, %d digest files skipped, %d failed\n",
 		r.Discovered, r.Collected, r.Skipped, r.Digests, r.FailedFiles)
-	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d events skipped, %d values not read\n", r.Rows, r.Filtered, r.RowErrors, r.RowWarnings)
+	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d duplicates, %d events skipped, %d values not read\n",
+		r.Rows, r.Filtered, r.Duplicates, r.RowErrors, r.RowWarnings)
 	if c := r.Compaction; c != nil && c.FilesBefore > 0 {
 		fmt.Fprintf(w, "  Compacted %d files into %d (%d rows)\n", c.FilesBefore, c.FilesAfter, c.Rows)
 	}
