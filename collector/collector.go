@@ -52,13 +52,15 @@ type Collector struct {
 
 // Options narrow one collection run.
 type Options struct {
-	// From and To bound the files collected by their layout time. A zero From
-	// means the default: the last run's end, or DefaultInitialPeriod ago.
+	// From and To bound the events collected by their time, in [From, To),
+	// and the files read by their layout time. A zero From means the
+	// default: a day before the last run's end, or DefaultInitialPeriod ago;
+	// a zero To means now for files and no bound for events.
 	From, To time.Time
 	// Compact merges the partition's small files after collecting.
 	Compact bool
-	// Overwrite collects again the files in the window that were already
-	// collected, replacing their rows.
+	// Overwrite collects again the events of the window from the files in
+	// the window that were already collected, replacing their rows.
 	Overwrite bool
 	// Progress, if set, is updated while the run goes on.
 	Progress *Progress
@@ -80,7 +82,7 @@ type Result struct {
 	Discovered  int
 	Skipped     int // already collected
 	Digests     int // CloudTrail digest files, which hold no events
-	Collected   int
+	Collected   int // in full, or the window's part of them
 	FailedFiles int
 	Rows        int64
 	RowErrors   int64 // events skipped
@@ -100,6 +102,9 @@ type Result struct {
 	// held them (from another file, source or run) or an earlier file of
 	// the run did.
 	Duplicates int64
+	// OutsideWindow counts the rows of collected files whose event time is
+	// outside the window, left for a run whose window covers them.
+	OutsideWindow int64
 }
 
 func (c *Collector) now() time.Time {
@@ -220,13 +225,14 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		win.To = res.Start
 	}
 	res.From, res.To = win.From, win.To
+	rowWin := spanOf(win.From, opt.To)
 	log := c.log().With(zap.String("partition", p.FullName()))
 	log.Info("collecting", zap.Time("from", win.From), zap.Time("to", win.To))
 
 	if opt.Overwrite {
 		var again []string
 		err := src.Discover(ctx, win, func(a artifact) error {
-			if _, ok := st.collected[a.Location]; ok {
+			if f, ok := st.collected[a.Location]; ok && f.collectedIn(rowWin) {
 				again = append(again, a.Location)
 			}
 			return nil
@@ -234,7 +240,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		if err != nil {
 			return nil, fmt.Errorf("discover files to overwrite in %s: %w", p.FullName(), err)
 		}
-		n, err := c.forgetSources(ctx, st, table, again)
+		n, err := c.forgetSources(ctx, st, table, again, rowWin)
 		if err != nil {
 			return nil, fmt.Errorf("overwrite %s: %w", p.FullName(), err)
 		}
@@ -257,22 +263,26 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	}
 
 	// Discover, then decode files in parallel; stage and publish in one goroutine.
+	type job struct {
+		a    artifact
+		read *fileRead
+	}
 	type parsed struct {
-		a      artifact
+		job
 		rows   [][]any
 		events eventProblems
 		err    error
 	}
-	work := make(chan artifact)
+	work := make(chan job)
 	done := make(chan parsed)
 	type discovery struct {
 		discovered, skipped, digests int
 		err                          error
 	}
 	discovered := make(chan discovery, 1)
-	collected := make(map[string]bool, len(st.collected))
-	for k := range st.collected {
-		collected[k] = true
+	collected := make(map[string]fileState, len(st.collected))
+	for k, f := range st.collected {
+		collected[k] = f
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -282,7 +292,8 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		d.err = src.Discover(ctx, win, func(a artifact) error {
 			d.discovered++
 			prog.Discovered.Add(1)
-			if collected[a.Location] {
+			f, known := collected[a.Location]
+			if known && !f.needs(rowWin) {
 				d.skipped++
 				prog.Skipped.Add(1)
 				return nil
@@ -293,7 +304,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 				return nil
 			}
 			select {
-			case work <- a:
+			case work <- job{a: a, read: &fileRead{win: rowWin, covered: f.covered}}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -307,12 +318,12 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for a := range work {
+			for j := range work {
 				si := info
-				si.SourceLocation = a.Location
-				rows, events, err := readArtifact(ctx, a, si, prog)
+				si.SourceLocation = j.a.Location
+				rows, events, err := readArtifact(ctx, j.a, si, j.read, prog)
 				select {
-				case done <- parsed{a: a, rows: rows, events: events, err: err}:
+				case done <- parsed{job: j, rows: rows, events: events, err: err}:
 				case <-ctx.Done():
 					return
 				}
@@ -353,7 +364,8 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			cancel()
 			continue
 		}
-		batch = append(batch, logEntry{Key: r.a.Location, Size: r.a.Size, Rows: int64(len(r.rows))})
+		res.OutsideWindow += r.read.outside
+		batch = append(batch, r.read.entry(r.a, int64(len(r.rows))))
 		if w.rows >= flushRows {
 			if err := commit(); err != nil {
 				runErr = err
@@ -392,7 +404,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		zap.Int("files", res.Collected), zap.Int("skipped", res.Skipped), zap.Int("digests", res.Digests),
 		zap.Int("failed_files", res.FailedFiles), zap.Int64("rows", res.Rows),
 		zap.Int64("row_errors", res.RowErrors), zap.Int64("row_warnings", res.RowWarnings), zap.Int64("duplicates", res.Duplicates),
-		zap.Duration("took", res.End.Sub(res.Start)))
+		zap.Int64("outside_window", res.OutsideWindow), zap.Duration("took", res.End.Sub(res.Start)))
 	return res, nil
 }
 
@@ -426,7 +438,7 @@ func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writ
 		return err
 	}
 	for _, e := range sources {
-		st.collected[e.Key] = e
+		st.apply(e)
 	}
 	res.Collected += len(sources)
 	res.Rows += rows - fs.Filtered - fs.Duplicates
@@ -439,15 +451,25 @@ func (c *Collector) commitBatch(ctx context.Context, st *partitionState, w *writ
 	return nil
 }
 
-// readArtifact decodes and maps every event of one file. A file that cannot
-// be decoded yields an error and no rows; a bad event is skipped, and a
-// value that cannot be read is stored as NULL, each counted in the returned
-// problems with its record number.
-func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, prog *Progress) ([][]any, eventProblems, error) {
+// readArtifact decodes and maps every event of one file and returns the rows
+// that fr keeps. A file that cannot be decoded yields an error and no rows; a
+// bad event is skipped, and a value of a kept row that cannot be read is
+// stored as NULL, each counted in the returned problems with its record
+// number.
+func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr *fileRead, prog *Progress) ([][]any, eventProblems, error) {
 	var events eventProblems
 	mapper, err := cloudtrail.NewMapper(si)
 	if err != nil {
 		return nil, events, err
+	}
+	ts := -1
+	for i, c := range lake.CloudTrailLog().Columns {
+		if c.Name == "tp_timestamp" {
+			ts = i
+		}
+	}
+	if ts < 0 {
+		return nil, events, errors.New("the table has no tp_timestamp column")
 	}
 	rc, err := a.open(ctx)
 	if err != nil {
@@ -461,6 +483,7 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, pro
 		return nil, events, err
 	}
 	var rows [][]any
+	var mapped int64
 	for {
 		raw, err := dec.Next()
 		if err == io.EOF {
@@ -474,13 +497,17 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, pro
 			events.add(true, fmt.Errorf("record %d: %w", dec.Records(), err))
 			continue
 		}
+		mapped++
+		if t, ok := row[ts].(time.Time); ok && !fr.keep(t) {
+			continue
+		}
 		for _, w := range warnings {
 			events.add(false, fmt.Errorf("record %d: %w", dec.Records(), w))
 		}
 		rows = append(rows, row)
 	}
 	prog.Parsed.Add(1)
-	prog.Rows.Add(int64(len(rows)))
+	prog.Rows.Add(mapped)
 	return rows, events, nil
 }
 

@@ -14,11 +14,13 @@ import (
 	"github.com/tpserver/tpserver/lake"
 )
 
-// forgetSources deletes the rows that came from the given source files and
-// marks the files as not collected, in one commit, so the run that follows
-// collects them again (--overwrite). Data files holding such rows are
-// rewritten without them; the originals are retired like compacted files.
-func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table lake.Table, keys []string) (int64, error) {
+// forgetSources deletes the rows of events in the window w that came from the
+// given source files and marks those events as not collected, in one commit,
+// so the run that follows collects them again (--overwrite). Data files
+// holding such rows are rewritten without them; the originals are retired
+// like compacted files. Rows of the files outside w stay, and so do copies of
+// the events kept from other files.
+func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table lake.Table, keys []string, w span) (int64, error) {
 	if len(keys) == 0 || len(st.manifest.Files) == 0 {
 		return 0, nil
 	}
@@ -60,8 +62,9 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 		paths[i] = lake.QuoteString(abs)
 		byPath[abs] = f
 	}
+	gone := fmt.Sprintf("tp_source_location IN (SELECT k FROM forget) AND %s", timePredicate(w))
 	q := fmt.Sprintf(`SELECT filename, count(*) FROM read_parquet([%s], hive_partitioning = false, filename = true)
-		WHERE tp_source_location IN (SELECT k FROM forget) GROUP BY filename`, strings.Join(paths, ", "))
+		WHERE %s GROUP BY filename`, strings.Join(paths, ", "), gone)
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("find rows to overwrite: %w", err)
@@ -88,9 +91,9 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 	next.Files = nil
 	next.Retired = append([]lake.RetiredFile(nil), st.manifest.Retired...)
 	var deleted int64
-	var written []string
+	var rewritten []string
 	cleanup := func() {
-		for _, p := range written {
+		for _, p := range rewritten {
 			os.Remove(p)
 		}
 	}
@@ -98,29 +101,29 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 	for _, col := range table.FileColumns() {
 		cols = append(cols, lake.QuoteIdent(col.Name))
 	}
-	n := 0
+	written := 0
 	for _, f := range st.manifest.Files {
 		abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
-		gone, ok := affected[abs]
+		n, ok := affected[abs]
 		if !ok {
 			next.Files = append(next.Files, f)
 			continue
 		}
-		deleted += gone
+		deleted += n
 		next.Retired = append(next.Retired, lake.RetiredFile{Path: f.Path, Retired: now})
-		if gone == f.Rows {
+		if n == f.Rows {
 			continue
 		}
-		name := dataFileName(batch, n)
-		n++
+		name := dataFileName(batch, written)
+		written++
 		pf := publishedFile{
 			tmp:   filepath.Join(filepath.Dir(abs), name+lake.TempFileExt),
 			final: filepath.Join(filepath.Dir(abs), name+lake.DataFileExt),
-			rows:  f.Rows - gone,
+			rows:  f.Rows - n,
 			key:   keyOf(f),
 		}
-		q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE tp_source_location NOT IN (SELECT k FROM forget)",
-			strings.Join(cols, ", "), lake.QuoteString(abs))
+		q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE NOT (%s)",
+			strings.Join(cols, ", "), lake.QuoteString(abs), gone)
 		if err := writeAside(ctx, conn, q, pf); err != nil {
 			cleanup()
 			return 0, fmt.Errorf("rewrite %s: %w", f.Path, err)
@@ -129,12 +132,15 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 			cleanup()
 			return 0, err
 		}
-		written = append(written, pf.final)
+		rewritten = append(rewritten, pf.final)
 		next.Files = append(next.Files, pf.dataFile(c.DataDir, now))
 	}
 	forget := make([]logEntry, len(keys))
 	for i, k := range keys {
 		forget[i] = logEntry{Batch: batch, Key: k, Forget: true}
+		if w != allTime {
+			forget[i].setWindow(w)
+		}
 	}
 	if err := st.appendLog(forget); err != nil {
 		cleanup()
@@ -144,9 +150,26 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 		cleanup()
 		return 0, err
 	}
-	for _, k := range keys {
-		delete(st.collected, k)
+	for _, e := range forget {
+		st.apply(e)
 	}
 	c.committed()
 	return deleted, nil
+}
+
+// timePredicate is a SQL condition on tp_timestamp selecting the events of w.
+func timePredicate(w span) string {
+	const layout = "2006-01-02 15:04:05.999999"
+	from, to := w.bounds()
+	var conds []string
+	if !from.IsZero() {
+		conds = append(conds, "tp_timestamp >= TIMESTAMP "+lake.QuoteString(from.Format(layout)))
+	}
+	if !to.IsZero() {
+		conds = append(conds, "tp_timestamp < TIMESTAMP "+lake.QuoteString(to.Format(layout)))
+	}
+	if len(conds) == 0 {
+		return "true"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
 }

@@ -310,7 +310,7 @@ func TestCollectRealData(t *testing.T) {
 func decodedIDs(loc string) []string {
 	a := artifact{Location: loc, open: func(context.Context) (io.ReadCloser, error) { return os.Open(loc) }}
 	si := cloudtrail.SourceInfo{Table: lake.CloudTrailTableName, Partition: "realdata", SourceType: "file", SourceLocation: loc}
-	rows, _, err := readArtifact(context.Background(), a, si, &Progress{})
+	rows, _, err := readArtifact(context.Background(), a, si, &fileRead{win: allTime}, &Progress{})
 	if err != nil {
 		return nil
 	}

@@ -31,21 +31,96 @@ type partitionState struct {
 	table, partition  string
 
 	manifest *lake.Manifest
-	// collected maps source locations to their log entry.
-	collected map[string]logEntry
+	// collected maps the locations of source files collected in full or in
+	// part to what of them is collected.
+	collected map[string]fileState
 	// lastTo is the upper bound of the last completed run.
 	lastTo time.Time
 }
 
 // logEntry is one line of the collection log.
+//
+// An entry without Part says the source file is collected in full (the only
+// kind of entry older logs have). An entry with Part says its events with a
+// time in [From, To) are collected, in addition to what earlier entries of
+// the file say; an absent bound is no bound. Min and Max, in both kinds, are
+// the earliest and latest event times of the whole file, so a run can tell
+// whether the file holds events of its window that are not collected yet.
 type logEntry struct {
 	Batch int64  `json:"b"`
 	Key   string `json:"k"`
 	Size  int64  `json:"s,omitempty"`
 	Rows  int64  `json:"r"`
 	// Forget marks a source whose rows were deleted by --overwrite: it is
-	// no longer collected.
-	Forget bool `json:"forget,omitempty"`
+	// no longer collected, or with Part, its events in [From, To) are not.
+	Forget bool       `json:"forget,omitempty"`
+	Part   bool       `json:"part,omitempty"`
+	From   *time.Time `json:"from,omitempty"`
+	To     *time.Time `json:"to,omitempty"`
+	Min    *time.Time `json:"min,omitempty"`
+	Max    *time.Time `json:"max,omitempty"`
+}
+
+// window returns the event times a partial entry covers or forgets.
+func (e logEntry) window() span {
+	var from, to time.Time
+	if e.From != nil {
+		from = *e.From
+	}
+	if e.To != nil {
+		to = *e.To
+	}
+	return spanOf(from, to)
+}
+
+// events returns the span of the file's event times the entry records,
+// allTime when it records none (entries of older logs).
+func (e logEntry) events() span {
+	if e.Min == nil || e.Max == nil {
+		return allTime
+	}
+	return span{e.Min.UnixMicro(), e.Max.UnixMicro() + 1}
+}
+
+// setWindow records a partial entry's window; unbounded ends stay absent.
+func (e *logEntry) setWindow(w span) {
+	e.Part = true
+	from, to := w.bounds()
+	if !from.IsZero() {
+		e.From = &from
+	}
+	if !to.IsZero() {
+		e.To = &to
+	}
+}
+
+// apply updates the collected files with one committed log entry.
+func (s *partitionState) apply(e logEntry) {
+	f, known := s.collected[e.Key]
+	switch {
+	case e.Forget && !e.Part:
+		delete(s.collected, e.Key)
+	case e.Forget:
+		if !known {
+			return
+		}
+		f.covered = f.covered.remove(e.window())
+		if len(f.covered) == 0 {
+			delete(s.collected, e.Key)
+			return
+		}
+		s.collected[e.Key] = f
+	case !e.Part:
+		s.collected[e.Key] = fileState{covered: spans{allTime}, events: e.events(), size: e.Size}
+	default:
+		if !known {
+			f = fileState{events: allTime}
+		}
+		f.covered = f.covered.add(e.window())
+		f.events = e.events()
+		f.size = e.Size
+		s.collected[e.Key] = f
+	}
 }
 
 type runInfo struct {
@@ -67,7 +142,7 @@ func (s *partitionState) runInfoPath() string {
 // loadState reads a partition's state and removes what an interrupted run
 // left behind. It returns how many orphaned data files were removed.
 func loadState(dataDir, stateDir, table, partition string) (*partitionState, int, error) {
-	s := &partitionState{dataDir: dataDir, stateDir: stateDir, table: table, partition: partition, collected: map[string]logEntry{}}
+	s := &partitionState{dataDir: dataDir, stateDir: stateDir, table: table, partition: partition, collected: map[string]fileState{}}
 	m, err := lake.ReadManifest(s.manifestPath())
 	if err != nil {
 		return nil, 0, err
@@ -115,11 +190,7 @@ func (s *partitionState) loadLog() error {
 			continue
 		}
 		kept = append(kept, e)
-		if e.Forget {
-			delete(s.collected, e.Key)
-		} else {
-			s.collected[e.Key] = e
-		}
+		s.apply(e)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read collection log: %w", err)

@@ -96,9 +96,9 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			return collectOutcome(runs, len(parts))
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "collect files from this time (default: the last collection, or 7 days ago)")
-	cmd.Flags().StringVar(&to, "to", "", "collect files up to this time (default: now)")
-	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "collect again the files in the --from/--to window that were already collected, replacing their rows")
+	cmd.Flags().StringVar(&from, "from", "", "collect events from this time (default: a day before the last collection, or 7 days ago)")
+	cmd.Flags().StringVar(&to, "to", "", "collect events before this time (default: now)")
+	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "collect again the events of the --from/--to window from files already collected, replacing their rows")
 	cmd.Flags().BoolVar(&compact, "compact", true, "merge small files of each day after collecting")
 	cmd.Flags().BoolVar(&progress, "progress", true, "show progress: live on a terminal, a line every 10s otherwise")
 	return cmd
@@ -151,6 +151,9 @@ func printSummary(w io.Writer, r *collector.Result) {
 		r.Discovered, r.Collected, r.Skipped, r.Digests, r.FailedFiles)
 	fmt.Fprintf(w, "  Rows:  %d saved, %d filtered, %d duplicates, %d events skipped, %d values not read\n",
 		r.Rows, r.Filtered, r.Duplicates, r.RowErrors, r.RowWarnings)
+	if r.OutsideWindow > 0 {
+		fmt.Fprintf(w, "  Left for another window: %d rows with an event time outside the window\n", r.OutsideWindow)
+	}
 	if c := r.Compaction; c != nil && c.FilesBefore > 0 {
 		fmt.Fprintf(w, "  Compacted %d files into %d (%d rows)\n", c.FilesBefore, c.FilesAfter, c.Rows)
 	}
