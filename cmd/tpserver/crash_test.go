@@ -21,13 +21,15 @@ import (
 // trailGen writes synthetic CloudTrail log files in the S3 delivery layout.
 // Every event has a unique eventID, so every event has its own tp_id.
 type trailGen struct {
-	root   string
-	days   []time.Time
-	accts  []string
-	mu     sync.Mutex
-	nextID int64
-	events int64
-	files  int
+	root  string
+	days  []time.Time
+	accts []string
+	// notBefore, if set, is the earliest event time written.
+	notBefore time.Time
+	mu        sync.Mutex
+	nextID    int64
+	events    int64
+	files     int
 }
 
 var genEventNames = []string{"DescribeInstances", "GetObject", "PutObject", "AssumeRole", "ListBuckets", "ConsoleLogin", "CreateUser", "Decrypt"}
@@ -72,14 +74,21 @@ func (g *trailGen) writeFile(dir, acct string, day time.Time, tag string, n int,
 	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	w := bufio.NewWriterSize(zw, 64<<10)
 	// Events of today lie in the past.
-	span := max(min(24*time.Hour, time.Since(day)), time.Second)
+	lo, hi := day, day.Add(24*time.Hour)
+	if now := time.Now(); now.Before(hi) {
+		hi = now
+	}
+	if g.notBefore.After(lo) {
+		lo = g.notBefore
+	}
+	span := max(hi.Sub(lo), time.Second)
 	w.WriteString(`{"Records":[`)
 	for i := range n {
 		if i > 0 {
 			w.WriteByte(',')
 		}
 		id := first + int64(i)
-		t := day.Add(time.Duration(rng.Int63n(int64(span))))
+		t := lo.Add(time.Duration(rng.Int63n(int64(span))))
 		name := genEventNames[rng.Intn(len(genEventNames))]
 		user := "user" + strconv.Itoa(rng.Intn(50))
 		fmt.Fprintf(w, `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA%[1]s","arn":"arn:aws:iam::%[2]s:user/%[1]s","accountId":"%[2]s","accessKeyId":"AKIA%[1]s","userName":"%[1]s"},`+

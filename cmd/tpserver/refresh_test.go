@@ -136,10 +136,11 @@ func TestCountsNeverDecreaseDuringRefresh(t *testing.T) {
 
 	// Yesterday and today × 2 accounts: each source batch adds files to
 	// both days, so every refresh commits a file per day and compaction
-	// merges them. (A server run collects from 24 hours before the last
-	// run's end: files of older days would not be picked up.)
+	// merges them. (A server run collects the events from 24 hours before
+	// the last run's end: older events would not be picked up.)
 	src := filepath.Join(t.TempDir(), "trail")
 	gen := newTrailGen(src, 0, 2, "111111111111", "222222222222")
+	gen.notBefore = start.Add(-23 * time.Hour)
 	gen.generate(t, src, "init_", 2, 50, seed)
 	e := newEnv(t)
 	e.localPartitionConfig(t, src)
