@@ -120,7 +120,6 @@ func (ss spans) contains(t int64) bool {
 type fileState struct {
 	covered spans
 	events  span
-	size    int64
 }
 
 // full reports whether every event of the file is collected.

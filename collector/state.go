@@ -111,14 +111,13 @@ func (s *partitionState) apply(e logEntry) {
 		}
 		s.collected[e.Key] = f
 	case !e.Part:
-		s.collected[e.Key] = fileState{covered: spans{allTime}, events: e.events(), size: e.Size}
+		s.collected[e.Key] = fileState{covered: spans{allTime}, events: e.events()}
 	default:
 		if !known {
 			f = fileState{events: allTime}
 		}
 		f.covered = f.covered.add(e.window())
 		f.events = e.events()
-		f.size = e.Size
 		s.collected[e.Key] = f
 	}
 }
