@@ -42,6 +42,10 @@ const (
 	// sessionVariable is the DuckDB variable (per connection) holding the
 	// session's parameters as a MAP (MirrorParameters).
 	sessionVariable = "tp_pg_session"
+	// ownerVariable is the DuckDB variable (per connection) naming the
+	// private copy of the snapshot tables that the connection's catalog
+	// queries read while its transaction changed the schema (snapshot.go).
+	ownerVariable = "tp_pg_owner"
 	// PGVersion is what version() returns: a PostgreSQL banner that
 	// SQLAlchemy's and other clients' version regexes accept.
 	PGVersion = "PostgreSQL 15.0 (tpserver) on x86_64-pc-linux-gnu, compiled by Go, 64-bit"
@@ -359,8 +363,9 @@ CREATE OR REPLACE MACRO $pg.tp_type_mod(t) AS CASE
 	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_schemas_live AS
 SELECT $pg.tp_nsp_oid(schema_name) AS oid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname, comment
 FROM duckdb_schemas() WHERE $pg.tp_shown(database_name, schema_name);
-CREATE OR REPLACE TABLE $pg.tp_schemas AS SELECT * FROM $pg.tp_schemas_live;
-CREATE OR REPLACE VIEW $pg.tp_relations_live AS
+`)
+	writeSnapshotTable(b, "tp_schemas", "")
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_relations_live AS
 SELECT *, $pg.tp_hash_oid('rowtype:' || duck_schema || '.' || relname) AS reltype,
   $pg.tp_hash_oid('rowarray:' || duck_schema || '.' || relname) AS relarraytype
 FROM (
@@ -377,15 +382,16 @@ SELECT $pg.tp_rel_oid(schema_name, view_name), schema_name, $pg.tp_nsp_oid(schem
   tp_ls.n_rows, tp_ls.bytes, schema_name = 'main' AND list_contains($pg.tp_lake_tables(), view_name)
 FROM duckdb_views() LEFT JOIN $pg.tp_lake_stats tp_ls ON schema_name = 'main' AND tp_ls.relname = view_name
 WHERE NOT internal AND NOT temporary AND $pg.tp_shown(database_name, schema_name));
-CREATE OR REPLACE TABLE $pg.tp_relations AS SELECT * FROM $pg.tp_relations_live;
-CREATE OR REPLACE VIEW $pg.tp_columns_live AS
+`)
+	writeSnapshotTable(b, "tp_relations", "")
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_columns_live AS
 SELECT $pg.tp_rel_oid(schema_name, table_name) AS attrelid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname,
   table_name AS relname, column_name AS attname, CAST(column_index AS SMALLINT) AS attnum, data_type,
   $pg.tp_type_oid(data_type) AS atttypid, $pg.tp_type_mod(data_type) AS atttypmod, NOT is_nullable AS attnotnull,
   column_default, comment, numeric_precision, numeric_scale
 FROM duckdb_columns() WHERE NOT internal AND $pg.tp_shown(database_name, schema_name);
-CREATE OR REPLACE TABLE $pg.tp_columns AS SELECT * FROM $pg.tp_columns_live;
 `)
+	writeSnapshotTable(b, "tp_columns", "")
 }
 
 // writeCatalogViews defines the populated pg_catalog views.
@@ -395,8 +401,9 @@ SELECT CAST(oid AS BIGINT) AS oid, CAST(nspname AS VARCHAR) AS nspname, CAST(10 
 FROM (VALUES (11, 'pg_catalog'), (99, 'pg_toast'), (13207, 'information_schema')) v(oid, nspname)
 UNION ALL
 SELECT oid, nspname, 10, NULL FROM $pg.tp_schemas;
-CREATE OR REPLACE TABLE $pg.pg_namespace AS SELECT * FROM $pg.pg_namespace_live;
-
+`)
+	writeSnapshotTable(b, "pg_namespace", "")
+	b.WriteString(`
 CREATE OR REPLACE VIEW $pg.pg_class_live AS
 SELECT oid, relname, nspoid AS relnamespace, reltype, CAST(0 AS BIGINT) AS reloftype, CAST(10 AS BIGINT) AS relowner,
   CAST(CASE relkind WHEN 'r' THEN 2 ELSE 0 END AS BIGINT) AS relam, CAST(CASE relkind WHEN 'r' THEN oid ELSE 0 END AS BIGINT) AS relfilenode,
@@ -410,8 +417,9 @@ SELECT oid, relname, nspoid AS relnamespace, reltype, CAST(0 AS BIGINT) AS relof
   CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
 FROM $pg.tp_relations
 UNION ALL BY NAME SELECT * FROM $pg.tp_index_class;
-CREATE OR REPLACE TABLE $pg.pg_class AS SELECT * FROM $pg.pg_class_live;
-
+`)
+	writeSnapshotTable(b, "pg_class", "")
+	b.WriteString(`
 -- Built-in types, plus the composite row type (and its array type) that
 -- PostgreSQL creates for every table and view.
 CREATE OR REPLACE VIEW $pg.pg_type_live AS
@@ -426,8 +434,9 @@ SELECT relarraytype, '_' || relname, nspoid, 10, -1, false,
   'b', 'A', false, true, ',', 0, 6179, reltype, 0,
   750, 751, 2400, 2401, 0, 0, 3816, 'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
 FROM $pg.tp_relations;
-CREATE OR REPLACE TABLE $pg.pg_type AS SELECT * FROM $pg.pg_type_live;
-
+`)
+	writeSnapshotTable(b, "pg_type", "")
+	b.WriteString(`
 CREATE OR REPLACE VIEW $pg.pg_attribute_live AS
 SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, t.typlen AS attlen, c.attnum,
   CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END AS attndims, -1 AS attcacheoff, c.atttypmod, t.typbyval AS attbyval,
@@ -456,8 +465,9 @@ FROM (SELECT oid, indrelid, k, indkey[k] AS colnum, attnames[k] AS attname, attt
       FROM (SELECT *, unnest(range(1, len(indkey) + 1)) AS k FROM $pg.tp_indexes)) x
   LEFT JOIN $pg.tp_columns c ON c.attrelid = x.indrelid AND c.attnum = x.colnum
   LEFT JOIN $pg.pg_type t ON t.oid = x.atttypid;
-CREATE OR REPLACE TABLE $pg.pg_attribute AS SELECT * FROM $pg.pg_attribute_live;
-
+`)
+	writeSnapshotTable(b, "pg_attribute", "")
+	b.WriteString(`
 CREATE OR REPLACE VIEW $pg.pg_description_live AS
 SELECT oid AS objoid, CAST(1259 AS BIGINT) AS classoid, 0 AS objsubid, comment AS description FROM $pg.tp_relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
@@ -468,8 +478,9 @@ UNION ALL
 SELECT 2200, 2615, 0, 'standard public schema'
 UNION ALL
 SELECT 13559, 3079, 0, 'PL/pgSQL procedural language';
-CREATE OR REPLACE TABLE $pg.pg_description AS SELECT * FROM $pg.pg_description_live;
-
+`)
+	writeSnapshotTable(b, "pg_description", "")
+	b.WriteString(`
 CREATE OR REPLACE VIEW $pg.pg_database AS
 SELECT CAST(16384 AS BIGINT) AS oid, '` + PGDatabaseName + `' AS datname, CAST(10 AS BIGINT) AS datdba, 6 AS encoding, 'c' AS datlocprovider,
   false AS datistemplate, true AS datallowconn, -1 AS datconnlimit, CAST(716 AS BIGINT) AS datfrozenxid, CAST(1 AS BIGINT) AS datminmxid,

@@ -236,8 +236,8 @@ SELECT $pg.tp_hash_oid('constraint:' || duck_schema || '.' || conname) AS oid, c
     ELSE 'CHECK (' || expr || ')' END AS condef,
   CASE WHEN contype = 'c' THEN 'CHECK (' || $pg.tp_pg_pretty(expr) || ')' END AS check_pretty
 FROM u;
-CREATE OR REPLACE TABLE $pg.tp_constraints AS SELECT * FROM $pg.tp_constraints_live;
 `, sqlIntMap(pgEqualityOps))
+	writeSnapshotTable(b, "tp_constraints", "")
 
 	// The name PostgreSQL gives an index column over an expression (pe, in
 	// PostgreSQL's spelling): the column a cast converts, the function
@@ -258,12 +258,13 @@ CREATE OR REPLACE MACRO $pg.tp_expr_col_name(pe) AS CASE
 	// not type an expression: syncSnapshot describes each one that
 	// tp_index_exprs_live lists into tp_index_expr_types (text if it
 	// cannot). attnames and atttypes are the index's pg_attribute rows.
-	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
 SELECT DISTINCT schema_name AS duck_schema, table_name AS relname, expr
 FROM (SELECT database_name, schema_name, table_name, unnest(CAST(expressions AS VARCHAR[])) AS expr FROM duckdb_indexes())
 WHERE $pg.tp_shown(database_name, schema_name) AND NOT regexp_full_match(expr, '[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"');
-CREATE OR REPLACE TABLE $pg.tp_index_expr_types (duck_schema VARCHAR, relname VARCHAR, expr VARCHAR, data_type VARCHAR);
-CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
+`)
+	writeSnapshotTable(b, "tp_index_expr_types", "duck_schema VARCHAR, relname VARCHAR, expr VARCHAR, data_type VARCHAR")
+	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
 WITH cm AS MATERIALIZED (
   SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
   FROM $pg.tp_columns GROUP BY attrelid),
@@ -321,8 +322,8 @@ SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique
     || CASE WHEN nspname = 'public' THEN '' ELSE qnsp || '.' END || qtable
     || ' USING btree (' || array_to_string(coldefs_pretty, ', ') || ')' AS indexdef_pretty
 FROM (SELECT *, $pg.tp_quote_name(relname) AS qname, $pg.tp_quote_name(nspname) AS qnsp, $pg.tp_quote_name(tablename) AS qtable FROM ix);
-CREATE OR REPLACE TABLE $pg.tp_indexes AS SELECT * FROM $pg.tp_indexes_live;
 `, strings.Join(collations, ", "), sqlIntMap(pgBtreeOpclasses))
+	writeSnapshotTable(b, "tp_indexes", "")
 
 	// What pg_class and pg_tables say about a table's keys, and the
 	// pg_class rows of the indexes.
@@ -367,8 +368,9 @@ CREATE OR REPLACE VIEW $pg.tp_attrdef_live AS
 SELECT $pg.tp_hash_oid('attrdef:' || duck_schema || '.' || relname || '.' || attname) AS oid, attrelid AS adrelid, attnum AS adnum,
   $pg.tp_pg_default(column_default, atttypid) AS adbin
 FROM $pg.tp_columns WHERE $pg.tp_has_default(column_default);
-CREATE OR REPLACE TABLE $pg.tp_attrdef AS SELECT * FROM $pg.tp_attrdef_live;
-CREATE OR REPLACE VIEW $pg.pg_attrdef AS SELECT oid, adrelid, adnum, adbin FROM $pg.tp_attrdef;
+`)
+	writeSnapshotTable(b, "tp_attrdef", "")
+	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_attrdef AS SELECT oid, adrelid, adnum, adbin FROM $pg.tp_attrdef;
 
 CREATE OR REPLACE VIEW $pg.pg_indexes AS
 SELECT nspname AS schemaname, tablename, relname AS indexname, CAST(NULL AS VARCHAR) AS tablespace, indexdef FROM $pg.tp_indexes;

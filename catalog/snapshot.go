@@ -21,12 +21,42 @@ import (
 // on every client catalog query made psql's \d+ and pgjdbc's getColumns
 // take a tenth of a second or more. The snapshot is rebuilt, lazily, before
 // the first catalog query after the schema changed.
+//
+// PostgreSQL's catalog is transactional: a session sees the schema changes
+// of its own open transaction, others see them once it commits. The shared
+// snapshot holds committed state only, so a session whose transaction
+// block changed the schema reads a private copy instead, which it appends,
+// inside its own transaction, from the _live views: they see that
+// transaction's changes. Other transactions never see the uncommitted
+// rows, appending never conflicts with the shared rebuild, and the rows go
+// with the transaction: ROLLBACK drops them, and they are deleted before
+// COMMIT (SyncTxSchema, EndTxSchema).
+//
+// Each snapshot relation X is therefore a view (see writeSnapshotTable)
+// over the table X_rows, whose column tp_owner marks the shared copy (0)
+// and the private copies (a number given to one transaction block). The
+// view reads the copy named by the connection's DuckDB variable
+// ownerVariable, the shared one when it is unset.
 
-// snapshotTables are the snapshot tables in PGCatalogSchema, each a copy of
-// the view named like it with the suffix _live, in the order they are
-// built: a view may read the snapshot tables before it.
+// snapshotTables are the snapshot relations in PGCatalogSchema, each a copy
+// of the view named like it with the suffix _live, in the order they are
+// built: a view may read the snapshot relations before it.
+// tp_index_expr_types, built from Go (indexExprTypes), comes first.
 var snapshotTables = []string{"tp_schemas", "tp_relations", "tp_columns", "tp_constraints", "tp_indexes", "tp_attrdef",
 	"pg_namespace", "pg_class", "pg_type", "pg_attribute", "pg_description"}
+
+// writeSnapshotTable writes the DDL of the snapshot relation name: the
+// table name_rows, holding a copy of the view name_live (or, with cols,
+// these columns) and tp_owner, and the view name over it.
+func writeSnapshotTable(b *strings.Builder, name, cols string) {
+	if cols == "" {
+		fmt.Fprintf(b, "CREATE OR REPLACE TABLE $pg.%[1]s_rows AS SELECT *, CAST(0 AS BIGINT) AS tp_owner FROM $pg.%[1]s_live;\n", name)
+	} else {
+		fmt.Fprintf(b, "CREATE OR REPLACE TABLE $pg.%s_rows (%s, tp_owner BIGINT);\n", name, cols)
+	}
+	fmt.Fprintf(b, "CREATE OR REPLACE VIEW $pg.%[1]s AS SELECT * EXCLUDE (tp_owner) FROM $pg.%[1]s_rows WHERE tp_owner = coalesce(getvariable('%[2]s'), 0);\n",
+		name, ownerVariable)
+}
 
 // snapshotSources count, cheaply, what some snapshot tables are built
 // from: when there is nothing, the table stays empty without its view,
@@ -48,6 +78,9 @@ type schemaSnapshot struct {
 	// changes that the snapshot tables reflect.
 	changes, synced atomic.Uint64
 	mu              sync.Mutex // serialises rebuilds
+	// owners numbers the private copies (ownSnapshot.owner); 0 is the
+	// shared one.
+	owners atomic.Int64
 	// kick wakes the background rebuilder; stop ends it and done says it
 	// has ended.
 	kick chan struct{}
@@ -118,17 +151,24 @@ func (c *Catalog) SyncSchema(ctx context.Context, sql string) error {
 	if c.snapshot.synced.Load() == c.snapshot.changes.Load() {
 		return nil
 	}
-	if !readsEmulation(sql) {
-		views, err := c.catalogViews(ctx)
-		if err != nil {
-			return err
-		}
-		lower := strings.ToLower(sql)
-		if !slices.ContainsFunc(views, func(v string) bool { return strings.Contains(lower, v) }) {
-			return nil
-		}
+	if reads, err := c.readsCatalog(ctx, sql); err != nil || !reads {
+		return err
 	}
 	return c.syncSnapshot(ctx)
+}
+
+// readsCatalog reports whether sql reads the emulated catalog, directly or
+// through users' views over it.
+func (c *Catalog) readsCatalog(ctx context.Context, sql string) (bool, error) {
+	if readsEmulation(sql) {
+		return true, nil
+	}
+	views, err := c.catalogViews(ctx)
+	if err != nil {
+		return false, err
+	}
+	lower := strings.ToLower(sql)
+	return slices.ContainsFunc(views, func(v string) bool { return strings.Contains(lower, v) }), nil
 }
 
 // readsEmulation reports whether sql names the emulated catalog.
@@ -185,6 +225,77 @@ func (c *Catalog) catalogViews(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
+// ownSnapshot is a transaction block's private copy of the snapshot: the
+// rows of the snapshot tables whose tp_owner is owner.
+type ownSnapshot struct {
+	owner int64
+	// synced is the count of the block's schema changes the copy reflects.
+	synced uint64
+}
+
+// SyncTxSchema makes the catalog queries of a session whose open
+// transaction block changed the schema (changes counts the statements that
+// may have) show those changes: before a statement that reads the catalog,
+// it (re)builds the block's private copy of the snapshot inside the
+// transaction, from DuckDB's catalog as the transaction sees it, and points
+// the connection's catalog views at it. state is what the previous call for
+// the block returned (nil at first); the result is passed back, and to
+// EndTxSchema, even with an error. It implements pgwire.TxSchemaWatcher.
+func (c *Catalog) SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, changes uint64, state any) (any, error) {
+	own, _ := state.(*ownSnapshot)
+	if own != nil && own.synced == changes {
+		return state, nil
+	}
+	if reads, err := c.readsCatalog(ctx, sql); err != nil || !reads {
+		return state, err
+	}
+	if own == nil {
+		own = &ownSnapshot{owner: c.snapshot.owners.Add(1)}
+	}
+	start := time.Now()
+	script, err := snapshotScript(ctx, conn, own.owner)
+	if err != nil {
+		return own, fmt.Errorf("show the transaction's schema changes in the catalog: %w", err)
+	}
+	// The variable first: a _live view reads the snapshot relations built
+	// before it, which must be the private ones.
+	script = fmt.Sprintf("SET VARIABLE %s = CAST(%d AS BIGINT);\n%s", ownerVariable, own.owner, script)
+	if _, err := conn.ExecContext(ctx, script); err != nil {
+		return own, fmt.Errorf("show the transaction's schema changes in the catalog: %w", err)
+	}
+	own.synced = changes
+	c.log.Debug("private catalog snapshot built", zap.Int64("owner", own.owner), zap.Duration("took", time.Since(start)))
+	return own, nil
+}
+
+// EndTxSchema ends the private copy that SyncTxSchema made for a
+// transaction block (state): the connection's catalog views read the shared
+// snapshot again, and with commit, called inside the transaction before it
+// commits, the copy's rows are deleted so that they are never committed
+// (a rollback drops them anyway). It implements pgwire.TxSchemaWatcher.
+func (c *Catalog) EndTxSchema(ctx context.Context, conn *sql.Conn, state any, commit bool) error {
+	own, ok := state.(*ownSnapshot)
+	if !ok {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+ownerVariable); err != nil {
+		return fmt.Errorf("end the transaction's private catalog: %w", err)
+	}
+	if !commit {
+		return nil
+	}
+	var script strings.Builder
+	for _, t := range append([]string{"tp_index_expr_types"}, snapshotTables...) {
+		fmt.Fprintf(&script, "DELETE FROM %s.%s_rows WHERE tp_owner = %d;\n", PGCatalogSchema, t, own.owner)
+	}
+	if _, err := conn.ExecContext(ctx, script.String()); err != nil {
+		// Committed, the rows are seen by no one (no block has that owner
+		// again) and the rebuild that follows the commit deletes them.
+		return fmt.Errorf("end the transaction's private catalog: %w", err)
+	}
+	return nil
+}
+
 // syncSnapshot rebuilds the snapshot tables from DuckDB's catalog in one
 // transaction, so readers see either the former snapshot or the new one.
 func (c *Catalog) syncSnapshot(ctx context.Context) error {
@@ -201,37 +312,61 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
 	defer conn.Close()
-	exprTypes, err := indexExprTypes(ctx, conn)
+	script, err := snapshotScript(ctx, conn, 0)
 	if err != nil {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
-	var script strings.Builder
-	script.WriteString("BEGIN;\n")
-	fmt.Fprintf(&script, "DELETE FROM %s.tp_index_expr_types;\n", PGCatalogSchema)
-	if len(exprTypes) > 0 {
-		fmt.Fprintf(&script, "INSERT INTO %s.tp_index_expr_types VALUES\n%s;\n", PGCatalogSchema, strings.Join(exprTypes, ",\n"))
-	}
-	for _, t := range snapshotTables {
-		fmt.Fprintf(&script, "DELETE FROM %s.%s;\n", PGCatalogSchema, t)
-		if probe, ok := snapshotSources[t]; ok {
-			var n int64
-			if err := conn.QueryRowContext(ctx, probe).Scan(&n); err != nil {
-				return fmt.Errorf("refresh catalog snapshot: %w", err)
-			}
-			if n == 0 {
-				continue // nothing to show: skip planning the view
-			}
-		}
-		fmt.Fprintf(&script, "INSERT INTO %[1]s.%[2]s SELECT * FROM %[1]s.%[2]s_live;\n", PGCatalogSchema, t)
-	}
-	script.WriteString("COMMIT;\n")
-	if _, err := conn.ExecContext(ctx, script.String()); err != nil {
+	script = "BEGIN;\n" + script + "COMMIT;\n"
+	if _, err := conn.ExecContext(ctx, script); err != nil {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
 	s.synced.Store(want)
 	c.log.Debug("catalog snapshot rebuilt", zap.Duration("took", time.Since(start)))
 	return nil
+}
+
+// snapshotScript returns the statements that copy DuckDB's catalog, as
+// conn sees it, into the snapshot tables: with owner 0 they replace every
+// committed row (the shared copy, and private rows a session may have
+// failed to delete before it committed), otherwise the private copy owner.
+// A private copy only appends and deletes its own uncommitted rows, which
+// no other transaction sees, so it never conflicts with one.
+func snapshotScript(ctx context.Context, conn *sql.Conn, owner int64) (string, error) {
+	exprTypes, err := indexExprTypes(ctx, conn)
+	if err != nil {
+		return "", err
+	}
+	var script strings.Builder
+	fill := func(name, source string) {
+		if owner == 0 {
+			fmt.Fprintf(&script, "DELETE FROM %s.%s_rows;\n", PGCatalogSchema, name)
+		} else {
+			fmt.Fprintf(&script, "DELETE FROM %s.%s_rows WHERE tp_owner = %d;\n", PGCatalogSchema, name, owner)
+		}
+		if source != "" {
+			fmt.Fprintf(&script, "INSERT INTO %s.%s_rows BY NAME SELECT *, CAST(%d AS BIGINT) AS tp_owner FROM %s;\n", PGCatalogSchema, name, owner, source)
+		}
+	}
+	exprSource := ""
+	if len(exprTypes) > 0 {
+		exprSource = "(VALUES\n" + strings.Join(exprTypes, ",\n") + ") AS v(duck_schema, relname, expr, data_type)"
+	}
+	fill("tp_index_expr_types", exprSource)
+	for _, t := range snapshotTables {
+		source := PGCatalogSchema + "." + t + "_live"
+		if probe, ok := snapshotSources[t]; ok {
+			var n int64
+			if err := conn.QueryRowContext(ctx, probe).Scan(&n); err != nil {
+				return "", err
+			}
+			if n == 0 {
+				source = "" // nothing to show: skip planning the view
+			}
+		}
+		fill(t, source)
+	}
+	return script.String(), nil
 }
 
 // indexExprTypes types the expressions of users' CREATE INDEX indexes,

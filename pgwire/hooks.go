@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/catalog"
 )
@@ -23,6 +24,21 @@ import (
 type SchemaWatcher interface {
 	SchemaChanged()
 	SyncSchema(ctx context.Context, sql string) error
+}
+
+// TxSchemaWatcher is implemented by backends whose emulated catalog can
+// show a session the schema changes of its own open transaction block, as
+// PostgreSQL's transactional catalog does, while other sessions see them
+// only once the block commits. While a block has statements that may have
+// changed the schema, pgwire calls SyncTxSchema before each statement (after
+// SchemaWatcher.SyncSchema) with the session's connection and the number of
+// such statements so far; state is what the previous call of the block
+// returned, nil at first. When the block ends after a call, EndTxSchema gets
+// the last state: with commit, in the transaction before it commits;
+// otherwise after the rollback.
+type TxSchemaWatcher interface {
+	SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, changes uint64, state any) (any, error)
+	EndTxSchema(ctx context.Context, conn *sql.Conn, state any, commit bool) error
 }
 
 // schemaStatements are DuckDB statement types that may change the schema.
@@ -44,7 +60,7 @@ func (s *session) noteSchemaChange(st *statement) {
 	}
 	s.schemaChanged()
 	if s.txStatus != txIdle {
-		s.txSchemaChanged = true
+		s.txSchemaChanges++
 	}
 }
 
@@ -59,7 +75,8 @@ func (s *session) schemaChanged() {
 
 // beforeStatement lets the backend bring its state up to date before sql
 // runs on the session's connection: the session's parameters
-// (ParameterMirror) and state derived from the schema (SchemaWatcher).
+// (ParameterMirror) and state derived from the schema (SchemaWatcher), and
+// from the schema changes of the open transaction block (TxSchemaWatcher).
 func (s *session) beforeStatement(ctx context.Context, sql string) error {
 	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.mirrored, s.guc.vals) {
 		params := maps.Clone(s.guc.vals)
@@ -73,7 +90,29 @@ func (s *session) beforeStatement(ctx context.Context, sql string) error {
 			return newError(codeInternal, "%v", err)
 		}
 	}
+	if w, ok := s.srv.backend.(TxSchemaWatcher); ok && s.txSchemaChanges > 0 {
+		state, err := w.SyncTxSchema(ctx, s.conn, sql, s.txSchemaChanges, s.txSchemaState)
+		s.txSchemaState = state
+		if err != nil {
+			return newError(codeInternal, "%v", err)
+		}
+	}
 	return nil
+}
+
+// endTxSchema lets the backend end what SyncTxSchema keeps for the block
+// that is ending: before its COMMIT (commit) or after its rollback.
+func (s *session) endTxSchema(commit bool) {
+	state := s.txSchemaState
+	if state == nil {
+		return
+	}
+	s.txSchemaState = nil
+	if w, ok := s.srv.backend.(TxSchemaWatcher); ok {
+		if err := w.EndTxSchema(s.ctx, s.conn, state, commit); err != nil {
+			s.log.Warn("end the transaction's view of its schema changes", zap.Error(err))
+		}
+	}
 }
 
 // ParameterMirror is implemented by backends that let SQL read the

@@ -63,7 +63,8 @@ type session struct {
 	txStatus        byte
 	txSaved         map[string]string // parameters at BEGIN, restored by ROLLBACK
 	txLocal         map[string]string // values before SET LOCAL, restored at transaction end
-	txSchemaChanged bool              // a statement of the block may have changed the schema
+	txSchemaChanges uint64            // statements of the block that may have changed the schema
+	txSchemaState   any               // the backend's TxSchemaWatcher state for the block
 	private         bool              // statement descriptions are not shared (stmtCacheKey)
 	txGeneration    uint64            // the statement cache's generation at BEGIN
 	mirrored        map[string]string // parameters last passed to a ParameterMirror

@@ -84,7 +84,7 @@ func (st *statement) clone(name string) *statement {
 // transaction changed the schema or sees a schema older than the current
 // one (a snapshot taken before a change).
 func (s *session) stmtCacheKey(text string, oids []uint32) (stmtKey, bool) {
-	if s.private || s.txSchemaChanged {
+	if s.private || s.txSchemaChanges > 0 {
 		return stmtKey{}, false
 	}
 	if s.txStatus != txIdle && s.txGeneration != s.srv.stmts.generation.Load() {

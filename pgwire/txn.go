@@ -455,6 +455,7 @@ func (s *session) runEnd(commit bool) error {
 	s.materializePortals(nil)
 	var err error
 	if commit {
+		s.endTxSchema(true)
 		_, err = s.conn.ExecContext(s.ctx, "COMMIT")
 	} else {
 		_, err = s.conn.ExecContext(s.ctx, "ROLLBACK")
@@ -487,6 +488,7 @@ func (s *session) abortTransaction() {
 	if _, err := s.conn.ExecContext(s.ctx, "ROLLBACK"); err != nil {
 		s.log.Debug("rollback after error", zap.Error(err))
 	}
+	s.endTxSchema(false)
 }
 
 // dropParam undoes the setting of a parameter the session did not have
@@ -504,8 +506,9 @@ func (s *session) dropParam(key string) {
 // values revert, and after a rollback every SET of the block reverts.
 func (s *session) endTransaction(committed bool) {
 	s.txStatus = txIdle
-	if s.txSchemaChanged {
-		s.txSchemaChanged = false
+	s.endTxSchema(false)
+	if s.txSchemaChanges > 0 {
+		s.txSchemaChanges = 0
 		s.schemaChanged()
 	}
 	for name, c := range s.cursors {
