@@ -569,3 +569,32 @@ func BenchmarkDescribePlus(b *testing.B) { benchQuery(b, describeColumnsQuery) }
 func BenchmarkPGClassCount(b *testing.B) {
 	benchQuery(b, "SELECT count(*) FROM tp_pg_catalog.pg_class")
 }
+
+// BenchmarkTxSnapshotBuild measures what a session whose transaction block
+// changed the schema pays before its next catalog query: building its
+// private copy of the snapshot.
+func BenchmarkTxSnapshotBuild(b *testing.B) {
+	c, err := Open(context.Background(), Options{DataDir: b.TempDir(), Tables: []lake.Table{lake.CloudTrailLog()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	conn, err := c.DB().Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN; CREATE TABLE t (id INTEGER PRIMARY KEY, s VARCHAR)"); err != nil {
+		b.Fatal(err)
+	}
+	var state any
+	for i := uint64(1); b.Loop(); i++ {
+		if state, err = c.SyncTxSchema(ctx, conn, describeColumnsQuery, i, state); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := c.EndTxSchema(ctx, conn, state, false); err != nil {
+		b.Fatal(err)
+	}
+}
