@@ -1,18 +1,13 @@
 package pgwire
 
 import (
-	"context"
 	"database/sql"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/tpserver/tpserver/catalog"
-	"github.com/tpserver/tpserver/lake"
 )
 
 // originBackend is a testBackend whose fake ColumnOriginer answers from a
@@ -94,24 +89,7 @@ func TestColumnOriginsInRowDescription(t *testing.T) {
 // TestColumnOriginsFromCatalog serves a real Catalog: a lake table's
 // columns carry its pg_class oid and their pg_attribute attnums.
 func TestColumnOriginsFromCatalog(t *testing.T) {
-	cat, err := catalog.Open(context.Background(), catalog.Options{DataDir: t.TempDir(), Tables: []lake.Table{lake.CloudTrailLog()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := NewServer(cat, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		cat.Close()
-	})
-	ts := &testServer{addr: ln.Addr().(*net.TCPAddr), db: cat.DB(), srv: srv}
+	ts, _ := serveCatalog(t)
 	rel := catalog.RelationOID("main", "aws_cloudtrail_log")
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
 		conn := connectPgx(t, ts, mode)
