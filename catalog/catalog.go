@@ -22,6 +22,21 @@ import (
 
 	"github.com/tpserver/tpserver/catalog/pgsql"
 	"github.com/tpserver/tpserver/lake"
+	"github.com/tpserver/tpserver/pgwire"
+)
+
+// The pgwire hooks the Catalog implements: a signature that drifts from
+// pgwire's contract fails to build here instead of silently switching a
+// feature off.
+var (
+	_ pgwire.Backend          = (*Catalog)(nil)
+	_ pgwire.SQLTranslator    = (*Catalog)(nil)
+	_ pgwire.ColumnNamer      = (*Catalog)(nil)
+	_ pgwire.ColumnOriginer   = (*Catalog)(nil)
+	_ pgwire.ParameterChanger = (*Catalog)(nil)
+	_ pgwire.ParameterMirror  = (*Catalog)(nil)
+	_ pgwire.SchemaWatcher    = (*Catalog)(nil)
+	_ pgwire.TxSchemaWatcher  = (*Catalog)(nil)
 )
 
 // DatabaseFile is the name of the DuckDB file under the data dir that keeps
@@ -71,7 +86,6 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	EnableStreamingResults()
 	if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}

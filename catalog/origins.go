@@ -8,16 +8,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-)
 
-// ColumnOrigin is the table column a result column comes from, as
-// PostgreSQL reports it in RowDescription: the relation's pg_class oid and
-// the column's pg_attribute attnum. The zero value means the column is not
-// a plain column of a table or view.
-type ColumnOrigin struct {
-	TableOID uint32
-	Attnum   int16
-}
+	"github.com/tpserver/tpserver/pgwire"
+)
 
 // originQueryTimeout bounds the duckdb_columns() look-up.
 const originQueryTimeout = 5 * time.Second
@@ -30,13 +23,13 @@ const originQueryTimeout = 5 * time.Second
 // unqualified name is looked up in main and then in the other shown
 // schemas. ok is false when sql is not such a SELECT or a star cannot be
 // expanded. It implements pgwire.ColumnOriginer.
-func (c *Catalog) ColumnOrigins(sql string) ([]ColumnOrigin, bool) {
+func (c *Catalog) ColumnOrigins(sql string) ([]pgwire.ColumnOrigin, bool) {
 	r := c.describeResult(sql)
 	origins, ok := r.Origins, r.OriginsOK
 	if !ok {
 		return nil, false
 	}
-	out := make([]ColumnOrigin, 0, len(origins))
+	out := make([]pgwire.ColumnOrigin, 0, len(origins))
 	for _, o := range origins {
 		if !o.Known() || c.translator.CatalogRelation(o.Schema, o.Table) {
 			// Not a table's column, or a catalog relation's, which has no
@@ -44,7 +37,7 @@ func (c *Catalog) ColumnOrigins(sql string) ([]ColumnOrigin, bool) {
 			if o.Star {
 				return nil, false
 			}
-			out = append(out, ColumnOrigin{})
+			out = append(out, pgwire.ColumnOrigin{})
 			continue
 		}
 		rel, found, err := c.originRelation(o.Schema, o.Table)
@@ -57,18 +50,18 @@ func (c *Catalog) ColumnOrigins(sql string) ([]ColumnOrigin, bool) {
 				return nil, false
 			}
 			for i := range rel.cols {
-				out = append(out, ColumnOrigin{TableOID: rel.oid, Attnum: rel.attnums[i]})
+				out = append(out, pgwire.ColumnOrigin{TableOID: rel.oid, Attnum: rel.attnums[i]})
 			}
 			continue
 		}
 		if !found {
-			out = append(out, ColumnOrigin{})
+			out = append(out, pgwire.ColumnOrigin{})
 			continue
 		}
 		if i := matchName(rel.cols, o.Column); i >= 0 {
-			out = append(out, ColumnOrigin{TableOID: rel.oid, Attnum: rel.attnums[i]})
+			out = append(out, pgwire.ColumnOrigin{TableOID: rel.oid, Attnum: rel.attnums[i]})
 		} else {
-			out = append(out, ColumnOrigin{})
+			out = append(out, pgwire.ColumnOrigin{})
 		}
 	}
 	return out, true

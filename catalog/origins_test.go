@@ -3,6 +3,8 @@ package catalog
 import (
 	"reflect"
 	"testing"
+
+	"github.com/tpserver/tpserver/pgwire"
 )
 
 func TestColumnOrigins(t *testing.T) {
@@ -45,7 +47,7 @@ func TestColumnOrigins(t *testing.T) {
 	if n := attnum("aws_cloudtrail_log", "event_name"); n != 9 {
 		t.Errorf("pg_attribute attnum of event_name = %d, want 9", n)
 	}
-	check := func(sql string, want ...ColumnOrigin) {
+	check := func(sql string, want ...pgwire.ColumnOrigin) {
 		t.Helper()
 		got, ok := c.ColumnOrigins(sql)
 		if want == nil {
@@ -58,11 +60,11 @@ func TestColumnOrigins(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %+v", sql, got, ok, want)
 		}
 	}
-	check("select event_name, count(*) from aws_cloudtrail_log group by 1", ColumnOrigin{rel, 9}, ColumnOrigin{})
+	check("select event_name, count(*) from aws_cloudtrail_log group by 1", pgwire.ColumnOrigin{TableOID: rel, Attnum: 9}, pgwire.ColumnOrigin{})
 	check("SELECT l.Event_Name, l.nope, event_time FROM public.aws_cloudtrail_log AS l",
-		ColumnOrigin{rel, 9}, ColumnOrigin{}, ColumnOrigin{rel, attnum("aws_cloudtrail_log", "event_time")})
-	check("select event_name from pg_catalog.aws_cloudtrail_log", ColumnOrigin{})
-	check("select relname from pg_class", ColumnOrigin{})
+		pgwire.ColumnOrigin{TableOID: rel, Attnum: 9}, pgwire.ColumnOrigin{}, pgwire.ColumnOrigin{TableOID: rel, Attnum: attnum("aws_cloudtrail_log", "event_time")})
+	check("select event_name from pg_catalog.aws_cloudtrail_log", pgwire.ColumnOrigin{})
+	check("select relname from pg_class", pgwire.ColumnOrigin{})
 	check("select * from pg_class")
 	check("select * from no_such_table")
 	check("select 1 union select 2")
@@ -78,11 +80,11 @@ func TestColumnOrigins(t *testing.T) {
 		execDDL(t, c, q)
 	}
 	tOID, uOID, stOID, vOID := RelationOID("main", "t"), RelationOID("s", "u"), RelationOID("s", "t"), RelationOID("main", "v")
-	check("select * from t", ColumnOrigin{tOID, 1}, ColumnOrigin{tOID, 2})
-	check("select b from public.t", ColumnOrigin{tOID, 2})
-	check("select q, * from s.t", ColumnOrigin{stOID, 1}, ColumnOrigin{stOID, 1})
-	check("select z from u", ColumnOrigin{uOID, 3})
+	check("select * from t", pgwire.ColumnOrigin{TableOID: tOID, Attnum: 1}, pgwire.ColumnOrigin{TableOID: tOID, Attnum: 2})
+	check("select b from public.t", pgwire.ColumnOrigin{TableOID: tOID, Attnum: 2})
+	check("select q, * from s.t", pgwire.ColumnOrigin{TableOID: stOID, Attnum: 1}, pgwire.ColumnOrigin{TableOID: stOID, Attnum: 1})
+	check("select z from u", pgwire.ColumnOrigin{TableOID: uOID, Attnum: 3})
 	check("select t.a, u.*, v.a from t join s.u on t.a = u.x, v",
-		ColumnOrigin{tOID, 1}, ColumnOrigin{uOID, 1}, ColumnOrigin{uOID, 2}, ColumnOrigin{uOID, 3}, ColumnOrigin{vOID, 2})
-	check("select a + 1, b from t", ColumnOrigin{}, ColumnOrigin{tOID, 2})
+		pgwire.ColumnOrigin{TableOID: tOID, Attnum: 1}, pgwire.ColumnOrigin{TableOID: uOID, Attnum: 1}, pgwire.ColumnOrigin{TableOID: uOID, Attnum: 2}, pgwire.ColumnOrigin{TableOID: uOID, Attnum: 3}, pgwire.ColumnOrigin{TableOID: vOID, Attnum: 2})
+	check("select a + 1, b from t", pgwire.ColumnOrigin{}, pgwire.ColumnOrigin{TableOID: tOID, Attnum: 2})
 }

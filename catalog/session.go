@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/tpserver/tpserver/pgwire"
 )
 
 // MirrorParameters makes a client session's parameters visible to SQL on
@@ -34,24 +36,17 @@ func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params m
 	return nil
 }
 
-// ParameterChange is a session parameter a statement changes when it runs.
-type ParameterChange struct {
-	Name, Value string
-	// Local changes last until the end of the transaction (SET LOCAL).
-	Local bool
-}
-
 // ParameterChanges returns the session parameters sql changes when it runs:
 // its set_config calls with constant arguments. It implements
 // pgwire.ParameterChanger.
-func (c *Catalog) ParameterChanges(sql string) []ParameterChange {
+func (c *Catalog) ParameterChanges(sql string) []pgwire.ParameterChange {
 	calls := c.describeResult(sql).SetConfigs
 	if len(calls) == 0 {
 		return nil
 	}
-	out := make([]ParameterChange, len(calls))
+	out := make([]pgwire.ParameterChange, len(calls))
 	for i, sc := range calls {
-		out[i] = ParameterChange{Name: sc.Name, Value: sc.Value, Local: sc.Local}
+		out[i] = pgwire.ParameterChange{Name: sc.Name, Value: sc.Value, Local: sc.Local}
 	}
 	return out
 }

@@ -4,19 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/binary"
 	"errors"
-	"net"
-	"reflect"
 	"strconv"
 	"sync"
 	"time"
-	"unsafe"
-
-	bindings "github.com/duckdb/duckdb-go-bindings"
-	duckdb "github.com/duckdb/duckdb-go/v2"
-	"go.uber.org/zap"
 )
 
 // Causes of a cancelled statement context.
@@ -132,31 +124,7 @@ func (s *session) statementTimeout() time.Duration {
 
 // interrupt calls duckdb_interrupt on the session's connection.
 func (s *session) interrupt() {
-	if s.duckConn != nil {
-		bindings.Interrupt(*s.duckConn)
-	}
-}
-
-// rawDuckConn digs the C connection handle out of duckdb-go's Conn, which
-// does not export it; interrupting it stops a streaming fetch that the
-// context cancellation of database/sql cannot reach. Nil if the layout
-// changed.
-func rawDuckConn(conn *sql.Conn) *bindings.Connection {
-	var out *bindings.Connection
-	_ = conn.Raw(func(dc any) error {
-		c, ok := dc.(*duckdb.Conn)
-		if !ok {
-			return nil
-		}
-		f := reflect.ValueOf(c).Elem().FieldByName("conn")
-		if !f.IsValid() || f.Type() != reflect.TypeOf(bindings.Connection{}) {
-			return nil
-		}
-		v := *(*bindings.Connection)(unsafe.Pointer(f.UnsafeAddr()))
-		out = &v
-		return nil
-	})
-	return out
+	s.duckConn.Interrupt()
 }
 
 // queryErr converts an execution error, reporting cancellations as 57014.
@@ -175,80 +143,4 @@ func queryErr(ctx context.Context, err error, query string) error {
 		pe.Message = errUserCancel.Error()
 	}
 	return pe
-}
-
-// inbox decouples reading the socket from the message loop: a goroutine
-// keeps reading so that a client that goes away is noticed (and its query
-// cancelled) while the session is busy running a statement.
-type inbox struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	data []byte
-	off  int
-	err  error
-	stop bool
-}
-
-const maxInbox = 4 << 20
-
-func newInbox() *inbox {
-	b := &inbox{}
-	b.cond = sync.NewCond(&b.mu)
-	return b
-}
-
-// fill reads nc until it fails; onEOF runs when the client is gone.
-func (b *inbox) fill(nc net.Conn, onEOF func(error), log *zap.Logger) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := nc.Read(buf)
-		b.mu.Lock()
-		if b.off > 0 && b.off == len(b.data) {
-			b.data, b.off = b.data[:0], 0
-		}
-		b.data = append(b.data, buf[:n]...)
-		if err != nil {
-			b.err = err
-		}
-		b.cond.Broadcast()
-		for len(b.data)-b.off > maxInbox && b.err == nil && !b.stop {
-			b.cond.Wait()
-		}
-		stopped := b.stop
-		b.mu.Unlock()
-		if err != nil {
-			if !stopped {
-				log.Debug("client connection read ended", zap.Error(err))
-				onEOF(err)
-			}
-			return
-		}
-		if stopped {
-			return
-		}
-	}
-}
-
-// Read implements io.Reader for the session's buffered reader.
-func (b *inbox) Read(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for b.off == len(b.data) && b.err == nil {
-		b.cond.Wait()
-	}
-	if b.off == len(b.data) {
-		return 0, b.err
-	}
-	n := copy(p, b.data[b.off:])
-	b.off += n
-	b.cond.Broadcast()
-	return n, nil
-}
-
-// close stops the reader goroutine once its pending read returns.
-func (b *inbox) close() {
-	b.mu.Lock()
-	b.stop = true
-	b.cond.Broadcast()
-	b.mu.Unlock()
 }

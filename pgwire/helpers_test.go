@@ -1,8 +1,6 @@
 package pgwire
 
 import (
-	"github.com/tpserver/tpserver/catalog"
-
 	"context"
 	"database/sql"
 	"fmt"
@@ -51,8 +49,6 @@ func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testSe
 // backend newBackend builds on it, and stops both when the test ends.
 func serveBackend(t *testing.T, newBackend func(*sql.DB) Backend, wrap func(net.Listener) net.Listener) *testServer {
 	t.Helper()
-	// Production streams results; test the protocol under the same rules.
-	catalog.EnableStreamingResults()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)

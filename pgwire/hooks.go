@@ -2,44 +2,11 @@ package pgwire
 
 import (
 	"context"
-	"database/sql"
 	"maps"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"go.uber.org/zap"
-
-	"github.com/tpserver/tpserver/catalog"
 )
-
-// Backends that keep state derived from the session or the schema
-// implement these optional interfaces; pgwire calls them around the
-// statements it runs.
-
-// SchemaWatcher is implemented by backends that keep state derived from the
-// database schema, such as a snapshot of the catalog that clients' catalog
-// queries read. pgwire reports each statement that may have changed the
-// schema once it has taken effect (at once outside a transaction block,
-// again when the block ends), and lets the backend bring that state up to
-// date before each statement runs.
-type SchemaWatcher interface {
-	SchemaChanged()
-	SyncSchema(ctx context.Context, sql string) error
-}
-
-// TxSchemaWatcher is implemented by backends whose emulated catalog can
-// show a session the schema changes of its own open transaction block, as
-// PostgreSQL's transactional catalog does, while other sessions see them
-// only once the block commits. While a block has statements that may have
-// changed the schema, pgwire calls SyncTxSchema before each statement (after
-// SchemaWatcher.SyncSchema) with the session's connection and the number of
-// such statements so far; state is what the previous call of the block
-// returned, nil at first. When the block ends after a call, EndTxSchema gets
-// the last state: with commit, in the transaction before it commits;
-// otherwise after the rollback.
-type TxSchemaWatcher interface {
-	SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, changes uint64, state any) (any, error)
-	EndTxSchema(ctx context.Context, conn *sql.Conn, state any, commit bool) error
-}
 
 // schemaStatements are DuckDB statement types that may change the schema.
 var schemaStatements = map[duckdb.StmtType]bool{
@@ -115,24 +82,6 @@ func (s *session) endTxSchema(commit bool) {
 	}
 }
 
-// ParameterMirror is implemented by backends that let SQL read the
-// session's parameters (current_setting(), pg_settings, current_user,
-// current_schemas()). Before a statement runs, pgwire passes every
-// parameter of the session (lower-cased names; session_authorization is the
-// user who connected) whenever any changed since it last did. The backend
-// must not keep params.
-type ParameterMirror interface {
-	MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error
-}
-
-// ParameterChanger is implemented by backends that know which session
-// parameters a statement changes when it runs (set_config(name, value,
-// is_local) in a query). pgwire applies them as SET and SET LOCAL would,
-// once the statement has run.
-type ParameterChanger interface {
-	ParameterChanges(sql string) []catalog.ParameterChange
-}
-
 // applyParamChanges applies the parameter changes of a statement that ran.
 // A local change outside a transaction block lasts only as long as the
 // statement, so it changes nothing.
@@ -146,4 +95,54 @@ func (s *session) applyParamChanges(st *statement) error {
 		}
 	}
 	return nil
+}
+
+// describeColumns gives a statement's result columns PostgreSQL's names and
+// table origins.
+func (s *session) describeColumns(st *statement, clientText string) {
+	s.renameColumns(st, clientText)
+	s.originColumns(st, clientText)
+	if c, ok := s.srv.backend.(ParameterChanger); ok {
+		st.paramChanges = c.ParameterChanges(clientText)
+	}
+}
+
+// originColumns records the table column each result column comes from.
+func (s *session) originColumns(st *statement, clientText string) {
+	o, ok := s.srv.backend.(ColumnOriginer)
+	if !ok || len(st.cols) == 0 {
+		return
+	}
+	origins, ok := o.ColumnOrigins(clientText)
+	if !ok || len(origins) != len(st.cols) {
+		return
+	}
+	for i := range st.cols {
+		st.cols[i].tableOID = origins[i].TableOID
+		st.cols[i].attnum = origins[i].Attnum
+	}
+}
+
+// renameColumns gives a statement's result columns PostgreSQL's names.
+func (s *session) renameColumns(st *statement, clientText string) {
+	n, ok := s.srv.backend.(ColumnNamer)
+	if !ok || len(st.cols) == 0 {
+		return
+	}
+	names, ok := n.ColumnNames(clientText)
+	if !ok || len(names) != len(st.cols) {
+		return
+	}
+	for i := range st.cols {
+		st.cols[i].name = names[i]
+	}
+}
+
+// translateSQL returns the text DuckDB prepares for the client's statement
+// text.
+func (s *session) translateSQL(text string) string {
+	if t, ok := s.srv.backend.(SQLTranslator); ok {
+		return t.TranslateSQL(text)
+	}
+	return text
 }

@@ -4,7 +4,6 @@ package pgwire
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -12,16 +11,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-)
 
-// Backend gives each client session its own DuckDB connection. The session
-// owns it until it ends and then closes it for good (it never goes back to
-// the pool), so nothing a client leaves behind reaches another session.
-// OpenSession's error is shown to the client that could not connect; the
-// server goes on serving the others.
-type Backend interface {
-	OpenSession(ctx context.Context) (*sql.Conn, error)
-}
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
+)
 
 // Options configures a Server.
 type Options struct {
@@ -50,7 +42,11 @@ type Server struct {
 }
 
 // NewServer returns a server that opens one Backend session per client.
+// It makes every DuckDB query of the process stream its results
+// (duckdbx.EnableStreamingResults): sessions read rows as they send them,
+// and keep suspended portals within DuckDB's one-live-result rule.
 func NewServer(b Backend, opt Options) *Server {
+	duckdbx.EnableStreamingResults()
 	if opt.ServerVersion == "" {
 		opt.ServerVersion = DefaultServerVersion
 	}

@@ -581,26 +581,17 @@ func TestParameterTypes(t *testing.T) {
 	}
 }
 
-// TestRawDuckConnFound guards the one place that reaches into duckdb-go's
-// internals: if an upgrade moves the C handle, cancellation of streaming
-// fetches would silently stop working, so fail here instead.
-func TestRawDuckConnFound(t *testing.T) {
-	if rawDuckConn(plainDuckConn(t)) == nil {
-		t.Fatal("duckdb-go's Conn no longer has the expected C connection field: update rawDuckConn")
-	}
-}
-
-// TestRawPreparedFound guards the other place that reaches into duckdb-go's
-// internals: without the C prepared statement, JSON columns are found by an
-// extra DESCRIBE per statement, which works but costs a second bind.
-func TestRawPreparedFound(t *testing.T) {
+// TestDescribeMarksJSONColumns checks that describing a statement marks its
+// JSON columns from the prepared statement itself (duckdbx.ColumnJSONKinds,
+// whose tripwire test is TestRawPreparedFound), without a DESCRIBE.
+func TestDescribeMarksJSONColumns(t *testing.T) {
 	conn := plainDuckConn(t)
 	st := &statement{}
 	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`); err != nil {
 		t.Fatal(err)
 	}
 	if !st.jsonKnown {
-		t.Fatal("duckdb-go's Stmt no longer has the expected C prepared statement field: update rawPrepared")
+		t.Fatal("duckdb-go's Stmt no longer has the expected C prepared statement field: update duckdbx.ColumnJSONKinds")
 	}
 	if !st.cols[0].typ.json || st.cols[1].typ.elem == nil || !st.cols[1].typ.elem.json || st.cols[2].typ.json {
 		t.Errorf("JSON columns not found: %v %v %v", st.cols[0].typ, st.cols[1].typ, st.cols[2].typ)

@@ -3,20 +3,15 @@ package pgwire
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgproto3"
-	"github.com/jackc/pgx/v5/pgtype"
 	"go.uber.org/zap"
 
-	"github.com/tpserver/tpserver/catalog"
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
 )
 
 // column is one result column of a prepared statement.
@@ -44,10 +39,10 @@ type statement struct {
 	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
 	keywords    []string // leading keywords, for the command tag
 	util        *utility // set for statements pgwire runs itself
-	jsonKnown   bool     // JSON columns were marked from the prepared statement (rawPrepared)
+	jsonKnown   bool     // JSON columns were marked from the prepared statement (duckdbx.ColumnJSONKinds)
 	// paramChanges are the session parameters the statement changes when
 	// it runs (ParameterChanger).
-	paramChanges []catalog.ParameterChange
+	paramChanges []ParameterChange
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
@@ -293,278 +288,6 @@ func (st *statement) commandTag(n int64) string {
 	return word(0)
 }
 
-// portal is a bound statement ready to execute; a row-returning portal keeps
-// its open result so that Execute with a row limit can resume it.
-type portal struct {
-	name    string
-	simple  bool // simple protocol: utilities send their own RowDescription
-	hold    bool // cursor WITH HOLD
-	inTx    bool // cursor declared inside the current transaction block
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	stmt    *statement
-	args    []any
-	formats []int16 // per result column
-	rows    resultRows
-	started bool
-	done    bool
-	pending bool // rows.Next returned true but the row was not sent yet
-	sent    int64
-	vals    []any
-	ptrs    []any
-}
-
-// resultRows is what a portal reads its rows from: a live *sql.Rows, or the
-// rest of one read into memory by materialize.
-type resultRows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close() error
-}
-
-// materialize reads the rest of a live, suspended result into memory. DuckDB
-// keeps one live result per connection and silently ends it when another
-// statement runs, so a suspended portal is read out before that happens.
-func (p *portal) materialize() {
-	live, ok := p.rows.(*sql.Rows)
-	if !ok || p.done {
-		return
-	}
-	buf := &bufferedRows{}
-	keep := func() {
-		row := make([]any, len(p.vals))
-		ptrs := make([]any, len(row))
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		if err := live.Scan(ptrs...); err != nil {
-			buf.err = err
-			return
-		}
-		buf.rows = append(buf.rows, row)
-	}
-	if p.pending {
-		keep()
-	}
-	for buf.err == nil && live.Next() {
-		keep()
-	}
-	if buf.err == nil {
-		buf.err = live.Err()
-	}
-	_ = live.Close()
-	p.rows = buf
-	p.pending = false
-}
-
-// bufferedRows replays rows held in memory.
-type bufferedRows struct {
-	rows [][]any
-	next int
-	cur  []any
-	err  error
-}
-
-func (b *bufferedRows) Next() bool {
-	if b.next >= len(b.rows) {
-		return false
-	}
-	b.cur = b.rows[b.next]
-	b.rows[b.next] = nil
-	b.next++
-	return true
-}
-
-func (b *bufferedRows) Scan(dest ...any) error {
-	for i, d := range dest {
-		*(d.(*any)) = b.cur[i]
-	}
-	return nil
-}
-
-func (b *bufferedRows) Err() error   { return b.err }
-func (b *bufferedRows) Close() error { b.rows = nil; return nil }
-
-func (p *portal) close() {
-	if p.rows != nil {
-		_ = p.rows.Close()
-		p.rows = nil
-	}
-	if p.cancel != nil {
-		p.cancel(nil)
-	}
-	p.done = true
-}
-
-// resolveFormats expands Bind result format codes to one per column.
-func resolveFormats(st *statement, codes []int16) ([]int16, error) {
-	out := make([]int16, len(st.cols))
-	switch {
-	case len(codes) == 0:
-	case len(codes) == 1:
-		for i := range out {
-			out[i] = codes[0]
-		}
-	case len(codes) == len(out):
-		copy(out, codes)
-	default:
-		return nil, newError(codeProtocolViolation, "bind message has %d result formats but query has %d columns", len(codes), len(out))
-	}
-	for i, f := range out {
-		switch f {
-		case pgtype.TextFormatCode:
-		case pgtype.BinaryFormatCode:
-			if !binarySupported(st.cols[i].typ) {
-				return nil, newError(codeFeatureNotSupported, "binary output format is not supported for column %q of type %s", st.cols[i].name, st.cols[i].typ.pg.name)
-			}
-		default:
-			return nil, newError(codeProtocolViolation, "unsupported format code: %d", f)
-		}
-	}
-	return out, nil
-}
-
-// decodeParams converts Bind parameter values to Go values for database/sql.
-func (e *encoder) decodeParams(st *statement, formats []int16, values [][]byte) ([]any, error) {
-	if len(values) != len(st.paramOIDs) {
-		return nil, newError(codeProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(values), st.name, len(st.paramOIDs))
-	}
-	if len(formats) > 1 && len(formats) != len(values) {
-		return nil, newError(codeProtocolViolation, "bind message has %d parameter formats but %d parameters", len(formats), len(values))
-	}
-	args := make([]any, len(values))
-	for i, raw := range values {
-		if raw == nil {
-			continue
-		}
-		var f int16
-		switch {
-		case len(formats) == 1:
-			f = formats[0]
-		case len(formats) > 1:
-			f = formats[i]
-		}
-		oid := st.paramOIDs[i]
-		var err error
-		switch {
-		case f == pgtype.BinaryFormatCode:
-			args[i], err = e.decodeBinaryParam(oid, raw)
-		case i < len(st.paramDuck) && unresolvedParam(st.paramDuck[i]) && oid == oidText:
-			args[i] = guessTextParam(string(raw))
-		default:
-			args[i], err = decodeTextParam(oid, string(raw))
-		}
-		if err != nil {
-			return nil, newError(codeInvalidText, "invalid value for parameter $%d: %v", i+1, err)
-		}
-	}
-	return args, nil
-}
-
-// unresolvedParam reports whether DuckDB could not infer a parameter's type.
-func unresolvedParam(t duckdb.Type) bool {
-	return t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY || t == duckdb.TYPE_SQLNULL
-}
-
-// guessTextParam types a text parameter whose type neither the client nor
-// DuckDB determined (PostgreSQL would infer it from context, e.g. the int
-// in "col + $1"): integers and decimals are passed as numbers so DuckDB
-// resolves the operator, anything else as a string for DuckDB to cast.
-func guessTextParam(s string) any {
-	t := strings.TrimSpace(s)
-	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
-		return n
-	}
-	if f, err := strconv.ParseFloat(t, 64); err == nil && !strings.ContainsAny(t, "nNiI") {
-		return f
-	}
-	return s
-}
-
-// decodeTextParam converts a text-format parameter. Numbers and booleans are
-// converted so DuckDB sees a typed value even when it could not infer the
-// parameter type; everything else is passed as a string for DuckDB to cast.
-func decodeTextParam(oid uint32, s string) (any, error) {
-	switch oid {
-	case oidInt2, oidInt4, oidInt8:
-		return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	case oidFloat4, oidFloat8:
-		return strconv.ParseFloat(strings.TrimSpace(s), 64)
-	case oidBool:
-		switch strings.ToLower(strings.TrimSpace(s)) {
-		case "t", "true", "yes", "y", "on", "1":
-			return true, nil
-		case "f", "false", "no", "n", "off", "0":
-			return false, nil
-		}
-		return nil, fmt.Errorf("invalid input syntax for type boolean: %q", s)
-	case oidBytea:
-		if strings.HasPrefix(s, `\x`) {
-			return hex.DecodeString(s[2:])
-		}
-		return []byte(s), nil
-	}
-	return s, nil
-}
-
-// decodeBinaryParam converts a binary-format parameter using pgx's codecs.
-func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
-	switch oid {
-	case oidInt2:
-		if len(raw) != 2 {
-			return nil, fmt.Errorf("invalid int2 length %d", len(raw))
-		}
-		return int64(int16(binary.BigEndian.Uint16(raw))), nil
-	case oidInt4:
-		if len(raw) != 4 {
-			return nil, fmt.Errorf("invalid int4 length %d", len(raw))
-		}
-		return int64(int32(binary.BigEndian.Uint32(raw))), nil
-	case oidInt8:
-		switch len(raw) {
-		case 8:
-			return int64(binary.BigEndian.Uint64(raw)), nil
-		case 4:
-			// A 4-byte oid bound where the server announced int8 (the emulated
-			// catalog's oid columns are BIGINT): its value is the same.
-			return int64(binary.BigEndian.Uint32(raw)), nil
-		}
-		return nil, fmt.Errorf("invalid int8 length %d", len(raw))
-	case oidFloat4:
-		if len(raw) != 4 {
-			return nil, fmt.Errorf("invalid float4 length %d", len(raw))
-		}
-		return float64(math.Float32frombits(binary.BigEndian.Uint32(raw))), nil
-	case oidFloat8:
-		if len(raw) != 8 {
-			return nil, fmt.Errorf("invalid float8 length %d", len(raw))
-		}
-		return math.Float64frombits(binary.BigEndian.Uint64(raw)), nil
-	case oidBool:
-		if len(raw) != 1 {
-			return nil, fmt.Errorf("invalid bool length %d", len(raw))
-		}
-		return raw[0] != 0, nil
-	case oidBytea:
-		return append([]byte(nil), raw...), nil
-	case oidText, oidVarchar, oidJSON:
-		return string(raw), nil
-	}
-	t, ok := e.tmap.TypeForOID(oid)
-	if !ok {
-		return nil, fmt.Errorf("binary format not supported for parameter type OID %d", oid)
-	}
-	v, err := t.Codec.DecodeValue(e.tmap, oid, pgtype.BinaryFormatCode, raw)
-	if err != nil {
-		return nil, fmt.Errorf("decode binary %s: %w", t.Name, err)
-	}
-	if dv, ok := v.(driver.Valuer); ok {
-		return dv.Value()
-	}
-	return v, nil
-}
-
 // describe prepares query in DuckDB and records its statement type,
 // parameter types and result columns.
 func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string) error {
@@ -611,13 +334,12 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string)
 			st.cols = append(st.cols, column{name: cname, typ: newColType(ti)})
 		}
 		st.jsonKnown = false
-		if ps := rawPrepared(s); ps != nil {
-			for i := range st.cols {
-				isJSON, listOfJSON := jsonColumn(ps, i)
-				switch {
-				case isJSON:
+		if kinds, ok := duckdbx.ColumnJSONKinds(s, len(st.cols)); ok {
+			for i, kind := range kinds {
+				switch kind {
+				case duckdbx.JSON:
 					st.cols[i].typ.applyDescribeType("JSON")
-				case listOfJSON:
+				case duckdbx.ListOfJSON:
 					st.cols[i].typ.applyDescribeType("JSON[]")
 				}
 			}

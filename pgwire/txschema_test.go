@@ -1,4 +1,4 @@
-package pgwire
+package pgwire_test
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 
 	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/lake"
+	"github.com/tpserver/tpserver/pgwire"
 )
 
 // serveCatalog runs a server over a real Catalog (in a temporary data
 // directory) until the test ends.
-func serveCatalog(t *testing.T) (*testServer, *catalog.Catalog) {
+func serveCatalog(t *testing.T) (*pgwire.TestServer, *catalog.Catalog) {
 	t.Helper()
 	cat, err := catalog.Open(context.Background(), catalog.Options{DataDir: t.TempDir(), Tables: []lake.Table{lake.CloudTrailLog()}})
 	if err != nil {
@@ -27,7 +28,7 @@ func serveCatalog(t *testing.T) (*testServer, *catalog.Catalog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(cat, Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
+	srv := pgwire.NewServer(cat, pgwire.Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
@@ -36,14 +37,14 @@ func serveCatalog(t *testing.T) (*testServer, *catalog.Catalog) {
 		<-done
 		cat.Close()
 	})
-	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: cat.DB(), srv: srv}, cat
+	return pgwire.NewTestServer(ln.Addr().(*net.TCPAddr), cat.DB(), srv), cat
 }
 
 // rowsOf runs q and returns its rows in text, columns joined by "|" and
 // rows by ";".
 func rowsOf(t *testing.T, conn *pgx.Conn, q string) string {
 	t.Helper()
-	rows, err := conn.Query(testCtx(t), q, pgx.QueryResultFormats{pgx.TextFormatCode})
+	rows, err := conn.Query(pgwire.TestCtx(t), q, pgx.QueryResultFormats{pgx.TextFormatCode})
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -64,7 +65,7 @@ func rowsOf(t *testing.T, conn *pgx.Conn, q string) string {
 
 func mustExec(t *testing.T, conn *pgx.Conn, q string) {
 	t.Helper()
-	if _, err := conn.Exec(testCtx(t), q); err != nil {
+	if _, err := conn.Exec(pgwire.TestCtx(t), q); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -93,7 +94,7 @@ func TestOwnUncommittedDDLInCatalog(t *testing.T) {
 	ts, cat := serveCatalog(t)
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
 		t.Run(mode.String(), func(t *testing.T) {
-			a, b := connectPgx(t, ts, mode), connectPgx(t, ts, mode)
+			a, b := pgwire.ConnectPgx(t, ts, mode), pgwire.ConnectPgx(t, ts, mode)
 			expect := func(who string, conn *pgx.Conn, q, want string) {
 				t.Helper()
 				if got := rowsOf(t, conn, q); got != want {
@@ -159,7 +160,7 @@ func TestOwnUncommittedDDLInCatalog(t *testing.T) {
 			mustExec(t, a, "begin")
 			mustExec(t, a, "create table txt (id integer)")
 			expect("A in block", a, txRelations, "txt|r")
-			if _, err := a.Exec(testCtx(t), "select * from no_such_table"); err == nil {
+			if _, err := a.Exec(pgwire.TestCtx(t), "select * from no_such_table"); err == nil {
 				t.Fatal("select from a missing table succeeded")
 			}
 			mustExec(t, a, "rollback")
@@ -174,7 +175,7 @@ func TestOwnUncommittedDDLInCatalog(t *testing.T) {
 // own tables only, and both commit.
 func TestOwnDDLNeverConflicts(t *testing.T) {
 	ts, _ := serveCatalog(t)
-	a, b, c := connectPgx(t, ts, pgx.QueryExecModeCacheStatement), connectPgx(t, ts, pgx.QueryExecModeSimpleProtocol), connectPgx(t, ts, pgx.QueryExecModeSimpleProtocol)
+	a, b, c := pgwire.ConnectPgx(t, ts, pgx.QueryExecModeCacheStatement), pgwire.ConnectPgx(t, ts, pgx.QueryExecModeSimpleProtocol), pgwire.ConnectPgx(t, ts, pgx.QueryExecModeSimpleProtocol)
 	mustExec(t, a, "begin")
 	mustExec(t, b, "begin")
 	mustExec(t, a, "create table txt_a (x int)")
@@ -219,6 +220,46 @@ func TestOwnDDLNeverConflicts(t *testing.T) {
 	for _, conn := range []*pgx.Conn{a, b, c} {
 		if got := rowsOf(t, conn, txRelations); got != "txt_a|r;txt_b|r;txt_c|r" {
 			t.Errorf("after both COMMITs: %q", got)
+		}
+	}
+}
+
+// TestColumnOriginsFromCatalog serves a real Catalog: a lake table's
+// columns carry its pg_class oid and their pg_attribute attnums.
+func TestColumnOriginsFromCatalog(t *testing.T) {
+	ts, _ := serveCatalog(t)
+	rel := catalog.RelationOID("main", "aws_cloudtrail_log")
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
+		conn := pgwire.ConnectPgx(t, ts, mode)
+		rows, err := conn.Query(pgwire.TestCtx(t), "select event_name, count(*) from aws_cloudtrail_log group by 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fds := rows.FieldDescriptions()
+		rows.Close()
+		if len(fds) != 2 || fds[0].TableOID != rel || fds[0].TableAttributeNumber != 9 || fds[1].TableOID != 0 || fds[1].TableAttributeNumber != 0 {
+			t.Errorf("mode %v: fields %+v; want event_name (%d, 9) and count (0, 0)", mode, fds, rel)
+		}
+		var oid uint32
+		var attnum int16
+		if err := conn.QueryRow(pgwire.TestCtx(t), "select attrelid::int8, attnum from pg_attribute a join pg_class c on c.oid = a.attrelid where c.relname = 'aws_cloudtrail_log' and a.attname = 'event_name'").Scan(&oid, &attnum); err != nil {
+			t.Fatal(err)
+		} else if oid != rel || attnum != 9 {
+			t.Errorf("pg_attribute says (%d, %d), want (%d, 9)", oid, attnum, rel)
+		}
+		rows, err = conn.Query(pgwire.TestCtx(t), "select l.* from aws_cloudtrail_log l")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fds = rows.FieldDescriptions()
+		rows.Close()
+		if len(fds) != 46 {
+			t.Fatalf("mode %v: select *: %d fields", mode, len(fds))
+		}
+		for i, fd := range fds {
+			if fd.TableOID != rel || fd.TableAttributeNumber != uint16(i+1) {
+				t.Errorf("mode %v: select * field %d %s: (%d, %d)", mode, i+1, fd.Name, fd.TableOID, fd.TableAttributeNumber)
+			}
 		}
 	}
 }

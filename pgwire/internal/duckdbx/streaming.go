@@ -1,4 +1,4 @@
-package catalog
+package duckdbx
 
 import (
 	"sync"
@@ -7,11 +7,14 @@ import (
 	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
+// streamingOnce guards the one process-wide change EnableStreamingResults
+// makes to the driver.
 var streamingOnce sync.Once
 
 // EnableStreamingResults makes every query of the process stream its result
 // chunk by chunk instead of materialising all rows first, so a large SELECT
-// costs the memory of one chunk, not of the whole result.
+// costs the memory of one chunk, not of the whole result. It is safe to call
+// more than once.
 //
 // duckdb-go executes prepared statements through the package variable
 // mapping.PendingPrepared; this points it, once, at DuckDB's streaming

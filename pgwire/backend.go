@@ -1,0 +1,136 @@
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+)
+
+// This file is the contract between pgwire and the database behind it:
+// the one interface a backend must implement (Backend), the optional hooks
+// it may implement to take part in a session's life, and the values they
+// exchange. pgwire depends on nothing else of its backend; a backend states
+// which hooks it implements with compile-time assertions such as
+//
+//	var _ pgwire.SchemaWatcher = (*Catalog)(nil)
+//
+// so that a signature that drifts fails to build instead of silently
+// switching a feature off (pgwire finds the hooks by type assertion).
+//
+// A session calls the hooks around the statements it runs, in this order:
+//
+//   - when a statement is prepared: SQLTranslator.TranslateSQL, then
+//     ColumnNamer.ColumnNames, ColumnOriginer.ColumnOrigins and
+//     ParameterChanger.ParameterChanges on the client's text;
+//   - before it runs: ParameterMirror.MirrorParameters (if any parameter
+//     changed), SchemaWatcher.SyncSchema, then TxSchemaWatcher.SyncTxSchema
+//     (inside a transaction block with schema changes);
+//   - after it ran: SchemaWatcher.SchemaChanged (if it may have changed the
+//     schema), and the ParameterChanges it announced are applied;
+//   - when a transaction block ends: TxSchemaWatcher.EndTxSchema, and
+//     SchemaWatcher.SchemaChanged again if the block changed the schema.
+//
+// Hooks that see SQL text (TranslateSQL, ColumnNames, ColumnOrigins,
+// ParameterChanges) are called by every session at once and must be safe
+// for concurrent use; what preparing a text told the server is cached by
+// text (see stmtcache.go), so they must answer the same for the same text
+// until the schema changes.
+
+// Backend gives each client session its own DuckDB connection. The session
+// owns it until it ends and then closes it for good (it never goes back to
+// the pool), so nothing a client leaves behind reaches another session.
+// OpenSession's error is shown to the client that could not connect; the
+// server goes on serving the others.
+type Backend interface {
+	OpenSession(ctx context.Context) (*sql.Conn, error)
+}
+
+// SQLTranslator is implemented by backends that rewrite client SQL before
+// DuckDB sees it (PostgreSQL catalog queries, operators and casts DuckDB
+// spells differently). TranslateSQL gets the text of one statement and
+// returns the text to prepare, or its argument unchanged. It must be safe
+// for concurrent use. Statements pgwire runs itself (SET, SHOW, BEGIN,
+// COPY, DECLARE, ...) are not passed to it; the queries inside COPY and
+// DECLARE are. When DuckDB rejects a translation but accepts the original
+// text, the original is used.
+type SQLTranslator interface {
+	TranslateSQL(sql string) string
+}
+
+// ColumnNamer is implemented by backends that know the result column names
+// PostgreSQL would give a statement (count(*) is "count" there, where DuckDB
+// says count_star()). ok is false when it cannot tell; the names are used
+// only when there are as many as the statement has columns.
+type ColumnNamer interface {
+	ColumnNames(sql string) (names []string, ok bool)
+}
+
+// ColumnOriginer is implemented by backends that know which table column
+// each result column of a statement comes from, as PostgreSQL reports it
+// in RowDescription (table oid and attribute number; clients such as
+// pgjdbc derive ResultSetMetaData.isNullable, getTableName and
+// getSchemaName from them). A column that does not come from a table has
+// the zero ColumnOrigin; ok is false when it cannot tell. The origins are
+// used only when there are as many as the statement has columns.
+type ColumnOriginer interface {
+	ColumnOrigins(sql string) (origins []ColumnOrigin, ok bool)
+}
+
+// ColumnOrigin is the table column a result column comes from, as
+// PostgreSQL reports it in RowDescription: the relation's pg_class oid and
+// the column's pg_attribute attnum. The zero value means the column is not
+// a plain column of a table or view.
+type ColumnOrigin struct {
+	TableOID uint32
+	Attnum   int16
+}
+
+// ParameterChanger is implemented by backends that know which session
+// parameters a statement changes when it runs (set_config(name, value,
+// is_local) in a query). pgwire applies them as SET and SET LOCAL would,
+// once the statement has run.
+type ParameterChanger interface {
+	ParameterChanges(sql string) []ParameterChange
+}
+
+// ParameterChange is a session parameter a statement changes when it runs.
+type ParameterChange struct {
+	Name, Value string
+	// Local changes last until the end of the transaction (SET LOCAL).
+	Local bool
+}
+
+// ParameterMirror is implemented by backends that let SQL read the
+// session's parameters (current_setting(), pg_settings, current_user,
+// current_schemas()). Before a statement runs, pgwire passes every
+// parameter of the session (lower-cased names; session_authorization is the
+// user who connected) whenever any changed since it last did. The backend
+// must not keep params.
+type ParameterMirror interface {
+	MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error
+}
+
+// SchemaWatcher is implemented by backends that keep state derived from the
+// database schema, such as a snapshot of the catalog that clients' catalog
+// queries read. pgwire reports each statement that may have changed the
+// schema once it has taken effect (at once outside a transaction block,
+// again when the block ends), and lets the backend bring that state up to
+// date before each statement runs.
+type SchemaWatcher interface {
+	SchemaChanged()
+	SyncSchema(ctx context.Context, sql string) error
+}
+
+// TxSchemaWatcher is implemented by backends whose emulated catalog can
+// show a session the schema changes of its own open transaction block, as
+// PostgreSQL's transactional catalog does, while other sessions see them
+// only once the block commits. While a block has statements that may have
+// changed the schema, pgwire calls SyncTxSchema before each statement (after
+// SchemaWatcher.SyncSchema) with the session's connection and the number of
+// such statements so far; state is what the previous call of the block
+// returned, nil at first. When the block ends after a call, EndTxSchema gets
+// the last state: with commit, in the transaction before it commits;
+// otherwise after the rollback.
+type TxSchemaWatcher interface {
+	SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, changes uint64, state any) (any, error)
+	EndTxSchema(ctx context.Context, conn *sql.Conn, state any, commit bool) error
+}

@@ -1,0 +1,20 @@
+// Package duckdbx reaches the parts of the DuckDB driver (duckdb-go and its
+// C bindings) that the driver does not export but the wire protocol needs.
+//
+// Everything that depends on the driver's private layout or package
+// variables lives here, behind small functions, so that a driver upgrade
+// that moves something breaks one package with its own tripwire tests
+// instead of silently switching a feature off:
+//
+//   - EnableStreamingResults makes every query of the process stream its
+//     result chunk by chunk (streaming.go).
+//   - NewInterrupter finds the C connection behind a *sql.Conn so that a
+//     running query, even a streaming fetch that no context reaches, can be
+//     interrupted (interrupt.go).
+//   - ColumnJSONKinds reads the C logical types of a prepared statement's
+//     result columns, which keep DuckDB's JSON alias that duckdb-go's type
+//     information drops (prepared.go).
+//
+// Each lookup by reflection returns nil or false when the layout changed;
+// callers fall back to slower or weaker behaviour, and the tests here fail.
+package duckdbx

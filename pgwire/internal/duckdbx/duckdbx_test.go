@@ -1,0 +1,115 @@
+package duckdbx
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	bindings "github.com/duckdb/duckdb-go-bindings"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/mapping"
+)
+
+// TestEnableStreamingResults guards the driver variable the streaming
+// switch replaces.
+func TestEnableStreamingResults(t *testing.T) {
+	EnableStreamingResults()
+	EnableStreamingResults()
+	got := reflect.ValueOf(mapping.PendingPrepared).Pointer()
+	if want := reflect.ValueOf(bindings.PendingPreparedStreaming).Pointer(); got != want {
+		t.Fatal("duckdb-go no longer executes prepared statements through mapping.PendingPrepared: update EnableStreamingResults")
+	}
+}
+
+// TestRawDuckConnFound guards the lookup of the C connection: if an upgrade
+// moves the handle, cancellation of streaming fetches would silently stop
+// working, so fail here instead.
+func TestRawDuckConnFound(t *testing.T) {
+	if NewInterrupter(plainDuckConn(t)) == nil {
+		t.Fatal("duckdb-go's Conn no longer has the expected C connection field: update NewInterrupter")
+	}
+}
+
+// TestInterruptStopsQuery interrupts a long query through the handle.
+func TestInterruptStopsQuery(t *testing.T) {
+	conn := plainDuckConn(t)
+	in := NewInterrupter(conn)
+	done := make(chan error, 1)
+	go func() {
+		var n int64
+		done <- conn.QueryRowContext(context.Background(), "SELECT count(*) FROM range(10000000000) a, range(1000) b").Scan(&n)
+	}()
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatal("query finished although interrupted")
+			}
+			return
+		case <-tick.C:
+			in.Interrupt()
+		case <-deadline:
+			t.Fatal("query not interrupted")
+		}
+	}
+}
+
+// TestNilInterrupter checks that a missing handle interrupts nothing.
+func TestNilInterrupter(t *testing.T) {
+	var in *Interrupter
+	in.Interrupt()
+}
+
+// TestRawPreparedFound guards the lookup of the C prepared statement:
+// without it, JSON columns are found by an extra DESCRIBE per statement,
+// which works but costs a second bind.
+func TestRawPreparedFound(t *testing.T) {
+	conn := plainDuckConn(t)
+	var kinds []JSONKind
+	var ok bool
+	err := conn.Raw(func(dc any) error {
+		ds, err := dc.(*duckdb.Conn).PrepareContext(context.Background(), `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, ['[1]'::JSON, '2'::JSON]::JSON[2] AS a, 'x' AS s`)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		s, isDuck := ds.(*duckdb.Stmt)
+		if !isDuck {
+			return fmt.Errorf("prepared statement is %T", ds)
+		}
+		kinds, ok = ColumnJSONKinds(s, 4)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Fatal("duckdb-go's Stmt no longer has the expected C prepared statement field: update rawPrepared")
+	}
+	if want := []JSONKind{JSON, ListOfJSON, ListOfJSON, NotJSON}; !reflect.DeepEqual(kinds, want) {
+		t.Errorf("JSON kinds %v, want %v", kinds, want)
+	}
+}
+
+// plainDuckConn is a connection to a fresh in-memory DuckDB, closed when the
+// test ends.
+func plainDuckConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}

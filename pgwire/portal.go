@@ -1,0 +1,327 @@
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+)
+
+// portal is a bound statement ready to execute; a row-returning portal keeps
+// its open result so that Execute with a row limit can resume it.
+type portal struct {
+	name    string
+	simple  bool // simple protocol: utilities send their own RowDescription
+	hold    bool // cursor WITH HOLD
+	inTx    bool // cursor declared inside the current transaction block
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	stmt    *statement
+	args    []any
+	formats []int16 // per result column
+	rows    resultRows
+	started bool
+	done    bool
+	pending bool // rows.Next returned true but the row was not sent yet
+	sent    int64
+	vals    []any
+	ptrs    []any
+}
+
+// resultRows is what a portal reads its rows from: a live *sql.Rows, or the
+// rest of one read into memory by materialize.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// materialize reads the rest of a live, suspended result into memory. DuckDB
+// keeps one live result per connection and silently ends it when another
+// statement runs, so a suspended portal is read out before that happens.
+func (p *portal) materialize() {
+	live, ok := p.rows.(*sql.Rows)
+	if !ok || p.done {
+		return
+	}
+	buf := &bufferedRows{}
+	keep := func() {
+		row := make([]any, len(p.vals))
+		ptrs := make([]any, len(row))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := live.Scan(ptrs...); err != nil {
+			buf.err = err
+			return
+		}
+		buf.rows = append(buf.rows, row)
+	}
+	if p.pending {
+		keep()
+	}
+	for buf.err == nil && live.Next() {
+		keep()
+	}
+	if buf.err == nil {
+		buf.err = live.Err()
+	}
+	_ = live.Close()
+	p.rows = buf
+	p.pending = false
+}
+
+func (p *portal) close() {
+	if p.rows != nil {
+		_ = p.rows.Close()
+		p.rows = nil
+	}
+	if p.cancel != nil {
+		p.cancel(nil)
+	}
+	p.done = true
+}
+
+// bufferedRows replays rows held in memory.
+type bufferedRows struct {
+	rows [][]any
+	next int
+	cur  []any
+	err  error
+}
+
+func (b *bufferedRows) Next() bool {
+	if b.next >= len(b.rows) {
+		return false
+	}
+	b.cur = b.rows[b.next]
+	b.rows[b.next] = nil
+	b.next++
+	return true
+}
+
+func (b *bufferedRows) Scan(dest ...any) error {
+	for i, d := range dest {
+		*(d.(*any)) = b.cur[i]
+	}
+	return nil
+}
+
+func (b *bufferedRows) Err() error { return b.err }
+
+func (b *bufferedRows) Close() error { b.rows = nil; return nil }
+
+// materializePortals reads every suspended portal's and cursor's live
+// result into memory before the connection runs another statement.
+func (s *session) materializePortals(except *portal) {
+	for _, p := range s.portals {
+		if p != except {
+			p.materialize()
+		}
+	}
+	for _, p := range s.cursors {
+		if p != except {
+			p.materialize()
+		}
+	}
+}
+
+// execute runs or resumes a portal, sending DataRows and CommandComplete, or
+// PortalSuspended after maxRows rows (0 = no limit). Errors of type *pgError
+// are SQL errors to report; others are connection failures.
+func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) {
+	st := p.stmt
+	if st.empty {
+		return false, s.send(&pgproto3.EmptyQueryResponse{})
+	}
+	if err := s.checkAborted(st.util); err != nil {
+		return false, err
+	}
+	if st.util != nil {
+		if p.done {
+			return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.util.tag)})
+		}
+		p.done = true
+		return false, s.runUtility(p)
+	}
+	if p.done {
+		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+	}
+	if !p.started {
+		if err := s.checkReadOnly(st); err != nil {
+			p.done = true
+			return false, err
+		}
+	}
+	if !st.returnsRows {
+		p.started, p.done = true, true
+		s.materializePortals(p)
+		ctx, cancel := context.WithCancelCause(s.ctx)
+		defer cancel(nil)
+		if err := s.beforeStatement(ctx, st.execSQL); err != nil {
+			return false, err
+		}
+		stop := s.track(cancel)
+		res, err := s.conn.ExecContext(ctx, st.execSQL, p.args...)
+		stop()
+		if err != nil {
+			return false, queryErr(ctx, err, st.errSQL())
+		}
+		s.noteSchemaChange(st)
+		if err := s.applyParamChanges(st); err != nil {
+			return false, err
+		}
+		n, _ := res.RowsAffected()
+		p.sent = n
+		return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(n))})
+	}
+	if !p.started {
+		if err := s.startPortal(p); err != nil {
+			return false, err
+		}
+	}
+	limit := maxRows
+	if limit <= 0 {
+		limit = -1
+	}
+	if _, err := s.pump(p, limit, true, s.sendRow); err != nil {
+		return false, err
+	}
+	if !p.done {
+		return true, s.send(&pgproto3.PortalSuspended{})
+	}
+	if err := s.applyParamChanges(st); err != nil {
+		return false, err
+	}
+	return false, s.send(&pgproto3.CommandComplete{CommandTag: []byte(st.commandTag(p.sent))})
+}
+
+// startPortal runs a row-returning portal's query. The result lives as
+// long as the portal (its context is the portal's).
+func (s *session) startPortal(p *portal) error {
+	st := p.stmt
+	p.started = true
+	s.materializePortals(p)
+	p.ctx, p.cancel = context.WithCancelCause(s.ctx)
+	if err := s.beforeStatement(p.ctx, st.execSQL); err != nil {
+		p.close()
+		return err
+	}
+	stop := s.track(p.cancel)
+	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
+	stop()
+	if err != nil {
+		err = queryErr(p.ctx, err, st.errSQL())
+		p.close()
+		return err
+	}
+	p.rows = rows
+	ncol := len(st.cols)
+	if cols, err := rows.Columns(); err == nil && len(cols) != ncol {
+		p.close()
+		return newError(codeInternal, "result has %d columns, expected %d", len(cols), ncol)
+	}
+	p.vals = make([]any, ncol)
+	p.ptrs = make([]any, ncol)
+	for i := range p.vals {
+		p.ptrs[i] = &p.vals[i]
+	}
+	return nil
+}
+
+// pump reads up to max rows (-1: all) of a started portal, calling emit for
+// each (nil emit: skip them). With peek, a portal stopped by max checks
+// whether rows remain so that the last page ends with CommandComplete.
+// The portal is closed once its result is exhausted or fails.
+func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error) (n int64, err error) {
+	if p.done || p.rows == nil {
+		p.done = true
+		return 0, nil
+	}
+	if p.cancel == nil {
+		p.ctx, p.cancel = context.WithCancelCause(s.ctx)
+	}
+	stop := s.track(p.cancel)
+	defer stop()
+	for max < 0 || n < max {
+		if !p.pending && !p.rows.Next() {
+			p.done = true
+			break
+		}
+		p.pending = false
+		if err := p.rows.Scan(p.ptrs...); err != nil {
+			p.close()
+			return n, queryErr(p.ctx, err, p.stmt.errSQL())
+		}
+		if emit != nil {
+			if err := emit(p); err != nil {
+				p.close()
+				return n, err
+			}
+		}
+		n++
+		p.sent++
+	}
+	if !p.done && peek {
+		if p.rows.Next() {
+			p.pending = true
+			return n, nil
+		}
+		p.done = true
+	}
+	if p.done {
+		rerr := p.rows.Err()
+		ctx := p.ctx
+		if rerr == nil && ctx != nil && context.Cause(ctx) != nil {
+			// DuckDB interrupted between running the query and handing out
+			// its rows ends the stream as if it were complete: a statement
+			// cancelled before its end has not answered in full.
+			rerr = context.Cause(ctx)
+		}
+		p.close()
+		if rerr != nil {
+			return n, queryErr(ctx, rerr, p.stmt.errSQL())
+		}
+	}
+	return n, nil
+}
+
+// sendRow encodes the current row of p as a DataRow.
+func (s *session) sendRow(p *portal) error {
+	st := p.stmt
+	if cap(s.rowVals) < len(st.cols) {
+		s.rowVals = make([][]byte, len(st.cols))
+	}
+	vals := s.rowVals[:len(st.cols)]
+	buf := s.rowBuf[:0]
+	ends := make([]int, len(st.cols)) // -1 for NULL
+	var err error
+	for i, v := range p.vals {
+		if v == nil {
+			ends[i] = -1
+			continue
+		}
+		ct := st.cols[i].typ
+		if p.formats[i] == 1 {
+			buf, err = s.enc.appendBinary(buf, ct, v)
+		} else {
+			buf, err = s.enc.appendText(buf, ct, v)
+		}
+		if err != nil {
+			return newError(codeInternal, "encode column %q: %v", st.cols[i].name, err)
+		}
+		ends[i] = len(buf)
+	}
+	start := 0
+	for i := range vals {
+		if ends[i] < 0 {
+			vals[i] = nil
+			continue
+		}
+		vals[i] = buf[start:ends[i]]
+		start = ends[i]
+	}
+	s.rowBuf = buf
+	return s.send(&pgproto3.DataRow{Values: vals})
+}

@@ -1,0 +1,95 @@
+package pgwire
+
+import (
+	"strings"
+
+	"go.uber.org/zap"
+)
+
+// prepare builds a statement: pgwire's own utility statements, or one
+// prepared by DuckDB. In a failed transaction only COMMIT/ROLLBACK pass.
+func (s *session) prepare(name, text string, oids []uint32) (*statement, error) {
+	u, err := parseUtility(text)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkAborted(u); err != nil {
+		return nil, err
+	}
+	if u != nil {
+		return utilityStatement(name, text, u), nil
+	}
+	s.materializePortals(nil)
+	return s.prepareTranslated(name, text, oids)
+}
+
+// prepareQuery prepares the query of a DECLARE or COPY.
+func (s *session) prepareQuery(q string) (*statement, error) {
+	if u, _ := parseUtility(q); u != nil {
+		return nil, newError(codeSyntaxError, "cannot use %s here", strings.ToUpper(strings.Fields(q)[0]))
+	}
+	s.materializePortals(nil)
+	st, err := s.prepareTranslated("", q, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(st.paramOIDs) > 0 {
+		return nil, newError(codeIndeterminateType, "could not determine data type of parameter $1")
+	}
+	return st, nil
+}
+
+// prepareTranslated prepares the translation of the client's statement
+// text, or reuses what preparing it told the server before (stmtCache).
+// Errors refer to the client's text: an error in a translation carries no
+// position (it would point into text the client never sent).
+// When DuckDB rejects a translation but accepts the original, the original
+// is used.
+func (s *session) prepareTranslated(name, text string, oids []uint32) (*statement, error) {
+	key, cacheable := s.stmtCacheKey(text, oids)
+	if cacheable {
+		if st, ok := s.srv.stmts.get(key, name); ok {
+			return st, nil
+		}
+	}
+	gen := s.srv.stmts.generation.Load()
+	st, err := s.prepareDescribed(name, text, oids)
+	if err == nil && cacheable {
+		s.srv.stmts.put(key, gen, st)
+	}
+	return st, err
+}
+
+// prepareDescribed prepares the client's statement text with DuckDB.
+func (s *session) prepareDescribed(name, text string, oids []uint32) (*statement, error) {
+	exec := s.translateSQL(text)
+	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids)
+	if exec == text {
+		if err != nil {
+			return nil, sqlErr(err, text)
+		}
+		s.describeColumns(st, text)
+		return st, nil
+	}
+	if err == nil {
+		st.clientSQL = text
+		s.describeColumns(st, text)
+		return st, nil
+	}
+	s.log.Debug("translated statement failed", zap.String("sql", text), zap.String("translated", exec), zap.Error(err))
+	if orig, oerr := prepareStatement(s.ctx, s.conn, s.log, name, text, oids); oerr == nil {
+		return orig, nil
+	}
+	pe := toPgError(err, exec)
+	cp := *pe
+	cp.Position = 0
+	return nil, &cp
+}
+
+// errSQL is the text error positions refer to: the client's.
+func (st *statement) errSQL() string {
+	if st.clientSQL != "" {
+		return st.clientSQL
+	}
+	return st.sql
+}

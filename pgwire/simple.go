@@ -1,0 +1,58 @@
+package pgwire
+
+import (
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+)
+
+// simpleQuery runs a Query message: each statement gets its own result;
+// execution stops at the first error.
+func (s *session) simpleQuery(q string) error {
+	pieces := splitStatements(q)
+	if len(pieces) == 0 {
+		if err := s.send(&pgproto3.EmptyQueryResponse{}); err != nil {
+			return err
+		}
+		return s.readyForQuery()
+	}
+	for _, piece := range pieces {
+		err := s.runSimpleStatement(piece.text)
+		if err == nil {
+			continue
+		}
+		var pe *pgError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		if pe.Position > 0 {
+			cp := *pe
+			cp.Position += int32(len([]rune(q[:piece.offset])))
+			pe = &cp
+		}
+		if err := s.sendError(pe); err != nil {
+			return err
+		}
+		break
+	}
+	return s.readyForQuery()
+}
+
+func (s *session) runSimpleStatement(text string) error {
+	st, err := s.prepare("", text, nil)
+	if err != nil {
+		return err
+	}
+	if len(st.paramOIDs) > 0 {
+		return newError("08P01", "bind message supplies 0 parameters, but prepared statement requires %d", len(st.paramOIDs))
+	}
+	p := &portal{stmt: st, formats: make([]int16, len(st.cols)), simple: true}
+	defer p.close()
+	if st.returnsRows && st.util == nil {
+		if err := s.send(st.rowDescription(nil)); err != nil {
+			return err
+		}
+	}
+	_, err = s.execute(p, 0)
+	return err
+}
