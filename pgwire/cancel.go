@@ -40,8 +40,8 @@ func (r *sessionRegistry) register(s *session) {
 		if _, taken := r.sessions[pid]; taken || pid == 0 {
 			continue
 		}
-		s.pid = pid
-		copy(s.secret[:], b[4:])
+		s.cancel.pid = pid
+		copy(s.cancel.secret[:], b[4:])
 		r.sessions[pid] = s
 		return
 	}
@@ -50,8 +50,8 @@ func (r *sessionRegistry) register(s *session) {
 func (r *sessionRegistry) unregister(s *session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.sessions[s.pid] == s {
-		delete(r.sessions, s.pid)
+	if r.sessions[s.cancel.pid] == s {
+		delete(r.sessions, s.cancel.pid)
 	}
 }
 
@@ -60,7 +60,7 @@ func (r *sessionRegistry) cancel(pid uint32, secret []byte) bool {
 	r.mu.Lock()
 	s := r.sessions[pid]
 	r.mu.Unlock()
-	if s == nil || subtle.ConstantTimeCompare(s.secret[:], secret) != 1 {
+	if s == nil || subtle.ConstantTimeCompare(s.cancel.secret[:], secret) != 1 {
 		return false
 	}
 	s.cancelRunning(errUserCancel)
@@ -80,9 +80,9 @@ type runningStatement struct {
 // callback names the execution it was armed for.
 func (s *session) track(cancel context.CancelCauseFunc) (stop func()) {
 	run := &runningStatement{cancel: cancel}
-	s.cancelMu.Lock()
-	s.running = run
-	s.cancelMu.Unlock()
+	s.cancel.mu.Lock()
+	s.cancel.running = run
+	s.cancel.mu.Unlock()
 	var timer *time.Timer
 	if d := s.statementTimeout(); d > 0 {
 		timer = time.AfterFunc(d, func() { s.cancelStatement(run, errStatementTimeout) })
@@ -91,11 +91,11 @@ func (s *session) track(cancel context.CancelCauseFunc) (stop func()) {
 		if timer != nil {
 			timer.Stop()
 		}
-		s.cancelMu.Lock()
-		if s.running == run {
-			s.running = nil
+		s.cancel.mu.Lock()
+		if s.cancel.running == run {
+			s.cancel.running = nil
 		}
-		s.cancelMu.Unlock()
+		s.cancel.mu.Unlock()
 	}
 }
 
@@ -108,23 +108,23 @@ func (s *session) cancelRunning(cause error) {
 // cancelStatement cancels run if it is still running (nil: whatever is
 // running) and interrupts DuckDB.
 func (s *session) cancelStatement(run *runningStatement, cause error) {
-	s.cancelMu.Lock()
-	defer s.cancelMu.Unlock()
-	if s.running == nil || (run != nil && s.running != run) {
+	s.cancel.mu.Lock()
+	defer s.cancel.mu.Unlock()
+	if s.cancel.running == nil || (run != nil && s.cancel.running != run) {
 		return
 	}
-	s.running.cancel(cause)
+	s.cancel.running.cancel(cause)
 	s.interrupt()
 }
 
 func (s *session) statementTimeout() time.Duration {
-	ms, _ := strconv.ParseInt(s.timeoutMillis, 10, 64)
+	ms, _ := strconv.ParseInt(s.cancel.timeoutMillis, 10, 64)
 	return time.Duration(ms) * time.Millisecond
 }
 
 // interrupt calls duckdb_interrupt on the session's connection.
 func (s *session) interrupt() {
-	s.duckConn.Interrupt()
+	s.cancel.interrupter.Interrupt()
 }
 
 // queryErr converts an execution error, reporting cancellations as 57014.

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 )
 
+// itoa formats n in decimal.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // textColumn is a text result column of a utility statement.
@@ -48,7 +49,7 @@ func (s *session) runUtility(p *portal) error {
 	}
 	switch u.kind {
 	case utilSet:
-		if u.local && s.txStatus == txIdle {
+		if u.local && s.tx.status == txIdle {
 			if err := s.notice("WARNING", codeNoActiveTx, "SET LOCAL can only be used in transaction blocks"); err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func (s *session) runUtility(p *portal) error {
 		return s.runShow(p)
 	case utilDiscard:
 		if u.name == "ALL" {
-			if s.txStatus != txIdle {
+			if s.tx.status != txIdle {
 				return newError(codeActiveTx, "DISCARD ALL cannot run inside a transaction block")
 			}
 			for name, c := range s.cursors {
@@ -97,7 +98,7 @@ func (s *session) runUtility(p *portal) error {
 	case utilCommit, utilRollback:
 		return s.runEnd(u.kind == utilCommit)
 	case utilSetTx:
-		if s.txStatus == txIdle {
+		if s.tx.status == txIdle {
 			if err := s.notice("WARNING", codeNoActiveTx, "SET TRANSACTION can only be used in transaction blocks"); err != nil {
 				return err
 			}
@@ -117,20 +118,7 @@ func (s *session) runUtility(p *portal) error {
 	case utilFetch, utilMove:
 		return s.runFetch(p, u)
 	case utilClose:
-		if u.name == "" {
-			for name, c := range s.cursors {
-				c.close()
-				delete(s.cursors, name)
-			}
-			return complete(u.tag)
-		}
-		c, ok := s.cursors[u.name]
-		if !ok {
-			return newError(codeInvalidCursor, "cursor %q does not exist", u.name)
-		}
-		c.close()
-		delete(s.cursors, u.name)
-		return complete(u.tag)
+		return s.runCloseCursor(u)
 	case utilCopyOut:
 		return s.runCopyOut(u)
 	case utilCopyIn:

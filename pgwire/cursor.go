@@ -11,7 +11,7 @@ func (s *session) runDeclare(u *utility) error {
 	if _, exists := s.cursors[u.name]; exists {
 		return newError("42P03", "cursor %q already exists", u.name)
 	}
-	if s.txStatus == txIdle && !u.hold {
+	if s.tx.status == txIdle && !u.hold {
 		return newError(codeNoActiveTx, "DECLARE CURSOR can only be used in transaction blocks")
 	}
 	st, err := s.prepareQuery(u.query)
@@ -30,8 +30,8 @@ func (s *session) runDeclare(u *utility) error {
 			formats[i] = 1
 		}
 	}
-	c := &portal{name: u.name, stmt: st, formats: formats, hold: u.hold, inTx: s.txStatus != txIdle}
-	if s.txStatus == txIdle {
+	c := &portal{name: u.name, stmt: st, formats: formats, hold: u.hold, inTx: s.tx.status != txIdle}
+	if s.tx.status == txIdle {
 		// WITH HOLD outside a block: run and keep the result now, as the
 		// implicit transaction commits.
 		if err := s.startPortal(c); err != nil {
@@ -69,4 +69,22 @@ func (s *session) runFetch(p *portal, u *utility) error {
 		return err
 	}
 	return s.send(&pgproto3.CommandComplete{CommandTag: []byte(u.tag + " " + itoa(n))})
+}
+
+// runCloseCursor answers CLOSE of one cursor, or of all (CLOSE ALL).
+func (s *session) runCloseCursor(u *utility) error {
+	if u.name != "" {
+		c, ok := s.cursors[u.name]
+		if !ok {
+			return newError(codeInvalidCursor, "cursor %q does not exist", u.name)
+		}
+		c.close()
+		delete(s.cursors, u.name)
+		return s.send(&pgproto3.CommandComplete{CommandTag: []byte(u.tag)})
+	}
+	for name, c := range s.cursors {
+		c.close()
+		delete(s.cursors, name)
+	}
+	return s.send(&pgproto3.CommandComplete{CommandTag: []byte(u.tag)})
 }

@@ -112,3 +112,17 @@ func (s *session) handleClose(m *pgproto3.Close) error {
 	}
 	return s.send(&pgproto3.CloseComplete{})
 }
+
+// handleSync ends an extended-query exchange: messages are read again after
+// an error, portals end with the implicit transaction, and the client is
+// told the session is ready.
+func (s *session) handleSync() error {
+	s.ignoreTillSync = false
+	if s.tx.status == txIdle {
+		for name, p := range s.portals {
+			p.close()
+			delete(s.portals, name)
+		}
+	}
+	return s.readyForQuery()
+}

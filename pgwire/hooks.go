@@ -26,8 +26,8 @@ func (s *session) noteSchemaChange(st *statement) {
 		return
 	}
 	s.schemaChanged()
-	if s.txStatus != txIdle {
-		s.txSchemaChanges++
+	if s.tx.status != txIdle {
+		s.tx.schemaChanges++
 	}
 }
 
@@ -45,21 +45,21 @@ func (s *session) schemaChanged() {
 // (ParameterMirror) and state derived from the schema (SchemaWatcher), and
 // from the schema changes of the open transaction block (TxSchemaWatcher).
 func (s *session) beforeStatement(ctx context.Context, sql string) error {
-	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.mirrored, s.guc.vals) {
-		params := maps.Clone(s.guc.vals)
+	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.params.mirrored, s.params.guc.vals) {
+		params := maps.Clone(s.params.guc.vals)
 		if err := m.MirrorParameters(ctx, s.conn, params); err != nil {
 			return newError(codeInternal, "%v", err)
 		}
-		s.mirrored = params
+		s.params.mirrored = params
 	}
 	if w, ok := s.srv.backend.(SchemaWatcher); ok {
 		if err := w.SyncSchema(ctx, sql); err != nil {
 			return newError(codeInternal, "%v", err)
 		}
 	}
-	if w, ok := s.srv.backend.(TxSchemaWatcher); ok && s.txSchemaChanges > 0 {
-		state, err := w.SyncTxSchema(ctx, s.conn, sql, s.txSchemaChanges, s.txSchemaState)
-		s.txSchemaState = state
+	if w, ok := s.srv.backend.(TxSchemaWatcher); ok && s.tx.schemaChanges > 0 {
+		state, err := w.SyncTxSchema(ctx, s.conn, sql, s.tx.schemaChanges, s.tx.schemaState)
+		s.tx.schemaState = state
 		if err != nil {
 			return newError(codeInternal, "%v", err)
 		}
@@ -70,11 +70,11 @@ func (s *session) beforeStatement(ctx context.Context, sql string) error {
 // endTxSchema lets the backend end what SyncTxSchema keeps for the block
 // that is ending: before its COMMIT (commit) or after its rollback.
 func (s *session) endTxSchema(commit bool) {
-	state := s.txSchemaState
+	state := s.tx.schemaState
 	if state == nil {
 		return
 	}
-	s.txSchemaState = nil
+	s.tx.schemaState = nil
 	if w, ok := s.srv.backend.(TxSchemaWatcher); ok {
 		if err := w.EndTxSchema(s.ctx, s.conn, state, commit); err != nil {
 			s.log.Warn("end the transaction's view of its schema changes", zap.Error(err))
@@ -87,7 +87,7 @@ func (s *session) endTxSchema(commit bool) {
 // statement, so it changes nothing.
 func (s *session) applyParamChanges(st *statement) error {
 	for _, c := range st.paramChanges {
-		if c.Local && s.txStatus == txIdle {
+		if c.Local && s.tx.status == txIdle {
 			continue
 		}
 		if err := s.setParam(c.Name, c.Value, false, c.Local); err != nil {

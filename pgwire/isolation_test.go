@@ -147,10 +147,10 @@ func waitIdle(t *testing.T, ts *testServer) {
 // a statement that has ended, firing late (its callback already waiting),
 // must not cancel the statement that runs next.
 func TestStatementTimerCancelsOnlyItsStatement(t *testing.T) {
-	s := &session{timeoutMillis: "3600000"}
+	s := &session{cancel: cancelState{timeoutMillis: "3600000"}}
 	ctx1, cancel1 := context.WithCancelCause(context.Background())
 	stop1 := s.track(cancel1)
-	first := s.running
+	first := s.cancel.running
 	stop1()
 	ctx2, cancel2 := context.WithCancelCause(context.Background())
 	stop2 := s.track(cancel2)
@@ -164,7 +164,7 @@ func TestStatementTimerCancelsOnlyItsStatement(t *testing.T) {
 		t.Fatalf("a statement that ended was cancelled")
 	}
 	// Its own timer, and a CancelRequest, still cancel it.
-	s.cancelStatement(s.running, errStatementTimeout)
+	s.cancelStatement(s.cancel.running, errStatementTimeout)
 	if !errors.Is(context.Cause(ctx2), errStatementTimeout) {
 		t.Fatalf("own timer: cause %v", context.Cause(ctx2))
 	}

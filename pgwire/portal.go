@@ -290,11 +290,11 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 // sendRow encodes the current row of p as a DataRow.
 func (s *session) sendRow(p *portal) error {
 	st := p.stmt
-	if cap(s.rowVals) < len(st.cols) {
-		s.rowVals = make([][]byte, len(st.cols))
+	if cap(s.out.rowVals) < len(st.cols) {
+		s.out.rowVals = make([][]byte, len(st.cols))
 	}
-	vals := s.rowVals[:len(st.cols)]
-	buf := s.rowBuf[:0]
+	vals := s.out.rowVals[:len(st.cols)]
+	buf := s.out.rowBuf[:0]
 	ends := make([]int, len(st.cols)) // -1 for NULL
 	var err error
 	for i, v := range p.vals {
@@ -322,6 +322,6 @@ func (s *session) sendRow(p *portal) error {
 		vals[i] = buf[start:ends[i]]
 		start = ends[i]
 	}
-	s.rowBuf = buf
+	s.out.rowBuf = buf
 	return s.send(&pgproto3.DataRow{Values: vals})
 }

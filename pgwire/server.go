@@ -1,5 +1,3 @@
-// Package pgwire serves DuckDB over the PostgreSQL v3 wire protocol so that
-// psql, pgx, JDBC and BI tools can query it unchanged.
 package pgwire
 
 import (

@@ -19,49 +19,77 @@ import (
 )
 
 // session is one client connection: the protocol state machine plus its own
-// DuckDB connection.
+// DuckDB connection. Its state is grouped by concern; only the session's
+// goroutine touches it, except cancelState (CancelRequest, timers).
 type session struct {
 	srv  *Server
 	ctx  context.Context // ends with the session (or when the client goes away)
 	stop context.CancelCauseFunc
-	nc   net.Conn
-	in   *inbox
 	log  *zap.Logger
-	r    *bufio.Reader
-	w    *bufio.Writer
-	be   *pgproto3.Backend
-	wbuf []byte // message encoding scratch
 
-	conn     *sql.Conn
-	duckConn *duckdbx.Interrupter // for duckdb_interrupt; nil if unavailable
-	enc      *encoder
+	// The client connection.
+	nc  net.Conn
+	in  *inbox
+	r   *bufio.Reader
+	be  *pgproto3.Backend
+	out outputBuffers
 
-	params   map[string]string // startup parameters
-	guc      *gucs
-	reported map[string]string // ParameterStatus values the client has
-	stmts    map[string]*statement
-	portals  map[string]*portal
-	cursors  map[string]*portal // DECLAREd cursors
+	conn *sql.Conn // the session's own DuckDB connection
+	enc  *encoder
 
-	txStatus        byte
-	txSaved         map[string]string // parameters at BEGIN, restored by ROLLBACK
-	txLocal         map[string]string // values before SET LOCAL, restored at transaction end
-	txSchemaChanges uint64            // statements of the block that may have changed the schema
-	txSchemaState   any               // the backend's TxSchemaWatcher state for the block
-	private         bool              // statement descriptions are not shared (stmtCacheKey)
-	txGeneration    uint64            // the statement cache's generation at BEGIN
-	mirrored        map[string]string // parameters last passed to a ParameterMirror
-	ignoreTillSync  bool
+	params  paramState
+	stmts   map[string]*statement // prepared statements by name
+	portals map[string]*portal    // portals by name
+	cursors map[string]*portal    // DECLAREd cursors
+	private bool                  // statement descriptions are not shared (stmtCacheKey)
 
-	pid      uint32
-	secret   [4]byte
-	cancelMu sync.Mutex
-	running  *runningStatement // the statement now executing, if any
-	// timeoutMillis mirrors statement_timeout for the cancel timer.
-	timeoutMillis string
+	// ignoreTillSync skips extended-protocol messages after an error
+	// until the next Sync.
+	ignoreTillSync bool
 
+	tx     txState
+	cancel cancelState
+}
+
+// outputBuffers are the session's buffered writer and the scratch space
+// messages and rows are encoded into, reused from message to message.
+type outputBuffers struct {
+	w       *bufio.Writer
+	wbuf    []byte   // message encoding scratch
 	rowBuf  []byte   // DataRow value storage, reused per row
 	rowVals [][]byte // DataRow values, reused per row
+}
+
+// paramState is the session's parameters, and what the client and the
+// backend were last told of them.
+type paramState struct {
+	startup  map[string]string // startup packet parameters
+	guc      *gucs
+	reported map[string]string // ParameterStatus values the client has
+	mirrored map[string]string // parameters last passed to a ParameterMirror
+}
+
+// txState is the state of the session's transaction block.
+type txState struct {
+	status        byte              // ReadyForQuery's txIdle, txActive or txFailed
+	saved         map[string]string // parameters at BEGIN, restored by ROLLBACK
+	local         map[string]string // values before SET LOCAL, restored at transaction end
+	schemaChanges uint64            // statements of the block that may have changed the schema
+	schemaState   any               // the backend's TxSchemaWatcher state for the block
+	generation    uint64            // the statement cache's generation at BEGIN
+}
+
+// cancelState is what stops the running statement: the BackendKeyData a
+// CancelRequest names, the statement running now and statement_timeout.
+// mu guards running and timeoutMillis.
+type cancelState struct {
+	pid         uint32
+	secret      [4]byte
+	interrupter *duckdbx.Interrupter // duckdb_interrupt; nil if unavailable
+	mu          sync.Mutex
+	running     *runningStatement // the statement now executing, if any
+	// timeoutMillis mirrors statement_timeout for the cancel timer.
+	timeoutMillis string
 }
 
 func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) *session {
@@ -69,20 +97,20 @@ func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) 
 	in := newInbox()
 	r := bufio.NewReaderSize(in, 32<<10)
 	s := &session{
-		srv:      srv,
-		ctx:      ctx,
-		stop:     stop,
-		nc:       nc,
-		in:       in,
-		log:      log,
-		r:        r,
-		w:        bufio.NewWriterSize(nc, srv.opt.FlushBytes),
-		stmts:    map[string]*statement{},
-		portals:  map[string]*portal{},
-		cursors:  map[string]*portal{},
-		reported: map[string]string{},
-		txStatus: txIdle,
-		enc:      newEncoder(time.UTC),
+		srv:     srv,
+		ctx:     ctx,
+		stop:    stop,
+		nc:      nc,
+		in:      in,
+		log:     log,
+		r:       r,
+		out:     outputBuffers{w: bufio.NewWriterSize(nc, srv.opt.FlushBytes)},
+		stmts:   map[string]*statement{},
+		portals: map[string]*portal{},
+		cursors: map[string]*portal{},
+		params:  paramState{reported: map[string]string{}},
+		tx:      txState{status: txIdle},
+		enc:     newEncoder(time.UTC),
 	}
 	s.be = pgproto3.NewBackend(r, nc)
 	s.be.SetMaxBodyLen(maxMessageLen)
@@ -95,19 +123,19 @@ func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) 
 // send encodes msg into the buffered writer; the writer flushes by itself
 // when full.
 func (s *session) send(msg pgproto3.BackendMessage) error {
-	b, err := msg.Encode(s.wbuf[:0])
+	b, err := msg.Encode(s.out.wbuf[:0])
 	if err != nil {
 		return fmt.Errorf("encode %T: %w", msg, err)
 	}
-	s.wbuf = b
-	if _, err := s.w.Write(b); err != nil {
+	s.out.wbuf = b
+	if _, err := s.out.w.Write(b); err != nil {
 		return fmt.Errorf("write %T: %w", msg, err)
 	}
 	return nil
 }
 
 func (s *session) flush() error {
-	if err := s.w.Flush(); err != nil {
+	if err := s.out.w.Flush(); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}
 	return nil
@@ -136,7 +164,7 @@ func (s *session) run() error {
 
 func (s *session) closeAll() {
 	s.in.close()
-	if s.pid != 0 {
+	if s.cancel.pid != 0 {
 		s.srv.registry.unregister(s)
 	}
 	for _, p := range s.portals {
@@ -212,14 +240,7 @@ func (s *session) dispatch(msg pgproto3.FrontendMessage) error {
 	case *pgproto3.Close:
 		err = s.handleClose(m)
 	case *pgproto3.Sync:
-		s.ignoreTillSync = false
-		if s.txStatus == txIdle {
-			for name, p := range s.portals {
-				p.close()
-				delete(s.portals, name)
-			}
-		}
-		return s.readyForQuery()
+		return s.handleSync()
 	case *pgproto3.Flush:
 		return s.flush()
 	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
@@ -243,14 +264,14 @@ func (s *session) readyForQuery() error {
 	if err := s.reportParams(); err != nil {
 		return err
 	}
-	if err := s.send(&pgproto3.ReadyForQuery{TxStatus: s.txStatus}); err != nil {
+	if err := s.send(&pgproto3.ReadyForQuery{TxStatus: s.tx.status}); err != nil {
 		return err
 	}
 	return s.flush()
 }
 
 func (s *session) sendError(pe *pgError) error {
-	if s.txStatus == txActive {
+	if s.tx.status == txActive {
 		s.abortTransaction()
 	}
 	if pe.Code == codeInternal {
@@ -274,7 +295,7 @@ func sqlErr(err error, query string) error {
 func (s *session) notice(severity, code, msg string) error {
 	levels := map[string]int{"debug5": 0, "debug4": 0, "debug3": 0, "debug2": 0, "debug1": 0, "log": 1, "notice": 2, "warning": 3, "error": 4}
 	sev := map[string]int{"NOTICE": 2, "WARNING": 3}[severity]
-	if sev < levels[s.guc.get("client_min_messages")] {
+	if sev < levels[s.params.guc.get("client_min_messages")] {
 		return nil
 	}
 	return s.send(&pgproto3.NoticeResponse{Severity: severity, SeverityUnlocalized: severity, Code: code, Message: msg})

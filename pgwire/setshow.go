@@ -19,12 +19,12 @@ func (s *session) setParam(name, value string, isDefault, local bool) error {
 		if isDefault {
 			value = ""
 		}
-		s.guc.custom[key] = key
+		s.params.guc.custom[key] = key
 	case !known:
 		return s.setDuckDBSetting(name, value, isDefault)
 	default:
 		if isDefault {
-			value = s.guc.defaults[key]
+			value = s.params.guc.defaults[key]
 		} else if def.norm != nil {
 			v, err := def.norm(def.name, value)
 			if err != nil {
@@ -33,19 +33,19 @@ func (s *session) setParam(name, value string, isDefault, local bool) error {
 			value = v
 		}
 	}
-	old, had := s.guc.vals[key]
+	old, had := s.params.guc.vals[key]
 	if err := s.applyParam(key, value); err != nil {
 		return err
 	}
-	if local && s.txStatus != txIdle {
-		if _, saved := s.txLocal[key]; !saved {
-			if s.txLocal == nil {
-				s.txLocal = map[string]string{}
+	if local && s.tx.status != txIdle {
+		if _, saved := s.tx.local[key]; !saved {
+			if s.tx.local == nil {
+				s.tx.local = map[string]string{}
 			}
 			if !had {
 				old = "\x00" // marker: did not exist
 			}
-			s.txLocal[key] = old
+			s.tx.local[key] = old
 		}
 	}
 	return nil
@@ -76,11 +76,11 @@ func (s *session) applyParam(key, value string) error {
 		s.enc.isoIntervals = value == "iso_8601"
 	case "statement_timeout":
 		ms, _ := parseMillis(value)
-		s.cancelMu.Lock()
-		s.timeoutMillis = strconv.FormatInt(ms, 10)
-		s.cancelMu.Unlock()
+		s.cancel.mu.Lock()
+		s.cancel.timeoutMillis = strconv.FormatInt(ms, 10)
+		s.cancel.mu.Unlock()
 	}
-	s.guc.vals[key] = value
+	s.params.guc.vals[key] = value
 	return nil
 }
 
@@ -113,16 +113,16 @@ func (s *session) setDuckDBSetting(name, value string, isDefault bool) error {
 
 // resetAll returns every settable parameter to its session default.
 func (s *session) resetAll() error {
-	for key := range s.guc.vals {
+	for key := range s.params.guc.vals {
 		def, known := knownParams[key]
 		if !known {
-			delete(s.guc.vals, key)
+			delete(s.params.guc.vals, key)
 			continue
 		}
-		if def.flags&paramReadOnly != 0 || s.guc.vals[key] == s.guc.defaults[key] {
+		if def.flags&paramReadOnly != 0 || s.params.guc.vals[key] == s.params.guc.defaults[key] {
 			continue
 		}
-		if err := s.applyParam(key, s.guc.defaults[key]); err != nil {
+		if err := s.applyParam(key, s.params.guc.defaults[key]); err != nil {
 			return err
 		}
 	}
@@ -134,10 +134,10 @@ func (s *session) resetAll() error {
 // PostgreSQL keeps the placeholder it made.
 func (s *session) dropParam(key string) {
 	if strings.Contains(key, ".") {
-		s.guc.vals[key] = ""
+		s.params.guc.vals[key] = ""
 		return
 	}
-	delete(s.guc.vals, key)
+	delete(s.params.guc.vals, key)
 }
 
 // runShow answers SHOW.
@@ -145,16 +145,16 @@ func (s *session) runShow(p *portal) error {
 	u := p.stmt.util
 	var rows [][]string
 	if u.name == "all" {
-		for _, r := range s.guc.showAll() {
+		for _, r := range s.params.guc.showAll() {
 			rows = append(rows, []string{r[0], r[1], r[2]})
 		}
 	} else {
 		key := strings.ToLower(u.name)
-		v, ok := s.guc.vals[key]
+		v, ok := s.params.guc.vals[key]
 		switch {
 		case ok:
 		case key == "transaction_isolation" || key == "transaction_read_only":
-			v = s.guc.vals["default_"+key]
+			v = s.params.guc.vals["default_"+key]
 		case strings.Contains(key, "."):
 			return newError(codeUndefinedObject, "unrecognized configuration parameter %q", u.name)
 		default:
@@ -185,21 +185,21 @@ func (s *session) runShow(p *portal) error {
 // reportParams sends ParameterStatus for every reported parameter whose
 // value the client does not have yet.
 func (s *session) reportParams() error {
-	if s.guc == nil {
+	if s.params.guc == nil {
 		return nil
 	}
 	for key, def := range knownParams {
 		if def.flags&paramReport == 0 {
 			continue
 		}
-		v := s.guc.vals[key]
-		if old, ok := s.reported[key]; ok && old == v {
+		v := s.params.guc.vals[key]
+		if old, ok := s.params.reported[key]; ok && old == v {
 			continue
 		}
 		if err := s.send(&pgproto3.ParameterStatus{Name: def.name, Value: v}); err != nil {
 			return err
 		}
-		s.reported[key] = v
+		s.params.reported[key] = v
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func (s *session) startup() (bool, error) {
 	}
 	_ = s.nc.SetReadDeadline(time.Time{})
 
-	s.params = map[string]string{}
+	s.params.startup = map[string]string{}
 	var unknownOpts []string
 	parts := strings.Split(string(body), "\x00")
 	for i := 0; i+1 < len(parts); i += 2 {
@@ -87,18 +87,18 @@ func (s *session) startup() (bool, error) {
 			unknownOpts = append(unknownOpts, parts[i])
 			continue
 		}
-		s.params[parts[i]] = parts[i+1]
+		s.params.startup[parts[i]] = parts[i+1]
 	}
 	if minor > 0 || len(unknownOpts) > 0 {
 		if err := s.send(&pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: unknownOpts}); err != nil {
 			return false, err
 		}
 	}
-	user := s.params["user"]
+	user := s.params.startup["user"]
 	if user == "" {
 		return false, s.fatal(codeInvalidAuth, "no PostgreSQL user name specified in startup packet")
 	}
-	s.log = s.log.With(zap.String("user", user), zap.String("application_name", s.params["application_name"]))
+	s.log = s.log.With(zap.String("user", user), zap.String("application_name", s.params.startup["application_name"]))
 
 	if !isLoopback(s.nc.RemoteAddr()) {
 		s.log.Warn("rejected non-loopback client")
@@ -111,8 +111,8 @@ func (s *session) startup() (bool, error) {
 		return false, s.fatal("08006", "could not open a database session: %v", err)
 	}
 	s.conn = conn
-	s.duckConn = duckdbx.NewInterrupter(conn)
-	s.guc = newGUCs(s.srv.opt.ServerVersion, user)
+	s.cancel.interrupter = duckdbx.NewInterrupter(conn)
+	s.params.guc = newGUCs(s.srv.opt.ServerVersion, user)
 	if _, err := conn.ExecContext(s.ctx, "SET TimeZone = 'UTC'"); err != nil {
 		s.log.Warn("set session TimeZone", zap.Error(err))
 	}
@@ -123,7 +123,7 @@ func (s *session) startup() (bool, error) {
 		}
 		return false, err
 	}
-	s.guc.defaults = s.guc.snapshot()
+	s.params.guc.defaults = s.params.guc.snapshot()
 
 	if err := s.send(&pgproto3.AuthenticationOk{}); err != nil {
 		return false, err
@@ -132,7 +132,7 @@ func (s *session) startup() (bool, error) {
 		return false, err
 	}
 	s.srv.registry.register(s)
-	if err := s.send(&pgproto3.BackendKeyData{ProcessID: s.pid, SecretKey: s.secret[:]}); err != nil {
+	if err := s.send(&pgproto3.BackendKeyData{ProcessID: s.cancel.pid, SecretKey: s.cancel.secret[:]}); err != nil {
 		return false, err
 	}
 	s.log.Debug("session started")
@@ -166,12 +166,12 @@ func (s *session) applyStartupParams() error {
 		}
 		return s.setParam(name, value, false, false)
 	}
-	for k, v := range s.params {
+	for k, v := range s.params.startup {
 		if err := set(k, v); err != nil {
 			return err
 		}
 	}
-	if opts := s.params["options"]; opts != "" {
+	if opts := s.params.startup["options"]; opts != "" {
 		f := strings.Fields(opts)
 		for i := 0; i < len(f); i++ {
 			kv := f[i]

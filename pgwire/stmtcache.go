@@ -84,17 +84,17 @@ func (st *statement) clone(name string) *statement {
 // transaction changed the schema or sees a schema older than the current
 // one (a snapshot taken before a change).
 func (s *session) stmtCacheKey(text string, oids []uint32) (stmtKey, bool) {
-	if s.private || s.txSchemaChanges > 0 {
+	if s.private || s.tx.schemaChanges > 0 {
 		return stmtKey{}, false
 	}
-	if s.txStatus != txIdle && s.txGeneration != s.srv.stmts.generation.Load() {
+	if s.tx.status != txIdle && s.tx.generation != s.srv.stmts.generation.Load() {
 		return stmtKey{}, false
 	}
 	var b strings.Builder
 	for _, o := range oids {
 		fmt.Fprintf(&b, "%d,", o)
 	}
-	return stmtKey{text: text, searchPath: s.guc.vals["search_path"], paramOIDs: b.String()}, true
+	return stmtKey{text: text, searchPath: s.params.guc.vals["search_path"], paramOIDs: b.String()}, true
 }
 
 // noteSessionScope marks the session private when st makes its names

@@ -11,7 +11,7 @@ import (
 
 // runBegin starts a transaction block.
 func (s *session) runBegin(u *utility) error {
-	if s.txStatus != txIdle {
+	if s.tx.status != txIdle {
 		if err := s.notice("WARNING", codeActiveTx, "there is already a transaction in progress"); err != nil {
 			return err
 		}
@@ -21,15 +21,15 @@ func (s *session) runBegin(u *utility) error {
 		return s.send(&pgproto3.CommandComplete{CommandTag: []byte(u.tag)})
 	}
 	s.materializePortals(nil)
-	s.txGeneration = s.srv.stmts.generation.Load()
+	s.tx.generation = s.srv.stmts.generation.Load()
 	if _, err := s.conn.ExecContext(s.ctx, "BEGIN TRANSACTION"); err != nil {
 		return sqlErr(err, "")
 	}
-	s.txSaved = s.guc.snapshot()
-	s.txLocal = nil
-	s.txStatus = txActive
-	s.guc.vals["transaction_isolation"] = s.guc.vals["default_transaction_isolation"]
-	s.guc.vals["transaction_read_only"] = s.guc.vals["default_transaction_read_only"]
+	s.tx.saved = s.params.guc.snapshot()
+	s.tx.local = nil
+	s.tx.status = txActive
+	s.params.guc.vals["transaction_isolation"] = s.params.guc.vals["default_transaction_isolation"]
+	s.params.guc.vals["transaction_read_only"] = s.params.guc.vals["default_transaction_read_only"]
 	if err := s.applyTxOptions(u.tx, "transaction_isolation", "transaction_read_only"); err != nil {
 		return err
 	}
@@ -40,10 +40,10 @@ func (s *session) runBegin(u *utility) error {
 // snapshot isolated whatever the level; READ ONLY is enforced by pgwire.
 func (s *session) applyTxOptions(o txOptions, isoKey, roKey string) error {
 	if o.isolation != "" {
-		s.guc.vals[isoKey] = o.isolation
+		s.params.guc.vals[isoKey] = o.isolation
 	}
 	if o.readOnly != "" {
-		s.guc.vals[roKey] = o.readOnly
+		s.params.guc.vals[roKey] = o.readOnly
 	}
 	return nil
 }
@@ -54,7 +54,7 @@ func (s *session) runEnd(commit bool) error {
 	if commit {
 		tag = "COMMIT"
 	}
-	switch s.txStatus {
+	switch s.tx.status {
 	case txIdle:
 		if err := s.notice("WARNING", codeNoActiveTx, "there is no transaction in progress"); err != nil {
 			return err
@@ -103,7 +103,7 @@ func (s *session) runEnd(commit bool) error {
 // abortTransaction puts the block into the failed state after an error,
 // rolling back DuckDB's transaction right away.
 func (s *session) abortTransaction() {
-	s.txStatus = txFailed
+	s.tx.status = txFailed
 	for name, c := range s.cursors {
 		if c.inTx {
 			c.close()
@@ -120,10 +120,10 @@ func (s *session) abortTransaction() {
 // endTransaction returns to idle: cursors without HOLD close, SET LOCAL
 // values revert, and after a rollback every SET of the block reverts.
 func (s *session) endTransaction(committed bool) {
-	s.txStatus = txIdle
+	s.tx.status = txIdle
 	s.endTxSchema(false)
-	if s.txSchemaChanges > 0 {
-		s.txSchemaChanges = 0
+	if s.tx.schemaChanges > 0 {
+		s.tx.schemaChanges = 0
 		s.schemaChanged()
 	}
 	for name, c := range s.cursors {
@@ -135,10 +135,10 @@ func (s *session) endTransaction(committed bool) {
 		c.inTx = false
 	}
 	target := map[string]string{}
-	if !committed && s.txSaved != nil {
-		target = s.txSaved
+	if !committed && s.tx.saved != nil {
+		target = s.tx.saved
 	} else {
-		for k, v := range s.txLocal {
+		for k, v := range s.tx.local {
 			target[k] = v
 		}
 	}
@@ -147,22 +147,22 @@ func (s *session) endTransaction(committed bool) {
 			s.dropParam(k)
 			continue
 		}
-		if s.guc.vals[k] != v {
+		if s.params.guc.vals[k] != v {
 			if err := s.applyParam(k, v); err != nil {
 				s.log.Warn("restore parameter", zap.String("name", k), zap.Error(err))
 			}
 		}
 	}
-	if !committed && s.txSaved != nil {
-		for k := range s.guc.vals {
-			if _, ok := s.txSaved[k]; !ok {
+	if !committed && s.tx.saved != nil {
+		for k := range s.params.guc.vals {
+			if _, ok := s.tx.saved[k]; !ok {
 				s.dropParam(k)
 			}
 		}
 	}
-	s.guc.vals["transaction_isolation"] = s.guc.vals["default_transaction_isolation"]
-	s.guc.vals["transaction_read_only"] = s.guc.vals["default_transaction_read_only"]
-	s.txSaved, s.txLocal = nil, nil
+	s.params.guc.vals["transaction_isolation"] = s.params.guc.vals["default_transaction_isolation"]
+	s.params.guc.vals["transaction_read_only"] = s.params.guc.vals["default_transaction_read_only"]
+	s.tx.saved, s.tx.local = nil, nil
 }
 
 // writeStatements are DuckDB statement types a read-only transaction rejects.
@@ -176,9 +176,9 @@ var writeStatements = map[duckdb.StmtType]bool{
 
 // checkReadOnly rejects writes in a READ ONLY transaction (25006).
 func (s *session) checkReadOnly(st *statement) error {
-	ro := s.guc.vals["default_transaction_read_only"]
-	if s.txStatus != txIdle {
-		ro = s.guc.vals["transaction_read_only"]
+	ro := s.params.guc.vals["default_transaction_read_only"]
+	if s.tx.status != txIdle {
+		ro = s.params.guc.vals["transaction_read_only"]
 	}
 	if ro != "on" || !writeStatements[st.stmtType] {
 		return nil
@@ -201,7 +201,7 @@ const (
 
 // checkAborted rejects everything but COMMIT/ROLLBACK in a failed transaction.
 func (s *session) checkAborted(u *utility) error {
-	if s.txStatus != txFailed {
+	if s.tx.status != txFailed {
 		return nil
 	}
 	if u != nil && (u.kind == utilCommit || u.kind == utilRollback) {

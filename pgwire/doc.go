@@ -1,0 +1,77 @@
+// Package pgwire serves DuckDB over the PostgreSQL v3 wire protocol so that
+// psql, pgx, JDBC and BI tools can query it unchanged.
+//
+// # Using it
+//
+// A Server serves a Backend, which opens one DuckDB connection per client
+// session:
+//
+//	srv := pgwire.NewServer(backend, pgwire.Options{Logger: log})
+//	err := srv.Serve(ctx, listener)
+//
+// Each session owns its connection until the client leaves, then closes it
+// for good, so nothing one client leaves behind (a transaction, temporary
+// objects, settings) reaches another. NewServer makes every DuckDB query of
+// the process stream its result chunk by chunk (see internal/duckdbx); a
+// session therefore reads a suspended portal's rest into memory before it
+// runs another statement on the connection.
+//
+// A backend takes part in more of a session's life by implementing the
+// optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator),
+// naming result columns and their table origins as PostgreSQL would
+// (ColumnNamer, ColumnOriginer), mirroring session parameters into SQL
+// (ParameterMirror, ParameterChanger) and keeping state derived from the
+// schema, including a transaction block's own uncommitted changes
+// (SchemaWatcher, TxSchemaWatcher). pgwire imports nothing of its backends;
+// they assert the hooks they implement at compile time.
+//
+// # What a session does
+//
+// After the startup handshake, a session reads frontend messages in a loop
+// and dispatches on their type. A simple Query is split into statements,
+// each prepared and run in turn; the extended protocol prepares with Parse,
+// binds a portal with Bind and runs it with Execute, possibly a page of rows
+// at a time. Either way, a statement is one of pgwire's own (SET, SHOW,
+// RESET, BEGIN/COMMIT/ROLLBACK, DECLARE/FETCH/MOVE/CLOSE, COPY, DISCARD),
+// which the session answers itself from its parsed form, or SQL prepared by
+// DuckDB after the backend's translation. What preparing a text told the
+// server (parameter and result types, column names and origins) is cached
+// by text for all sessions until the schema may have changed.
+//
+// Transaction blocks follow PostgreSQL: an error fails the block (25P02)
+// until ROLLBACK; parameters set in a block revert with it; READ ONLY is
+// enforced by pgwire. A CancelRequest, statement_timeout or a client that
+// goes away interrupt the running statement (57014).
+//
+// # Files
+//
+//	doc.go        this manual
+//	backend.go    the contract: Backend, the optional hooks and their values
+//	server.go     Server, Options, accepting connections
+//	session.go    the session's state (grouped by concern), message loop, dispatch
+//	startup.go    startup packet, SSL/GSSENC refusal, authentication, startup parameters
+//	simple.go     simple query protocol (Query)
+//	extended.go   extended query protocol (Parse, Bind, Describe, Execute, Close, Sync)
+//	prepare.go    preparing a statement: pgwire's own or DuckDB's, translated and cached
+//	statement.go  a prepared statement: DuckDB's description, JSON columns, command tags
+//	stmtcache.go  the server's cache of statement descriptions, by text
+//	hooks.go      where a session calls the backend's optional hooks
+//	portal.go     portals: running a statement, paging its rows, DataRow encoding
+//	command.go    running the statements pgwire answers itself
+//	txn.go        transaction blocks: BEGIN, COMMIT, ROLLBACK, failed blocks, READ ONLY
+//	setshow.go    SET, SHOW, RESET and ParameterStatus reports
+//	params.go     the session parameters pgwire knows and their normalization
+//	cursor.go     DECLARE, FETCH, MOVE, CLOSE
+//	copy.go       COPY TO STDOUT and COPY FROM STDIN
+//	utility.go    parsing pgwire's own statements (lexer.go: splitting and scanning SQL)
+//	cancel.go     CancelRequest, statement_timeout, query errors of cancelled statements
+//	inbox.go      reading the socket while a statement runs, to notice a client gone
+//	decode.go     parameter values from the client (text and binary)
+//	encode.go     result values to the client (text and binary)
+//	types.go      DuckDB types as PostgreSQL types (oids, formats)
+//	errors.go     SQLSTATE errors and DuckDB errors mapped to them
+//
+// DuckDB driver internals that duckdb-go does not export (the streaming
+// switch, the C connection for interrupts, the C prepared statement for JSON
+// columns) live in internal/duckdbx, each with a tripwire test.
+package pgwire
