@@ -47,6 +47,7 @@ func (r *sessionRegistry) register(s *session) {
 	}
 }
 
+// unregister forgets s once it ends.
 func (r *sessionRegistry) unregister(s *session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -134,6 +134,7 @@ func (s *session) send(msg pgproto3.BackendMessage) error {
 	return nil
 }
 
+// flush writes the buffered messages to the client.
 func (s *session) flush() error {
 	if err := s.out.w.Flush(); err != nil {
 		return fmt.Errorf("flush: %w", err)
@@ -162,6 +163,8 @@ func (s *session) run() error {
 	return s.loop()
 }
 
+// closeAll ends the session: its portals and cursors, its registration for
+// CancelRequest and its DuckDB connection.
 func (s *session) closeAll() {
 	s.in.close()
 	if s.cancel.pid != 0 {
@@ -270,6 +273,8 @@ func (s *session) readyForQuery() error {
 	return s.flush()
 }
 
+// sendError reports a SQL error to the client, failing an open transaction
+// block.
 func (s *session) sendError(pe *pgError) error {
 	if s.tx.status == txActive {
 		s.abortTransaction()

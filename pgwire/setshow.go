@@ -84,6 +84,7 @@ func (s *session) applyParam(key, value string) error {
 	return nil
 }
 
+// quoteLiteral quotes s as an SQL string literal.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // setDuckDBSetting forwards SET of a name pgwire does not know to DuckDB,

@@ -139,6 +139,7 @@ func (s *session) startup() (bool, error) {
 	return true, s.readyForQuery()
 }
 
+// isLoopback reports whether a client connects from the local machine.
 func isLoopback(a net.Addr) bool {
 	switch v := a.(type) {
 	case *net.TCPAddr:
