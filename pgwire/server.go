@@ -39,12 +39,18 @@ type Server struct {
 	stmts    stmtCache       // prepared statements' descriptions, by text
 }
 
+// StreamResults makes every DuckDB query of the process stream its results
+// chunk by chunk, as a Server's sessions do (NewServer calls it). An
+// in-process reader of large results that runs without a server, such as
+// the query command, calls it too.
+func StreamResults() { duckdbx.EnableStreamingResults() }
+
 // NewServer returns a server that opens one Backend session per client.
 // It makes every DuckDB query of the process stream its results
 // (duckdbx.EnableStreamingResults): sessions read rows as they send them,
 // and keep suspended portals within DuckDB's one-live-result rule.
 func NewServer(b Backend, opt Options) *Server {
-	duckdbx.EnableStreamingResults()
+	StreamResults()
 	if opt.ServerVersion == "" {
 		opt.ServerVersion = DefaultServerVersion
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tpserver/tpserver/catalog"
+	"github.com/tpserver/tpserver/pgwire"
 )
 
 func newQueryCommand(g *globals) *cobra.Command {
@@ -38,6 +39,8 @@ func newQueryCommand(g *globals) *cobra.Command {
 			}
 			log := ws.log
 			defer log.Sync()
+			// Rows are printed as DuckDB produces them, not held in memory.
+			pgwire.StreamResults()
 			opt := ws.catalogOptions()
 			cat, err := catalog.Open(ctx, opt)
 			if errors.Is(err, catalog.ErrLocked) {
