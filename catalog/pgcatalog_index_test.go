@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/tpserver/tpserver/catalog/pgemu"
 )
 
 // Index relations as PostgreSQL 15 shows them: their pg_attribute rows,
@@ -278,7 +280,7 @@ func TestIndexesAsPsqlDescribes(t *testing.T) {
 		if duck == "public" {
 			duck = "main"
 		}
-		oid := fmt.Sprint(hashOID("index:" + duck + "." + ix.name))
+		oid := fmt.Sprint(pgemu.HashOID("index:" + duck + "." + ix.name))
 		check := func(name, q string) {
 			t.Run(ix.name+" "+name, func(t *testing.T) {
 				sql := c.TranslateSQL(q)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tpserver/tpserver/catalog/pgemu"
 )
 
 // The expectations below are what PostgreSQL 15 returns, in a database
@@ -438,7 +440,7 @@ func TestKeyCatalogColumns(t *testing.T) {
 		var want []string
 		for _, col := range strings.Split(cols, ", ") {
 			n, typ, _ := strings.Cut(col, " ")
-			want = append(want, n+" "+pgToDuckType(typ))
+			want = append(want, n+" "+pgemu.DuckType(typ))
 		}
 		if got := columnTypes(t, c, PGCatalogSchema+"."+name); got != strings.Join(want, ", ") {
 			t.Errorf("%s columns\n got %s\nwant %s", name, got, strings.Join(want, ", "))
@@ -475,8 +477,8 @@ func TestKeyCatalogsAreSnapshots(t *testing.T) {
 	c := open(t, t.TempDir())
 	defer c.Close()
 	for _, name := range []string{"tp_constraints", "tp_indexes", "tp_attrdef"} {
-		if !slices.Contains(snapshotTables, name) {
-			t.Errorf("%s is not in snapshotTables", name)
+		if !slices.Contains(pgemu.SnapshotTables(), name) {
+			t.Errorf("%s is not in pgemu.SnapshotTables()", name)
 		}
 		rows := queryRows(t, c.DB(), "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", PGCatalogSchema, name+"_rows")
 		if rows[0][0] != "1" {
@@ -490,10 +492,10 @@ WHERE schema_name IN (?, ?) AND NOT suffix(view_name, '_live') AND (sql LIKE '%d
 		t.Errorf("views reading DuckDB's catalog at query time: %q", rows)
 	}
 	// The tables the key snapshot reads come before it.
-	pos := func(n string) int { return slices.Index(snapshotTables, n) }
+	pos := func(n string) int { return slices.Index(pgemu.SnapshotTables(), n) }
 	if !(pos("tp_columns") < pos("tp_constraints") && pos("tp_constraints") < pos("tp_indexes") && pos("tp_indexes") < pos("pg_class") &&
 		pos("tp_columns") < pos("tp_attrdef")) {
-		t.Errorf("snapshotTables out of dependency order: %q", snapshotTables)
+		t.Errorf("snapshotTables out of dependency order: %q", pgemu.SnapshotTables())
 	}
 }
 
@@ -507,8 +509,8 @@ func TestKeyCatalogsFollowSchemaChanges(t *testing.T) {
 		indexes     = "SELECT c.relname, i.indexrelid, c.relkind FROM tp_pg_catalog.pg_index i JOIN tp_pg_catalog.pg_class c ON c.oid = i.indexrelid ORDER BY 1"
 		defaults    = "SELECT adnum, adbin FROM tp_pg_catalog.pg_attrdef ORDER BY 1"
 	)
-	wantCons := fmt.Sprintf("t_pkey|%d", hashOID("constraint:main.t_pkey"))
-	wantIdx := fmt.Sprintf("t_n|%d|i\nt_pkey|%d|i", hashOID("index:main.t_n"), hashOID("index:main.t_pkey"))
+	wantCons := fmt.Sprintf("t_pkey|%d", pgemu.HashOID("constraint:main.t_pkey"))
+	wantIdx := fmt.Sprintf("t_n|%d|i\nt_pkey|%d|i", pgemu.HashOID("index:main.t_n"), pgemu.HashOID("index:main.t_pkey"))
 	if got := list(constraints); got != wantCons {
 		t.Errorf("constraints %q, want %q", got, wantCons)
 	}
@@ -532,7 +534,7 @@ func TestKeyCatalogsFollowSchemaChanges(t *testing.T) {
 		t.Errorf("after reopen: indexes %q, want %q", got, wantIdx)
 	}
 	execDDL(t, c, "DROP INDEX t_n; ALTER TABLE t ALTER n SET DEFAULT 8")
-	if got := list(indexes); got != fmt.Sprintf("t_pkey|%d|i", hashOID("index:main.t_pkey")) {
+	if got := list(indexes); got != fmt.Sprintf("t_pkey|%d|i", pgemu.HashOID("index:main.t_pkey")) {
 		t.Errorf("after DROP INDEX: %q", got)
 	}
 	if got := list(defaults); got != "2|8" {
@@ -613,7 +615,7 @@ func TestKeyCatalogsReplaceEmptyViews(t *testing.T) {
 		}
 	}
 	// Another lake table list changes the version: the script runs again.
-	if err := installPGCatalog(context.Background(), c.DB(), []string{"aws_cloudtrail_log", "other"}); err != nil {
+	if err := pgemu.Install(context.Background(), c.DB(), []string{"aws_cloudtrail_log", "other"}); err != nil {
 		t.Fatal(err)
 	}
 	c.SchemaChanged()

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/catalog/pgemu"
 )
 
 // TestTypeLookupsWithDuplicateNames checks the oid and name look-ups when
@@ -32,7 +34,7 @@ func TestUpgradeReplacesEmulation(t *testing.T) {
 	c := open(t, dir)
 	execDDL(t, c, "CREATE TABLE kept (a INTEGER)")
 	var old []string
-	for _, n := range append([]string{"tp_index_expr_types"}, snapshotTables...) {
+	for _, n := range pgemu.SnapshotTables() {
 		old = append(old, "DROP VIEW tp_pg_catalog."+n,
 			"CREATE TABLE tp_pg_catalog."+n+" AS SELECT * EXCLUDE (tp_owner) FROM tp_pg_catalog."+n+"_rows",
 			"DROP TABLE tp_pg_catalog."+n+"_rows")

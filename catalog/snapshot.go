@@ -12,7 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/tpserver/tpserver/lake"
+	"github.com/tpserver/tpserver/catalog/pgemu"
 )
 
 // The emulated catalog reads snapshot tables of DuckDB's schemas, relations
@@ -32,45 +32,13 @@ import (
 // with the transaction: ROLLBACK drops them, and they are deleted before
 // COMMIT (SyncTxSchema, EndTxSchema).
 //
-// Each snapshot relation X is therefore a view (see writeSnapshotTable)
-// over the table X_rows, whose column tp_owner marks the shared copy (0)
-// and the private copies (a number given to one transaction block). The
-// view reads the copy named by the connection's DuckDB variable
-// ownerVariable, the shared one when it is unset.
-
-// snapshotTables are the snapshot relations in PGCatalogSchema, each a copy
-// of the view named like it with the suffix _live, in the order they are
-// built: a view may read the snapshot relations before it.
-// tp_index_expr_types, built from Go (indexExprTypes), comes first.
-var snapshotTables = []string{"tp_schemas", "tp_relations", "tp_columns", "tp_constraints", "tp_indexes", "tp_attrdef",
-	"pg_namespace", "pg_class", "pg_type", "pg_attribute", "pg_description"}
-
-// writeSnapshotTable writes the DDL of the snapshot relation name: the
-// table name_rows, holding a copy of the view name_live (or, with cols,
-// these columns) and tp_owner, and the view name over it.
-func writeSnapshotTable(b *strings.Builder, name, cols string) {
-	if cols == "" {
-		fmt.Fprintf(b, "CREATE OR REPLACE TABLE $pg.%[1]s_rows AS SELECT *, CAST(0 AS BIGINT) AS tp_owner FROM $pg.%[1]s_live;\n", name)
-	} else {
-		fmt.Fprintf(b, "CREATE OR REPLACE TABLE $pg.%s_rows (%s, tp_owner BIGINT);\n", name, cols)
-	}
-	fmt.Fprintf(b, "CREATE OR REPLACE VIEW $pg.%[1]s AS SELECT * EXCLUDE (tp_owner) FROM $pg.%[1]s_rows WHERE tp_owner = coalesce(getvariable('%[2]s'), 0);\n",
-		name, ownerVariable)
-}
-
-// snapshotSources count, cheaply, what some snapshot tables are built
-// from: when there is nothing, the table stays empty without its view,
-// whose long text-rewriting expressions take DuckDB tens of milliseconds
-// to plan even for no rows. Most catalogs have no keys or indexes.
-var snapshotSources = map[string]string{
-	"tp_constraints": "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK') AND " + shownSQL,
-	"tp_indexes": "SELECT (SELECT count(*) FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND " + shownSQL +
-		") + (SELECT count(*) FROM duckdb_indexes() WHERE " + shownSQL + ")",
-}
-
-// shownSQL filters duckdb_constraints() and duckdb_indexes() rows to the
-// schemas the catalog shows.
-const shownSQL = PGCatalogSchema + ".tp_shown(database_name, schema_name)"
+// Each snapshot relation X is therefore a view over the table X_rows,
+// whose column tp_owner marks the shared copy (0) and the private copies
+// (a number given to one transaction block). The view reads the copy named
+// by the connection's DuckDB variable pgemu.OwnerVariable, the shared one
+// when it is unset. Package pgemu defines the snapshot relations and
+// writes the scripts that refresh them; this file decides when, and on
+// which connection.
 
 // schemaSnapshot tracks how current the snapshot tables are.
 type schemaSnapshot struct {
@@ -253,13 +221,13 @@ func (c *Catalog) SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, 
 		own = &ownSnapshot{owner: c.snapshot.owners.Add(1)}
 	}
 	start := time.Now()
-	script, err := snapshotScript(ctx, conn, own.owner)
+	script, err := pgemu.SnapshotScript(ctx, conn, own.owner)
 	if err != nil {
 		return own, fmt.Errorf("show the transaction's schema changes in the catalog: %w", err)
 	}
 	// The variable first: a _live view reads the snapshot relations built
 	// before it, which must be the private ones.
-	script = fmt.Sprintf("SET VARIABLE %s = CAST(%d AS BIGINT);\n%s", ownerVariable, own.owner, script)
+	script = fmt.Sprintf("SET VARIABLE %s = CAST(%d AS BIGINT);\n%s", pgemu.OwnerVariable, own.owner, script)
 	if _, err := conn.ExecContext(ctx, script); err != nil {
 		return own, fmt.Errorf("show the transaction's schema changes in the catalog: %w", err)
 	}
@@ -278,17 +246,13 @@ func (c *Catalog) EndTxSchema(ctx context.Context, conn *sql.Conn, state any, co
 	if !ok {
 		return nil
 	}
-	if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+ownerVariable); err != nil {
+	if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+pgemu.OwnerVariable); err != nil {
 		return fmt.Errorf("end the transaction's private catalog: %w", err)
 	}
 	if !commit {
 		return nil
 	}
-	var script strings.Builder
-	for _, t := range append([]string{"tp_index_expr_types"}, snapshotTables...) {
-		fmt.Fprintf(&script, "DELETE FROM %s.%s_rows WHERE tp_owner = %d;\n", PGCatalogSchema, t, own.owner)
-	}
-	if _, err := conn.ExecContext(ctx, script.String()); err != nil {
+	if _, err := conn.ExecContext(ctx, pgemu.DeleteSnapshotScript(own.owner)); err != nil {
 		// Committed, the rows are seen by no one (no block has that owner
 		// again) and the rebuild that follows the commit deletes them.
 		return fmt.Errorf("end the transaction's private catalog: %w", err)
@@ -312,7 +276,7 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
 	defer conn.Close()
-	script, err := snapshotScript(ctx, conn, 0)
+	script, err := pgemu.SnapshotScript(ctx, conn, 0)
 	if err != nil {
 		return fmt.Errorf("refresh catalog snapshot: %w", err)
 	}
@@ -324,85 +288,4 @@ func (c *Catalog) syncSnapshot(ctx context.Context) error {
 	s.synced.Store(want)
 	c.log.Debug("catalog snapshot rebuilt", zap.Duration("took", time.Since(start)))
 	return nil
-}
-
-// snapshotScript returns the statements that copy DuckDB's catalog, as
-// conn sees it, into the snapshot tables: with owner 0 they replace every
-// committed row (the shared copy, and private rows a session may have
-// failed to delete before it committed), otherwise the private copy owner.
-// A private copy only appends and deletes its own uncommitted rows, which
-// no other transaction sees, so it never conflicts with one.
-func snapshotScript(ctx context.Context, conn *sql.Conn, owner int64) (string, error) {
-	exprTypes, err := indexExprTypes(ctx, conn)
-	if err != nil {
-		return "", err
-	}
-	var script strings.Builder
-	fill := func(name, source string) {
-		if owner == 0 {
-			fmt.Fprintf(&script, "DELETE FROM %s.%s_rows;\n", PGCatalogSchema, name)
-		} else {
-			fmt.Fprintf(&script, "DELETE FROM %s.%s_rows WHERE tp_owner = %d;\n", PGCatalogSchema, name, owner)
-		}
-		if source != "" {
-			fmt.Fprintf(&script, "INSERT INTO %s.%s_rows BY NAME SELECT *, CAST(%d AS BIGINT) AS tp_owner FROM %s;\n", PGCatalogSchema, name, owner, source)
-		}
-	}
-	exprSource := ""
-	if len(exprTypes) > 0 {
-		exprSource = "(VALUES\n" + strings.Join(exprTypes, ",\n") + ") AS v(duck_schema, relname, expr, data_type)"
-	}
-	fill("tp_index_expr_types", exprSource)
-	for _, t := range snapshotTables {
-		source := PGCatalogSchema + "." + t + "_live"
-		if probe, ok := snapshotSources[t]; ok {
-			var n int64
-			if err := conn.QueryRowContext(ctx, probe).Scan(&n); err != nil {
-				return "", err
-			}
-			if n == 0 {
-				source = "" // nothing to show: skip planning the view
-			}
-		}
-		fill(t, source)
-	}
-	return script.String(), nil
-}
-
-// indexExprTypes types the expressions of users' CREATE INDEX indexes,
-// which DuckDB's catalog leaves untyped, by describing each as a query
-// over its table. It returns the rows of tp_index_expr_types as SQL
-// values; an expression DuckDB cannot describe is left out (and shown as
-// text).
-func indexExprTypes(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT duck_schema, relname, expr FROM "+PGCatalogSchema+".tp_index_exprs_live")
-	if err != nil {
-		return nil, err
-	}
-	var exprs [][3]string
-	for rows.Next() {
-		var e [3]string
-		if err := rows.Scan(&e[0], &e[1], &e[2]); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		exprs = append(exprs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var values []string
-	for _, e := range exprs {
-		var typ string
-		q := fmt.Sprintf("SELECT column_type FROM (DESCRIBE SELECT %s FROM %s.%s)", e[2], lake.QuoteIdent(e[0]), lake.QuoteIdent(e[1]))
-		if err := conn.QueryRowContext(ctx, q).Scan(&typ); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			continue
-		}
-		values = append(values, fmt.Sprintf("(%s, %s, %s, %s)", sqlStr(e[0]), sqlStr(e[1]), sqlStr(e[2]), sqlStr(typ)))
-	}
-	return values, nil
 }

@@ -1,15 +1,31 @@
-package catalog
+package pgemu
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 )
 
+// installed is a private in-memory DuckDB database with the emulation
+// installed.
+func installed(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := Install(context.Background(), db, []string{"aws_cloudtrail_log"}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // TestFormatType checks format_type against PostgreSQL 15's answers,
 // through SQL (the registered function behind the emulated macro).
 func TestFormatType(t *testing.T) {
-	c := open(t, t.TempDir())
-	defer c.Close()
+	db := installed(t)
 	for _, tc := range []struct{ args, want string }{
 		{"23, -1", "integer"}, {"23, NULL", "integer"}, {"1007, -1", "integer[]"}, {"25, NULL", "text"},
 		{"1043, 259", "character varying(255)"}, {"1043, -1", "character varying"}, {"1015, 259", "character varying(255)[]"},
@@ -22,7 +38,7 @@ func TestFormatType(t *testing.T) {
 		{"NULL, -1", "<nil>"},
 	} {
 		var got any
-		if err := c.DB().QueryRow("SELECT tp_pg_catalog.format_type(" + tc.args + ")").Scan(&got); err != nil {
+		if err := db.QueryRow("SELECT tp_pg_catalog.format_type(" + tc.args + ")").Scan(&got); err != nil {
 			t.Fatalf("format_type(%s): %v", tc.args, err)
 		}
 		if s := fmt.Sprint(got); s != tc.want {

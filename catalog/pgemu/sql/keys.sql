@@ -1,187 +1,26 @@
-package catalog
-
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
-
-// Keys, indexes and defaults of users' DuckDB tables, as PostgreSQL 15's
-// pg_constraint, pg_index, pg_attrdef, pg_indexes and information_schema
-// show them.
-//
-// DuckDB keeps no constraint names PostgreSQL would use (a primary key of
-// t is "t_id_pkey", a named CHECK loses its name), so the names are chosen
-// as PostgreSQL chooses them for an unnamed constraint: t_pkey, t_a_b_key,
-// t_a_fkey, t_a_check or t_check, numbered on a clash and cut to 63 bytes.
-// Each PRIMARY KEY and UNIQUE constraint has an index of the same name, as
-// in PostgreSQL; CREATE INDEX indexes come from duckdb_indexes(). Expression
-// texts (CHECK, DEFAULT, index expressions) are DuckDB's, rewritten into
-// PostgreSQL's spelling for the simple cases: literals with their type,
-// <> for !=, = ANY (ARRAY[..]) for IN, ::type casts.
-//
-// Everything is computed into snapshot tables (see snapshot.go):
-// tp_constraints, tp_indexes and tp_attrdef carry the names and rendered
-// definitions; pg_constraint, pg_index, pg_attrdef, pg_indexes, the
-// information_schema views and pg_class's and pg_attribute's index rows are
-// views of them, and the pg_get_*def functions only look texts up.
-
-// sqlLitRE matches a SQL string literal.
-const sqlLitRE = `'(?:[^']|'')*'`
-
-// reRule is one regexp_replace step of an expression rewrite.
-type reRule struct{ pattern, repl string }
-
-// applyRules nests regexp_replace calls applying rules, in order, to expr.
-func applyRules(expr string, rules []reRule) string {
-	for _, r := range rules {
-		expr = fmt.Sprintf("regexp_replace(%s, %s, %s, 'g')", expr, sqlStr(r.pattern), sqlStr(r.repl))
-	}
-	return expr
-}
-
-// castTypes maps the type names DuckDB prints in CAST(x AS T) to the
-// PostgreSQL type names tpserver shows for them.
-var castTypes = []struct{ duck, pg string }{
-	{"VARCHAR", "text"}, {"INTEGER", "integer"}, {"BIGINT", "bigint"}, {"SMALLINT", "smallint"},
-	{"DOUBLE", "double precision"}, {"FLOAT", "real"}, {"BOOLEAN", "boolean"}, {"DATE", "date"},
-	{"TIMESTAMP", "timestamp without time zone"}, {"TIMESTAMP WITH TIME ZONE", "timestamp with time zone"},
-	{"TIME", "time without time zone"}, {"TIME WITH TIME ZONE", "time with time zone"}, {"INTERVAL", "interval"}, {"UUID", "uuid"}, {"BLOB", "bytea"}, {"JSON", "json"},
-}
-
-// pgExprRules rewrite a DuckDB expression text into PostgreSQL's
-// (non-pretty) rendering of the same expression.
-func pgExprRules() []reRule {
-	operand := `([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"|\d+(?:\.\d+)?)`
-	rules := []reRule{
-		{`nextval\((` + sqlLitRE + `)\)`, `nextval(\1::regclass)`},
-		{`CAST\('t' AS BOOLEAN\)`, `true`},
-		{`CAST\('f' AS BOOLEAN\)`, `false`},
-		{`CAST\((` + sqlLitRE + `) AS DECIMAL\((\d+), (\d+)\)\)`, `\1::numeric(\2,\3)`},
-		{`CAST\(` + operand + ` AS DECIMAL\((\d+), (\d+)\)\)`, `(\1)::numeric(\2,\3)`},
-	}
-	for _, t := range castTypes {
-		rules = append(rules,
-			reRule{`CAST\((` + sqlLitRE + `) AS "?` + t.duck + `"?\)`, `\1::` + t.pg},
-			reRule{`CAST\(` + operand + ` AS "?` + t.duck + `"?\)`, `(\1)::` + t.pg})
-	}
-	bigint := `(-?(?:\d{11,}|[3-9]\d{9}|2[2-9]\d{8}|21[5-9]\d{7}|214[89]\d{6}|2147[5-9]\d{5}|21474[89]\d{4}|214748[4-9]\d{3}|2147483[7-9]\d{2}|21474836[5-9]\d|214748364[89]))`
-	before, after := `(^|[\s(,\[])`, `($|[\s),\]])`
-	return append(rules,
-		// Untyped string literals are text; a literal typed above keeps its type.
-		reRule{`(` + sqlLitRE + `)`, `\1::text`},
-		reRule{`::text::`, `::`},
-		reRule{`!=`, `<>`},
-		reRule{`(\S+) NOT IN \(([^()]*)\)`, `\1 <> ALL (ARRAY[\2])`},
-		reRule{`(\S+) IN \(([^()]*)\)`, `\1 = ANY (ARRAY[\2])`},
-		reRule{`\(([^()\s]+) BETWEEN ([^()\s]+) AND ([^()\s]+)\)`, `((\1 >= \2) AND (\1 <= \3))`},
-		// Constants PostgreSQL labels with their type: negative numbers and
-		// integers beyond int4.
-		reRule{before + bigint + after, `\1'\2'::bigint\3`},
-		reRule{before + `-(\d+\.\d+)` + after, `\1'-\2'::numeric\3`},
-		reRule{before + `-(\d+)` + after, `\1'-\2'::integer\3`},
-		reRule{`-\(([A-Za-z_][A-Za-z0-9_]*)\)`, `(- \1)`},
-		reRule{`\bcurrent_timestamp\b`, `CURRENT_TIMESTAMP`},
-		reRule{`\bcurrent_date\b`, `CURRENT_DATE`},
-		reRule{`\bcurrent_time\b`, `CURRENT_TIME`},
-		reRule{`\blocaltimestamp\b`, `LOCALTIMESTAMP`},
-		reRule{`\blocaltime\b`, `LOCALTIME`},
-		// DuckDB turns s ~ 'p' into regexp_full_match(s, 'p').
-		reRule{`^regexp_full_match\(([^,()]+), (` + sqlLitRE + `::text)\)$`, `(\1 ~ \2)`},
-	)
-}
-
-// pgPrettyRules drop the parentheses PostgreSQL's pretty mode leaves out
-// around the operands of AND, OR and NOT: comparisons, NOT, and AND under
-// OR. AND and OR are first replaced by the markers \x01 and \x02 so that
-// one operand's pattern cannot span them.
-func pgPrettyRules() []reRule {
-	atom := `(?:[^()'\x01\x02]|` + sqlLitRE + `|[A-Za-z0-9_]\((?:[^()']|` + sqlLitRE + `)*\)|(?:ANY|ALL) \((?:[^()']|` + sqlLitRE + `)*\))`
-	cmp := ` (?:=|<>|<|>|<=|>=|~~\*?|!~~\*?|~\*?|!~\*?|IS) `
-	leaf := `((?:NOT ` + atom + `*|` + atom + `*` + cmp + atom + `*))`
-	andGroup := `((?:[^()'\x02]|` + sqlLitRE + `)*\x01(?:[^()'\x02]|` + sqlLitRE + `)*)`
-	return []reRule{
-		{`\(([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"|\d+(?:\.\d+)?)\)::`, `\1::`},
-		{`\(` + leaf + `\)( [\x01\x02] )`, `\1\2`},
-		{`([( ]NOT | [\x01\x02] )\(` + leaf + `\)`, `\1\2`},
-		{`\(` + andGroup + `\)( \x02 )`, `\1\2`},
-		{`( \x02 )\(` + andGroup + `\)`, `\1\2`},
-	}
-}
-
-// pgEqualityOps are PostgreSQL 15's = operators of the types tpserver
-// shows, for pg_constraint.conpfeqop.
-var pgEqualityOps = map[int64]int64{16: 91, 17: 1955, 20: 410, 21: 94, 23: 96, 25: 98, 700: 620, 701: 670,
-	1082: 1093, 1083: 1108, 1114: 2060, 1184: 1320, 1186: 1330, 1266: 1550, 1560: 1784, 1700: 1752, 2950: 2972}
-
-// pgBtreeOpclasses are PostgreSQL 15's default btree operator classes of
-// the types tpserver shows, for pg_index.indclass.
-var pgBtreeOpclasses = map[int64]int64{16: 10003, 17: 10006, 20: 3124, 21: 1979, 23: 1978, 25: 3126, 700: 10012,
-	701: 3123, 1082: 3122, 1083: 10038, 1114: 3128, 1184: 3127, 1186: 10022, 1266: 10041, 1560: 10002, 1700: 3125, 2950: 10065}
-
-// sqlIntMap renders m as a DuckDB MAP literal, keys sorted.
-func sqlIntMap(m map[int64]int64) string {
-	keys := make([]int64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%d: %d", k, m[k]))
-	}
-	return "MAP {" + strings.Join(parts, ", ") + "}"
-}
-
-// writeKeyCatalog defines the constraint, index and default catalogs. It
-// runs before writeCatalogViews: DuckDB binds a view when it is created,
-// and pg_class (index rows, relhasindex) and pg_tables read tp_indexes.
-func writeKeyCatalog(b *strings.Builder) {
-	var reserved, typeNames, collations []string
-	for _, k := range pgKeywordRows {
-		if k.catcode != 'U' {
-			reserved = append(reserved, k.word)
-		}
-	}
-	for _, t := range pgTypeRows {
-		typeNames = append(typeNames, fmt.Sprintf("%d: %s", t.oid, sqlStr(formatTypeName(t.oid))))
-		if t.collation != 0 {
-			collations = append(collations, fmt.Sprintf("%d: %d", t.oid, t.collation))
-		}
-	}
-
-	// Helpers: identifier quoting, object names, expression rewriting.
-	fmt.Fprintf(b, `CREATE OR REPLACE MACRO $pg.tp_quote_name(s) AS CASE
-  WHEN regexp_full_match(s, '[a-z_][a-z0-9_]*') AND NOT regexp_full_match(s, '(?:%s)') THEN s
+CREATE OR REPLACE MACRO $pg.tp_quote_name(s) AS CASE
+  WHEN regexp_full_match(s, '[a-z_][a-z0-9_]*') AND NOT regexp_full_match(s, '(?:{{.ReservedPattern}})') THEN s
   ELSE '"' || replace(s, '"', '""') || '"' END;
 CREATE OR REPLACE MACRO $pg.tp_object_name(n1, n2, label) AS CASE
   WHEN n2 IS NULL THEN left(n1, 62 - length(label)) || '_' || label
   WHEN length(n1) + length(n2) <= 61 - length(label) THEN n1 || '_' || n2 || '_' || label
   ELSE left(n1, least(length(n1), greatest(61 - length(label) - length(n2), (62 - length(label)) // 2))) || '_' ||
     left(n2, 61 - length(label) - least(length(n1), greatest(61 - length(label) - length(n2), (62 - length(label)) // 2))) || '_' || label END;
-CREATE OR REPLACE MACRO $pg.tp_one_group(s) AS s LIKE '(%%)' AND coalesce(list_min(list_transform(range(2, length(s)),
+CREATE OR REPLACE MACRO $pg.tp_one_group(s) AS s LIKE '(%)' AND coalesce(list_min(list_transform(range(2, length(s)),
   lambda tp_i: length(replace(s[2:tp_i], ')', '')) - length(replace(s[2:tp_i], '(', '')))), 0) >= 0;
 CREATE OR REPLACE MACRO $pg.tp_strip_parens(s) AS CASE WHEN $pg.tp_one_group(s) THEN s[2:-2] ELSE s END;
 CREATE OR REPLACE MACRO $pg.tp_is_call(s) AS regexp_full_match(s, '[A-Za-z_][A-Za-z0-9_.]*\(.*\)')
   AND $pg.tp_one_group(regexp_replace(s, '^[A-Za-z_][A-Za-z0-9_.]*', ''));
-CREATE OR REPLACE MACRO $pg.tp_pg_expr(e) AS %s;
-CREATE OR REPLACE MACRO $pg.tp_pg_pretty(e) AS $pg.tp_strip_parens(replace(replace(%s, chr(1), 'AND'), chr(2), 'OR'));
-CREATE OR REPLACE MACRO $pg.tp_type_label(t) AS coalesce(MAP {%s}[t], 'text');
+CREATE OR REPLACE MACRO $pg.tp_pg_expr(e) AS {{pgExpr "CAST(e AS VARCHAR)"}};
+CREATE OR REPLACE MACRO $pg.tp_pg_pretty(e) AS $pg.tp_strip_parens(replace(replace({{pgPretty "replace(replace(CAST(e AS VARCHAR), ' AND ', ' ' || chr(1) || ' '), ' OR ', ' ' || chr(2) || ' ')"}}, chr(1), 'AND'), chr(2), 'OR'));
+CREATE OR REPLACE MACRO $pg.tp_type_label(t) AS coalesce({{.TypeLabels}}[t], 'text');
 CREATE OR REPLACE MACRO $pg.tp_not_null_name(s, r, n) AS
   CAST($pg.tp_nsp_oid(s) AS VARCHAR) || '_' || CAST(r AS VARCHAR) || '_' || CAST(n AS VARCHAR) || '_not_null';
 CREATE OR REPLACE MACRO $pg.tp_has_default(e) AS e IS NOT NULL AND upper(e) <> 'NULL' AND NOT starts_with(upper(e), 'CAST(NULL ');
 CREATE OR REPLACE MACRO $pg.tp_pg_default(e, t) AS CASE
-  WHEN regexp_full_match(e, '%s') THEN e || '::' || $pg.tp_type_label(t)
+  WHEN regexp_full_match(e, '''(?:[^'']|'''')*''') THEN e || '::' || $pg.tp_type_label(t)
   ELSE $pg.tp_pg_expr(e) END;
-`, strings.Join(reserved, "|"), applyRules("CAST(e AS VARCHAR)", pgExprRules()),
-		applyRules("replace(replace(CAST(e AS VARCHAR), ' AND ', ' ' || chr(1) || ' '), ' OR ', ' ' || chr(2) || ' ')", pgPrettyRules()),
-		strings.Join(typeNames, ", "), strings.ReplaceAll(sqlLitRE, "'", "''"))
-
-	// tp_constraints: one row per PRIMARY KEY, UNIQUE, FOREIGN KEY and
-	// CHECK constraint, with PostgreSQL's name and definition. The column
-	// maps are keyed by lower-case name: DuckDB keeps a referenced table's
-	// and columns' names as the statement spelled them.
-	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_constraints_live AS
+CREATE OR REPLACE VIEW $pg.tp_constraints_live AS
 WITH cm AS MATERIALIZED (
   SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
   FROM $pg.tp_columns GROUP BY attrelid),
@@ -226,7 +65,7 @@ SELECT $pg.tp_hash_oid('constraint:' || duck_schema || '.' || conname) AS oid, c
        WHEN contype = 'f' AND refconname IS NOT NULL THEN $pg.tp_hash_oid('index:' || duck_schema || '.' || refconname)
        ELSE 0 END AS conindid,
   refconname, refkey,
-  CASE WHEN contype = 'f' THEN CAST(list_transform(types, lambda x: %[1]s[x]) AS BIGINT[]) END AS eqops,
+  CASE WHEN contype = 'f' THEN CAST(list_transform(types, lambda x: MAP {16: 91, 17: 1955, 20: 410, 21: 94, 23: 96, 25: 98, 700: 620, 701: 670, 1082: 1093, 1083: 1108, 1114: 2060, 1184: 1320, 1186: 1330, 1266: 1550, 1560: 1784, 1700: 1752, 2950: 2972}[x]) AS BIGINT[]) END AS eqops,
   CASE contype
     WHEN 'p' THEN 'PRIMARY KEY (' || array_to_string(qcols, ', ') || ')'
     WHEN 'u' THEN 'UNIQUE (' || array_to_string(qcols, ', ') || ')'
@@ -236,35 +75,20 @@ SELECT $pg.tp_hash_oid('constraint:' || duck_schema || '.' || conname) AS oid, c
     ELSE 'CHECK (' || expr || ')' END AS condef,
   CASE WHEN contype = 'c' THEN 'CHECK (' || $pg.tp_pg_pretty(expr) || ')' END AS check_pretty
 FROM u;
-`, sqlIntMap(pgEqualityOps))
-	writeSnapshotTable(b, "tp_constraints", "")
-
-	// The name PostgreSQL gives an index column over an expression (pe, in
-	// PostgreSQL's spelling): the column a cast converts, the function
-	// called, case, else expr.
-	ident := `([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")`
-	fmt.Fprintf(b, `CREATE OR REPLACE MACRO $pg.tp_unquote(s) AS CASE WHEN s LIKE '"%%' THEN replace(s[2:-2], '""', '"') ELSE s END;
+{{snapshot "tp_constraints"}}
+CREATE OR REPLACE MACRO $pg.tp_unquote(s) AS CASE WHEN s LIKE '"%' THEN replace(s[2:-2], '""', '"') ELSE s END;
 CREATE OR REPLACE MACRO $pg.tp_expr_col_name(pe) AS CASE
-  WHEN regexp_matches(pe, '^(?:CAST\(\(?%[1]s\)? AS |\(?%[1]s\)?::)') THEN $pg.tp_unquote(regexp_extract(pe, '^(?:CAST\()?\(?%[1]s', 1))
+  WHEN regexp_matches(pe, '^(?:CAST\(\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")\)? AS |\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")\)?::)') THEN $pg.tp_unquote(regexp_extract(pe, '^(?:CAST\()?\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")', 1))
   WHEN starts_with(pe, 'CAST(') THEN 'expr'
   WHEN $pg.tp_is_call(pe) THEN lower(regexp_extract(pe, '([A-Za-z_][A-Za-z0-9_]*)\(', 1))
   WHEN regexp_matches(pe, '^CASE\b') THEN 'case'
   ELSE 'expr' END;
-`, ident)
-
-	// tp_indexes: the index of each PRIMARY KEY and UNIQUE constraint, and
-	// the CREATE INDEX indexes. DuckDB lists an index's keys as one text,
-	// ['"Quoted"', plain, '(expression)'], which casts to a list. DuckDB does
-	// not type an expression: syncSnapshot describes each one that
-	// tp_index_exprs_live lists into tp_index_expr_types (text if it
-	// cannot). attnames and atttypes are the index's pg_attribute rows.
-	b.WriteString(`CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
+CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
 SELECT DISTINCT schema_name AS duck_schema, table_name AS relname, expr
 FROM (SELECT database_name, schema_name, table_name, unnest(CAST(expressions AS VARCHAR[])) AS expr FROM duckdb_indexes())
 WHERE $pg.tp_shown(database_name, schema_name) AND NOT regexp_full_match(expr, '[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*"');
-`)
-	writeSnapshotTable(b, "tp_index_expr_types", "duck_schema VARCHAR, relname VARCHAR, expr VARCHAR, data_type VARCHAR")
-	fmt.Fprintf(b, `CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
+{{snapshot "tp_index_expr_types" "duck_schema VARCHAR" "relname VARCHAR" "expr VARCHAR" "data_type VARCHAR"}}
+CREATE OR REPLACE VIEW $pg.tp_indexes_live AS
 WITH cm AS MATERIALIZED (
   SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
   FROM $pg.tp_columns GROUP BY attrelid),
@@ -313,8 +137,8 @@ ix AS (
   FROM cp)
 SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique, isprimary, coalesce(conoid, 0) AS conoid, indkey,
   attnames, CAST(types AS BIGINT[]) AS atttypes,
-  CAST(list_transform(types, lambda x: coalesce(MAP {%[1]s}[x], 0)) AS BIGINT[]) AS indcollation,
-  CAST(list_transform(types, lambda x: coalesce(%[2]s[x], 0)) AS BIGINT[]) AS indclass,
+  CAST(list_transform(types, lambda x: coalesce({{.Collations}}[x], 0)) AS BIGINT[]) AS indcollation,
+  CAST(list_transform(types, lambda x: coalesce(MAP {16: 10003, 17: 10006, 20: 3124, 21: 1979, 23: 1978, 25: 3126, 700: 10012, 701: 3123, 1082: 3122, 1083: 10038, 1114: 3128, 1184: 3127, 1186: 10022, 1266: 10041, 1560: 10002, 1700: 3125, 2950: 10065}[x], 0)) AS BIGINT[]) AS indclass,
   coldefs, coldefs_pretty, indexprs,
   'CREATE ' || CASE WHEN isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || qname || ' ON ' || qnsp || '.' || qtable
     || ' USING btree (' || array_to_string(coldefs, ', ') || ')' AS indexdef,
@@ -322,12 +146,8 @@ SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique
     || CASE WHEN nspname = 'public' THEN '' ELSE qnsp || '.' END || qtable
     || ' USING btree (' || array_to_string(coldefs_pretty, ', ') || ')' AS indexdef_pretty
 FROM (SELECT *, $pg.tp_quote_name(relname) AS qname, $pg.tp_quote_name(nspname) AS qnsp, $pg.tp_quote_name(tablename) AS qtable FROM ix);
-`, strings.Join(collations, ", "), sqlIntMap(pgBtreeOpclasses))
-	writeSnapshotTable(b, "tp_indexes", "")
-
-	// What pg_class and pg_tables say about a table's keys, and the
-	// pg_class rows of the indexes.
-	b.WriteString(`CREATE OR REPLACE MACRO $pg.tp_rel_has_index(tp_rel) AS
+{{snapshot "tp_indexes"}}
+CREATE OR REPLACE MACRO $pg.tp_rel_has_index(tp_rel) AS
   (SELECT count(*) > 0 FROM $pg.tp_indexes tp_x WHERE tp_x.indrelid = tp_rel);
 CREATE OR REPLACE MACRO $pg.tp_rel_checks(tp_rel) AS
   (SELECT CAST(count(*) AS SMALLINT) FROM $pg.tp_constraints tp_k WHERE tp_k.conrelid = tp_rel AND tp_k.contype = 'c');
@@ -342,12 +162,7 @@ SELECT oid, relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid, CAST(0 AS BIGINT) AS relminmxid,
   CAST(NULL AS VARCHAR[]) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
 FROM $pg.tp_indexes;
-`)
-
-	// The catalogs themselves are views of the snapshot tables: releases
-	// before these had empty views of the same names, which a table could
-	// not replace.
-	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_constraint AS
+CREATE OR REPLACE VIEW $pg.pg_constraint AS
 SELECT oid, conname, nspoid AS connamespace, contype, false AS condeferrable, false AS condeferred, true AS convalidated, conrelid,
   CAST(0 AS BIGINT) AS contypid, conindid, CAST(0 AS BIGINT) AS conparentid, confrelid,
   CASE WHEN contype = 'f' THEN 'a' ELSE ' ' END AS confupdtype, CASE WHEN contype = 'f' THEN 'a' ELSE ' ' END AS confdeltype,
@@ -368,9 +183,8 @@ CREATE OR REPLACE VIEW $pg.tp_attrdef_live AS
 SELECT $pg.tp_hash_oid('attrdef:' || duck_schema || '.' || relname || '.' || attname) AS oid, attrelid AS adrelid, attnum AS adnum,
   $pg.tp_pg_default(column_default, atttypid) AS adbin
 FROM $pg.tp_columns WHERE $pg.tp_has_default(column_default);
-`)
-	writeSnapshotTable(b, "tp_attrdef", "")
-	b.WriteString(`CREATE OR REPLACE VIEW $pg.pg_attrdef AS SELECT oid, adrelid, adnum, adbin FROM $pg.tp_attrdef;
+{{snapshot "tp_attrdef"}}
+CREATE OR REPLACE VIEW $pg.pg_attrdef AS SELECT oid, adrelid, adnum, adbin FROM $pg.tp_attrdef;
 
 CREATE OR REPLACE VIEW $pg.pg_indexes AS
 SELECT nspname AS schemaname, tablename, relname AS indexname, CAST(NULL AS VARCHAR) AS tablespace, indexdef FROM $pg.tp_indexes;
@@ -395,46 +209,40 @@ CREATE OR REPLACE MACRO $pg.tp_vector_out(v) AS CASE
 CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS unnest(CAST([] AS BIGINT[]));
 CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS TABLE
   SELECT CAST(NULL AS BIGINT) AS relid, CAST(NULL AS BIGINT) AS depth WHERE false;
-`)
-
-	// information_schema, with PostgreSQL 15's columns. NOT NULL columns
-	// of tables count as CHECK constraints there.
-	b.WriteString(`CREATE OR REPLACE VIEW $is.table_constraints AS
-SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, relname AS table_name,
+CREATE OR REPLACE VIEW $is.table_constraints AS
+SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name,
   CASE contype WHEN 'c' THEN 'CHECK' WHEN 'f' THEN 'FOREIGN KEY' WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS constraint_type,
   'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced, CASE WHEN contype = 'u' THEN 'YES' END AS nulls_distinct
 FROM $pg.tp_constraints
 UNION ALL
-SELECT '` + PGDatabaseName + `', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), '` + PGDatabaseName + `', c.nspname, c.relname,
+SELECT '{{.Database}}', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), '{{.Database}}', c.nspname, c.relname,
   'CHECK', 'NO', 'NO', 'YES', NULL
 FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
 
 CREATE OR REPLACE VIEW $is.key_column_usage AS
-SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, relname AS table_name, k.col.name AS column_name,
+SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name, k.col.name AS column_name,
   CAST(k.col.n AS INTEGER) AS ordinal_position, CAST(k.col.ref AS INTEGER) AS position_in_unique_constraint
 FROM (SELECT nspname, conname, relname, unnest(list_transform(range(1, len(cols) + 1), lambda i: {'name': cols[i], 'n': i,
     'ref': CASE WHEN contype = 'f' THEN list_position(refkey, confkey[i]) END})) AS col
   FROM $pg.tp_constraints WHERE contype IN ('p', 'u', 'f')) k;
 
 CREATE OR REPLACE VIEW $is.constraint_column_usage AS
-SELECT '` + PGDatabaseName + `' AS table_catalog, nspname AS table_schema, CASE WHEN contype = 'f' THEN frelname ELSE relname END AS table_name,
+SELECT '{{.Database}}' AS table_catalog, nspname AS table_schema, CASE WHEN contype = 'f' THEN frelname ELSE relname END AS table_name,
   unnest(CASE WHEN contype = 'f' THEN fcols ELSE cols END) AS column_name,
-  '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name
+  '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name
 FROM $pg.tp_constraints;
 
 CREATE OR REPLACE VIEW $is.referential_constraints AS
-SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '` + PGDatabaseName + `' AS unique_constraint_catalog, CASE WHEN refconname IS NOT NULL THEN nspname END AS unique_constraint_schema,
+SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  '{{.Database}}' AS unique_constraint_catalog, CASE WHEN refconname IS NOT NULL THEN nspname END AS unique_constraint_schema,
   refconname AS unique_constraint_name, 'NONE' AS match_option, 'NO ACTION' AS update_rule, 'NO ACTION' AS delete_rule
 FROM $pg.tp_constraints WHERE contype = 'f';
 
 CREATE OR REPLACE VIEW $is.check_constraints AS
-SELECT '` + PGDatabaseName + `' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name, substr(condef, 7) AS check_clause
+SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name, substr(condef, 7) AS check_clause
 FROM $pg.tp_constraints WHERE contype = 'c'
 UNION ALL
-SELECT '` + PGDatabaseName + `', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), c.attname || ' IS NOT NULL'
+SELECT '{{.Database}}', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), c.attname || ' IS NOT NULL'
 FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
-`)
-}

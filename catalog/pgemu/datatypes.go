@@ -1,4 +1,4 @@
-package catalog
+package pgemu
 
 // pgTypeRow is one pg_type row of PostgreSQL's built-in types. Regproc
 // columns hold pg_proc oids (0 for none).
