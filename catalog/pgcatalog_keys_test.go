@@ -495,7 +495,7 @@ WHERE schema_name IN (?, ?) AND NOT suffix(view_name, '_live') AND (sql LIKE '%d
 	pos := func(n string) int { return slices.Index(pgemu.SnapshotTables(), n) }
 	if !(pos("tp_columns") < pos("tp_constraints") && pos("tp_constraints") < pos("tp_indexes") && pos("tp_indexes") < pos("pg_class") &&
 		pos("tp_columns") < pos("tp_attrdef")) {
-		t.Errorf("snapshotTables out of dependency order: %q", pgemu.SnapshotTables())
+		t.Errorf("pgemu.SnapshotTables() out of dependency order: %q", pgemu.SnapshotTables())
 	}
 }
 

@@ -16,15 +16,17 @@ import (
 // binds a view when it is created, so a file may only read what the files
 // before it define (keys.sql comes before catalog_views.sql because pg_class
 // and pg_tables read tp_indexes).
-var ddlFiles = [...]string{
-	"tables.sql",             // the schemas and the static tables of PostgreSQL's built-in data
-	"helpers.sql",            // oids, names, the DuckDB → PostgreSQL type mapping
-	"relations.sql",          // snapshot relations of DuckDB's schemas, relations and columns
-	"keys.sql",               // constraints, indexes, defaults
-	"catalog_views.sql",      // pg_namespace, pg_class, pg_type, pg_attribute...
-	"functions.sql",          // pg_catalog's functions
-	"information_schema.sql", // information_schema
-	"empty_views.sql",        // the catalogs with no rows
+func ddlFiles() []string {
+	return []string{
+		"tables.sql",             // the schemas and the static tables of PostgreSQL's built-in data
+		"helpers.sql",            // oids, names, the DuckDB → PostgreSQL type mapping
+		"relations.sql",          // snapshot relations of DuckDB's schemas, relations and columns
+		"keys.sql",               // constraints, indexes, defaults
+		"catalog_views.sql",      // pg_namespace, pg_class, pg_type, pg_attribute...
+		"functions.sql",          // pg_catalog's functions
+		"information_schema.sql", // information_schema
+		"empty_views.sql",        // the catalogs with no rows
+	}
 }
 
 //go:embed sql/*.sql
@@ -100,7 +102,7 @@ func Script(lake []string) (string, error) {
 	}
 	data := newScriptData(lake)
 	var b bytes.Buffer
-	for _, name := range ddlFiles {
+	for _, name := range ddlFiles() {
 		if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
 			return "", fmt.Errorf("build the emulation's DDL: %w", err)
 		}

@@ -1,3 +1,4 @@
+-- The populated pg_catalog views.
 CREATE OR REPLACE VIEW $pg.pg_namespace_live AS
 SELECT CAST(oid AS BIGINT) AS oid, CAST(nspname AS VARCHAR) AS nspname, CAST(10 AS BIGINT) AS nspowner, CAST(NULL AS VARCHAR[]) AS nspacl
 FROM (VALUES (11, 'pg_catalog'), (99, 'pg_toast'), (13207, 'information_schema')) v(oid, nspname)

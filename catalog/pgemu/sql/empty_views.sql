@@ -1,3 +1,5 @@
+-- The catalogs tpserver has no rows for, with PostgreSQL 15's columns, each
+-- given with its PostgreSQL type (emptyView maps it with DuckType).
 {{emptyView "$pg.pg_inherits" `inhrelid oid, inhparent oid, inhseqno integer, inhdetachpending boolean`}}
 {{emptyView "$pg.pg_rewrite" `oid oid, rulename name, ev_class oid, ev_type "char", ev_enabled "char", is_instead boolean, ev_qual pg_node_tree, ev_action pg_node_tree`}}
 {{emptyView "$pg.pg_policy" `oid oid, polname name, polrelid oid, polcmd "char", polpermissive boolean, polroles oid[], polqual pg_node_tree, polwithcheck pg_node_tree`}}

@@ -1,3 +1,5 @@
+-- The emulated pg_catalog functions. tp_type_names holds format_type's
+-- answer for each built-in type without a typmod, for regtype_out.
 CREATE OR REPLACE TABLE $pg.tp_type_names (oid BIGINT PRIMARY KEY, display VARCHAR);
 {{insert "$pg.tp_type_names" .TypeNames}}
 -- format_type is a Go function (formattype.go): as SQL its cases took

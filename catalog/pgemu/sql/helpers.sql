@@ -1,3 +1,9 @@
+-- The internal macros the views build on: oids (tp_hash_oid is HashOID in
+-- oid.go), namespace names, what is shown, the session's parameters, and
+-- the DuckDB → PostgreSQL type mapping, which must agree with pgwire's
+-- RowDescription (pgwire/types.go). The type mapping uses MAP lookups and
+-- LIKE rather than IN lists: DuckDB plans an IN list as a join, which made
+-- pg_attribute a hundred times slower.
 CREATE OR REPLACE MACRO $pg.tp_hash_oid(k) AS {{.FirstNormalOID}} + CAST('0x' || substr(md5(k), 1, 8) AS BIGINT) % {{.OIDModulus}};
 CREATE OR REPLACE MACRO $pg.tp_nsp_oid(s) AS CASE s WHEN 'main' THEN {{.PublicOID}} WHEN 'pg_catalog' THEN {{.PGCatalogOID}} WHEN 'information_schema' THEN {{.InformationSchemaOID}} ELSE $pg.tp_hash_oid(s) END;
 CREATE OR REPLACE MACRO $pg.tp_nsp_name(s) AS CASE s WHEN 'main' THEN 'public' ELSE s END;

@@ -1,3 +1,5 @@
+-- The emulated information_schema; the views with no rows are emptyView's,
+-- each column given with its PostgreSQL type.
 CREATE OR REPLACE MACRO $is._pg_expandarray(arr) AS
   unnest(list_transform(range(1, len(arr) + 1), i -> {'x': arr[i], 'n': i}));
 CREATE OR REPLACE MACRO $is._pg_expandarray(arr) AS TABLE

@@ -1,3 +1,25 @@
+-- Keys, indexes and defaults of users' DuckDB tables, as PostgreSQL 15's
+-- pg_constraint, pg_index, pg_attrdef, pg_indexes and information_schema
+-- show them. This runs before catalog_views.sql: pg_class (index rows,
+-- relhasindex) and pg_tables read tp_indexes.
+--
+-- DuckDB keeps no constraint names PostgreSQL would use (a primary key of
+-- t is "t_id_pkey", a named CHECK loses its name), so the names are chosen
+-- as PostgreSQL chooses them for an unnamed constraint: t_pkey, t_a_b_key,
+-- t_a_fkey, t_a_check or t_check, numbered on a clash and cut to 63 bytes.
+-- Each PRIMARY KEY and UNIQUE constraint has an index of the same name, as
+-- in PostgreSQL; CREATE INDEX indexes come from duckdb_indexes().
+-- Expression texts (CHECK, DEFAULT, index expressions) are DuckDB's,
+-- rewritten into PostgreSQL's spelling by tp_pg_expr and tp_pg_pretty
+-- (rules in rewrite.go).
+--
+-- Everything is computed into snapshot tables: tp_constraints, tp_indexes
+-- and tp_attrdef carry the names and rendered definitions; pg_constraint,
+-- pg_index, pg_attrdef, pg_indexes, the information_schema views and
+-- pg_class's and pg_attribute's index rows are views of them, and the
+-- pg_get_*def functions only look texts up.
+
+-- Helpers: identifier quoting, object names, expression rewriting.
 CREATE OR REPLACE MACRO $pg.tp_quote_name(s) AS CASE
   WHEN regexp_full_match(s, '[a-z_][a-z0-9_]*') AND NOT regexp_full_match(s, '(?:{{.ReservedPattern}})') THEN s
   ELSE '"' || replace(s, '"', '""') || '"' END;
@@ -20,6 +42,11 @@ CREATE OR REPLACE MACRO $pg.tp_has_default(e) AS e IS NOT NULL AND upper(e) <> '
 CREATE OR REPLACE MACRO $pg.tp_pg_default(e, t) AS CASE
   WHEN regexp_full_match(e, '''(?:[^'']|'''')*''') THEN e || '::' || $pg.tp_type_label(t)
   ELSE $pg.tp_pg_expr(e) END;
+-- tp_constraints: one row per PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
+-- constraint, with PostgreSQL's name and definition. The column maps are
+-- keyed by lower-case name: DuckDB keeps a referenced table's and columns'
+-- names as the statement spelled them. conpfeqop are the types' =
+-- operators.
 CREATE OR REPLACE VIEW $pg.tp_constraints_live AS
 WITH cm AS MATERIALIZED (
   SELECT attrelid, map_from_entries(list({'k': lower(attname), 'v': {'num': attnum, 'name': attname, 'typ': atttypid}})) AS m
@@ -76,6 +103,9 @@ SELECT $pg.tp_hash_oid('constraint:' || duck_schema || '.' || conname) AS oid, c
   CASE WHEN contype = 'c' THEN 'CHECK (' || $pg.tp_pg_pretty(expr) || ')' END AS check_pretty
 FROM u;
 {{snapshot "tp_constraints"}}
+-- The name PostgreSQL gives an index column over an expression (pe, in
+-- PostgreSQL's spelling): the column a cast converts, the function called,
+-- case, else expr.
 CREATE OR REPLACE MACRO $pg.tp_unquote(s) AS CASE WHEN s LIKE '"%' THEN replace(s[2:-2], '""', '"') ELSE s END;
 CREATE OR REPLACE MACRO $pg.tp_expr_col_name(pe) AS CASE
   WHEN regexp_matches(pe, '^(?:CAST\(\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")\)? AS |\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")\)?::)') THEN $pg.tp_unquote(regexp_extract(pe, '^(?:CAST\()?\(?([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")', 1))
@@ -83,6 +113,13 @@ CREATE OR REPLACE MACRO $pg.tp_expr_col_name(pe) AS CASE
   WHEN $pg.tp_is_call(pe) THEN lower(regexp_extract(pe, '([A-Za-z_][A-Za-z0-9_]*)\(', 1))
   WHEN regexp_matches(pe, '^CASE\b') THEN 'case'
   ELSE 'expr' END;
+-- tp_indexes: the index of each PRIMARY KEY and UNIQUE constraint, and the
+-- CREATE INDEX indexes. DuckDB lists an index's keys as one text,
+-- ['"Quoted"', plain, '(expression)'], which casts to a list. DuckDB does
+-- not type an expression: SnapshotScript describes each one that
+-- tp_index_exprs_live lists into tp_index_expr_types (text if it cannot).
+-- attnames and atttypes are the index's pg_attribute rows; indclass are
+-- the types' default btree operator classes.
 CREATE OR REPLACE VIEW $pg.tp_index_exprs_live AS
 SELECT DISTINCT schema_name AS duck_schema, table_name AS relname, expr
 FROM (SELECT database_name, schema_name, table_name, unnest(CAST(expressions AS VARCHAR[])) AS expr FROM duckdb_indexes())
@@ -147,6 +184,8 @@ SELECT oid, relname, duck_schema, nspoid, nspname, indrelid, tablename, isunique
     || ' USING btree (' || array_to_string(coldefs_pretty, ', ') || ')' AS indexdef_pretty
 FROM (SELECT *, $pg.tp_quote_name(relname) AS qname, $pg.tp_quote_name(nspname) AS qnsp, $pg.tp_quote_name(tablename) AS qtable FROM ix);
 {{snapshot "tp_indexes"}}
+-- What pg_class and pg_tables say about a table's keys, and the pg_class
+-- rows of the indexes.
 CREATE OR REPLACE MACRO $pg.tp_rel_has_index(tp_rel) AS
   (SELECT count(*) > 0 FROM $pg.tp_indexes tp_x WHERE tp_x.indrelid = tp_rel);
 CREATE OR REPLACE MACRO $pg.tp_rel_checks(tp_rel) AS
@@ -162,6 +201,7 @@ SELECT oid, relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid, CAST(0 AS BIGINT) AS relminmxid,
   CAST(NULL AS VARCHAR[]) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions, CAST(NULL AS VARCHAR) AS relpartbound
 FROM $pg.tp_indexes;
+-- The catalogs themselves are views of the snapshot tables.
 CREATE OR REPLACE VIEW $pg.pg_constraint AS
 SELECT oid, conname, nspoid AS connamespace, contype, false AS condeferrable, false AS condeferred, true AS convalidated, conrelid,
   CAST(0 AS BIGINT) AS contypid, conindid, CAST(0 AS BIGINT) AS conparentid, confrelid,
@@ -209,6 +249,8 @@ CREATE OR REPLACE MACRO $pg.tp_vector_out(v) AS CASE
 CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS unnest(CAST([] AS BIGINT[]));
 CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS TABLE
   SELECT CAST(NULL AS BIGINT) AS relid, CAST(NULL AS BIGINT) AS depth WHERE false;
+-- information_schema, with PostgreSQL 15's columns. NOT NULL columns of
+-- tables count as CHECK constraints there.
 CREATE OR REPLACE VIEW $is.table_constraints AS
 SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
   '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name,

@@ -1,3 +1,7 @@
+-- Relations: DuckDB's schemas, tables and views (lake views shown as
+-- tables) and columns. The _live views read DuckDB's catalog; the catalog
+-- views read snapshot copies of them (the template function snapshot, see
+-- snapshot.go), refreshed after the schema changes.
 CREATE OR REPLACE VIEW $pg.tp_schemas_live AS
 SELECT $pg.tp_nsp_oid(schema_name) AS oid, schema_name AS duck_schema, $pg.tp_nsp_name(schema_name) AS nspname, comment
 FROM duckdb_schemas() WHERE $pg.tp_shown(database_name, schema_name);

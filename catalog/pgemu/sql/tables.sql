@@ -1,3 +1,6 @@
+-- The emulation's schemas ($pg, $is) and the tables of PostgreSQL 15's
+-- built-in catalog data: types, functions, operators, keywords, settings
+-- and system relations, whose rows install.go renders from data.go.
 CREATE SCHEMA IF NOT EXISTS $pg;
 CREATE SCHEMA IF NOT EXISTS $is;
 CREATE OR REPLACE TABLE $pg.tp_builtin_types (oid BIGINT, typname VARCHAR, typnamespace BIGINT, typowner BIGINT, typlen SMALLINT, typbyval BOOLEAN,
@@ -28,5 +31,7 @@ boot_val VARCHAR, reset_val VARCHAR, sourcefile VARCHAR, sourceline INTEGER, pen
 {{insert "$pg.pg_settings_static" .Settings}}
 CREATE OR REPLACE TABLE $pg.tp_system_relations (oid BIGINT, nspname VARCHAR, relname VARCHAR, relkind VARCHAR);
 {{insert "$pg.tp_system_relations" .SystemRelations}}
+-- The lake tables' row counts and sizes, from their manifests (the catalog
+-- package keeps them current as it defines the lake views).
 CREATE OR REPLACE TABLE $pg.tp_lake_stats (relname VARCHAR, n_rows BIGINT, bytes BIGINT);
 

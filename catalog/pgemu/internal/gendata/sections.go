@@ -87,7 +87,8 @@ FROM pg_type WHERE oid < 10000 AND typrelid = 0 ORDER BY oid`,
 // emulatedFunctions are the functions whose pg_proc rows (every overload)
 // pgProcRows holds besides the types' own: those the emulation defines and
 // those clients look up in pg_proc.
-var emulatedFunctions = strings.Fields(`array_length array_lower array_to_string array_upper avg col_description count
+func emulatedFunctions() []string {
+	return strings.Fields(`array_length array_lower array_to_string array_upper avg col_description count
 current_database current_schema current_schemas current_setting format_type generate_series has_any_column_privilege
 has_column_privilege has_database_privilege has_function_privilege has_schema_privilege has_sequence_privilege
 has_table_privilege inet_server_addr inet_server_port length lower max min now obj_description parse_ident
@@ -100,6 +101,7 @@ pg_relation_is_publishable pg_relation_size pg_size_pretty pg_stat_get_numscans 
 pg_tablespace_location pg_total_relation_size pg_type_is_visible pg_typeof quote_ident set_config shobj_description
 string_to_array substring sum to_regclass to_regnamespace to_regoper to_regproc to_regprocedure to_regrole to_regtype
 txid_current unnest upper version`)
+}
 
 func procSection() section {
 	var (
@@ -117,7 +119,7 @@ FROM pg_proc
 WHERE oid IN (SELECT unnest(ARRAY[` + typeRegprocs + `]::oid[]) FROM pg_type WHERE oid < 10000 AND typrelid = 0)
   OR proname = ANY($1)
 ORDER BY oid`,
-		args: []any{emulatedFunctions},
+		args: []any{emulatedFunctions()},
 		dest: func() []any {
 			return []any{&oid, &name, &kind, &strict, &retset, &volatile, &parallel, &nargs, &rettype, &args, &lang, &src}
 		},
@@ -144,7 +146,8 @@ func keywordSection() section {
 
 // pgwireSettings are the parameters pgwire knows: the pg_settings rows
 // pgSettingRows holds.
-var pgwireSettings = strings.Fields(`DateStyle IntervalStyle TimeZone application_name backslash_quote block_size
+func pgwireSettings() []string {
+	return strings.Fields(`DateStyle IntervalStyle TimeZone application_name backslash_quote block_size
 bytea_output check_function_bodies client_encoding client_min_messages data_directory_mode default_tablespace
 default_text_search_config default_transaction_isolation default_transaction_read_only escape_string_warning
 extra_float_digits idle_in_transaction_session_timeout idle_session_timeout in_hot_standby integer_datetimes jit
@@ -152,6 +155,7 @@ lc_collate lc_ctype lc_messages lc_monetary lc_numeric lc_time listen_addresses 
 max_function_args max_identifier_length max_index_keys port row_security search_path segment_size server_encoding
 server_version server_version_num shared_buffers standard_conforming_strings statement_timeout synchronous_commit
 timezone_abbreviations transaction_isolation transaction_read_only wal_block_size work_mem xmloption`)
+}
 
 func settingSection() section {
 	var v [12]string
@@ -161,7 +165,7 @@ func settingSection() section {
 		query: `SELECT name::text, setting, coalesce(unit, ''), category, short_desc, context, vartype, coalesce(min_val, ''), coalesce(max_val, ''),
   coalesce(array_to_string(enumvals, ','), ''), coalesce(boot_val, ''), coalesce(reset_val, '')
 FROM pg_settings WHERE name = ANY($1) ORDER BY name COLLATE "C"`,
-		args: []any{pgwireSettings},
+		args: []any{pgwireSettings()},
 		dest: func() []any {
 			d := make([]any, len(v))
 			for i := range v {
@@ -192,13 +196,17 @@ WHERE n.nspname IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', '
 	}
 }
 
-// operatorNames are the operators pgOperatorRows holds, with
-// operatorTypes the types of their left operand (0 for a prefix operator):
-// the types tpserver emits, and anyarray.
-var (
-	operatorNames = strings.Fields(`= <> < <= > >= + - * / || ~~ !~~ ~~* !~~* ~ !~ ~* !~* -> ->> @> <@ &&`)
-	operatorTypes = []int64{0, 16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1082, 1083, 1114, 1184, 1186, 1700, 2277, 2950, 3802}
-)
+// operatorNames are the operators pgOperatorRows holds, those whose left
+// operand is of one of operatorTypes.
+func operatorNames() []string {
+	return strings.Fields(`= <> < <= > >= + - * / || ~~ !~~ ~~* !~~* ~ !~ ~* !~* -> ->> @> <@ &&`)
+}
+
+// operatorTypes are the types tpserver emits, anyarray, and 0 (no left
+// operand: a prefix operator).
+func operatorTypes() []int64 {
+	return []int64{0, 16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1082, 1083, 1114, 1184, 1186, 1700, 2277, 2950, 3802}
+}
 
 func operatorSection() section {
 	var oid, left, right, result, com, negate, code int64
@@ -210,7 +218,7 @@ func operatorSection() section {
 		query: `SELECT oid::int8, oprname::text, oprkind::text, oprcanmerge, oprcanhash, oprleft::int8, oprright::int8, oprresult::int8,
   oprcom::int8, oprnegate::int8, oprcode::oid::int8
 FROM pg_operator WHERE oprname = ANY($1) AND oprleft = ANY($2::oid[]) ORDER BY oid`,
-		args: []any{operatorNames, operatorTypes},
+		args: []any{operatorNames(), operatorTypes()},
 		dest: func() []any {
 			return []any{&oid, &name, &kind, &canMerge, &canHash, &left, &right, &result, &com, &negate, &code}
 		},
