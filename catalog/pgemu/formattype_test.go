@@ -1,26 +1,9 @@
 package pgemu
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 )
-
-// installed is a private in-memory DuckDB database with the emulation
-// installed.
-func installed(t *testing.T) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := Install(context.Background(), db, []string{"aws_cloudtrail_log"}); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 // TestFormatType checks format_type against PostgreSQL 15's answers,
 // through SQL (the registered function behind the emulated macro).

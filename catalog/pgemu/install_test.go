@@ -2,10 +2,26 @@ package pgemu
 
 import (
 	"context"
+	"database/sql"
 	"regexp"
 	"strings"
 	"testing"
 )
+
+// installed is a private in-memory DuckDB database with the emulation
+// installed.
+func installed(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := Install(context.Background(), db, []string{"aws_cloudtrail_log"}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // TestEmptyViewsHaveTheirColumns checks each view emptyView defines has
 // the columns its template line declares, with the DuckDB types DuckType
