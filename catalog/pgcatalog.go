@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/tpserver/tpserver/catalog/pgemu"
-	"github.com/tpserver/tpserver/lake"
 )
 
 // The PostgreSQL catalog emulation is package pgemu; the catalog installs
@@ -34,9 +33,6 @@ var hiddenSchemas = pgemu.HiddenSchemas()
 // RelationOID is the stable oid the emulated catalog gives the relation
 // schema.name (see pgemu.RelationOID).
 func RelationOID(schema, name string) uint32 { return pgemu.RelationOID(schema, name) }
-
-// sqlStr quotes a SQL string literal.
-func sqlStr(s string) string { return lake.QuoteString(s) }
 
 // installPGCatalog creates or refreshes the emulated catalog in the
 // catalog database; the lake tables (views in main) are shown as tables.

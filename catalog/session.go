@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
 
@@ -27,7 +28,7 @@ func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params m
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(sqlStr(strings.ToLower(name)) + ": " + sqlStr(params[name]))
+		b.WriteString(lake.QuoteString(strings.ToLower(name)) + ": " + lake.QuoteString(params[name]))
 	}
 	b.WriteString("} AS MAP(VARCHAR, VARCHAR))")
 	if _, err := conn.ExecContext(ctx, b.String()); err != nil {
