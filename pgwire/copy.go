@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/tpserver/tpserver/pgwire/internal/sqlclass"
 )
 
 // copyOptions are the options of COPY ... TO STDOUT.
@@ -19,174 +20,94 @@ type copyOptions struct {
 	forceQuote    map[string]bool
 }
 
-// parseCopy recognises COPY (query) | table [(cols)] TO STDOUT [options] and
-// COPY ... FROM STDIN; other COPY forms (files) are left to DuckDB.
-func parseCopy(q string, toks []stoken) (*utility, error) {
-	i := 1
-	var query string
-	if i < len(toks) && toks[i].text == "(" {
-		depth := 0
-		j := i
-		for ; j < len(toks); j++ {
-			switch toks[j].text {
-			case "(":
-				depth++
-			case ")":
-				depth--
-			}
-			if depth == 0 {
-				break
-			}
-		}
-		if j >= len(toks) {
-			return nil, newError(codeSyntaxError, "syntax error at end of input")
-		}
-		query = strings.TrimSpace(q[toks[i].pos+1 : toks[j].pos])
-		i = j + 1
-	} else {
-		start := i
-		for i < len(toks) && (isWordToken(toks[i].text) || toks[i].text == ".") && toks[i].up != "TO" && toks[i].up != "FROM" {
-			i++
-		}
-		if i == start {
-			return nil, nil
-		}
-		table := strings.TrimSpace(q[toks[start].pos : toks[i-1].pos+len(toks[i-1].text)])
-		cols := "*"
-		if i < len(toks) && toks[i].text == "(" {
-			j := i
-			for j < len(toks) && toks[j].text != ")" {
-				j++
-			}
-			if j >= len(toks) {
-				return nil, newError(codeSyntaxError, "syntax error at end of input")
-			}
-			cols = strings.TrimSpace(q[toks[i].pos+1 : toks[j].pos])
-			i = j + 1
-		}
-		query = "SELECT " + cols + " FROM " + table
-	}
-	if i+1 >= len(toks) {
-		return nil, nil
-	}
+// copyUtility returns the utility of COPY (query) | table [(cols)] TO
+// STDOUT [options] and COPY ... FROM STDIN; COPY to or from a file or a
+// program is DuckDB's own COPY (nil).
+func copyUtility(c *sqlclass.CopyStmt) (*utility, error) {
 	switch {
-	case toks[i].up == "FROM" && toks[i+1].up == "STDIN":
+	case !c.Stdio:
+		return nil, nil
+	case c.From:
 		return &utility{kind: utilCopyIn, tag: "COPY"}, nil
-	case toks[i].up == "TO" && toks[i+1].up == "STDOUT":
-	default:
-		return nil, nil // COPY to or from a file: DuckDB's own COPY
 	}
-	u := &utility{kind: utilCopyOut, tag: "COPY", query: query}
-	o := &u.copy
+	u := &utility{kind: utilCopyOut, tag: "COPY", query: c.Query}
+	if c.Relation != nil {
+		u.query = copyRelationQuery(c.Relation, c.Columns)
+	}
+	if err := u.copy.read(c.Options); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// copyRelationQuery is the query of COPY table [(cols)].
+func copyRelationQuery(rel *sqlclass.Name, cols []string) string {
+	list := "*"
+	if len(cols) > 0 {
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = quoteIdent(c)
+		}
+		list = strings.Join(quoted, ", ")
+	}
+	var parts []string
+	for _, p := range []string{rel.Catalog, rel.Schema, rel.Name} {
+		if p != "" {
+			parts = append(parts, quoteIdent(p))
+		}
+	}
+	return "SELECT " + list + " FROM " + strings.Join(parts, ".")
+}
+
+// read sets the options from COPY's option list (either syntax, as
+// PostgreSQL's parser reads them) and checks them as PostgreSQL does.
+func (o *copyOptions) read(opts []sqlclass.CopyOption) error {
 	o.format = "text"
 	var explicit copyCharOptions
-	opts := toks[i+2:]
-	if len(opts) > 0 && opts[0].up == "WITH" {
-		opts = opts[1:]
-	}
-	val := func(t stoken) string { return unquoteValue(t.text, false) }
-	if len(opts) > 0 && opts[0].text == "(" {
-		// New syntax: ( name [value] [, ...] )
-		for k := 1; k < len(opts) && opts[k].text != ")"; k++ {
-			if opts[k].text == "," {
-				continue
+	for _, opt := range opts {
+		switch opt.Name {
+		case "format":
+			if !opt.HasValue {
+				return newError(codeSyntaxError, "COPY format requires a value")
 			}
-			name := opts[k].up
-			var v *stoken
-			if k+1 < len(opts) && opts[k+1].text != "," && opts[k+1].text != ")" {
-				v = &opts[k+1]
-				k++
-			}
-			switch name {
-			case "FORMAT":
-				if v == nil {
-					return nil, newError(codeSyntaxError, "COPY format requires a value")
-				}
-				o.format = strings.ToLower(val(*v))
-			case "HEADER":
-				o.header = true
-				if v != nil {
-					b, err := boolNorm("header", val(*v))
-					if err != nil {
-						return nil, err
-					}
-					o.header = b == "on"
-				}
-			case "DELIMITER", "NULL", "QUOTE", "ESCAPE", "ENCODING":
-				if v == nil {
-					return nil, newError(codeSyntaxError, "COPY %s requires a value", strings.ToLower(name))
-				}
-				s := val(*v)
-				explicit.set(name, s)
-				switch name {
-				case "ENCODING":
-					if _, err := encodingNorm("encoding", s); err != nil {
-						return nil, err
-					}
-				}
-			case "FORCE_QUOTE":
-				if v != nil && v.text == "*" {
-					o.forceQuoteAll = true
-				} else if v != nil && v.text == "(" {
-					o.forceQuote = map[string]bool{}
-					for k++; k < len(opts) && opts[k].text != ")"; k++ {
-						if opts[k].text != "," {
-							o.forceQuote[identName(opts[k].text)] = true
-						}
-					}
-				}
-			default:
-				return nil, newError(codeSyntaxError, "option %q not recognized", strings.ToLower(name))
-			}
-		}
-	} else {
-		// Old syntax: BINARY | CSV | HEADER | DELIMITER [AS] 'x' | NULL [AS] 'x' | QUOTE ... | FORCE QUOTE ...
-		for k := 0; k < len(opts); k++ {
-			next := func() (string, error) {
-				if k+1 < len(opts) && opts[k+1].up == "AS" {
-					k++
-				}
-				if k+1 >= len(opts) {
-					return "", newError(codeSyntaxError, "syntax error at end of input")
-				}
-				k++
-				return val(opts[k]), nil
-			}
-			switch opts[k].up {
-			case "BINARY":
-				o.format = "binary"
-			case "CSV":
-				o.format = "csv"
-			case "HEADER":
-				o.header = true
-			case "DELIMITER", "NULL", "QUOTE", "ESCAPE", "ENCODING":
-				name := opts[k].up
-				s, err := next()
+			o.format = strings.ToLower(opt.Value)
+		case "header":
+			o.header = true
+			if opt.HasValue {
+				b, err := boolNorm("header", opt.Value)
 				if err != nil {
-					return nil, err
+					return err
 				}
-				explicit.set(name, s)
-			case "FORCE":
-				if k+1 < len(opts) && opts[k+1].up == "QUOTE" {
-					k++
-				}
-				o.forceQuote = map[string]bool{}
-				for k+1 < len(opts) {
-					k++
-					if opts[k].text == "*" {
-						o.forceQuoteAll = true
-					} else if opts[k].text != "," {
-						o.forceQuote[identName(opts[k].text)] = true
-					}
-					if k+1 >= len(opts) || opts[k+1].text != "," {
-						break
-					}
-				}
-			default:
-				return nil, newError(codeSyntaxError, "syntax error at or near %q", opts[k].text)
+				o.header = b == "on"
 			}
+		case "delimiter", "null", "quote", "escape", "encoding":
+			if !opt.HasValue || opt.IsList || opt.Star {
+				return newError(codeSyntaxError, "COPY %s requires a value", opt.Name)
+			}
+			explicit.set(strings.ToUpper(opt.Name), opt.Value)
+			if opt.Name == "encoding" {
+				if _, err := encodingNorm("encoding", opt.Value); err != nil {
+					return err
+				}
+			}
+		case "force_quote":
+			o.forceQuoteAll = opt.Star
+			if opt.IsList {
+				o.forceQuote = map[string]bool{}
+				for _, c := range opt.List {
+					o.forceQuote[c] = true
+				}
+			}
+		default:
+			return newError(codeSyntaxError, "option %q not recognized", opt.Name)
 		}
 	}
+	return o.check(explicit)
+}
+
+// check applies the format's defaults and the explicit options, and
+// rejects the combinations PostgreSQL rejects.
+func (o *copyOptions) check(explicit copyCharOptions) error {
 	switch o.format {
 	case "text":
 		o.delim, o.null = "\t", `\N`
@@ -194,7 +115,7 @@ func parseCopy(q string, toks []stoken) (*utility, error) {
 		o.delim, o.null, o.quote = ",", "", `"`
 	case "binary":
 	default:
-		return nil, newError(codeInvalidParamValue, "COPY format %q not recognized", o.format)
+		return newError(codeInvalidParamValue, "COPY format %q not recognized", o.format)
 	}
 	if explicit.delim != nil {
 		o.delim = *explicit.delim
@@ -204,30 +125,30 @@ func parseCopy(q string, toks []stoken) (*utility, error) {
 	}
 	if explicit.quote != nil {
 		if o.format != "csv" {
-			return nil, newError(codeFeatureNotSupported, "COPY quote available only in CSV mode")
+			return newError(codeFeatureNotSupported, "COPY quote available only in CSV mode")
 		}
 		o.quote = *explicit.quote
 	}
 	o.escape = o.quote
 	if explicit.escape != nil {
 		if o.format != "csv" {
-			return nil, newError(codeFeatureNotSupported, "COPY escape available only in CSV mode")
+			return newError(codeFeatureNotSupported, "COPY escape available only in CSV mode")
 		}
 		o.escape = *explicit.escape
 	}
 	if o.format != "binary" && len(o.delim) != 1 {
-		return nil, newError(codeFeatureNotSupported, "COPY delimiter must be a single one-byte character")
+		return newError(codeFeatureNotSupported, "COPY delimiter must be a single one-byte character")
 	}
 	if o.format == "csv" && (len(o.quote) != 1 || len(o.escape) != 1) {
-		return nil, newError(codeFeatureNotSupported, "COPY quote and escape must be single one-byte characters")
+		return newError(codeFeatureNotSupported, "COPY quote and escape must be single one-byte characters")
 	}
 	if o.format == "binary" && (explicit.delim != nil || explicit.null != nil) {
-		return nil, newError(codeSyntaxError, "cannot specify DELIMITER or NULL in BINARY mode")
+		return newError(codeSyntaxError, "cannot specify DELIMITER or NULL in BINARY mode")
 	}
 	if o.format != "csv" && (o.forceQuoteAll || o.forceQuote != nil) {
-		return nil, newError(codeFeatureNotSupported, "COPY force quote available only in CSV mode")
+		return newError(codeFeatureNotSupported, "COPY force quote available only in CSV mode")
 	}
-	return u, nil
+	return nil
 }
 
 // pgcopySignature starts a binary COPY stream.

@@ -9,10 +9,26 @@ import (
 // prepare builds a statement: pgwire's own utility statements, or one
 // prepared by DuckDB. In a failed transaction only COMMIT/ROLLBACK pass.
 func (s *session) prepare(name, text string, oids []uint32) (*statement, error) {
-	u, err := parseUtility(text)
+	u, err := s.utilityOf(text)
 	if err != nil {
 		return nil, err
 	}
+	return s.prepareUtility(name, text, u, oids)
+}
+
+// utilityOf classifies a one-statement text and returns its utility, or nil
+// when DuckDB runs it (or when the text is not one statement).
+func (s *session) utilityOf(text string) (*utility, error) {
+	stmts := s.srv.classes.Classify(text)
+	if len(stmts) != 1 {
+		return nil, nil
+	}
+	return utilityFor(&stmts[0])
+}
+
+// prepareUtility builds a statement from its utility, or has DuckDB
+// prepare it when u is nil.
+func (s *session) prepareUtility(name, text string, u *utility, oids []uint32) (*statement, error) {
 	if err := s.checkAborted(u); err != nil {
 		return nil, err
 	}
@@ -25,7 +41,7 @@ func (s *session) prepare(name, text string, oids []uint32) (*statement, error) 
 
 // prepareQuery prepares the query of a DECLARE or COPY.
 func (s *session) prepareQuery(q string) (*statement, error) {
-	if u, _ := parseUtility(q); u != nil {
+	if u, _ := s.utilityOf(q); u != nil {
 		return nil, newError(codeSyntaxError, "cannot use %s here", strings.ToUpper(strings.Fields(q)[0]))
 	}
 	s.materializePortals(nil)

@@ -200,45 +200,6 @@ func TestNonLoopbackRejected(t *testing.T) {
 	}
 }
 
-func TestSplitStatements(t *testing.T) {
-	for _, tc := range []struct {
-		q    string
-		want []string
-	}{
-		{"", nil},
-		{" ; ;; -- x", nil},
-		{"select 1", []string{"select 1"}},
-		{"select 1;select 2;", []string{"select 1", "select 2"}},
-		{"select ';' ; select 'a''b;'", []string{"select ';' ", " select 'a''b;'"}},
-		{`select E'\';' ; select 2`, []string{`select E'\';' `, " select 2"}},
-		{`select "a;""b" ; x`, []string{`select "a;""b" `, " x"}},
-		{"select $$;$$; select $a$ $$; $a$", []string{"select $$;$$", " select $a$ $$; $a$"}},
-		{"select $1; select 2", []string{"select $1", " select 2"}},
-		{"select 1 /* ; /* ; */ ; */; select 2 -- ;\n", []string{"select 1 /* ; /* ; */ ; */", " select 2 -- ;\n"}},
-		{"/* only */ ; select 1", []string{" select 1"}},
-	} {
-		var got []string
-		for _, p := range splitStatements(tc.q) {
-			got = append(got, p.text)
-			if tc.q[p.offset:p.offset+len(p.text)] != p.text {
-				t.Errorf("%q: bad offset %d", tc.q, p.offset)
-			}
-		}
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("split(%q) = %q, want %q", tc.q, got, tc.want)
-		}
-	}
-	if kw := leadingKeywords("/* c */ -- x\n (select 1)", 2); !reflect.DeepEqual(kw, []string{"SELECT"}) {
-		t.Errorf("keywords %q", kw)
-	}
-	if kw := leadingKeywords("create or replace view v as select 1", 4); !reflect.DeepEqual(kw, []string{"CREATE", "OR", "REPLACE", "VIEW"}) {
-		t.Errorf("keywords %q", kw)
-	}
-	if !hasKeyword("insert into t values (1) returning a", "RETURNING") || hasKeyword("insert into t values ('returning')", "RETURNING") {
-		t.Error("hasKeyword")
-	}
-}
-
 func TestClientDisconnectMidResult(t *testing.T) {
 	ts := startServer(t)
 	rc := dialRaw(t, ts)

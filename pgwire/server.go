@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
+	"github.com/tpserver/tpserver/pgwire/internal/sqlclass"
 )
 
 // Options configures a Server.
@@ -37,6 +38,7 @@ type Server struct {
 	log      *zap.Logger
 	registry sessionRegistry // sessions by BackendKeyData, for CancelRequest
 	stmts    stmtCache       // prepared statements' descriptions, by text
+	classes  *sqlclass.Cache // classified query strings
 }
 
 // StreamResults makes every DuckDB query of the process stream its results
@@ -44,6 +46,9 @@ type Server struct {
 // in-process reader of large results that runs without a server, such as
 // the query command, calls it too.
 func StreamResults() { duckdbx.EnableStreamingResults() }
+
+// classCacheSize bounds the classified query strings a Server remembers.
+const classCacheSize = 4096
 
 // NewServer returns a server that opens one Backend session per client.
 // It makes every DuckDB query of the process stream its results
@@ -64,7 +69,7 @@ func NewServer(b Backend, opt Options) *Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Server{backend: b, opt: opt, log: log}
+	return &Server{backend: b, opt: opt, log: log, classes: sqlclass.NewCache(classCacheSize)}
 }
 
 // Serve accepts connections until ctx is cancelled or ln is closed; each

@@ -4,20 +4,22 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/tpserver/tpserver/pgwire/internal/sqlclass"
 )
 
 // simpleQuery runs a Query message: each statement gets its own result;
 // execution stops at the first error.
 func (s *session) simpleQuery(q string) error {
-	pieces := splitStatements(q)
-	if len(pieces) == 0 {
+	stmts := s.srv.classes.Classify(q)
+	if len(stmts) == 0 {
 		if err := s.send(&pgproto3.EmptyQueryResponse{}); err != nil {
 			return err
 		}
 		return s.readyForQuery()
 	}
-	for _, piece := range pieces {
-		err := s.runSimpleStatement(piece.text)
+	for i := range stmts {
+		err := s.runSimpleStatement(&stmts[i])
 		if err == nil {
 			continue
 		}
@@ -27,7 +29,7 @@ func (s *session) simpleQuery(q string) error {
 		}
 		if pe.Position > 0 {
 			cp := *pe
-			cp.Position += int32(len([]rune(q[:piece.offset])))
+			cp.Position += int32(len([]rune(q[:stmts[i].Offset])))
 			pe = &cp
 		}
 		if err := s.sendError(pe); err != nil {
@@ -38,8 +40,13 @@ func (s *session) simpleQuery(q string) error {
 	return s.readyForQuery()
 }
 
-func (s *session) runSimpleStatement(text string) error {
-	st, err := s.prepare("", text, nil)
+// runSimpleStatement runs one classified statement of a Query message.
+func (s *session) runSimpleStatement(cs *sqlclass.Statement) error {
+	u, err := utilityFor(cs)
+	if err != nil {
+		return err
+	}
+	st, err := s.prepareUtility("", cs.Text, u, nil)
 	if err != nil {
 		return err
 	}

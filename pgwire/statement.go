@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
+	"github.com/tpserver/tpserver/pgwire/internal/sqlclass"
 )
 
 // column is one result column of a prepared statement.
@@ -60,8 +61,7 @@ var rowStatementTypes = map[duckdb.StmtType]bool{
 // result metadata without executing it.
 func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32) (*statement, error) {
 	st := &statement{name: name, sql: query, execSQL: query}
-	pieces := splitStatements(query)
-	switch len(pieces) {
+	switch len(sqlclass.Split(query)) {
 	case 0:
 		st.empty = true
 		st.paramOIDs = clientOIDs
@@ -70,7 +70,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	default:
 		return nil, newError(codeSyntaxError, "cannot insert multiple commands into a prepared statement")
 	}
-	st.keywords = leadingKeywords(query, 4)
+	st.keywords = sqlclass.LeadingWords(query, 4)
 
 	if err := st.describe(ctx, conn, query); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 
 	switch st.stmtType {
 	case duckdb.STATEMENT_TYPE_INSERT, duckdb.STATEMENT_TYPE_UPDATE, duckdb.STATEMENT_TYPE_DELETE:
-		st.returnsRows = len(st.cols) > 0 && hasKeyword(query, "RETURNING")
+		st.returnsRows = len(st.cols) > 0 && sqlclass.HasWord(query, "RETURNING")
 	default:
 		st.returnsRows = rowStatementTypes[st.stmtType] && len(st.cols) > 0
 	}
@@ -267,7 +267,7 @@ func (st *statement) commandTag(n int64) string {
 		case "":
 			return word(0)
 		}
-		if word(0) == "CREATE" && obj == "TABLE" && st.stmtType == duckdb.STATEMENT_TYPE_CREATE && hasKeyword(st.sql, "AS") {
+		if word(0) == "CREATE" && obj == "TABLE" && st.stmtType == duckdb.STATEMENT_TYPE_CREATE && sqlclass.HasWord(st.sql, "AS") {
 			return "SELECT " + num
 		}
 		return word(0) + " " + obj
@@ -381,15 +381,16 @@ func castUntypedParams(query string, duck []duckdb.Type, clientOIDs []uint32) st
 	}
 	var b strings.Builder
 	last := 0
-	scanSQL(query, func(tok token) {
-		typ, ok := casts[tok.text]
-		if !ok {
-			return
+	lx := sqlclass.NewLexer(query)
+	for tok, ok := lx.Next(); ok; tok, ok = lx.Next() {
+		typ, ok := casts[tok.Text]
+		if !ok || tok.Kind != sqlclass.Param {
+			continue
 		}
-		b.WriteString(query[last:tok.pos])
-		fmt.Fprintf(&b, "CAST(%s AS %s)", tok.text, typ)
-		last = tok.pos + len(tok.text)
-	}, nil)
+		b.WriteString(query[last:tok.Pos])
+		fmt.Fprintf(&b, "CAST(%s AS %s)", tok.Text, typ)
+		last = tok.Pos + len(tok.Text)
+	}
 	b.WriteString(query[last:])
 	return b.String()
 }

@@ -3,6 +3,8 @@ package pgwire
 import (
 	"strconv"
 	"strings"
+
+	"github.com/tpserver/tpserver/pgwire/internal/sqlclass"
 )
 
 // utilKind is a statement pgwire answers itself instead of DuckDB.
@@ -50,470 +52,175 @@ type utility struct {
 	msg       string // utilUnsupported message
 }
 
-// stoken is a token with its upper-cased text for keyword matching.
-type stoken struct {
-	token
-	up string
-}
-
-func tokenize(q string) []stoken {
-	var out []stoken
-	scanSQL(q, func(t token) { out = append(out, stoken{t, strings.ToUpper(t.text)}) }, nil)
-	return out
-}
-
-// identName returns an identifier token's name: quoted names keep case,
-// others are lower-cased.
-func identName(t string) string {
-	if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' {
-		return strings.ReplaceAll(t[1:len(t)-1], `""`, `"`)
-	}
-	return strings.ToLower(t)
-}
-
-// unquoteValue turns a SET value item into its string: 'x' and E'x'
-// literals are unquoted, "x" identifiers too unless keepIdentQuotes.
-func unquoteValue(v string, keepIdentQuotes bool) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'':
-		return strings.ReplaceAll(v[1:len(v)-1], "''", "'")
-	case len(v) >= 3 && (v[0] == 'E' || v[0] == 'e') && v[1] == '\'' && v[len(v)-1] == '\'':
-		s := strings.ReplaceAll(v[2:len(v)-1], "''", "'")
-		return strings.ReplaceAll(s, `\\`, `\`)
-	case len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && !keepIdentQuotes:
-		return strings.ReplaceAll(v[1:len(v)-1], `""`, `"`)
-	}
-	return v
-}
-
-// splitValues splits the raw SET value text at top-level commas.
-func splitValues(raw string) []string {
-	var out []string
-	start := 0
-	scanSQL(raw, func(t token) {
-		if t.text == "," {
-			out = append(out, raw[start:t.pos])
-			start = t.pos + 1
+// utilityFor returns how pgwire runs a classified statement itself, or nil
+// for a statement DuckDB runs (DuckDB's own syntax among them).
+func utilityFor(st *sqlclass.Statement) (*utility, error) {
+	if st.Syntax == sqlclass.DuckDB {
+		if st.Setting != nil && st.Setting.Global {
+			return nil, newError(codeCantChangeRuntimeParam, "%s GLOBAL is not allowed: it would change the engine for every session", strings.ToUpper(st.Kind.String()))
 		}
-	}, nil)
-	return append(out, raw[start:])
-}
-
-// parseUtility recognises statements pgwire handles itself; it returns nil
-// for everything DuckDB should run.
-func parseUtility(q string) (*utility, error) {
-	toks := tokenize(q)
-	if len(toks) == 0 {
 		return nil, nil
 	}
-	word := func(i int) string {
-		if i < len(toks) {
-			return toks[i].up
+	switch st.Kind {
+	case sqlclass.Set:
+		return setUtility(st.Setting)
+	case sqlclass.Reset:
+		return &utility{kind: utilReset, tag: "RESET", name: st.Setting.Name}, nil
+	case sqlclass.Show:
+		return &utility{kind: utilShow, tag: "SHOW", name: st.Setting.Name}, nil
+	case sqlclass.SetTransaction:
+		if st.Tx == nil {
+			return unsupported("SET TRANSACTION SNAPSHOT is not supported"), nil
 		}
-		return ""
+		return &utility{kind: utilSetTx, tag: "SET", tx: txOptionsOf(st.Tx)}, nil
+	case sqlclass.SessionCharacteristics:
+		return &utility{kind: utilSessionChars, tag: "SET", tx: txOptionsOf(st.Tx)}, nil
+	case sqlclass.Discard:
+		return &utility{kind: utilDiscard, name: st.Discard, tag: "DISCARD " + st.Discard}, nil
+	case sqlclass.Declare:
+		return declareUtility(st.Cursor)
+	case sqlclass.Fetch, sqlclass.Move:
+		return fetchUtility(st.Kind, st.Cursor)
+	case sqlclass.Close:
+		if st.Cursor.Name == "" {
+			return &utility{kind: utilClose, tag: "CLOSE CURSOR ALL"}, nil
+		}
+		return &utility{kind: utilClose, tag: "CLOSE CURSOR", name: st.Cursor.Name}, nil
+	case sqlclass.Copy:
+		return copyUtility(st.Copy)
 	}
-	rest := func(i int) string {
-		if i < len(toks) {
-			return strings.TrimSpace(q[toks[i].pos:])
-		}
-		return ""
-	}
-	switch word(0) {
-	case "SET", "RESET":
-		switch word(1) {
-		case "VARIABLE":
-			return nil, nil // DuckDB's SET VARIABLE: a variable of the connection
-		case "GLOBAL":
-			return nil, newError(codeCantChangeRuntimeParam, "%s GLOBAL is not allowed: it would change the engine for every session", word(0))
-		}
-		if word(0) == "SET" {
-			return parseSet(q, toks, word, rest)
-		}
-		return parseReset(toks, word), nil
-	case "SHOW":
-		u := &utility{kind: utilShow, tag: "SHOW"}
-		switch {
-		case len(toks) < 2:
-			return nil, newError(codeSyntaxError, "syntax error at end of input")
-		case word(1) == "ALL" && len(toks) == 2:
-			u.name = "all"
-		case word(1) == "TIME" && word(2) == "ZONE":
-			u.name = "timezone"
-		case word(1) == "TRANSACTION" && word(2) == "ISOLATION":
-			u.name = "transaction_isolation"
-		case word(1) == "SESSION" && word(2) == "AUTHORIZATION":
-			u.name = "session_authorization"
-		case word(1) == "TABLES" || word(1) == "DATABASES" || word(1) == "ALL":
-			return nil, nil // DuckDB's own SHOW TABLES etc.
-		default:
-			name := dottedName(toks[1:])
-			if name == "" {
-				return nil, nil
-			}
-			u.name = name
-		}
-		return u, nil
-	case "DISCARD":
-		switch word(1) {
-		case "ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY":
-			return &utility{kind: utilDiscard, name: word(1), tag: "DISCARD " + word(1)}, nil
-		}
-		return nil, newError(codeSyntaxError, "syntax error at or near %q", strings.ToLower(word(1)))
-	case "BEGIN", "START":
-		i := 1
-		tag := "BEGIN"
-		if word(0) == "START" {
-			if word(1) != "TRANSACTION" {
-				return nil, nil
-			}
-			tag = "START TRANSACTION"
-			i = 2
-		} else if word(1) == "WORK" || word(1) == "TRANSACTION" {
-			i = 2
-		}
-		opts, err := parseTxOptions(toks[i:])
-		if err != nil {
-			return nil, err
-		}
-		return &utility{kind: utilBegin, tag: tag, tx: opts}, nil
-	case "COMMIT", "END":
-		if word(1) == "PREPARED" {
-			return &utility{kind: utilUnsupported, msg: "COMMIT PREPARED is not supported"}, nil
-		}
-		return &utility{kind: utilCommit, tag: "COMMIT"}, nil
-	case "ROLLBACK", "ABORT":
-		if word(1) == "PREPARED" {
-			return &utility{kind: utilUnsupported, msg: "ROLLBACK PREPARED is not supported"}, nil
-		}
-		for _, t := range toks[1:] {
-			if t.up == "TO" {
-				return &utility{kind: utilUnsupported, msg: "savepoints are not supported"}, nil
-			}
-		}
-		return &utility{kind: utilRollback, tag: "ROLLBACK"}, nil
-	case "SAVEPOINT", "RELEASE":
-		return &utility{kind: utilUnsupported, msg: "savepoints are not supported"}, nil
-	case "PREPARE":
-		if word(1) == "TRANSACTION" {
-			return &utility{kind: utilUnsupported, msg: "PREPARE TRANSACTION is not supported"}, nil
-		}
-	case "DECLARE":
-		return parseDeclare(q, toks)
-	case "FETCH", "MOVE":
-		return parseFetch(toks)
-	case "CLOSE":
-		if len(toks) != 2 {
-			return nil, newError(codeSyntaxError, "syntax error in CLOSE")
-		}
-		if toks[1].up == "ALL" {
-			return &utility{kind: utilClose, tag: "CLOSE CURSOR ALL", name: ""}, nil
-		}
-		return &utility{kind: utilClose, tag: "CLOSE CURSOR", name: identName(toks[1].text)}, nil
-	case "COPY":
-		return parseCopy(q, toks)
-	}
-	return nil, nil
+	return transactionUtility(st), nil
 }
 
-// dottedName reads name[.name...] from the start of toks (lower-cased).
-func dottedName(toks []stoken) string {
-	if len(toks) == 0 || !isWordToken(toks[0].text) {
-		return ""
+// unsupported is a statement refused with 0A000.
+func unsupported(msg string) *utility { return &utility{kind: utilUnsupported, msg: msg} }
+
+// transactionUtility returns the utility of a transaction statement, or
+// nil for other statements.
+func transactionUtility(st *sqlclass.Statement) *utility {
+	switch st.Kind {
+	case sqlclass.Begin:
+		return &utility{kind: utilBegin, tag: st.TxTag, tx: txOptionsOf(st.Tx)}
+	case sqlclass.Commit:
+		return &utility{kind: utilCommit, tag: "COMMIT"}
+	case sqlclass.Rollback:
+		return &utility{kind: utilRollback, tag: "ROLLBACK"}
+	case sqlclass.Savepoint, sqlclass.Release, sqlclass.RollbackTo:
+		return unsupported("savepoints are not supported")
+	case sqlclass.PrepareTransaction:
+		return unsupported("PREPARE TRANSACTION is not supported")
+	case sqlclass.CommitPrepared:
+		return unsupported("COMMIT PREPARED is not supported")
+	case sqlclass.RollbackPrepared:
+		return unsupported("ROLLBACK PREPARED is not supported")
 	}
-	name := identName(toks[0].text)
-	for i := 1; i+1 < len(toks) && toks[i].text == "."; i += 2 {
-		name += "." + identName(toks[i+1].text)
-	}
-	return name
+	return nil
 }
 
-func isWordToken(t string) bool {
-	if t == "" {
-		return false
+// txOptionsOf converts the classifier's transaction modes.
+func txOptionsOf(t *sqlclass.TxOptions) txOptions {
+	var o txOptions
+	if t == nil {
+		return o
 	}
-	c := t[0]
-	return c == '"' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	o.isolation = t.Isolation
+	if t.ReadOnly != nil {
+		o.readOnly = "off"
+		if *t.ReadOnly {
+			o.readOnly = "on"
+		}
+	}
+	return o
 }
 
-func parseReset(toks []stoken, word func(int) string) *utility {
-	u := &utility{kind: utilReset, tag: "RESET"}
+// setUtility returns the utility of SET, SET LOCAL and their special forms.
+// Values keep the spelling of bare words; search_path keeps the quotes of
+// quoted identifiers.
+func setUtility(set *sqlclass.Setting) (*utility, error) {
 	switch {
-	case word(1) == "ALL" && len(toks) == 2:
-		u.name = "all"
-	case word(1) == "TIME" && word(2) == "ZONE":
-		u.name = "timezone"
-	case word(1) == "SESSION" && word(2) == "AUTHORIZATION":
-		u.name = "session_authorization"
-	case word(1) == "TRANSACTION" && word(2) == "ISOLATION":
-		u.name = "transaction_isolation"
-	default:
-		u.name = dottedName(toks[1:])
+	case set.FromCurrent:
+		return unsupported("SET FROM CURRENT is not supported"), nil
+	case set.Interval:
+		return unsupported("SET TIME ZONE INTERVAL is not supported"), nil
 	}
-	return u
-}
-
-func parseSet(q string, toks []stoken, word func(int) string, rest func(int) string) (*utility, error) {
-	u := &utility{kind: utilSet, tag: "SET"}
-	i := 1
-	switch word(1) {
-	case "LOCAL":
-		u.local = true
-		i = 2
-	case "SESSION":
-		switch word(2) {
-		case "CHARACTERISTICS":
-			if word(3) != "AS" || word(4) != "TRANSACTION" {
-				return nil, newError(codeSyntaxError, "syntax error at or near %q", strings.ToLower(word(3)))
-			}
-			opts, err := parseTxOptions(toks[5:])
-			if err != nil {
-				return nil, err
-			}
-			return &utility{kind: utilSessionChars, tag: "SET", tx: opts}, nil
-		case "AUTHORIZATION":
-			u.name = "session_authorization"
-			u.value = unquoteValue(rest(3), false)
-			u.isDefault = strings.EqualFold(u.value, "DEFAULT")
+	u := &utility{kind: utilSet, tag: "SET", name: set.Name, local: set.Local, isDefault: set.Default}
+	if set.Default {
+		return u, nil
+	}
+	if set.Form == "TIME ZONE" && len(set.Values) == 1 && set.Values[0].Kind == sqlclass.NumberValue {
+		if n, err := strconv.ParseFloat(set.Values[0].Text, 64); err == nil && n == float64(int(n)) {
+			u.value = hoursZone(int(n))
 			return u, nil
 		}
-		i = 2
 	}
-	switch word(i) {
-	case "TRANSACTION":
-		if word(i+1) == "SNAPSHOT" {
-			return &utility{kind: utilUnsupported, msg: "SET TRANSACTION SNAPSHOT is not supported"}, nil
+	items := make([]string, 0, len(set.Values))
+	for _, v := range set.Values {
+		switch {
+		case v.Kind == sqlclass.WordValue || v.Kind == sqlclass.NumberValue:
+			items = append(items, v.Raw)
+		case v.Kind == sqlclass.QuotedValue && strings.EqualFold(set.Name, "search_path"):
+			items = append(items, v.Raw)
+		default:
+			items = append(items, v.Text)
 		}
-		opts, err := parseTxOptions(toks[i+1:])
-		if err != nil {
-			return nil, err
-		}
-		return &utility{kind: utilSetTx, tag: "SET", tx: opts}, nil
-	case "TIME":
-		if word(i+1) != "ZONE" {
-			return nil, newError(codeSyntaxError, "syntax error at or near %q", strings.ToLower(word(i+1)))
-		}
-		u.name = "TimeZone"
-		v := rest(i + 2)
-		switch strings.ToUpper(v) {
-		case "LOCAL", "DEFAULT":
-			u.isDefault = true
-			return u, nil
-		}
-		if strings.HasPrefix(strings.ToUpper(v), "INTERVAL") {
-			return &utility{kind: utilUnsupported, msg: "SET TIME ZONE INTERVAL is not supported"}, nil
-		}
-		if n, err := strconv.ParseFloat(v, 64); err == nil && n == float64(int(n)) {
-			// A numeric offset in hours east of UTC (POSIX Etc/GMT signs are inverted).
-			h := int(n)
-			switch {
-			case h == 0:
-				v = "UTC"
-			case h > 0:
-				v = "Etc/GMT-" + strconv.Itoa(h)
-			default:
-				v = "Etc/GMT+" + strconv.Itoa(-h)
-			}
-		}
-		u.value = unquoteValue(v, false)
-		return u, nil
-	case "NAMES":
-		u.name = "client_encoding"
-		u.value = unquoteValue(rest(i+1), false)
-		return u, nil
-	case "SCHEMA":
-		u.name = "search_path"
-		u.value = unquoteValue(rest(i+1), false)
-		return u, nil
-	case "ROLE":
-		u.name = "role"
-		u.value = unquoteValue(rest(i+1), false)
-		return u, nil
-	}
-	j := i
-	if j >= len(toks) || !isWordToken(toks[j].text) {
-		return nil, newError(codeSyntaxError, "syntax error at or near %q", rest(j))
-	}
-	u.name = identName(toks[j].text)
-	j++
-	for j+1 < len(toks) && toks[j].text == "." {
-		u.name += "." + identName(toks[j+1].text)
-		j += 2
-	}
-	if word(j) != "TO" && word(j) != "=" {
-		return nil, newError(codeSyntaxError, "syntax error at or near %q", rest(j))
-	}
-	raw := rest(j + 1)
-	if raw == "" {
-		return nil, newError(codeSyntaxError, "syntax error at end of input")
-	}
-	if strings.EqualFold(raw, "DEFAULT") {
-		u.isDefault = true
-		return u, nil
-	}
-	keep := strings.EqualFold(u.name, "search_path")
-	var items []string
-	for _, it := range splitValues(raw) {
-		items = append(items, unquoteValue(it, keep))
 	}
 	u.value = strings.Join(items, ", ")
 	return u, nil
 }
 
-// parseTxOptions parses ISOLATION LEVEL x, READ ONLY/WRITE, [NOT] DEFERRABLE.
-func parseTxOptions(toks []stoken) (txOptions, error) {
-	var o txOptions
-	for i := 0; i < len(toks); i++ {
-		switch toks[i].up {
-		case ",":
-		case "ISOLATION":
-			if i+2 >= len(toks) || toks[i+1].up != "LEVEL" {
-				return o, newError(codeSyntaxError, "syntax error at or near \"ISOLATION\"")
-			}
-			switch toks[i+2].up {
-			case "SERIALIZABLE":
-				o.isolation = "serializable"
-				i += 2
-			case "REPEATABLE", "READ":
-				if i+3 >= len(toks) {
-					return o, newError(codeSyntaxError, "syntax error at end of input")
-				}
-				o.isolation = strings.ToLower(toks[i+2].up + " " + toks[i+3].up)
-				if _, err := isolationNorm("transaction_isolation", o.isolation); err != nil {
-					return o, newError(codeSyntaxError, "syntax error at or near %q", toks[i+3].text)
-				}
-				i += 3
-			default:
-				return o, newError(codeSyntaxError, "syntax error at or near %q", toks[i+2].text)
-			}
-		case "READ":
-			if i+1 >= len(toks) {
-				return o, newError(codeSyntaxError, "syntax error at end of input")
-			}
-			switch toks[i+1].up {
-			case "ONLY":
-				o.readOnly = "on"
-			case "WRITE":
-				o.readOnly = "off"
-			default:
-				return o, newError(codeSyntaxError, "syntax error at or near %q", toks[i+1].text)
-			}
-			i++
-		case "NOT":
-			if i+1 >= len(toks) || toks[i+1].up != "DEFERRABLE" {
-				return o, newError(codeSyntaxError, "syntax error at or near \"NOT\"")
-			}
-			i++
-		case "DEFERRABLE":
-		default:
-			return o, newError(codeSyntaxError, "syntax error at or near %q", toks[i].text)
-		}
+// hoursZone names the zone of a numeric SET TIME ZONE: hours east of UTC
+// (POSIX Etc/GMT signs are inverted).
+func hoursZone(h int) string {
+	switch {
+	case h == 0:
+		return "UTC"
+	case h > 0:
+		return "Etc/GMT-" + strconv.Itoa(h)
 	}
-	return o, nil
+	return "Etc/GMT+" + strconv.Itoa(-h)
 }
 
-func parseDeclare(q string, toks []stoken) (*utility, error) {
-	if len(toks) < 4 {
-		return nil, newError(codeSyntaxError, "syntax error at end of input")
+// declareUtility returns the utility of DECLARE name CURSOR FOR query.
+func declareUtility(c *sqlclass.Cursor) (*utility, error) {
+	if c.Query == "" {
+		return nil, newError(codeSyntaxError, "syntax error in DECLARE: expected FOR query")
 	}
-	u := &utility{kind: utilDeclare, tag: "DECLARE CURSOR", name: identName(toks[1].text)}
-	i := 2
-	for ; i < len(toks); i++ {
-		switch toks[i].up {
-		case "BINARY":
-			u.binary = true
-		case "ASENSITIVE", "INSENSITIVE", "NO", "SCROLL":
-		case "CURSOR":
-			i++
-			switch {
-			case i+1 < len(toks) && toks[i].up == "WITH" && toks[i+1].up == "HOLD":
-				u.hold = true
-				i += 2
-			case i+1 < len(toks) && toks[i].up == "WITHOUT" && toks[i+1].up == "HOLD":
-				i += 2
-			}
-			if i >= len(toks) || toks[i].up != "FOR" || i+1 >= len(toks) {
-				return nil, newError(codeSyntaxError, "syntax error in DECLARE: expected FOR query")
-			}
-			u.query = strings.TrimSpace(q[toks[i+1].pos:])
-			return u, nil
-		default:
-			return nil, newError(codeSyntaxError, "syntax error at or near %q", toks[i].text)
-		}
-	}
-	return nil, newError(codeSyntaxError, "syntax error at end of input")
+	return &utility{kind: utilDeclare, tag: "DECLARE CURSOR", name: c.Name, binary: c.Binary, hold: c.Hold, query: c.Query}, nil
 }
 
-func parseFetch(toks []stoken) (*utility, error) {
-	u := &utility{kind: utilFetch, tag: "FETCH", count: 1}
-	if toks[0].up == "MOVE" {
+// errBackward refuses a backward FETCH or MOVE: cursors scan forward only.
+func errBackward() error {
+	e := newError("55000", "cursor can only scan forward")
+	return e.withHint("Declare it with SCROLL option to enable backward scan.")
+}
+
+// fetchUtility returns the utility of FETCH or MOVE: forward moves only.
+func fetchUtility(kind sqlclass.Kind, c *sqlclass.Cursor) (*utility, error) {
+	u := &utility{kind: utilFetch, tag: "FETCH", count: 1, name: c.Name}
+	if kind == sqlclass.Move {
 		u.kind, u.tag = utilMove, "MOVE"
 	}
-	if len(toks) < 2 {
-		return nil, newError(codeSyntaxError, "syntax error at end of input")
-	}
-	nameTok := toks[len(toks)-1]
-	dir := toks[1 : len(toks)-1]
-	if len(dir) > 0 && (dir[len(dir)-1].up == "FROM" || dir[len(dir)-1].up == "IN") {
-		dir = dir[:len(dir)-1]
-	}
-	backward := func() (*utility, error) {
-		e := newError("55000", "cursor can only scan forward")
-		return nil, e.withHint("Declare it with SCROLL option to enable backward scan.")
-	}
-	num := func(ts []stoken) (int64, bool) {
-		s := ""
-		for _, t := range ts {
-			s += t.text
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil
-	}
-	switch {
-	case len(dir) == 0:
-	case len(dir) == 1 && dir[0].up == "NEXT":
-	case dir[0].up == "ALL" && len(dir) == 1:
-		u.count = -1
-	case dir[0].up == "FORWARD":
+	switch c.Direction {
+	case sqlclass.Forward:
 		switch {
-		case len(dir) == 1:
-		case len(dir) == 2 && dir[1].up == "ALL":
+		case c.All:
 			u.count = -1
+		case c.Count < 0:
+			return nil, errBackward()
 		default:
-			n, ok := num(dir[1:])
-			if !ok {
-				return nil, newError(codeSyntaxError, "syntax error at or near %q", dir[1].text)
-			}
-			if n < 0 {
-				return backward()
-			}
-			u.count = n
+			u.count = c.Count
 		}
-	case dir[0].up == "PRIOR" || dir[0].up == "BACKWARD" || dir[0].up == "FIRST" || dir[0].up == "LAST" || dir[0].up == "ABSOLUTE":
-		return backward()
-	case dir[0].up == "RELATIVE":
-		n, ok := num(dir[1:])
-		if !ok {
-			return nil, newError(codeSyntaxError, "syntax error in %s", u.tag)
-		}
-		if n < 1 {
-			return backward()
+	case sqlclass.Relative:
+		if c.Count < 1 {
+			return nil, errBackward()
 		}
 		// RELATIVE n skips n-1 rows and returns the n-th: not worth it.
-		return &utility{kind: utilUnsupported, msg: "FETCH RELATIVE is not supported"}, nil
+		return unsupported("FETCH RELATIVE is not supported"), nil
 	default:
-		n, ok := num(dir)
-		if !ok {
-			return nil, newError(codeSyntaxError, "syntax error at or near %q", dir[0].text)
-		}
-		if n < 0 {
-			return backward()
-		}
-		u.count = n
+		return nil, errBackward()
 	}
 	if u.count == 0 {
-		return &utility{kind: utilUnsupported, msg: "FETCH 0 (re-fetching the current row) is not supported"}, nil
+		return unsupported("FETCH 0 (re-fetching the current row) is not supported"), nil
 	}
-	u.name = identName(nameTok.text)
 	return u, nil
 }
