@@ -151,6 +151,13 @@ func TestSetShowParameters(t *testing.T) {
 					t.Errorf("%s: %v, want 55P02", q, err)
 				}
 			}
+			// A SET or BEGIN PostgreSQL's grammar rejects gets its syntax
+			// error: DuckDB would read the SET as one of the whole engine.
+			for _, q := range []string{"SET threads TO (1)", "SET memory_limit = '1' || 'GB'", "BEGIN ISOLATION LEVEL SOMETIMES"} {
+				if err := exec(q); pgCode(err) != "42601" {
+					t.Errorf("%s: %v, want 42601", q, err)
+				}
+			}
 			if got := queryText(t, conn, "SELECT current_setting('threads')::text"); got == "1" {
 				t.Errorf("threads changed to 1 by a refused SET")
 			}

@@ -56,8 +56,13 @@ type utility struct {
 // for a statement DuckDB runs (DuckDB's own syntax among them).
 func utilityFor(st *sqlclass.Statement) (*utility, error) {
 	if st.Syntax == sqlclass.DuckDB {
-		if st.Setting != nil && st.Setting.Global {
+		switch {
+		case st.Setting != nil && st.Setting.Global:
 			return nil, newError(codeCantChangeRuntimeParam, "%s GLOBAL is not allowed: it would change the engine for every session", strings.ToUpper(st.Kind.String()))
+		case pgwireOwned[st.Kind]:
+			pe := newError(codeSyntaxError, "%s", st.ParseError.Message)
+			pe.Position = int32(st.ParseError.Position)
+			return nil, pe
 		}
 		return nil, nil
 	}
@@ -90,6 +95,17 @@ func utilityFor(st *sqlclass.Statement) (*utility, error) {
 		return copyUtility(st.Copy)
 	}
 	return transactionUtility(st), nil
+}
+
+// pgwireOwned are the statements pgwire runs itself whatever DuckDB would
+// make of them: written in a syntax PostgreSQL rejects, they get
+// PostgreSQL's syntax error rather than reaching DuckDB (where a SET could
+// change an engine-wide setting, or a BEGIN the transaction behind
+// pgwire's back).
+var pgwireOwned = map[sqlclass.Kind]bool{
+	sqlclass.Set: true, sqlclass.Reset: true, sqlclass.Begin: true, sqlclass.Commit: true, sqlclass.Rollback: true,
+	sqlclass.Savepoint: true, sqlclass.Release: true, sqlclass.Declare: true, sqlclass.Fetch: true,
+	sqlclass.Move: true, sqlclass.Close: true, sqlclass.Discard: true,
 }
 
 // unsupported is a statement refused with 0A000.

@@ -1,9 +1,11 @@
 package sqlclass
 
 import (
+	"errors"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pganalyze/pg_query_go/v6/parser"
 )
 
 // Classify splits a query string into statements and classifies each.
@@ -28,18 +30,38 @@ func Classify(q string) []Statement {
 	out := make([]Statement, 0, len(spans))
 	for _, sp := range spans {
 		stmtErr := err
-		if len(spans) > 1 {
-			// One statement of DuckDB's dialect must not hide the others.
+		if sp.Text != q {
+			// One statement of DuckDB's dialect must not hide the others,
+			// and error positions count from the statement's start.
 			one, e := pg_query.Parse(sp.Text)
 			if e == nil && len(one.Stmts) == 1 {
 				out = append(out, classifyParsed(sp, sp.Text, one.Stmts[0].Stmt))
 				continue
 			}
-			stmtErr = e
+			if e != nil {
+				stmtErr = e
+			}
 		}
-		out = append(out, classifyDuckDB(sp, stmtErr))
+		out = append(out, classifyDuckDB(sp, syntaxError(stmtErr)))
 	}
 	return out
+}
+
+// SyntaxError is PostgreSQL's parser's reason for rejecting a statement.
+type SyntaxError struct {
+	Message  string
+	Position int // 1-based character position in the statement text; 0 when unknown
+}
+
+func (e *SyntaxError) Error() string { return e.Message }
+
+// syntaxError converts pg_query's error.
+func syntaxError(err error) *SyntaxError {
+	var pe *parser.Error
+	if errors.As(err, &pe) {
+		return &SyntaxError{Message: pe.Message, Position: pe.Cursorpos}
+	}
+	return &SyntaxError{Message: err.Error()}
 }
 
 // classifyParsed classifies one parsed statement whose span is sp; src is
@@ -55,7 +77,7 @@ func classifyParsed(sp Span, src string, node *pg_query.Node) Statement {
 // classifyDuckDB classifies a statement PostgreSQL's parser rejected. COPY
 // and DECLARE around a DuckDB query are read with PostgreSQL's parser, the
 // query being kept as text; others are recognised by their leading words.
-func classifyDuckDB(sp Span, parseErr error) Statement {
+func classifyDuckDB(sp Span, parseErr *SyntaxError) Statement {
 	words := LeadingWords(sp.Text, 3)
 	if len(words) > 0 && (words[0] == "COPY" || words[0] == "DECLARE") {
 		if st, ok := classifyWrapped(sp, words[0]); ok {

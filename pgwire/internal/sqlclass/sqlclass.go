@@ -98,7 +98,7 @@ type Statement struct {
 	Kind   Kind
 	Syntax Syntax
 	// ParseError is PostgreSQL's reason for rejecting a DuckDB statement.
-	ParseError error
+	ParseError *SyntaxError
 
 	Writes    bool     // changes data or schema, or writes a file
 	Files     bool     // reads or writes server files (COPY file, read_csv, ATTACH, INSTALL...)
