@@ -63,13 +63,18 @@
 //	params.go     the session parameters pgwire knows and their normalization
 //	cursor.go     DECLARE, FETCH, MOVE, CLOSE
 //	copy.go       COPY TO STDOUT and COPY FROM STDIN
-//	utility.go    parsing pgwire's own statements (lexer.go: splitting and scanning SQL)
+//	utility.go    which statements pgwire answers itself, from their classification
 //	cancel.go     CancelRequest, statement_timeout, query errors of cancelled statements
 //	inbox.go      reading the socket while a statement runs, to notice a client gone
 //	decode.go     parameter values from the client (text and binary)
 //	encode.go     result values to the client (text and binary)
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them
+//
+// Every query string is split and classified from PostgreSQL's parse tree
+// by internal/sqlclass (kind, span, names, files, settings, COPY options,
+// cursor moves, transaction modes; DuckDB-only syntax is only split and
+// marked); pgwire dispatches on that classification.
 //
 // DuckDB driver internals that duckdb-go does not export (the streaming
 // switch, the C connection for interrupts, the C prepared statement for JSON
