@@ -363,6 +363,23 @@ func TestCorpus(t *testing.T) {
 	t.Logf("%d statements", n)
 }
 
+func TestCache(t *testing.T) {
+	c := NewCache(2)
+	a := c.Classify("select 1")
+	if b := c.Classify("select 1"); &a[0] != &b[0] {
+		t.Error("second classification not cached")
+	}
+	c.Classify("select 2")
+	c.Classify("select 3")
+	if len(c.items) != 2 || c.bytes != 16 {
+		t.Errorf("%d entries, %d bytes", len(c.items), c.bytes)
+	}
+	var none *Cache
+	if st := none.Classify("begin"); len(st) != 1 || st[0].Kind != Begin {
+		t.Errorf("nil cache: %+v", st)
+	}
+}
+
 // typicalStatements are what clients send most: queries, driver settings,
 // transaction control, cursors and COPY.
 var typicalStatements = []string{

@@ -78,7 +78,7 @@ func (r reader) statement(st *Statement, node *pg_query.Node) {
 
 // ddlPrefixes are the parse-node name prefixes of schema changes.
 var ddlPrefixes = []string{"Create", "Alter", "Drop", "Define", "Rename", "Comment", "Grant", "Truncate",
-	"Index", "View", "Rule", "Composite", "Refresh", "Reassign", "Sec", "Reindex", "CompositeType"}
+	"Index", "View", "Rule", "Composite", "Refresh", "Reassign", "SecLabel", "Reindex"}
 
 // otherKind returns DDL or Utility for a statement node of another type.
 func otherKind(node *pg_query.Node) Kind {
