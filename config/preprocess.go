@@ -49,175 +49,206 @@ func preprocess(orig []byte) *preprocessed {
 			p.lines = append(p.lines, i+1)
 		}
 	}
-	var out strings.Builder
-	out.Grow(len(orig) + 64)
+	r := &rewriter{p: p, s: orig, n: len(orig)}
+	r.out.Grow(len(orig) + 64)
 	p.marks = append(p.marks, mark{0, 0})
-	setMark := func(origOff int) { p.marks = append(p.marks, mark{out.Len(), origOff}) }
+	for r.i < r.n {
+		r.next()
+	}
+	p.src = []byte(r.out.String())
+	return p
+}
 
-	s := orig
-	n := len(s)
-	// depth of open braces inside template interpolations; stack of
-	// "in string" frames: a string frame is resumed when its interpolation
-	// closes.
-	type frame struct {
-		escapePct bool
-		braces    int // brace depth inside the interpolation
-	}
-	var interps []frame // open interpolations inside strings
-	lastIdent, attr := "", ""
-	i := 0
-	// lexString copies a double-quoted string starting after its opening
-	// quote; it returns true when it stopped at an interpolation.
-	var lexString func(escapePct bool) bool
-	lexString = func(escapePct bool) bool {
-		for i < n {
-			c := s[i]
-			switch {
-			case c == '\\' && i+1 < n:
-				out.WriteByte(c)
-				out.WriteByte(s[i+1])
-				i += 2
-			case c == '"':
-				out.WriteByte(c)
-				i++
-				return false
-			case c == '\n':
-				return false // unterminated: let HCL report it
-			case (c == '$' || c == '%') && i+1 < n && s[i+1] == c && i+2 < n && s[i+2] == '{':
-				out.Write(s[i : i+3]) // already escaped
-				i += 3
-			case c == '%' && i+1 < n && s[i+1] == '{' && escapePct:
-				out.WriteString("%%{")
-				i += 2
-				setMark(i)
-			case (c == '$' || c == '%') && i+1 < n && s[i+1] == '{':
-				out.Write(s[i : i+2])
-				i += 2
-				interps = append(interps, frame{escapePct: escapePct})
-				return true
-			default:
-				out.WriteByte(c)
-				i++
-			}
+// rewriter is the state of preprocess while it goes through the source.
+type rewriter struct {
+	p   *preprocessed
+	s   []byte // the original source
+	n   int    // len(s)
+	i   int    // the next byte of s to read
+	out strings.Builder
+	// interps is the stack of template interpolations open inside strings:
+	// a string is resumed when its interpolation closes.
+	interps []interpolation
+	// lastIdent is the identifier just read, attr the attribute whose
+	// value is being read.
+	lastIdent, attr string
+}
+
+// interpolation is a ${...} or %{...} open inside a string.
+type interpolation struct {
+	escapePct bool // the enclosing string escapes %{
+	braces    int  // brace depth inside the interpolation
+}
+
+// setMark records that the rewritten text so far maps to origOff.
+func (r *rewriter) setMark(origOff int) {
+	r.p.marks = append(r.p.marks, mark{r.out.Len(), origOff})
+}
+
+// copyTo copies the original text up to offset j.
+func (r *rewriter) copyTo(j int) {
+	r.out.Write(r.s[r.i:j])
+	r.i = j
+}
+
+// next rewrites the token at r.i.
+func (r *rewriter) next() {
+	s, i, n := r.s, r.i, r.n
+	c := s[i]
+	switch {
+	case c == '#' || (c == '/' && i+1 < n && s[i+1] == '/'):
+		j := i
+		for j < n && s[j] != '\n' {
+			j++
 		}
-		return false
+		r.copyTo(j)
+	case c == '/' && i+1 < n && s[i+1] == '*':
+		j := strings.Index(string(s[i+2:]), "*/")
+		if j < 0 {
+			j = n
+		} else {
+			j = i + 2 + j + 2
+		}
+		r.copyTo(j)
+	case c == '<' && i+1 < n && s[i+1] == '<' && heredocStart(s[i:]) > 0:
+		r.heredoc()
+	case c == '"':
+		r.out.WriteByte(c)
+		r.i++
+		r.lexString(rawGrokAttributes[r.attr])
+	case c == '`':
+		r.backtick()
+	case c == '{' && len(r.interps) > 0:
+		r.interps[len(r.interps)-1].braces++
+		r.copyTo(i + 1)
+	case c == '}' && len(r.interps) > 0:
+		r.closeBrace()
+	case c == '\n':
+		r.copyTo(i + 1)
+		if len(r.interps) == 0 {
+			r.lastIdent, r.attr = "", ""
+		}
+	case c == '=':
+		r.equals()
+	case isIdentStart(c):
+		j := i
+		for j < n && isIdentPart(s[j]) {
+			j++
+		}
+		r.lastIdent = string(s[i:j])
+		r.copyTo(j)
+	default:
+		if c != ' ' && c != '\t' && c != '\r' {
+			r.lastIdent = ""
+		}
+		r.copyTo(i + 1)
 	}
-	for i < n {
+}
+
+// heredoc copies a heredoc, through the line whose trimmed text is its
+// marker.
+func (r *rewriter) heredoc() {
+	s, n := r.s, r.n
+	j := r.i + heredocStart(s[r.i:])
+	marker := strings.TrimSpace(strings.TrimLeft(string(s[r.i+2:j]), "-"))
+	for j < n {
+		e := j
+		for e < n && s[e] != '\n' {
+			e++
+		}
+		line := strings.TrimSpace(string(s[j:e]))
+		if e < n {
+			e++
+		}
+		j = e
+		if line == marker {
+			break
+		}
+	}
+	r.copyTo(j)
+	r.lastIdent, r.attr = "", ""
+}
+
+// backtick rewrites a raw string as a quoted HCL string.
+func (r *rewriter) backtick() {
+	s, n, start := r.s, r.n, r.i
+	j := start + 1
+	for j < n && s[j] != '`' {
+		j++
+	}
+	if j >= n {
+		r.p.errs = append(r.p.errs, preError{start, "unterminated backtick string: a raw string opened with ` must be closed with `"})
+		r.copyTo(n)
+		return
+	}
+	content := s[start+1 : j]
+	newlines := strings.Count(string(content), "\n")
+	if newlines > 0 {
+		r.out.WriteByte('(')
+	}
+	r.out.WriteString(quoteRaw(content))
+	if newlines > 0 {
+		r.out.WriteString(strings.Repeat("\n", newlines))
+		r.out.WriteByte(')')
+	}
+	r.i = j + 1
+	r.setMark(r.i)
+}
+
+// closeBrace closes a brace inside an interpolation, or the interpolation,
+// resuming its enclosing string.
+func (r *rewriter) closeBrace() {
+	r.copyTo(r.i + 1)
+	top := &r.interps[len(r.interps)-1]
+	if top.braces > 0 {
+		top.braces--
+		return
+	}
+	f := *top
+	r.interps = r.interps[:len(r.interps)-1]
+	r.lexString(f.escapePct)
+}
+
+// equals copies = or ==; after an identifier, = starts its attribute value.
+func (r *rewriter) equals() {
+	r.copyTo(r.i + 1)
+	if r.i < r.n && r.s[r.i] == '=' {
+		r.copyTo(r.i + 1)
+	} else if r.lastIdent != "" {
+		r.attr = r.lastIdent
+	}
+}
+
+// lexString copies a double-quoted string starting after its opening quote;
+// it returns true when it stopped at an interpolation.
+func (r *rewriter) lexString(escapePct bool) bool {
+	s, n := r.s, r.n
+	for r.i < n {
+		i := r.i
 		c := s[i]
 		switch {
-		case c == '#' || (c == '/' && i+1 < n && s[i+1] == '/'):
-			j := i
-			for j < n && s[j] != '\n' {
-				j++
-			}
-			out.Write(s[i:j])
-			i = j
-		case c == '/' && i+1 < n && s[i+1] == '*':
-			j := strings.Index(string(s[i+2:]), "*/")
-			if j < 0 {
-				j = n
-			} else {
-				j = i + 2 + j + 2
-			}
-			out.Write(s[i:j])
-			i = j
-		case c == '<' && i+1 < n && s[i+1] == '<' && heredocStart(s[i:]) > 0:
-			j := i + heredocStart(s[i:])
-			marker := strings.TrimSpace(strings.TrimLeft(string(s[i+2:j]), "-"))
-			// copy lines until one whose trimmed text is the marker
-			for j < n {
-				e := j
-				for e < n && s[e] != '\n' {
-					e++
-				}
-				line := strings.TrimSpace(string(s[j:e]))
-				if e < n {
-					e++
-				}
-				j = e
-				if line == marker {
-					break
-				}
-			}
-			out.Write(s[i:j])
-			i = j
-			lastIdent, attr = "", ""
+		case c == '\\' && i+1 < n:
+			r.copyTo(i + 2)
 		case c == '"':
-			out.WriteByte(c)
-			i++
-			lexString(rawGrokAttributes[attr])
-		case c == '`':
-			start := i
-			j := i + 1
-			for j < n && s[j] != '`' {
-				j++
-			}
-			if j >= n {
-				p.errs = append(p.errs, preError{start, "unterminated backtick string: a raw string opened with ` must be closed with `"})
-				out.Write(s[i:])
-				i = n
-				break
-			}
-			content := s[i+1 : j]
-			newlines := strings.Count(string(content), "\n")
-			if newlines > 0 {
-				out.WriteByte('(')
-			}
-			out.WriteString(quoteRaw(content))
-			if newlines > 0 {
-				out.WriteString(strings.Repeat("\n", newlines))
-				out.WriteByte(')')
-			}
-			i = j + 1
-			setMark(i)
-		case c == '{' && len(interps) > 0:
-			interps[len(interps)-1].braces++
-			out.WriteByte(c)
-			i++
-		case c == '}' && len(interps) > 0:
-			out.WriteByte(c)
-			i++
-			top := &interps[len(interps)-1]
-			if top.braces > 0 {
-				top.braces--
-				break
-			}
-			f := *top
-			interps = interps[:len(interps)-1]
-			lexString(f.escapePct) // resume the enclosing string
+			r.copyTo(i + 1)
+			return false
 		case c == '\n':
-			out.WriteByte(c)
-			i++
-			if len(interps) == 0 {
-				lastIdent, attr = "", ""
-			}
-		case c == '=':
-			out.WriteByte(c)
-			i++
-			if i < n && s[i] == '=' { // ==
-				out.WriteByte('=')
-				i++
-			} else if lastIdent != "" {
-				attr = lastIdent
-			}
-		case isIdentStart(c):
-			j := i
-			for j < n && isIdentPart(s[j]) {
-				j++
-			}
-			lastIdent = string(s[i:j])
-			out.Write(s[i:j])
-			i = j
+			return false // unterminated: let HCL report it
+		case (c == '$' || c == '%') && i+1 < n && s[i+1] == c && i+2 < n && s[i+2] == '{':
+			r.copyTo(i + 3) // already escaped
+		case c == '%' && i+1 < n && s[i+1] == '{' && escapePct:
+			r.out.WriteString("%%{")
+			r.i += 2
+			r.setMark(r.i)
+		case (c == '$' || c == '%') && i+1 < n && s[i+1] == '{':
+			r.copyTo(i + 2)
+			r.interps = append(r.interps, interpolation{escapePct: escapePct})
+			return true
 		default:
-			if c != ' ' && c != '\t' && c != '\r' {
-				lastIdent = ""
-			}
-			out.WriteByte(c)
-			i++
+			r.copyTo(i + 1)
 		}
 	}
-	p.src = []byte(out.String())
-	return p
+	return false
 }
 
 // heredocStart returns the length of a heredoc introducer (<<ID or <<-ID
