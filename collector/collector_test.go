@@ -234,18 +234,15 @@ func TestInterruptedBatchIsRolledBack(t *testing.T) {
 	if len(live) != 1 {
 		t.Fatalf("live files: %v", live)
 	}
-	stray := filepath.Join(dir, dataFileName(9, 0)+lake.DataFileExt)
+	stray := filepath.Join(dir, lake.DataFileName(9, 0)+lake.DataFileExt)
 	b, _ := os.ReadFile(live[0])
 	os.WriteFile(stray, b, 0o644)
-	half := filepath.Join(dir, dataFileName(9, 1)+lake.TempFileExt)
+	half := filepath.Join(dir, lake.DataFileName(9, 1)+lake.TempFileExt)
 	os.WriteFile(half, []byte("partial"), 0o644)
-	st := &partitionState{dataDir: data, stateDir: c.stateDir(), table: p.Table, partition: p.Name}
 	bKey := filepath.Join(src, "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2024", "03", "01", "b.json.gz")
-	if err := st.appendLog([]logEntry{{Batch: 2, Key: bKey, Rows: 3}}); err != nil {
-		t.Fatal(err)
-	}
-	f, _ := os.OpenFile(st.logPath(), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"b":2,"k":"torn`)
+	uncommitted, _ := json.Marshal(logEntry{Batch: 2, Key: bKey, Rows: 3})
+	f, _ := os.OpenFile(lake.LogPath(c.stateDir(), p.Table, p.Name), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(string(uncommitted) + "\n" + `{"b":2,"k":"torn`)
 	f.Close()
 
 	res, err := c.Collect(context.Background(), p, Options{From: epoch})

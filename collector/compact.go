@@ -35,11 +35,11 @@ func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactR
 	if err != nil {
 		return nil, err
 	}
-	st, _, unlock, err := c.openPartition(p)
+	st, _, err := c.openPartition(p)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer st.close()
 	return c.compact(ctx, st, table)
 }
 
@@ -49,10 +49,48 @@ type compactGroup struct {
 	rows  int64
 }
 
+// compact merges the small files of each day of an open partition, in one
+// lake commit that adds the merged files and retires the originals.
 func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.Table) (*CompactResult, error) {
 	res := &CompactResult{}
+	work := compactionGroups(st.manifest().Files)
+	if len(work) == 0 {
+		return res, nil
+	}
+	conn, closeDB, err := c.openScratchDB(ctx, "compaction")
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB()
+	batch := st.part.NextBatch()
+	var staged []lake.StagedFile
+	var retire []string
+	for i, g := range work {
+		f, err := c.writeCompacted(ctx, conn, table, g, batch, i)
+		if err != nil {
+			removeStaged(staged)
+			return nil, err
+		}
+		staged = append(staged, f)
+		for _, old := range g.files {
+			retire = append(retire, old.Path)
+		}
+		res.FilesBefore += len(g.files)
+		res.Rows += g.rows
+	}
+	if err := st.commit(lake.Change{Add: staged, Retire: retire, Time: c.now().UTC()}); err != nil {
+		return nil, err
+	}
+	res.FilesAfter = len(staged)
+	c.committed()
+	return res, nil
+}
+
+// compactionGroups plans a compaction: per hive directory, the small files
+// worth merging, in groups of at most compactMaxRows rows.
+func compactionGroups(live []lake.DataFile) []compactGroup {
 	byDir := map[string][]lake.DataFile{}
-	for _, f := range st.manifest.Files {
+	for _, f := range live {
 		if f.Rows < compactSmallRows {
 			byDir[f.Dir] = append(byDir[f.Dir], f)
 		}
@@ -85,91 +123,60 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 			work = append(work, g)
 		}
 	}
-	if len(work) == 0 {
-		return res, nil
-	}
+	return work
+}
 
+// openScratchDB opens an in-memory DuckDB connection that spills to the
+// state dir, for rewriting data files.
+func (c *Collector) openScratchDB(ctx context.Context, purpose string) (*sql.Conn, func(), error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
-		return nil, fmt.Errorf("open compaction database: %w", err)
+		return nil, nil, fmt.Errorf("open %s database: %w", purpose, err)
 	}
-	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return nil, err
+		db.Close()
+		return nil, nil, err
 	}
-	defer conn.Close()
+	closeDB := func() {
+		conn.Close()
+		db.Close()
+	}
 	tmpDir := filepath.Join(c.stateDir(), "tmp")
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
-		return nil, err
+		closeDB()
+		return nil, nil, err
 	}
 	if _, err := conn.ExecContext(ctx, "SET temp_directory = "+lake.QuoteString(tmpDir)); err != nil {
-		return nil, err
+		closeDB()
+		return nil, nil, err
 	}
+	return conn, closeDB, nil
+}
 
-	batch := st.manifest.Batch + 1
-	retire := map[string]bool{}
-	var out []publishedFile
-	cleanup := func() {
-		for _, f := range out {
-			os.Remove(f.tmp)
-			os.Remove(f.final)
-		}
+// writeCompacted writes the rows of a group's files aside as the n-th file
+// of the batch.
+func (c *Collector) writeCompacted(ctx context.Context, conn *sql.Conn, table lake.Table, g compactGroup, batch int64, n int) (lake.StagedFile, error) {
+	var paths []string
+	for _, f := range g.files {
+		paths = append(paths, lake.QuoteString(filepath.Join(c.DataDir, filepath.FromSlash(f.Path))))
 	}
+	dir := filepath.Join(c.DataDir, filepath.FromSlash(g.files[0].Dir))
+	staged := lake.Stage(dir, keyOf(g.files[0]), batch, n, g.rows)
+	q := fmt.Sprintf("SELECT %s FROM read_parquet([%s], hive_partitioning = false)", fileColumnList(table), strings.Join(paths, ", "))
+	if err := writeAside(ctx, conn, q, staged); err != nil {
+		return staged, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
+	}
+	return staged, nil
+}
+
+// fileColumnList lists, quoted, the columns stored in each data file.
+func fileColumnList(table lake.Table) string {
 	var cols []string
 	for _, col := range table.FileColumns() {
 		cols = append(cols, lake.QuoteIdent(col.Name))
 	}
-	for i, g := range work {
-		var paths []string
-		for _, f := range g.files {
-			paths = append(paths, lake.QuoteString(filepath.Join(c.DataDir, filepath.FromSlash(f.Path))))
-			retire[f.Path] = true
-		}
-		dir := filepath.Join(c.DataDir, filepath.FromSlash(g.files[0].Dir))
-		name := dataFileName(batch, i)
-		pf := publishedFile{
-			tmp:   filepath.Join(dir, name+lake.TempFileExt),
-			final: filepath.Join(dir, name+lake.DataFileExt),
-			rows:  g.rows,
-			key:   keyOf(g.files[0]),
-		}
-		out = append(out, pf)
-		q := fmt.Sprintf("SELECT %s FROM read_parquet([%s], hive_partitioning = false)", strings.Join(cols, ", "), strings.Join(paths, ", "))
-		if err := writeAside(ctx, conn, q, pf); err != nil {
-			cleanup()
-			return nil, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
-		}
-		if err := publish(pf.tmp, pf.final); err != nil {
-			cleanup()
-			return nil, err
-		}
-		res.FilesBefore += len(g.files)
-		res.Rows += g.rows
-	}
-
-	now := c.now().UTC()
-	next := *st.manifest
-	next.Batch = batch
-	next.Files = nil
-	next.Retired = append([]lake.RetiredFile(nil), st.manifest.Retired...)
-	for _, f := range st.manifest.Files {
-		if retire[f.Path] {
-			next.Retired = append(next.Retired, lake.RetiredFile{Path: f.Path, Retired: now})
-			continue
-		}
-		next.Files = append(next.Files, f)
-	}
-	for _, f := range out {
-		next.Files = append(next.Files, f.dataFile(c.DataDir, now))
-	}
-	if err := st.commitManifest(&next); err != nil {
-		cleanup()
-		return nil, err
-	}
-	res.FilesAfter = len(out)
-	c.committed()
-	return res, nil
+	return strings.Join(cols, ", ")
 }
 
 // keyOf recovers the partition key of a data file from its manifest entry.

@@ -175,7 +175,7 @@ func (r *fileRead) entry(a artifact, rows int64) logEntry {
 		e.Min, e.Max = &lo, &hi
 	}
 	if r.outside > 0 {
-		e.setWindow(r.win)
+		setEntryWindow(&e, r.win)
 	}
 	return e
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,23 +20,63 @@ import (
 // like compacted files. Rows of the files outside w stay, and so do copies of
 // the events kept from other files.
 func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table lake.Table, keys []string, w span) (int64, error) {
-	if len(keys) == 0 || len(st.manifest.Files) == 0 {
+	if len(keys) == 0 || len(st.manifest().Files) == 0 {
 		return 0, nil
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return 0, fmt.Errorf("open overwrite database: %w", err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
+	conn, closeDB, err := c.openScratchDB(ctx, "overwrite")
 	if err != nil {
 		return 0, err
 	}
-	defer conn.Close()
+	defer closeDB()
+	if err := stageForgotten(ctx, conn, keys); err != nil {
+		return 0, fmt.Errorf("stage sources to forget: %w", err)
+	}
+	gone := fmt.Sprintf("tp_source_location IN (SELECT k FROM forget) AND %s", timePredicate(w))
+	affected, err := c.rowsToForget(ctx, conn, st.manifest().Files, gone)
+	if err != nil {
+		return 0, err
+	}
+	change := lake.Change{Time: c.now().UTC()}
+	batch := st.part.NextBatch()
+	var deleted int64
+	for _, f := range st.manifest().Files {
+		n, ok := affected[f.Path]
+		if !ok {
+			continue
+		}
+		deleted += n
+		change.Retire = append(change.Retire, f.Path)
+		if n == f.Rows {
+			continue
+		}
+		staged, err := c.rewriteWithout(ctx, conn, table, f, f.Rows-n, gone, batch, len(change.Add))
+		if err != nil {
+			removeStaged(change.Add)
+			return 0, err
+		}
+		change.Add = append(change.Add, staged)
+	}
+	for _, k := range keys {
+		e := logEntry{Key: k, Forget: true}
+		if w != allTime {
+			setEntryWindow(&e, w)
+		}
+		change.Log = append(change.Log, e)
+	}
+	if err := st.commit(change); err != nil {
+		return 0, err
+	}
+	c.committed()
+	return deleted, nil
+}
+
+// stageForgotten loads the source locations to forget into the temporary
+// table forget.
+func stageForgotten(ctx context.Context, conn *sql.Conn, keys []string) error {
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE forget (k VARCHAR PRIMARY KEY)"); err != nil {
-		return 0, err
+		return err
 	}
-	err = conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) error {
 		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "forget")
 		if err != nil {
 			return err
@@ -50,111 +89,50 @@ func (c *Collector) forgetSources(ctx context.Context, st *partitionState, table
 		}
 		return a.Close()
 	})
-	if err != nil {
-		return 0, fmt.Errorf("stage sources to forget: %w", err)
-	}
+}
 
-	// Which live files hold rows of those sources, and how many.
-	paths := make([]string, len(st.manifest.Files))
-	byPath := map[string]lake.DataFile{}
-	for i, f := range st.manifest.Files {
+// rowsToForget counts, per live file (by manifest path), the rows matching
+// the condition gone; files without such rows are left out.
+func (c *Collector) rowsToForget(ctx context.Context, conn *sql.Conn, live []lake.DataFile, gone string) (map[string]int64, error) {
+	paths := make([]string, len(live))
+	byAbs := map[string]string{}
+	for i, f := range live {
 		abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
 		paths[i] = lake.QuoteString(abs)
-		byPath[abs] = f
+		byAbs[abs] = f.Path
 	}
-	gone := fmt.Sprintf("tp_source_location IN (SELECT k FROM forget) AND %s", timePredicate(w))
 	q := fmt.Sprintf(`SELECT filename, count(*) FROM read_parquet([%s], hive_partitioning = false, filename = true)
 		WHERE %s GROUP BY filename`, strings.Join(paths, ", "), gone)
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
-		return 0, fmt.Errorf("find rows to overwrite: %w", err)
+		return nil, fmt.Errorf("find rows to overwrite: %w", err)
 	}
+	defer rows.Close()
 	affected := map[string]int64{}
 	for rows.Next() {
 		var name string
 		var n int64
 		if err := rows.Scan(&name, &n); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, err
 		}
-		affected[name] = n
+		affected[byAbs[name]] = n
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
+	return affected, rows.Err()
+}
 
-	batch := st.manifest.Batch + 1
-	now := c.now().UTC()
-	next := *st.manifest
-	next.Batch = batch
-	next.Files = nil
-	next.Retired = append([]lake.RetiredFile(nil), st.manifest.Retired...)
-	var deleted int64
-	var rewritten []string
-	cleanup := func() {
-		for _, p := range rewritten {
-			os.Remove(p)
-		}
+// rewriteWithout writes aside, as the n-th file of the batch, the rows of
+// live file f that do not match gone; keep is how many there are. The new
+// file takes f's place in the manifest.
+func (c *Collector) rewriteWithout(ctx context.Context, conn *sql.Conn, table lake.Table, f lake.DataFile, keep int64, gone string, batch int64, n int) (lake.StagedFile, error) {
+	abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
+	staged := lake.Stage(filepath.Dir(abs), keyOf(f), batch, n, keep)
+	staged.Replaces = f.Path
+	q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE NOT (%s)",
+		fileColumnList(table), lake.QuoteString(abs), gone)
+	if err := writeAside(ctx, conn, q, staged); err != nil {
+		return staged, fmt.Errorf("rewrite %s: %w", f.Path, err)
 	}
-	var cols []string
-	for _, col := range table.FileColumns() {
-		cols = append(cols, lake.QuoteIdent(col.Name))
-	}
-	written := 0
-	for _, f := range st.manifest.Files {
-		abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
-		n, ok := affected[abs]
-		if !ok {
-			next.Files = append(next.Files, f)
-			continue
-		}
-		deleted += n
-		next.Retired = append(next.Retired, lake.RetiredFile{Path: f.Path, Retired: now})
-		if n == f.Rows {
-			continue
-		}
-		name := dataFileName(batch, written)
-		written++
-		pf := publishedFile{
-			tmp:   filepath.Join(filepath.Dir(abs), name+lake.TempFileExt),
-			final: filepath.Join(filepath.Dir(abs), name+lake.DataFileExt),
-			rows:  f.Rows - n,
-			key:   keyOf(f),
-		}
-		q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE NOT (%s)",
-			strings.Join(cols, ", "), lake.QuoteString(abs), gone)
-		if err := writeAside(ctx, conn, q, pf); err != nil {
-			cleanup()
-			return 0, fmt.Errorf("rewrite %s: %w", f.Path, err)
-		}
-		if err := publish(pf.tmp, pf.final); err != nil {
-			cleanup()
-			return 0, err
-		}
-		rewritten = append(rewritten, pf.final)
-		next.Files = append(next.Files, pf.dataFile(c.DataDir, now))
-	}
-	forget := make([]logEntry, len(keys))
-	for i, k := range keys {
-		forget[i] = logEntry{Batch: batch, Key: k, Forget: true}
-		if w != allTime {
-			forget[i].setWindow(w)
-		}
-	}
-	if err := st.appendLog(forget); err != nil {
-		cleanup()
-		return 0, err
-	}
-	if err := st.commitManifest(&next); err != nil {
-		cleanup()
-		return 0, err
-	}
-	for _, e := range forget {
-		st.apply(e)
-	}
-	c.committed()
-	return deleted, nil
+	return staged, nil
 }
 
 // timePredicate is a SQL condition on tp_timestamp selecting the events of w.

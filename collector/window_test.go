@@ -17,8 +17,7 @@ import (
 // logLines returns the collection log entries of the test partition.
 func logLines(t *testing.T, c *Collector) []logEntry {
 	t.Helper()
-	st := &partitionState{stateDir: c.stateDir(), table: lake.CloudTrailTableName, partition: "test"}
-	f, err := os.Open(st.logPath())
+	f, err := os.Open(lake.LogPath(c.stateDir(), lake.CloudTrailTableName, "test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,8 +195,12 @@ func TestWindowAcrossLayoutDays(t *testing.T) {
 // entry and a torn line.
 func TestCollectionLogEntries(t *testing.T) {
 	data := t.TempDir()
-	st := &partitionState{dataDir: data, stateDir: filepath.Join(data, "state"), table: lake.CloudTrailTableName, partition: "test"}
-	if err := st.commitManifest(&lake.Manifest{Version: 1, Batch: 3}); err != nil {
+	stateDir, table, partition := filepath.Join(data, "state"), lake.CloudTrailTableName, "test"
+	manifest := lake.ManifestPath(data, table, partition)
+	if err := os.MkdirAll(filepath.Dir(manifest), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(manifest, []byte(`{"version":1,"batch":3}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	lines := []string{
@@ -210,16 +213,17 @@ func TestCollectionLogEntries(t *testing.T) {
 		`{"b":4,"k":"/d","r":5}`,
 		`{"b":3,"k":"/e`,
 	}
-	if err := os.MkdirAll(st.stateDir, 0o755); err != nil {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(st.logPath(), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(lake.LogPath(stateDir, table, partition), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := loadState(data, st.stateDir, st.table, st.partition)
+	s, _, err := loadState(data, stateDir, table, partition)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.close()
 	w := func(from, to string) span {
 		f, _ := time.Parse(time.RFC3339, from)
 		var tt time.Time
@@ -257,7 +261,7 @@ func TestCollectionLogEntries(t *testing.T) {
 		}
 	}
 	// The log was rewritten without the uncommitted entry and the torn line.
-	b, _ := os.ReadFile(st.logPath())
+	b, _ := os.ReadFile(lake.LogPath(stateDir, table, partition))
 	if got := strings.Count(string(b), "\n"); got != 6 || strings.Contains(string(b), `"/d"`) {
 		t.Fatalf("rolled back log:\n%s", b)
 	}

@@ -96,58 +96,24 @@ func (w *writer) append(rows [][]any) error {
 	return nil
 }
 
-// publishedFile is one Parquet file written aside by flush or compaction.
-type publishedFile struct {
-	tmp, final string
-	rows       int64
-	key        lake.PartitionKey
-}
-
-// dataFile describes the published file for the manifest.
-func (f publishedFile) dataFile(dataDir string, now time.Time) lake.DataFile {
-	rel := func(p string) string {
-		r, err := filepath.Rel(dataDir, p)
-		if err != nil {
-			return p
-		}
-		return filepath.ToSlash(r)
-	}
-	var size int64
-	if info, err := os.Stat(f.final); err == nil {
-		size = info.Size()
-	}
-	return lake.DataFile{
-		Path: rel(f.final), Rows: f.rows, Size: size,
-		Date: f.key.Date.Format(lake.DateFormat), Dir: rel(filepath.Dir(f.final)), Time: now,
-	}
-}
-
-// writeAside writes the rows of a SELECT into f.tmp as sorted, zstd
-// Parquet and makes the file durable; publish then renames it into place.
-func writeAside(ctx context.Context, conn *sql.Conn, selectSQL string, f publishedFile) error {
-	q := fmt.Sprintf("COPY (%s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)", selectSQL, lake.QuoteString(f.tmp))
+// writeAside writes the rows of a SELECT into f.Temp as sorted, zstd
+// Parquet and makes the file durable; a lake commit then renames it into
+// place.
+func writeAside(ctx context.Context, conn *sql.Conn, selectSQL string, f lake.StagedFile) error {
+	q := fmt.Sprintf("COPY (%s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)", selectSQL, lake.QuoteString(f.Temp))
 	if _, err := conn.ExecContext(ctx, q); err != nil {
-		os.Remove(f.tmp)
-		return fmt.Errorf("write %s: %w", f.tmp, err)
+		os.Remove(f.Temp)
+		return fmt.Errorf("write %s: %w", f.Temp, err)
 	}
-	return syncFile(f.tmp)
+	return syncFile(f.Temp)
 }
 
-// publish renames a complete file into place and makes the rename durable.
-func publish(tmp, final string) error {
-	if err := os.Rename(tmp, final); err != nil {
-		return fmt.Errorf("publish %s: %w", final, err)
+// removeStaged deletes files written aside for a commit that will not
+// happen.
+func removeStaged(files []lake.StagedFile) {
+	for _, f := range files {
+		os.Remove(f.Temp)
 	}
-	if err := syncDir(filepath.Dir(final)); err != nil {
-		return fmt.Errorf("publish %s: %w", final, err)
-	}
-	return nil
-}
-
-// dataFileName names the n-th file of a batch; names never repeat because
-// batch numbers only grow.
-func dataFileName(batch int64, n int) string {
-	return fmt.Sprintf("data_%010d_%d", batch, n)
 }
 
 // flushStats counts the staged rows a flush did not publish.
@@ -160,9 +126,10 @@ type flushStats struct {
 }
 
 // flush writes the staged rows to temporary Parquet files next to their final
-// place and returns them; the caller renames them in with commit. live are
-// the partition's live data files: events they hold are not written again.
-func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) ([]publishedFile, flushStats, error) {
+// place and returns them; the caller renames them in with a lake commit.
+// live are the partition's live data files: events they hold are not written
+// again.
+func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) ([]lake.StagedFile, flushStats, error) {
 	var st flushStats
 	if err := w.appender.Flush(); err != nil {
 		return nil, st, fmt.Errorf("flush staged rows: %w", err)
@@ -204,12 +171,8 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 		return nil, st, fmt.Errorf("read staged groups: %w", err)
 	}
 
-	var out []publishedFile
-	cleanup := func() {
-		for _, f := range out {
-			os.Remove(f.tmp)
-		}
-	}
+	var out []lake.StagedFile
+	cleanup := func() { removeStaged(out) }
 	sel := w.fileSelectList()
 	for i, g := range groups {
 		dir := g.key.Dir(w.dataDir)
@@ -217,13 +180,7 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 			cleanup()
 			return nil, st, fmt.Errorf("create %s: %w", dir, err)
 		}
-		name := dataFileName(batch, i)
-		f := publishedFile{
-			tmp:   filepath.Join(dir, name+lake.TempFileExt),
-			final: filepath.Join(dir, name+lake.DataFileExt),
-			rows:  g.rows,
-			key:   g.key,
-		}
+		f := lake.Stage(dir, g.key, batch, i, g.rows)
 		out = append(out, f)
 		q := fmt.Sprintf(
 			"SELECT %s FROM %s WHERE %s = %s AND %s = %s AND %s = %s AND %s = DATE %s",

@@ -31,10 +31,10 @@ func DataFileName(batch int64, n int) string {
 	return fmt.Sprintf("data_%010d_%d", batch, n)
 }
 
-// Stage returns where the n-th file of a batch for key is written aside and
-// where it is published.
-func Stage(dataDir string, key PartitionKey, batch int64, n int, rows int64) StagedFile {
-	base := filepath.Join(key.Dir(dataDir), DataFileName(batch, n))
+// Stage returns where the n-th file of a batch, holding rows rows of key's
+// hive directory dir, is written aside and where it is published.
+func Stage(dir string, key PartitionKey, batch int64, n int, rows int64) StagedFile {
+	base := filepath.Join(dir, DataFileName(batch, n))
 	return StagedFile{Temp: base + TempFileExt, Final: base + DataFileExt, Rows: rows, Key: key}
 }
 

@@ -44,7 +44,7 @@ func (l *testLake) open() (*Partition, []string, Recovery) {
 func (l *testLake) stage(p *Partition, n int, content string) StagedFile {
 	l.t.Helper()
 	key := PartitionKey{Table: testTable, Partition: testPartition, Index: "default", Date: testDay}
-	f := Stage(l.dataDir, key, p.NextBatch(), n, int64(len(content)))
+	f := Stage(key.Dir(l.dataDir), key, p.NextBatch(), n, int64(len(content)))
 	if err := os.MkdirAll(filepath.Dir(f.Temp), 0o755); err != nil {
 		l.t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestOpenRefusesSecondWriter(t *testing.T) {
 	l := newTestLake(t)
 	p, _, _ := l.open()
 	defer p.Close()
-	if _, _, err := Open(l.dataDir, l.stateDir, testTable, testPartition, nil); err == nil {
-		t.Fatal("a second writer opened a locked partition")
+	if _, _, err := Open(l.dataDir, l.stateDir, testTable, testPartition, nil); !errors.Is(err, ErrLocked) {
+		t.Fatalf("a second writer opening a locked partition: %v", err)
 	}
 }

@@ -138,6 +138,15 @@ func removeOrphans(dataDir, root string, m *Manifest) (int, error) {
 	return removed, err
 }
 
+// ErrLocked is the error of Open when another writer holds the partition.
+var ErrLocked = errors.New("partition is locked by another writer")
+
+// lockedError names the partition and lock file, and is ErrLocked.
+type lockedError struct{ msg string }
+
+func (e lockedError) Error() string        { return e.msg }
+func (e lockedError) Is(target error) bool { return target == ErrLocked }
+
 // lockPartition takes an exclusive lock so two writers never change the
 // same partition at once.
 func lockPartition(stateDir, table, partition string) (func(), error) {
@@ -151,7 +160,7 @@ func lockPartition(stateDir, table, partition string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("partition %s.%s is being collected by another process (lock %s)", table, partition, path)
+		return nil, lockedError{fmt.Sprintf("partition %s.%s is being collected by another process (lock %s)", table, partition, path)}
 	}
 	return func() {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)

@@ -1,0 +1,322 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/tpserver/tpserver/collector/cloudtrail"
+	"github.com/tpserver/tpserver/config"
+	"github.com/tpserver/tpserver/lake"
+)
+
+// run is one collection of one partition: what it reads, where it stands,
+// and what it has done so far.
+type run struct {
+	c     *Collector
+	p     *config.Partition
+	opt   Options
+	table lake.Table
+	src   source
+	st    *partitionState
+	// win bounds the files read; rowWin the events collected.
+	win    timeWindow
+	rowWin span
+	res    *Result
+	prog   *Progress
+	log    *zap.Logger
+	w      *writer
+	// batch are the log entries of the files staged in w, not committed yet.
+	batch []logEntry
+}
+
+// Collect collects one partition. Files that fail are reported in the result
+// and the run goes on; the error is for failures of the whole run.
+func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Options) (*Result, error) {
+	r, err := c.startRun(ctx, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.st.close()
+	if opt.Overwrite {
+		if err := r.overwrite(ctx); err != nil {
+			return nil, err
+		}
+	}
+	w, err := newWriter(ctx, c.DataDir, r.table, p.Filter)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	r.w = w
+	if err := r.collectFiles(ctx); err != nil {
+		return r.res, err
+	}
+	if err := r.st.saveRunInfo(r.win.To); err != nil {
+		return r.res, fmt.Errorf("save run info: %w", err)
+	}
+	if opt.Compact {
+		cr, err := c.compact(ctx, r.st, r.table)
+		r.res.Compaction = cr
+		if err != nil {
+			return r.res, err
+		}
+	}
+	r.finish()
+	return r.res, nil
+}
+
+// startRun opens the partition and settles the run's window.
+func (c *Collector) startRun(ctx context.Context, p *config.Partition, opt Options) (*run, error) {
+	r := &run{c: c, p: p, opt: opt, prog: opt.Progress, res: &Result{Partition: p.FullName(), Start: c.now()}}
+	if r.prog == nil {
+		r.prog = &Progress{}
+	}
+	var err error
+	if r.table, err = tableFor(p.Table); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Pos, err)
+	}
+	if r.src, err = c.newSource(ctx, p.Source); err != nil {
+		return nil, err
+	}
+	if r.st, r.res.RolledBack, err = c.openPartition(p); err != nil {
+		return nil, err
+	}
+	r.win = timeWindow{From: opt.From, To: opt.To}
+	if r.win.From.IsZero() {
+		if !r.st.lastTo.IsZero() {
+			r.win.From = r.st.lastTo.Add(-24 * time.Hour)
+		} else {
+			r.win.From = r.res.Start.Add(-DefaultInitialPeriod)
+		}
+	}
+	if r.win.To.IsZero() {
+		r.win.To = r.res.Start
+	}
+	r.res.From, r.res.To = r.win.From, r.win.To
+	r.rowWin = spanOf(r.win.From, opt.To)
+	r.log = c.log().With(zap.String("partition", p.FullName()))
+	r.log.Info("collecting", zap.Time("from", r.win.From), zap.Time("to", r.win.To))
+	return r, nil
+}
+
+// overwrite forgets the window's events of the files in the window that
+// were already collected (--overwrite), so the run collects them again.
+func (r *run) overwrite(ctx context.Context) error {
+	var again []string
+	err := r.src.Discover(ctx, r.win, func(a artifact) error {
+		if f, ok := r.st.collected[a.Location]; ok && f.collectedIn(r.rowWin) {
+			again = append(again, a.Location)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("discover files to overwrite in %s: %w", r.p.FullName(), err)
+	}
+	n, err := r.c.forgetSources(ctx, r.st, r.table, again, r.rowWin)
+	if err != nil {
+		return fmt.Errorf("overwrite %s: %w", r.p.FullName(), err)
+	}
+	r.res.Overwritten = n
+	r.log.Info("overwriting", zap.Int("files", len(again)), zap.Int64("rows_deleted", n))
+	return nil
+}
+
+// job is a discovered file to read.
+type job struct {
+	a    artifact
+	read *fileRead
+}
+
+// parsed is a file read by a worker.
+type parsed struct {
+	job
+	rows   [][]any
+	events eventProblems
+	err    error
+}
+
+// discovery counts what discovery met.
+type discovery struct {
+	discovered, skipped, digests int
+	err                          error
+}
+
+// collectFiles discovers the files to read, decodes them in parallel and
+// stages and commits their rows in one goroutine.
+func (r *run) collectFiles(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan job)
+	done := make(chan parsed)
+	discovered := make(chan discovery, 1)
+	// Discovery reads a copy: commits update r.st.collected meanwhile.
+	collected := make(map[string]fileState, len(r.st.collected))
+	for k, f := range r.st.collected {
+		collected[k] = f
+	}
+	go func() {
+		defer close(work)
+		discovered <- r.discover(ctx, collected, work)
+	}()
+	var wg sync.WaitGroup
+	for range max(2, runtime.NumCPU(), r.src.Concurrency()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.decode(ctx, work, done)
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	runErr := r.stage(ctx, done, cancel)
+	d := <-discovered
+	r.res.Discovered += d.discovered
+	r.res.Skipped += d.skipped
+	r.res.Digests += d.digests
+	if d.err != nil && runErr == nil && !errors.Is(d.err, context.Canceled) {
+		runErr = fmt.Errorf("discover files of %s: %w", r.p.FullName(), d.err)
+	}
+	if runErr == nil {
+		runErr = ctx.Err()
+	}
+	if runErr == nil {
+		runErr = r.commit(ctx)
+	}
+	return runErr
+}
+
+// discover sends the files of the window that need reading, as collected
+// says, to work.
+func (r *run) discover(ctx context.Context, collected map[string]fileState, work chan<- job) discovery {
+	var d discovery
+	d.err = r.src.Discover(ctx, r.win, func(a artifact) error {
+		d.discovered++
+		r.prog.Discovered.Add(1)
+		f, known := collected[a.Location]
+		if known && !f.needs(r.rowWin) {
+			d.skipped++
+			r.prog.Skipped.Add(1)
+			return nil
+		}
+		if isDigestName(a.Location) {
+			d.digests++
+			r.prog.Digests.Add(1)
+			return nil
+		}
+		select {
+		case work <- job{a: a, read: &fileRead{win: r.rowWin, covered: f.covered}}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	return d
+}
+
+// decode reads the files of work until it is closed.
+func (r *run) decode(ctx context.Context, work <-chan job, done chan<- parsed) {
+	info := cloudtrail.SourceInfo{
+		Table:       r.p.Table,
+		Partition:   r.p.Name,
+		IndexColumn: r.p.TPIndex,
+		SourceType:  r.src.Type(),
+		IngestTime:  r.res.Start.UTC(),
+	}
+	for j := range work {
+		si := info
+		si.SourceLocation = j.a.Location
+		rows, events, err := readArtifact(ctx, j.a, si, j.read, r.prog)
+		select {
+		case done <- parsed{job: j, rows: rows, events: events, err: err}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// stage reports and stages the files read, committing every flushRows
+// rows. After a failure it cancels the run and drains done.
+func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) error {
+	rep := &report{res: r.res, prog: r.prog, log: r.log, failures: r.opt.Failures, now: r.res.Start}
+	var runErr error
+	fail := func(err error) {
+		runErr = err
+		cancel()
+	}
+	for p := range done {
+		if runErr != nil {
+			continue
+		}
+		if errors.Is(p.err, cloudtrail.ErrDigestFile) {
+			rep.digest(p.a.Location)
+			continue
+		}
+		if p.err != nil {
+			rep.fileFailed(p.a.Location, p.err)
+			continue
+		}
+		rep.fileRead(p.a.Location, p.events)
+		if err := r.w.append(p.rows); err != nil {
+			fail(err)
+			continue
+		}
+		r.res.OutsideWindow += p.read.outside
+		r.batch = append(r.batch, p.read.entry(p.a, int64(len(p.rows))))
+		if r.w.rows >= flushRows {
+			if err := r.commit(ctx); err != nil {
+				fail(err)
+			}
+		}
+	}
+	return runErr
+}
+
+// commit publishes the staged rows and records their source files in one
+// lake commit.
+func (r *run) commit(ctx context.Context) error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	out, fs, err := r.w.flush(ctx, r.st.part.NextBatch(), r.st.manifest().Files)
+	if err != nil {
+		return err
+	}
+	sources := r.batch
+	change := lake.Change{Add: out, Log: sources, Time: r.c.now().UTC()}
+	if err := r.st.commit(change); err != nil {
+		return err
+	}
+	var rows int64
+	for _, e := range sources {
+		rows += e.Rows
+	}
+	res := r.res
+	res.Collected += len(sources)
+	res.Rows += rows - fs.Filtered - fs.Duplicates
+	res.Filtered += fs.Filtered
+	res.Duplicates += fs.Duplicates
+	res.Published += len(out)
+	if len(out) > 0 {
+		r.c.committed()
+	}
+	r.prog.Saved.Store(res.Rows)
+	r.batch = nil
+	return nil
+}
+
+// finish stamps the run's end and logs its summary.
+func (r *run) finish() {
+	res := r.res
+	res.End = r.c.now()
+	r.log.Info("collected",
+		zap.Int("files", res.Collected), zap.Int("skipped", res.Skipped), zap.Int("digests", res.Digests),
+		zap.Int("failed_files", res.FailedFiles), zap.Int64("rows", res.Rows),
+		zap.Int64("row_errors", res.RowErrors), zap.Int64("row_warnings", res.RowWarnings), zap.Int64("duplicates", res.Duplicates),
+		zap.Int64("outside_window", res.OutsideWindow), zap.Duration("took", res.End.Sub(res.Start)))
+}
