@@ -1,6 +1,3 @@
-// Package lake is the on-disk contract between the collector, which writes
-// Parquet files, and the catalog, which reads them: the directory layout, the
-// file naming rules that make publication atomic, and the table schemas.
 package lake
 
 import (
