@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/tpserver/tpserver/internal/testsupport"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -91,7 +91,7 @@ func cloudTrailPGDDL(t *testing.T) []string {
 // loadOrigins reads each corpus entry's origin (driver, app or
 // probe-workload), in corpus order.
 func loadOrigins(t *testing.T, n int) []string {
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "client-queries", "corpus.jsonl"))
+	data, err := os.ReadFile(testsupport.SharedFile(t, "reference", "client-queries", "corpus.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +441,7 @@ func TestCatalogMatchesPostgres(t *testing.T) {
 	origins := loadOrigins(t, len(corpus))
 	fx := setup(t)
 	if fx.pgErr != nil {
-		missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install -y postgresql")
+		testsupport.Missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install -y postgresql")
 	}
 	if err := load(fx.pg, cloudTrailPGDDL(t)); err != nil {
 		t.Fatal(err)
@@ -539,7 +539,7 @@ func TestCatalogMatchesPostgres(t *testing.T) {
 // the title, header and column lines exactly; footer lines are reported.
 func psqlDescribeDiff(t *testing.T, fx *fixture) {
 	if _, err := exec.LookPath("psql"); err != nil {
-		missing(t, "psql", "apt-get install -y postgresql-client")
+		testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 	}
 	out := map[string][]string{}
 	for _, tg := range []target{fx.tp, fx.pg} {

@@ -23,6 +23,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // TestChaosSessions ends client sessions in every abrupt way we know of, in
@@ -65,7 +67,7 @@ func TestChaosSessions(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		if fx.pgErr != nil {
-			missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install -y postgresql")
+			testsupport.Missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install -y postgresql")
 		}
 		runChaos(t, fx.pg, kinds, max(rounds/3, 40), seed)
 	})
@@ -109,7 +111,7 @@ func chaosKinds(t *testing.T) []chaosKind {
 func leaveOut(t *testing.T, what, install string) {
 	t.Helper()
 	msg := fmt.Sprintf("%s is not available, its kinds are left out; install it with: %s", what, install)
-	if strict() {
+	if testsupport.Strict() {
 		t.Fatal(msg)
 	}
 	t.Log(msg)

@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // corpusEntry is one statement real clients sent, as captured on the wire
@@ -31,10 +32,9 @@ type corpusEntry struct {
 }
 
 func loadCorpus(t *testing.T) []corpusEntry {
-	path := filepath.Join("..", "..", "shared", "reference", "client-queries", "corpus.jsonl")
-	f, err := os.Open(path)
+	f, err := os.Open(testsupport.SharedFile(t, "reference", "client-queries", "corpus.jsonl"))
 	if err != nil {
-		t.Skipf("client query corpus not present (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	var out []corpusEntry

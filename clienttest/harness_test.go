@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // A client run yields a result: named values (compared between tpserver and
@@ -124,7 +126,7 @@ func runMatrix(t *testing.T, client string, run clientRun) {
 	var pg *result
 	if f.pgErr != nil {
 		msg := fmt.Sprintf("no PostgreSQL to compare with (%v); install postgresql-15", f.pgErr)
-		if strict() {
+		if testsupport.Strict() {
 			t.Error(msg)
 		} else {
 			t.Log(msg)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // BenchmarkIntrospect times how real clients introspect aws_cloudtrail_log:
@@ -28,7 +30,7 @@ import (
 func BenchmarkIntrospect(b *testing.B) {
 	fx := setup(b)
 	if fx.pgErr != nil {
-		missing(b, fmt.Sprintf("PostgreSQL 15, the baseline (%v)", fx.pgErr), "apt-get install -y postgresql")
+		testsupport.Missing(b, fmt.Sprintf("PostgreSQL 15, the baseline (%v)", fx.pgErr), "apt-get install -y postgresql")
 	}
 	tbl, cols := mdExpected(b)
 	if err := load(fx.pg, mdPGDDL(tbl, cols)); err != nil {
@@ -37,7 +39,7 @@ func BenchmarkIntrospect(b *testing.B) {
 	for _, cmd := range []struct{ name, meta string }{{"psql_d", `\d`}, {"psql_d_plus", `\d+`}} {
 		b.Run(cmd.name, func(b *testing.B) {
 			if _, err := exec.LookPath("psql"); err != nil {
-				missing(b, "psql", "apt-get install -y postgresql-client")
+				testsupport.Missing(b, "psql", "apt-get install -y postgresql-client")
 			}
 			benchBoth(b, fx, func(b *testing.B, tg target) (float64, map[string]float64) {
 				return benchPsql(b, tg, cmd.meta+" "+tbl.Name, len(cols))
@@ -53,7 +55,7 @@ func BenchmarkIntrospect(b *testing.B) {
 	})
 	b.Run("sqlalchemy_get_columns", func(b *testing.B) {
 		if err := exec.Command(debianPython, "-c", "import sqlalchemy, psycopg2").Run(); err != nil {
-			missing(b, "SQLAlchemy and psycopg2 for "+debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
+			testsupport.Missing(b, "SQLAlchemy and psycopg2 for "+debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
 		}
 		benchBoth(b, fx, func(b *testing.B, tg target) (float64, map[string]float64) {
 			return benchClient(b, tg, "bench/get_columns", len(cols),

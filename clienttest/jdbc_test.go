@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 const jdbcJar = "/usr/share/java/postgresql.jar"
@@ -20,11 +22,11 @@ var (
 func TestJDBC(t *testing.T) {
 	for _, tool := range []string{"javac", "java"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			missing(t, tool, "apt-get install -y default-jdk-headless")
+			testsupport.Missing(t, tool, "apt-get install -y default-jdk-headless")
 		}
 	}
 	if _, err := os.Stat(jdbcJar); err != nil {
-		missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
+		testsupport.Missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
 	}
 	javaOnce.Do(func() {
 		javaDir, javaErr = os.MkdirTemp("", "clienttest-java-")

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tpserver/tpserver/internal/testsupport"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -116,7 +117,7 @@ func TestMetadataAsUsers(t *testing.T) {
 	}
 	t.Run("psql", func(t *testing.T) {
 		if _, err := exec.LookPath("psql"); err != nil {
-			missing(t, "psql", "apt-get install -y postgresql-client")
+			testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 		}
 		for _, tg := range targets {
 			t.Run(tg.name, func(t *testing.T) { mdPsql(t, tg, tbl, cols) })
@@ -124,16 +125,16 @@ func TestMetadataAsUsers(t *testing.T) {
 	})
 	t.Run("psql_indexes", func(t *testing.T) {
 		if _, err := exec.LookPath("psql"); err != nil {
-			missing(t, "psql", "apt-get install -y postgresql-client")
+			testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 		}
 		mdPsqlIndexes(t, targets)
 	})
 	t.Run("tab_completion", func(t *testing.T) {
 		if _, err := exec.LookPath("psql"); err != nil {
-			missing(t, "psql", "apt-get install -y postgresql-client")
+			testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 		}
 		if _, err := exec.LookPath("tmux"); err != nil {
-			missing(t, "tmux", "apt-get install -y tmux")
+			testsupport.Missing(t, "tmux", "apt-get install -y tmux")
 		}
 		for _, tg := range targets {
 			t.Run(tg.name, func(t *testing.T) { mdTabCompletion(t, tg) })
@@ -141,7 +142,7 @@ func TestMetadataAsUsers(t *testing.T) {
 	})
 	t.Run("tab_completion_queries", func(t *testing.T) {
 		if _, err := exec.LookPath("psql"); err != nil {
-			missing(t, "psql", "apt-get install -y postgresql-client")
+			testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 		}
 		for _, tg := range targets {
 			t.Run(tg.name, func(t *testing.T) { mdCompletionQueries(t, tg) })
@@ -155,10 +156,10 @@ func TestMetadataAsUsers(t *testing.T) {
 	})
 	t.Run("sqlalchemy", func(t *testing.T) {
 		if _, err := os.Stat(debianPython); err != nil {
-			missing(t, debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
+			testsupport.Missing(t, debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
 		}
 		if err := exec.Command(debianPython, "-c", "import sqlalchemy, psycopg2").Run(); err != nil {
-			missing(t, "SQLAlchemy and psycopg2 for "+debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
+			testsupport.Missing(t, "SQLAlchemy and psycopg2 for "+debianPython, "apt-get install -y python3-sqlalchemy python3-psycopg2")
 		}
 		for _, tg := range targets {
 			t.Run(tg.name, func(t *testing.T) { mdSQLAlchemy(t, tg, tbl, cols) })
@@ -541,11 +542,11 @@ func mdCompileJava(t testing.TB) string {
 	t.Helper()
 	for _, tool := range []string{"javac", "java"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			missing(t, tool, "apt-get install -y default-jdk-headless")
+			testsupport.Missing(t, tool, "apt-get install -y default-jdk-headless")
 		}
 	}
 	if _, err := os.Stat(jdbcJar); err != nil {
-		missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
+		testsupport.Missing(t, "pgjdbc ("+jdbcJar+")", "apt-get install -y libpostgresql-jdbc-java")
 	}
 	mdJavaOnce.Do(func() {
 		mdJavaDir, mdJavaErr = os.MkdirTemp("", "clienttest-java-md-")

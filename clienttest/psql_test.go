@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 func TestPsql(t *testing.T) {
 	if _, err := exec.LookPath("psql"); err != nil {
-		missing(t, "psql", "apt-get install -y postgresql-client")
+		testsupport.Missing(t, "psql", "apt-get install -y postgresql-client")
 	}
 	runMatrix(t, "psql", runPsql)
 }

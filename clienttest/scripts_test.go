@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 const debianPython = "/usr/bin/python3"
@@ -15,10 +17,10 @@ func TestPsycopg2(t *testing.T) {
 	// Debian's python3-psycopg2 is only visible to Debian's interpreter, not
 	// to a pyenv python3 earlier on PATH.
 	if _, err := os.Stat(debianPython); err != nil {
-		missing(t, debianPython, "apt-get install -y python3-psycopg2")
+		testsupport.Missing(t, debianPython, "apt-get install -y python3-psycopg2")
 	}
 	if err := exec.Command(debianPython, "-c", "import psycopg2").Run(); err != nil {
-		missing(t, "psycopg2 for "+debianPython, "apt-get install -y python3-psycopg2")
+		testsupport.Missing(t, "psycopg2 for "+debianPython, "apt-get install -y python3-psycopg2")
 	}
 	runMatrix(t, "psycopg2", func(t *testing.T, tg target) (*result, error) {
 		return runScript(t, tg, "psycopg2", debianPython, filepath.Join("python", "client.py"))
@@ -32,7 +34,7 @@ var (
 
 func TestNodePostgres(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
-		missing(t, "node", "apt-get install -y nodejs npm")
+		testsupport.Missing(t, "node", "apt-get install -y nodejs npm")
 	}
 	npmOnce.Do(func() {
 		if _, err := os.Stat(filepath.Join("node", "node_modules", "pg-cursor")); err == nil {
@@ -48,7 +50,7 @@ func TestNodePostgres(t *testing.T) {
 		}
 	})
 	if npmErr != nil {
-		missing(t, "node-postgres ("+npmErr.Error()+")", "npm ci --prefix clienttest/node")
+		testsupport.Missing(t, "node-postgres ("+npmErr.Error()+")", "npm ci --prefix clienttest/node")
 	}
 	runMatrix(t, "node", func(t *testing.T, tg target) (*result, error) {
 		return runScript(t, tg, "node", "node", filepath.Join("node", "client.js"))

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // TestSessionStateInSQL checks that what a session SETs is what SQL sees:
@@ -15,7 +17,7 @@ import (
 func TestSessionStateInSQL(t *testing.T) {
 	fx := setup(t)
 	if fx.pgErr != nil {
-		missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install postgresql-15")
+		testsupport.Missing(t, "PostgreSQL 15 ("+fx.pgErr.Error()+")", "apt-get install postgresql-15")
 	}
 	steps := []string{
 		"SELECT current_user, session_user, user, current_role",

@@ -17,12 +17,9 @@ import (
 	"github.com/tpserver/tpserver/collector/cloudtrail"
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/config/layout"
+	"github.com/tpserver/tpserver/internal/testsupport"
 	"github.com/tpserver/tpserver/lake"
 )
-
-// sharedTestdataEnv points to the shared test data: either the folder of
-// the CloudTrail samples (holding FILES.csv) or its parent.
-const sharedTestdataEnv = "TPSERVER_SHARED_TESTDATA"
 
 // realSampleLayout picks the sample files of the real-data folder: JSON,
 // JSON lines and gzip files anywhere, and CSV files only under malformed/.
@@ -46,57 +43,6 @@ type sample struct {
 	events    int
 	format    string
 	malformed bool
-}
-
-// realDataDir returns the folder of the real CloudTrail samples, or skips
-// the test when it is absent.
-func realDataDir(t *testing.T) string {
-	t.Helper()
-	if env := os.Getenv(sharedTestdataEnv); env != "" {
-		for _, dir := range []string{env, filepath.Join(env, "cloudtrail")} {
-			if _, err := os.Stat(filepath.Join(dir, "FILES.csv")); err == nil {
-				return absDir(t, dir)
-			}
-		}
-		t.Fatalf("%s=%s: no FILES.csv there nor in its cloudtrail folder", sharedTestdataEnv, env)
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "testdata", "cloudtrail")
-	if _, err := os.Stat(filepath.Join(dir, "FILES.csv")); err != nil {
-		t.Skipf("real CloudTrail samples not available: %v (set %s to use another folder)", err, sharedTestdataEnv)
-	}
-	return absDir(t, dir)
-}
-
-func absDir(t *testing.T, dir string) string {
-	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
-
-// moduleRoot returns the nearest directory holding go.mod, from the
-// working directory up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // readSamples parses FILES.csv (columns path, events, formats, parse_error).
@@ -157,7 +103,7 @@ func addUnlistedMalformed(dir string, samples []sample) ([]sample, error) {
 // without a usable eventTime. Samples share events (rule tests reuse them):
 // the lake holds each event once.
 func TestCollectRealData(t *testing.T) {
-	dir := realDataDir(t)
+	dir := testsupport.CloudTrailSamples(t)
 	samples, err := readSamples(dir)
 	if err != nil {
 		t.Fatal(err)

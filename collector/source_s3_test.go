@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/config/layout"
+	"github.com/tpserver/tpserver/internal/testsupport"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -45,20 +45,8 @@ const (
 // is missing, unless TPSERVER_TEST_STRICT=1.
 func startVersity(tb testing.TB) string {
 	tb.Helper()
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		msg := "versitygw is not installed: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
-		if os.Getenv("TPSERVER_TEST_STRICT") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	bin := testsupport.Tool(tb, "versitygw", "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
+	addr := fmt.Sprintf("127.0.0.1:%d", testsupport.MustFreePort(tb))
 	dir := tb.TempDir()
 	var out bytes.Buffer
 	cmd := exec.Command(bin, "--access", s3TestAccess, "--secret", s3TestSecret,

@@ -7,19 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // psqlPath returns the psql binary or skips (fails with TPSERVER_TEST_STRICT=1).
 func psqlPath(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("psql")
-	if err != nil {
-		if os.Getenv("TPSERVER_TEST_STRICT") == "1" {
-			t.Fatalf("psql not found on PATH: install postgresql-client")
-		}
-		t.Skip("psql not found on PATH: install postgresql-client")
-	}
-	return p
+	return testsupport.Tool(t, "psql", "apt-get install postgresql-client")
 }
 
 func runPsql(t *testing.T, ts *testServer, args ...string) (string, error) {

@@ -9,10 +9,9 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/reflect/protoreflect"
-)
 
-// corpusDir holds SQL captured from real clients (see its README.md).
-const corpusDir = "../../../shared/reference/client-queries"
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
 
 // pgCatalogRelations and pgInfoRelations are PostgreSQL 15's catalog and
 // information_schema tables and views: the corpus test pretends all are
@@ -69,6 +68,8 @@ var headerLine = regexp.MustCompile(`^-- (source|protocol|parse param type oids|
 // file header, then statements separated by "-- next" lines, each preceded
 // by "-- key: value" header lines.
 func loadCorpus(t testing.TB) []corpusStatement {
+	// SQL captured from real clients (see the folder's README.md).
+	corpusDir := testsupport.SharedFile(t, "reference", "client-queries")
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.sql"))
 	if len(files) == 0 {
 		t.Skipf("no client query corpus in %s", corpusDir)

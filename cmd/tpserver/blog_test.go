@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // blogQuery is one query of the blog post, verbatim, with the rows it must
@@ -351,7 +353,7 @@ func day(n int) string { return fixtureDay(n).Format("2006-01-02 15:04:05") }
 // TestBlogQueriesThroughPsql collects a folder in the S3 delivery layout,
 // serves it, and runs every query of the blog post verbatim through psql.
 func TestBlogQueriesThroughPsql(t *testing.T) {
-	requireTool(t, "psql", "apt-get install postgresql-client")
+	testsupport.Tool(t, "psql", "apt-get install postgresql-client")
 	e := newEnv(t)
 	logs := filepath.Join(t.TempDir(), "trail")
 	events := writeFixture(t, logs)

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // trailGen writes synthetic CloudTrail log files in the S3 delivery layout.
@@ -337,7 +339,7 @@ func TestCollectSurvivesSIGKILL(t *testing.T) {
 		before := readLake(t, e.dataDir)
 		cmd := exec.Command(bin, "--config-path", e.configDir, "--data-dir", e.dataDir,
 			"collect", "--from", "2000-01-01", "--progress=false")
-		var outb, errb syncBuffer
+		var outb, errb testsupport.SyncBuffer
 		cmd.Stdout, cmd.Stderr = &outb, &errb
 		runStart := time.Now()
 		if err := cmd.Start(); err != nil {

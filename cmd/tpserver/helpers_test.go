@@ -4,58 +4,33 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+// builtBinary is this tree's tpserver, built on first use.
+var builtBinary testsupport.Binary
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	builtBinary.Remove()
+	os.Exit(code)
+}
 
 // tpserverBinary builds the command once per test run.
 func tpserverBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tpserver-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "tpserver")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	bin, err := builtBinary.Path()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
-}
-
-// requireTool skips when a command-line tool is missing, or fails under
-// TPSERVER_TEST_STRICT=1.
-func requireTool(t *testing.T, name, install string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	msg := fmt.Sprintf("%s is not installed: %s", name, install)
-	if os.Getenv("TPSERVER_TEST_STRICT") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return bin
 }
 
 // env is an isolated tpserver home: config and data dirs.
@@ -102,82 +77,30 @@ func (e env) serve(t *testing.T) int {
 
 func (e env) serveStoppable(t *testing.T) (int, func()) {
 	t.Helper()
-	port := freePort(t)
-	cmd := exec.Command(tpserverBinary(t), "--config-path", e.configDir, "--data-dir", e.dataDir,
-		"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", port))
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cmd.Process.Signal(os.Interrupt)
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				cmd.Process.Kill()
-				<-exited
-			}
-			if t.Failed() {
-				t.Logf("server log:\n%s", logs.String())
-			}
-		})
-	}
-	t.Cleanup(stop)
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			t.Fatalf("server exited before listening; log:\n%s", logs.String())
-		default:
-		}
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-			return port, stop
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server did not listen within 2 minutes; log:\n%s", logs.String())
-	return 0, nil
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port := testsupport.MustFreePort(t)
+	proc, err := testsupport.StartProcess(exec.Command(tpserverBinary(t), "--config-path", e.configDir, "--data-dir", e.dataDir,
+		"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", port)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	stop := func() {
+		proc.Stop()
+		if t.Failed() {
+			t.Logf("server log:\n%s", proc.Logs.String())
+		}
+	}
+	t.Cleanup(stop)
+	if err := proc.WaitListening(port, 2*time.Minute); err != nil {
+		t.Fatalf("server: %v; log:\n%s", err, proc.Logs.String())
+	}
+	return port, stop
 }
 
 // psql runs one -c command through psql in unaligned tuples-only mode and
 // returns its output lines, or the error text when psql fails.
 func psql(t *testing.T, port int, sql string) ([]string, error) {
 	t.Helper()
-	requireTool(t, "psql", "apt-get install postgresql-client")
+	testsupport.Tool(t, "psql", "apt-get install postgresql-client")
 	cmd := exec.Command("psql", "-h", "127.0.0.1", "-p", fmt.Sprint(port), "-U", "analyst", "-d", "tpserver",
 		"-X", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c", sql)
 	cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=prefer")
@@ -191,10 +114,4 @@ func psql(t *testing.T, port int, sql string) ([]string, error) {
 		return nil, nil
 	}
 	return strings.Split(s, "\n"), nil
-}
-
-func init() {
-	// The tests build the binary from this directory.
-	_, file, _, _ := runtime.Caller(0)
-	_ = os.Chdir(filepath.Dir(file))
 }

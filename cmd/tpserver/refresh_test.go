@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,32 +12,25 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // serveWithArgs starts `tpserver serve` with extra flags on a free loopback
 // port; it returns the port and the server's log. The server is stopped when
 // the test ends.
-func (e env) serveWithArgs(t *testing.T, extra ...string) (int, *syncBuffer) {
+func (e env) serveWithArgs(t *testing.T, extra ...string) (int, *testsupport.SyncBuffer) {
 	t.Helper()
-	port := freePort(t)
+	port := testsupport.MustFreePort(t)
 	args := append([]string{"--config-path", e.configDir, "--data-dir", e.dataDir,
 		"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", port)}, extra...)
-	cmd := exec.Command(tpserverBinary(t), args...)
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
+	proc, err := testsupport.StartProcess(exec.Command(tpserverBinary(t), args...))
+	if err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	logs, exited := proc.Logs, proc.Exited
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
+		proc.Stop()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}

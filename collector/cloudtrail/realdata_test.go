@@ -9,20 +9,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// realDataDir holds real public CloudTrail samples (see its SOURCES.md).
-// They are never copied into the project; this tier skips without them.
-const realDataDir = "/work/shared/testdata/cloudtrail"
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
 
 // TestRealData decodes and maps every sample file listed in FILES.csv in the
 // formats this package reads (Records wrapper, gzip, bare array, JSON lines,
 // CloudWatch Logs envelopes, Event History exports) and checks the event counts against FILES.csv; files marked malformed must
 // fail cleanly and the digest file must give ErrDigestFile.
 func TestRealData(t *testing.T) {
+	// The real public samples (see their SOURCES.md) are never copied into
+	// the project; this tier skips without them.
+	realDataDir := testsupport.CloudTrailSamples(t)
 	f, err := os.Open(filepath.Join(realDataDir, "FILES.csv"))
 	if err != nil {
-		t.Skipf("real CloudTrail samples not available (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()

@@ -27,14 +27,12 @@ var ErrNoPostgres = errors.New("PostgreSQL server (initdb, postgres) not found")
 // trust authentication, UTC and C messages.
 type Postgres struct {
 	Port     int
-	User     string // the cluster's superuser
-	Database string // created empty at start
+	User     string      // the cluster's superuser
+	Database string      // created empty at start
+	Logs     *SyncBuffer // the server's output
 	proc     *Process
 	root     string
 }
-
-// Logs returns the server's output so far.
-func (pg *Postgres) Logs() string { return pg.proc.Logs.String() }
 
 // DSN returns a pgx/libpq URL for User on Database.
 func (pg *Postgres) DSN() string {
@@ -116,8 +114,9 @@ func StartPostgres(userName, database string) (*Postgres, error) {
 	if pg.proc, err = StartProcess(cmd); err != nil {
 		return fail(err)
 	}
+	pg.Logs = pg.proc.Logs
 	if err := pg.proc.WaitListening(pg.Port, time.Minute); err != nil {
-		return fail(fmt.Errorf("postgres: %v; log:\n%s", err, pg.Logs()))
+		return fail(fmt.Errorf("postgres: %v; log:\n%s", err, pg.Logs.String()))
 	}
 	// Wait until it accepts sessions, then create the database.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -129,7 +128,7 @@ func StartPostgres(userName, database string) (*Postgres, error) {
 			break
 		}
 		if ctx.Err() != nil {
-			return fail(fmt.Errorf("connect to postgres: %v; log:\n%s", err, pg.Logs()))
+			return fail(fmt.Errorf("connect to postgres: %v; log:\n%s", err, pg.Logs.String()))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

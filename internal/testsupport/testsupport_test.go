@@ -199,7 +199,7 @@ func TestPostgres(t *testing.T) {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, pg.DSN())
 	if err != nil {
-		t.Fatalf("%v; log:\n%s", err, pg.Logs())
+		t.Fatalf("%v; log:\n%s", err, pg.Logs.String())
 	}
 	defer conn.Close(ctx)
 	var version, who, db, tz string
