@@ -16,6 +16,9 @@ func NewTestServer(addr *net.TCPAddr, db *sql.DB, srv *Server) *TestServer {
 	return &testServer{addr: addr, db: db, srv: srv}
 }
 
+// Addr is the host:port the server listens on.
+func (ts *testServer) Addr() string { return ts.addr.String() }
+
 // ConnectPgx and TestCtx are connectPgx and testCtx.
 var (
 	ConnectPgx = connectPgx

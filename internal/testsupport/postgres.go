@@ -34,6 +34,9 @@ type Postgres struct {
 	root     string
 }
 
+// Addr returns the server's host:port.
+func (pg *Postgres) Addr() string { return fmt.Sprintf("127.0.0.1:%d", pg.Port) }
+
 // DSN returns a pgx/libpq URL for User on Database.
 func (pg *Postgres) DSN() string {
 	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", pg.User, pg.Port, pg.Database)
