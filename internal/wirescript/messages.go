@@ -10,8 +10,8 @@ import (
 
 // Frontend reads a frontend message line (without its ">"):
 //
-//	Query <sql to the end of the line>      (nothing after Query: the empty query)
-//	Parse <statement> [types=<oid>,...] <sql to the end of the line>
+//	Query <sql>                             (nothing after Query: the empty query)
+//	Parse <statement> [types=<oid>,...] <sql>
 //	Bind <portal> <statement> [<parameter>...] [results=<format>,...]
 //	Describe S|P <name>
 //	Execute <portal> [<max rows>]
@@ -20,12 +20,14 @@ import (
 //	CopyData <data>
 //	CopyFail <message to the end of the line>
 //
-// Parameters are sent in text; NULL is a null parameter.
+// <sql> is the rest of the line, or the string it holds when it is a single
+// Go-quoted string ("", "  ;  ", "select 1\nfrom t"). Parameters are sent in
+// text; NULL is a null parameter.
 func Frontend(text string) (pgproto3.FrontendMessage, error) {
 	typ, rest, _ := strings.Cut(text, " ")
 	switch typ {
 	case "Query":
-		return &pgproto3.Query{String: rest}, nil
+		return &pgproto3.Query{String: sqlText(rest)}, nil
 	case "CopyFail":
 		return &pgproto3.CopyFail{Message: rest}, nil
 	case "Parse":
@@ -44,7 +46,7 @@ func Frontend(text string) (pgproto3.FrontendMessage, error) {
 			}
 			sql = after
 		}
-		p.Query = strings.TrimLeft(sql, " ")
+		p.Query = sqlText(strings.TrimLeft(sql, " "))
 		return p, nil
 	}
 	args, err := splitArgs(rest)
@@ -121,6 +123,17 @@ func Frontend(text string) (pgproto3.FrontendMessage, error) {
 		}[typ], nil
 	}
 	return nil, fmt.Errorf("unknown frontend message %q", typ)
+}
+
+// sqlText is the SQL of a Query or Parse line: the rest of the line, or the
+// string it holds when it is one Go-quoted string (for SQL that is empty,
+// ends in blanks or spans lines).
+func sqlText(s string) string {
+	if q, err := strconv.QuotedPrefix(s); err == nil && q == s {
+		v, _ := strconv.Unquote(q)
+		return v
+	}
+	return s
 }
 
 // firstArg splits off the first argument of s (a word or a quoted string).
