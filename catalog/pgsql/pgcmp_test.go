@@ -7,18 +7,20 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // TestColumnNamesMatchPostgres compares PostgresColumnNames with the
 // RowDescription of a real PostgreSQL for every corpus statement it names.
-// It runs only when TPSERVER_TEST_POSTGRES holds a connection string for a
-// scratch database (e.g. "host=/tmp port=5432 user=postgres
+// It runs against a throwaway PostgreSQL 15 cluster, or the scratch database
+// TPSERVER_TEST_POSTGRES names (e.g. "host=/tmp port=5432 user=postgres
 // dbname=cloudtrail"); the test creates the corpus's table and view there
 // when missing.
 func TestColumnNamesMatchPostgres(t *testing.T) {
 	dsn := os.Getenv("TPSERVER_TEST_POSTGRES")
 	if dsn == "" {
-		t.Skip("TPSERVER_TEST_POSTGRES not set")
+		dsn = testsupport.RequirePostgres(t, "tester", "cloudtrail").DSN()
 	}
 	ctx := context.Background()
 	c, err := pgconn.Connect(ctx, dsn)

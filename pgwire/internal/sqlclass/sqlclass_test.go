@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 func TestSplit(t *testing.T) {
@@ -331,10 +332,9 @@ func TestMixedDialects(t *testing.T) {
 // TestCorpus classifies every statement real clients sent
 // (../shared/reference/client-queries/corpus.jsonl); skipped without it.
 func TestCorpus(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "..", "shared", "reference", "client-queries", "corpus.jsonl")
-	f, err := os.Open(path)
+	f, err := os.Open(testsupport.SharedFile(t, "reference", "client-queries", "corpus.jsonl"))
 	if err != nil {
-		t.Skipf("client query corpus not present (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
