@@ -79,4 +79,11 @@
 // DuckDB driver internals that duckdb-go does not export (the streaming
 // switch, the C connection for interrupts, the C prepared statement for JSON
 // columns) live in internal/duckdbx, each with a tripwire test.
+//
+// Tests: protocol exchanges are written as scripts in testdata/*.script
+// (messages sent, messages expected, marked differences) that
+// wirescript_test.go runs against this server over the real catalog and
+// against PostgreSQL 15 (internal/wirescript reads and runs them);
+// isolation_test.go proves that sessions leave nothing behind; the other
+// tests drive the server with pgx, psql and raw protocol messages.
 package pgwire
