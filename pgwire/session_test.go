@@ -3,7 +3,6 @@ package pgwire
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
 )
 
 func queryText(t *testing.T, conn *pgx.Conn, q string) string {
@@ -592,7 +593,7 @@ func TestParameterTypes(t *testing.T) {
 // JSON columns from the prepared statement itself (duckdbx.ColumnJSONKinds,
 // whose tripwire test is TestRawPreparedFound), without a DESCRIBE.
 func TestDescribeMarksJSONColumns(t *testing.T) {
-	conn := plainDuckConn(t)
+	conn := duckdbtest.Conn(t)
 	st := &statement{}
 	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`); err != nil {
 		t.Fatal(err)
@@ -603,21 +604,4 @@ func TestDescribeMarksJSONColumns(t *testing.T) {
 	if !st.cols[0].typ.json || st.cols[1].typ.elem == nil || !st.cols[1].typ.elem.json || st.cols[2].typ.json {
 		t.Errorf("JSON columns not found: %v %v %v", st.cols[0].typ, st.cols[1].typ, st.cols[2].typ)
 	}
-}
-
-// plainDuckConn is a connection to a fresh in-memory DuckDB, closed when the
-// test ends.
-func plainDuckConn(t *testing.T) *sql.Conn {
-	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
 }

@@ -2,7 +2,6 @@ package duckdbx
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"reflect"
 	"testing"
@@ -11,6 +10,8 @@ import (
 	bindings "github.com/duckdb/duckdb-go-bindings"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/duckdb/duckdb-go/v2/mapping"
+
+	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
 )
 
 // TestEnableStreamingResults guards the driver variable the streaming
@@ -28,14 +29,14 @@ func TestEnableStreamingResults(t *testing.T) {
 // moves the handle, cancellation of streaming fetches would silently stop
 // working, so fail here instead.
 func TestRawDuckConnFound(t *testing.T) {
-	if NewInterrupter(plainDuckConn(t)) == nil {
+	if NewInterrupter(duckdbtest.Conn(t)) == nil {
 		t.Fatal("duckdb-go's Conn no longer has the expected C connection field: update NewInterrupter")
 	}
 }
 
 // TestInterruptStopsQuery interrupts a long query through the handle.
 func TestInterruptStopsQuery(t *testing.T) {
-	conn := plainDuckConn(t)
+	conn := duckdbtest.Conn(t)
 	in := NewInterrupter(conn)
 	done := make(chan error, 1)
 	go func() {
@@ -70,7 +71,7 @@ func TestNilInterrupter(t *testing.T) {
 // without it, JSON columns are found by an extra DESCRIBE per statement,
 // which works but costs a second bind.
 func TestRawPreparedFound(t *testing.T) {
-	conn := plainDuckConn(t)
+	conn := duckdbtest.Conn(t)
 	var kinds []JSONKind
 	var ok bool
 	err := conn.Raw(func(dc any) error {
@@ -95,21 +96,4 @@ func TestRawPreparedFound(t *testing.T) {
 	if want := []JSONKind{JSON, ListOfJSON, ListOfJSON, NotJSON}; !reflect.DeepEqual(kinds, want) {
 		t.Errorf("JSON kinds %v, want %v", kinds, want)
 	}
-}
-
-// plainDuckConn is a connection to a fresh in-memory DuckDB, closed when the
-// test ends.
-func plainDuckConn(t *testing.T) *sql.Conn {
-	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
 }
