@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/lake"
@@ -162,7 +161,7 @@ func (c *Collector) writeCompacted(ctx context.Context, conn *sql.Conn, table la
 		paths = append(paths, lake.QuoteString(filepath.Join(c.DataDir, filepath.FromSlash(f.Path))))
 	}
 	dir := filepath.Join(c.DataDir, filepath.FromSlash(g.files[0].Dir))
-	staged := lake.Stage(dir, keyOf(g.files[0]), batch, n, g.rows)
+	staged := lake.Stage(dir, g.files[0].Key(), batch, n, g.rows)
 	q := fmt.Sprintf("SELECT %s FROM read_parquet([%s], hive_partitioning = false)", fileColumnList(table), strings.Join(paths, ", "))
 	if err := writeAside(ctx, conn, q, staged); err != nil {
 		return staged, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
@@ -178,30 +177,6 @@ func fileColumnList(table lake.Table) string {
 	}
 	return strings.Join(cols, ", ")
 }
-
-// keyOf recovers the partition key of a data file from its manifest entry.
-func keyOf(f lake.DataFile) lake.PartitionKey {
-	var k lake.PartitionKey
-	for _, part := range strings.Split(f.Dir, "/") {
-		name, value, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		switch name {
-		case lake.KeyTable:
-			k.Table = value
-		case lake.KeyPartition:
-			k.Partition = value
-		case lake.KeyIndex:
-			k.Index = value
-		case lake.KeyDate:
-			k.Date, _ = timeParseDate(value)
-		}
-	}
-	return k
-}
-
-func timeParseDate(s string) (time.Time, error) { return time.Parse(lake.DateFormat, s) }
 
 // compactRatio bounds write amplification: a file holding more than this
 // many times the rows of all the other small files of its day is left alone

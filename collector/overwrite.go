@@ -125,7 +125,7 @@ func (c *Collector) rowsToForget(ctx context.Context, conn *sql.Conn, live []lak
 // file takes f's place in the manifest.
 func (c *Collector) rewriteWithout(ctx context.Context, conn *sql.Conn, table lake.Table, f lake.DataFile, keep int64, gone string, batch int64, n int) (lake.StagedFile, error) {
 	abs := filepath.Join(c.DataDir, filepath.FromSlash(f.Path))
-	staged := lake.Stage(filepath.Dir(abs), keyOf(f), batch, n, keep)
+	staged := lake.Stage(filepath.Dir(abs), f.Key(), batch, n, keep)
 	staged.Replaces = f.Path
 	q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE NOT (%s)",
 		fileColumnList(table), lake.QuoteString(abs), gone)

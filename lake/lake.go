@@ -35,6 +35,29 @@ type PartitionKey struct {
 	Date      time.Time
 }
 
+// Key recovers the partition key of a data file from its directory, as its
+// manifest entry records it (a date that does not parse is left zero).
+func (f DataFile) Key() PartitionKey {
+	var k PartitionKey
+	for _, part := range strings.Split(f.Dir, "/") {
+		name, value, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		switch name {
+		case KeyTable:
+			k.Table = value
+		case KeyPartition:
+			k.Partition = value
+		case KeyIndex:
+			k.Index = value
+		case KeyDate:
+			k.Date, _ = time.Parse(DateFormat, value)
+		}
+	}
+	return k
+}
+
 // Dir returns the directory of the key under dataDir.
 func (k PartitionKey) Dir(dataDir string) string {
 	return filepath.Join(dataDir,
