@@ -134,3 +134,18 @@ type TxSchemaWatcher interface {
 	SyncTxSchema(ctx context.Context, conn *sql.Conn, sql string, changes uint64, state any) (any, error)
 	EndTxSchema(ctx context.Context, conn *sql.Conn, state any, commit bool) error
 }
+
+// Role is what a session's user may do. Authentication sets it before any
+// of the session's SQL runs.
+type Role string
+
+// The roles.
+const (
+	// RoleReader reads: SELECT, EXPLAIN, SHOW, SET and RESET of session
+	// parameters, cursors, prepared statements, COPY TO STDOUT,
+	// transactions.
+	RoleReader Role = "reader"
+	// RoleAnalyst also creates, changes and drops tables and views of its
+	// own next to the lake.
+	RoleAnalyst Role = "analyst"
+)

@@ -34,6 +34,7 @@ type session struct {
 	be  *pgproto3.Backend
 	out outputBuffers
 
+	role Role      // what the session's user may do, set by authentication
 	conn *sql.Conn // the session's own DuckDB connection
 	enc  *encoder
 

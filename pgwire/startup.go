@@ -100,10 +100,11 @@ func (s *session) startup() (bool, error) {
 	}
 	s.log = s.log.With(zap.String("user", user), zap.String("application_name", s.params.startup["application_name"]))
 
-	if !isLoopback(s.nc.RemoteAddr()) {
-		s.log.Warn("rejected non-loopback client")
-		return false, s.fatal(codeInvalidAuth, "no users are configured: only connections from 127.0.0.1 are accepted")
+	role, err := s.authenticate(user)
+	if err != nil {
+		return false, err
 	}
+	s.role = role
 
 	conn, err := s.srv.backend.OpenSession(s.ctx)
 	if err != nil {
