@@ -61,6 +61,7 @@ func Load(dir string) (*Config, error) {
 	l := &loader{
 		cfg:        &Config{Connections: map[string]*Connection{}},
 		partitions: map[string]Pos{},
+		users:      map[string]Pos{},
 	}
 	for _, path := range files {
 		src, err := os.ReadFile(path)
@@ -104,6 +105,7 @@ type loader struct {
 	errs       []error
 	file       *fileCtx
 	partitions map[string]Pos // full name -> declaration
+	users      map[string]Pos // user name -> declaration
 	refs       []connRef
 }
 
@@ -175,7 +177,7 @@ func (l *loader) loadFile(name string, src []byte) {
 		return
 	}
 	for _, a := range sortedAttrs(body.Attributes) {
-		l.errorf(a.NameRange.Start, "unexpected top-level argument %q: a config file holds only connection and partition blocks", a.Name)
+		l.errorf(a.NameRange.Start, "unexpected top-level argument %q: a config file holds only connection, partition and user blocks", a.Name)
 	}
 	for _, b := range body.Blocks {
 		switch b.Type {
@@ -183,10 +185,12 @@ func (l *loader) loadFile(name string, src []byte) {
 			l.connection(b)
 		case "partition":
 			l.partition(b)
+		case "user":
+			l.user(b)
 		case "format", "table", "workspace", "plugin":
-			l.errorf(b.TypeRange.Start, "%s blocks are not supported yet: tpserver currently supports only connection and partition blocks", b.Type)
+			l.errorf(b.TypeRange.Start, "%s blocks are not supported yet: tpserver currently supports only connection, partition and user blocks", b.Type)
 		default:
-			l.errorf(b.TypeRange.Start, "unknown block type %q: expected connection or partition", b.Type)
+			l.errorf(b.TypeRange.Start, "unknown block type %q: expected connection, partition or user", b.Type)
 		}
 	}
 }

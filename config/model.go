@@ -11,6 +11,9 @@ type Config struct {
 	Connections map[string]*Connection
 	// Partitions in the order they were declared (files sorted by name).
 	Partitions []*Partition
+	// Users who may connect to the server, in the order they were
+	// declared. With none, only local clients are accepted.
+	Users []*User
 }
 
 // Pos is a position in a config file, for error messages.

@@ -41,7 +41,12 @@ var forbiddenFilterWord = regexp.MustCompile(`(?i)\b(select|union|with|drop|inse
 // when target was not set: on error diagnostics, or when the expression is
 // invalid (its syntax error is already reported by the parser).
 func decodeExpr(expr hcl.Expression, target any) (diags hcl.Diagnostics, ok bool) {
-	val, diags := expr.Value(nil)
+	return decodeExprIn(expr, nil, target)
+}
+
+// decodeExprIn is decodeExpr with the functions and variables of ctx.
+func decodeExprIn(expr hcl.Expression, ctx *hcl.EvalContext, target any) (diags hcl.Diagnostics, ok bool) {
+	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
 		return diags, false
 	}
