@@ -149,3 +149,20 @@ const (
 	// own next to the lake.
 	RoleAnalyst Role = "analyst"
 )
+
+// User is someone who may connect (Options.Users): what the user may do,
+// and how to check the password without knowing it.
+type User struct {
+	Role        Role
+	Credentials SCRAMCredentials
+}
+
+// SCRAMCredentials are a SCRAM-SHA-256 password verifier (RFC 5802), the
+// values PostgreSQL keeps in pg_authid as
+// SCRAM-SHA-256$<Iterations>:<Salt>$<StoredKey>:<ServerKey>, decoded.
+type SCRAMCredentials struct {
+	Iterations int
+	Salt       []byte
+	StoredKey  []byte
+	ServerKey  []byte
+}

@@ -50,6 +50,8 @@
 //	server.go     Server, Options, accepting connections
 //	session.go    the session's state (grouped by concern), message loop, dispatch
 //	startup.go    startup packet, SSL/GSSENC refusal, authentication, startup parameters
+//	auth.go       who a client is: local trust without users, failed logins' growing delays
+//	scram.go      SCRAM-SHA-256 login of configured users; unknown users get a mock exchange
 //	simple.go     simple query protocol (Query)
 //	extended.go   extended query protocol (Parse, Bind, Describe, Execute, Close, Sync)
 //	prepare.go    preparing a statement: pgwire's own or DuckDB's, translated and cached

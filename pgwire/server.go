@@ -26,6 +26,17 @@ type Options struct {
 	// StartupTimeout bounds the time a client may take to send its startup
 	// packet. Default 30s.
 	StartupTimeout time.Duration
+
+	// Users who may connect, by name. With none, only clients on the local
+	// machine are accepted, without a password, as analysts. With some,
+	// every client logs in as one of them with SCRAM-SHA-256 and has its
+	// role.
+	Users map[string]User
+	// AuthFailDelay is how long a failed login waits before it is answered
+	// (default 100ms); it doubles with each further failure from the same
+	// client address, up to AuthFailMaxDelay (default 5s), until a login
+	// from the address succeeds.
+	AuthFailDelay, AuthFailMaxDelay time.Duration
 }
 
 // DefaultServerVersion is reported when Options.ServerVersion is empty.
@@ -39,6 +50,7 @@ type Server struct {
 	registry sessionRegistry // sessions by BackendKeyData, for CancelRequest
 	stmts    stmtCache       // prepared statements' descriptions, by text
 	classes  *sqlclass.Cache // classified query strings
+	auth     serverAuth      // failed logins' delays, unknown users' credentials
 }
 
 // StreamResults makes every DuckDB query of the process stream its results
@@ -69,7 +81,7 @@ func NewServer(b Backend, opt Options) *Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Server{backend: b, opt: opt, log: log, classes: sqlclass.NewCache(classCacheSize)}
+	return &Server{backend: b, opt: opt, log: log, classes: sqlclass.NewCache(classCacheSize), auth: newServerAuth(opt)}
 }
 
 // Serve accepts connections until ctx is cancelled or ln is closed; each
