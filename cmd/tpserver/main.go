@@ -74,7 +74,7 @@ func newRootCommand() *cobra.Command {
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", envOr("TPSERVER_LOG_LEVEL", "info"),
 		"log level: debug, info, warn, error (env TPSERVER_LOG_LEVEL)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
-	root.AddCommand(newCollectCommand(g), newServeCommand(g), newQueryCommand(g))
+	root.AddCommand(newCollectCommand(g), newServeCommand(g), newQueryCommand(g), newUserCommand())
 	return root
 }
 

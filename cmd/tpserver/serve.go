@@ -19,6 +19,7 @@ import (
 func newServeCommand(g *globals) *cobra.Command {
 	var listen string
 	var refresh time.Duration
+	var auth serveAuth
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the lake over the PostgreSQL wire protocol",
@@ -66,7 +67,9 @@ func newServeCommand(g *globals) *cobra.Command {
 			}()
 			defer bg.Wait()
 
-			srv := pgwire.NewServer(cat, pgwire.Options{Logger: log})
+			opt := pgwire.Options{Logger: log}
+			auth.apply(&opt, ws.users, log)
+			srv := pgwire.NewServer(cat, opt)
 			err = srv.Serve(ctx, ln)
 			if errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
 				log.Info("server stopped")
@@ -78,6 +81,7 @@ func newServeCommand(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:5433", "address to listen on")
 	cmd.Flags().DurationVar(&refresh, "refresh-interval", envDuration("TPSERVER_REFRESH_INTERVAL", collector.DefaultRefreshInterval),
 		"how often to collect every partition in the background (env TPSERVER_REFRESH_INTERVAL)")
+	auth.addFlags(cmd.Flags())
 	return cmd
 }
 

@@ -24,6 +24,7 @@ import (
 type workspace struct {
 	partitions  []*config.Partition
 	connections map[string]*config.Connection
+	users       []*config.User
 	dataDir     string
 	demo        bool
 	log         *zap.Logger
@@ -37,7 +38,7 @@ func (g *globals) workspace(ctx context.Context, log *zap.Logger) (*workspace, e
 	if err != nil {
 		return nil, usageError(err)
 	}
-	ws := &workspace{partitions: cfg.Partitions, connections: cfg.Connections, dataDir: g.dataDir, log: log}
+	ws := &workspace{partitions: cfg.Partitions, connections: cfg.Connections, users: cfg.Users, dataDir: g.dataDir, log: log}
 	if len(ws.partitions) > 0 {
 		return ws, nil
 	}
