@@ -113,7 +113,7 @@ func psqlLogin(port int, user, password string) (string, error) {
 		"-X", "-A", "-t", "-c", "select current_user")
 	cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable", "PGPASSWORD="+password)
 	if password == "" {
-		cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable", "PGPASSFILE="+os.DevNull)
+		cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable", "PGPASSFILE="+noPassFile())
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
