@@ -49,6 +49,17 @@ func startServerWith(t *testing.T, wrap func(net.Listener) net.Listener) *testSe
 // backend newBackend builds on it, and stops both when the test ends.
 func serveBackend(t *testing.T, newBackend func(*sql.DB) Backend, wrap func(net.Listener) net.Listener) *testServer {
 	t.Helper()
+	return serveBackendOptions(t, newBackend, wrap, Options{})
+}
+
+// startServerOptions runs a server with opt (its Logger set by the test).
+func startServerOptions(t *testing.T, opt Options) *testServer {
+	t.Helper()
+	return serveBackendOptions(t, func(db *sql.DB) Backend { return &testBackend{db: db} }, nil, opt)
+}
+
+func serveBackendOptions(t *testing.T, newBackend func(*sql.DB) Backend, wrap func(net.Listener) net.Listener, opt Options) *testServer {
+	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +71,8 @@ func serveBackend(t *testing.T, newBackend func(*sql.DB) Backend, wrap func(net.
 	if wrap == nil {
 		wrap = func(ln net.Listener) net.Listener { return ln }
 	}
-	srv := NewServer(newBackend(db), Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
+	opt.Logger = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
+	srv := NewServer(newBackend(db), opt)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, wrap(ln)) }()

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"net"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -17,6 +18,12 @@ type inbox struct {
 	off  int
 	err  error
 	stop bool
+
+	// deadline, when set, makes Read return deadlineErr once no data
+	// arrived before it (the idle timeouts); timer wakes Read then.
+	deadline    time.Time
+	deadlineErr error
+	timer       *time.Timer
 }
 
 const maxInbox = 4 << 20
@@ -64,6 +71,9 @@ func (b *inbox) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for b.off == len(b.data) && b.err == nil {
+		if !b.deadline.IsZero() && !time.Now().Before(b.deadline) {
+			return 0, b.deadlineErr
+		}
 		b.cond.Wait()
 	}
 	if b.off == len(b.data) {
@@ -81,4 +91,23 @@ func (b *inbox) close() {
 	b.stop = true
 	b.cond.Broadcast()
 	b.mu.Unlock()
+}
+
+// setDeadline makes Read fail with err when no data is available by t; a
+// zero t removes the deadline.
+func (b *inbox) setDeadline(t time.Time, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	b.deadline, b.deadlineErr = t, err
+	if !t.IsZero() {
+		b.timer = time.AfterFunc(time.Until(t), func() {
+			b.mu.Lock()
+			b.cond.Broadcast()
+			b.mu.Unlock()
+		})
+	}
 }

@@ -2,10 +2,12 @@ package pgwire
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -37,6 +39,25 @@ type Options struct {
 	// client address, up to AuthFailMaxDelay (default 5s), until a login
 	// from the address succeeds.
 	AuthFailDelay, AuthFailMaxDelay time.Duration
+
+	// TLS, when set, upgrades clients that send an SSLRequest (see
+	// ServerTLSConfig); without it they are answered 'N'.
+	TLS *tls.Config
+	// RequireTLS refuses a StartupMessage sent without TLS (28000).
+	RequireTLS bool
+	// MaxConnections bounds the sessions open at once; beyond it a client
+	// gets FATAL 53300 before any backend session is opened. Default 100.
+	MaxConnections int
+	// MaxMessageSize bounds a frontend message's size in bytes (length word
+	// included); a longer one ends its session with FATAL 54000. Default
+	// 64 MiB.
+	MaxMessageSize int
+	// IdleSessionTimeout is the default idle_session_timeout: a session
+	// idle that long outside a transaction block ends with FATAL 57P05.
+	// Zero disables it.
+	IdleSessionTimeout time.Duration
+	// RoleStatementTimeout is each role's default statement_timeout.
+	RoleStatementTimeout map[Role]time.Duration
 }
 
 // DefaultServerVersion is reported when Options.ServerVersion is empty.
@@ -51,6 +72,7 @@ type Server struct {
 	stmts    stmtCache       // prepared statements' descriptions, by text
 	classes  *sqlclass.Cache // classified query strings
 	auth     serverAuth      // failed logins' delays, unknown users' credentials
+	sessions atomic.Int64    // admitted sessions open now (MaxConnections)
 }
 
 // StreamResults makes every DuckDB query of the process stream its results
@@ -77,6 +99,15 @@ func NewServer(b Backend, opt Options) *Server {
 	if opt.StartupTimeout <= 0 {
 		opt.StartupTimeout = 30 * time.Second
 	}
+	if opt.MaxConnections <= 0 {
+		opt.MaxConnections = DefaultMaxConnections
+	}
+	if opt.MaxMessageSize <= 4 {
+		opt.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opt.TLS != nil {
+		opt.TLS = ServerTLSConfig(opt.TLS)
+	}
 	log := opt.Logger
 	if log == nil {
 		log = zap.NewNop()
@@ -89,6 +120,10 @@ func NewServer(b Backend, opt Options) *Server {
 // sessions to end before returning. It returns nil after cancellation or
 // when the listener was closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.opt.RequireTLS && s.opt.TLS == nil {
+		_ = ln.Close()
+		return errors.New("pgwire: RequireTLS needs a TLS configuration")
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
@@ -114,16 +149,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			return fmt.Errorf("pgwire: accept: %w", err)
 		}
 		tempDelay = 0
+		admitted := s.admit()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.serveConn(ctx, c)
+			if admitted {
+				defer s.release()
+			}
+			s.serveConn(ctx, c, admitted)
 		}()
 	}
 }
 
-// serveConn runs one client connection to completion.
-func (s *Server) serveConn(ctx context.Context, c net.Conn) {
+// serveConn runs one client connection to completion; a client that was
+// not admitted (MaxConnections) is only told so.
+func (s *Server) serveConn(ctx context.Context, c net.Conn, admitted bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
@@ -136,6 +176,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		}
 	}()
 	sess := newSession(ctx, s, c, log)
+	sess.admitted = admitted
 	if err := sess.run(); err != nil {
 		log.Debug("session ended with error", zap.Error(err))
 	}

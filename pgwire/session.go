@@ -50,6 +50,11 @@ type session struct {
 
 	tx     txState
 	cancel cancelState
+
+	// admitted: the session counts within Options.MaxConnections.
+	admitted bool
+	// awaitingCommand: ReadyForQuery was sent, the idle timeouts apply.
+	awaitingCommand bool
 }
 
 // outputBuffers are the session's buffered writer and the scratch space
@@ -113,12 +118,16 @@ func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) 
 		tx:      txState{status: txIdle},
 		enc:     newEncoder(time.UTC),
 	}
-	s.be = pgproto3.NewBackend(r, nc)
-	s.be.SetMaxBodyLen(maxMessageLen)
-	// A client that disconnects ends the session context, which stops
-	// the running DuckDB query.
-	go in.fill(nc, func(err error) { s.cancelRunning(errClientGone); stop(errClientGone) }, log)
+	s.setBackend(nc)
 	return s
+}
+
+// startReading starts reading the client connection (s.nc, encrypted or
+// not) in the background, once the startup packets that may precede a TLS
+// handshake were read. A client that disconnects ends the session context,
+// which stops the running DuckDB query.
+func (s *session) startReading() {
+	go s.in.fill(s.nc, func(err error) { s.cancelRunning(errClientGone); s.stop(errClientGone) }, s.log)
 }
 
 // send encodes msg into the buffered writer; the writer flushes by itself
@@ -202,7 +211,7 @@ func discardConn(conn *sql.Conn) error {
 // loop processes frontend messages until Terminate or a connection error.
 func (s *session) loop() error {
 	for {
-		msg, err := s.be.Receive()
+		msg, err := s.receive()
 		if err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 				return nil
@@ -271,6 +280,7 @@ func (s *session) readyForQuery() error {
 	if err := s.send(&pgproto3.ReadyForQuery{TxStatus: s.tx.status}); err != nil {
 		return err
 	}
+	s.awaitingCommand = true
 	return s.flush()
 }
 

@@ -21,13 +21,14 @@ const (
 	gssEncRequestCode = 80877104
 	cancelRequestCode = 80877102
 	maxStartupLen     = 10000
-	maxMessageLen     = 64 << 20
 )
 
-// readStartupPacket reads one length-prefixed startup-phase packet.
+// readStartupPacket reads one length-prefixed startup-phase packet straight
+// from the connection, unbuffered: what follows an SSLRequest must be the
+// TLS handshake.
 func (s *session) readStartupPacket() (code uint32, body []byte, err error) {
 	var hdr [4]byte
-	if _, err := io.ReadFull(s.r, hdr[:]); err != nil {
+	if _, err := io.ReadFull(s.nc, hdr[:]); err != nil {
 		return 0, nil, fmt.Errorf("read startup length: %w", err)
 	}
 	n := int(binary.BigEndian.Uint32(hdr[:]))
@@ -35,7 +36,7 @@ func (s *session) readStartupPacket() (code uint32, body []byte, err error) {
 		return 0, nil, fmt.Errorf("invalid startup packet length %d", n)
 	}
 	buf := make([]byte, n-4)
-	if _, err := io.ReadFull(s.r, buf); err != nil {
+	if _, err := io.ReadFull(s.nc, buf); err != nil {
 		return 0, nil, fmt.Errorf("read startup packet: %w", err)
 	}
 	return binary.BigEndian.Uint32(buf[:4]), buf[4:], nil
@@ -53,10 +54,15 @@ func (s *session) startup() (bool, error) {
 			return false, err
 		}
 		switch code {
-		case sslRequestCode, gssEncRequestCode:
-			// No TLS/GSS encryption yet: refuse and wait for the plain StartupMessage.
+		case sslRequestCode:
+			if err := s.answerSSLRequest(); err != nil {
+				return false, err
+			}
+			continue
+		case gssEncRequestCode:
+			// No GSS encryption: refuse and wait for the next packet.
 			if _, err := s.nc.Write([]byte{'N'}); err != nil {
-				return false, fmt.Errorf("answer encryption request: %w", err)
+				return false, fmt.Errorf("answer GSSENCRequest: %w", err)
 			}
 			continue
 		case cancelRequestCode:
@@ -75,6 +81,13 @@ func (s *session) startup() (bool, error) {
 		break
 	}
 	_ = s.nc.SetReadDeadline(time.Time{})
+	if s.srv.opt.RequireTLS && !s.isTLS() {
+		return false, s.refusePlaintext()
+	}
+	if !s.admitted {
+		return false, s.refuseOverLimit()
+	}
+	s.startReading()
 
 	s.params.startup = map[string]string{}
 	var unknownOpts []string
@@ -117,7 +130,11 @@ func (s *session) startup() (bool, error) {
 	if _, err := conn.ExecContext(s.ctx, "SET TimeZone = 'UTC'"); err != nil {
 		s.log.Warn("set session TimeZone", zap.Error(err))
 	}
-	if err := s.applyStartupParams(); err != nil {
+	err = s.applyServerDefaults()
+	if err == nil {
+		err = s.applyStartupParams()
+	}
+	if err != nil {
 		var pe *pgError
 		if errors.As(err, &pe) {
 			return false, s.fatal(pe.Code, "%s", pe.Message)

@@ -1,0 +1,264 @@
+package pgwire
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/binary"
+	"encoding/pem"
+	"errors"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+)
+
+// testPKI is a throwaway CA and a server certificate it signed for
+// 127.0.0.1 and localhost, generated for one test.
+type testPKI struct {
+	caFile string      // the CA certificate, PEM, for sslrootcert
+	server *tls.Config // the server's certificate and key
+}
+
+func newTestPKI(t *testing.T) testPKI {
+	t.Helper()
+	newKey := func() *ecdsa.PrivateKey {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	now := time.Now()
+	caKey := newKey()
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "tpserver test CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvKey := newKey()
+	srvTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, ca, &srvKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(srvKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, kind string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	caFile := write("ca.pem", "CERTIFICATE", caDER)
+	certFile := write("server.pem", "CERTIFICATE", srvDER)
+	keyFile := write("server.key", "EC PRIVATE KEY", keyDER)
+	cfg, err := LoadTLSConfig(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testPKI{caFile: caFile, server: cfg}
+}
+
+// connString is a libpq connection string to ts with the given sslmode.
+func (ts *testServer) connString(host, sslmode, caFile string) string {
+	s := "host=" + host + " port=" + ts.port() + " user=tester dbname=tpserver connect_timeout=10 sslmode=" + sslmode
+	if caFile != "" {
+		s += " sslrootcert=" + caFile
+	}
+	return s
+}
+
+func connectPgxString(t *testing.T, conn string) (*pgx.Conn, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, conn)
+	if err == nil {
+		t.Cleanup(func() { c.Close(context.Background()) })
+	}
+	return c, err
+}
+
+func TestTLSVerifyFullPgx(t *testing.T) {
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server})
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		conn, err := connectPgxString(t, ts.connString(host, "verify-full", pki.caFile))
+		if err != nil {
+			t.Fatalf("verify-full to %s: %v", host, err)
+		}
+		tc, ok := conn.PgConn().Conn().(*tls.Conn)
+		if !ok {
+			t.Fatalf("connection to %s is %T, not TLS", host, conn.PgConn().Conn())
+		}
+		if v := tc.ConnectionState().Version; v < tls.VersionTLS12 {
+			t.Fatalf("TLS version %x", v)
+		}
+		var n int
+		if err := conn.QueryRow(testCtx(t), "select 40 + $1::int", 2).Scan(&n); err != nil || n != 42 {
+			t.Fatalf("query over TLS: %d %v", n, err)
+		}
+	}
+	// A CA the server's certificate does not chain to is refused by the client.
+	other := newTestPKI(t)
+	if _, err := connectPgxString(t, ts.connString("127.0.0.1", "verify-full", other.caFile)); err == nil {
+		t.Fatal("verify-full with the wrong CA connected")
+	}
+	// Plaintext is still served when TLS is not required.
+	conn, err := connectPgxString(t, ts.connString("127.0.0.1", "disable", ""))
+	if err != nil {
+		t.Fatalf("plaintext: %v", err)
+	}
+	if _, ok := conn.PgConn().Conn().(*tls.Conn); ok {
+		t.Fatal("sslmode=disable connection is TLS")
+	}
+}
+
+func TestTLSRefusesOldVersions(t *testing.T) {
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server})
+	nc, err := net.Dial("tcp", ts.addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
+	if reply := sslRequest(t, nc); reply != 'S' {
+		t.Fatalf("SSLRequest answered %q, want S", reply)
+	}
+	tc := tls.Client(nc, &tls.Config{ServerName: "localhost", MaxVersion: tls.VersionTLS11, InsecureSkipVerify: true})
+	if err := tc.Handshake(); err == nil {
+		t.Fatal("a TLS 1.1 handshake succeeded")
+	}
+}
+
+// sslRequest sends an SSLRequest and returns the server's one-byte answer.
+func sslRequest(t *testing.T, nc net.Conn) byte {
+	t.Helper()
+	var req [8]byte
+	binary.BigEndian.PutUint32(req[:4], 8)
+	binary.BigEndian.PutUint32(req[4:], sslRequestCode)
+	if _, err := nc.Write(req[:]); err != nil {
+		t.Fatal(err)
+	}
+	var reply [1]byte
+	if _, err := io.ReadFull(nc, reply[:]); err != nil {
+		t.Fatalf("read SSLRequest answer: %v", err)
+	}
+	return reply[0]
+}
+
+func TestSSLRequestAnsweredNWithoutTLS(t *testing.T) {
+	ts := startServer(t)
+	nc, err := net.Dial("tcp", ts.addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
+	if reply := sslRequest(t, nc); reply != 'N' {
+		t.Fatalf("SSLRequest answered %q, want N", reply)
+	}
+	rc := &rawClient{t: t, nc: nc, fe: pgproto3.NewFrontend(nc, nc)}
+	rc.send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersionNumber, Parameters: map[string]string{"user": "tester"}})
+	rc.until("ReadyForQuery")
+	rc.send(&pgproto3.Query{String: "select 5"})
+	if got := rc.until("ReadyForQuery"); !strings.Contains(strings.Join(got, "|"), "DataRow 5") {
+		t.Fatalf("query after N: %v", got)
+	}
+}
+
+func TestRequireTLSRefusesPlaintext(t *testing.T) {
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server, RequireTLS: true})
+	_, err := connectPgxString(t, ts.connString("127.0.0.1", "disable", ""))
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "28000" || pe.Severity != "FATAL" || !strings.Contains(pe.Message, "requires an encrypted connection") {
+		t.Fatalf("plaintext with TLS required: %v", err)
+	}
+	conn, err := connectPgxString(t, ts.connString("127.0.0.1", "verify-full", pki.caFile))
+	if err != nil {
+		t.Fatalf("verify-full with TLS required: %v", err)
+	}
+	var s string
+	if err := conn.QueryRow(testCtx(t), "select 'ok'").Scan(&s); err != nil || s != "ok" {
+		t.Fatalf("query: %q %v", s, err)
+	}
+}
+
+func TestServeRequireTLSWithoutConfigFails(t *testing.T) {
+	srv := NewServer(&testBackend{}, Options{RequireTLS: true})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(context.Background(), ln); err == nil || !strings.Contains(err.Error(), "TLS") {
+		t.Fatalf("Serve with RequireTLS and no TLS: %v", err)
+	}
+}
+
+func TestTLSPsqlVerifyFull(t *testing.T) {
+	psql := psqlPath(t)
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server, RequireTLS: true})
+	run := func(conn string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, psql, "-X", "-A", "-t", "-c", "select 6 * 7", "-c", `\conninfo`, conn)
+		cmd.Env = withoutPGSSL(os.Environ())
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		out, err := run(ts.connString(host, "verify-full", pki.caFile))
+		if err != nil || !strings.HasPrefix(out, "42\n") || !strings.Contains(out, "SSL connection (protocol: TLSv1.") {
+			t.Fatalf("psql verify-full to %s: %q %v", host, out, err)
+		}
+	}
+	out, err := run(ts.connString("127.0.0.1", "disable", ""))
+	if err == nil || !strings.Contains(out, "requires an encrypted connection") {
+		t.Fatalf("psql without TLS to a server requiring it: %q %v", out, err)
+	}
+}
+
+// withoutPGSSL drops the PGSSL* variables so that the connection string alone decides.
+func withoutPGSSL(env []string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, "PGSSL") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
