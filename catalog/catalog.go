@@ -53,6 +53,10 @@ type Options struct {
 	// InMemory opens a private in-memory database instead of the shared
 	// file, for a second process while a server holds the file.
 	InMemory bool
+	// MemoryLimit and Threads, when set, are DuckDB's memory_limit (such
+	// as "4GB") and threads for the whole engine.
+	MemoryLimit string
+	Threads     int
 }
 
 // Catalog is the process's DuckDB database.
@@ -109,6 +113,10 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 	// temporary objects, prepared statements, variables and settings. None
 	// is ever handed to a second user; a new one costs about 60 µs.
 	db.SetMaxIdleConns(0)
+	if err := setEngineLimits(ctx, db, opt); err != nil {
+		db.Close()
+		return nil, err
+	}
 	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
@@ -285,4 +293,19 @@ func manifestSignature(dataDir, table string) (string, error) {
 		fmt.Fprintf(&b, "%s:%d:%d:%d;", p, ino, info.Size(), info.ModTime().UnixNano())
 	}
 	return b.String(), nil
+}
+
+// setEngineLimits sets DuckDB's memory_limit and threads, when configured.
+func setEngineLimits(ctx context.Context, db *sql.DB, opt Options) error {
+	if opt.MemoryLimit != "" {
+		if _, err := db.ExecContext(ctx, "SET GLOBAL memory_limit = '"+strings.ReplaceAll(opt.MemoryLimit, "'", "''")+"'"); err != nil {
+			return fmt.Errorf("set memory_limit %q: %w", opt.MemoryLimit, err)
+		}
+	}
+	if opt.Threads > 0 {
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET GLOBAL threads = %d", opt.Threads)); err != nil {
+			return fmt.Errorf("set threads %d: %w", opt.Threads, err)
+		}
+	}
+	return nil
 }
