@@ -48,8 +48,10 @@
 //	doc.go        this manual
 //	backend.go    the contract: Backend, the optional hooks and their values
 //	server.go     Server, Options, accepting connections
+//	tls.go        SSLRequest: the TLS upgrade, or 'N'; RequireTLS
+//	limits.go     MaxConnections, MaxMessageSize, idle timeouts, role defaults
 //	session.go    the session's state (grouped by concern), message loop, dispatch
-//	startup.go    startup packet, SSL/GSSENC refusal, authentication, startup parameters
+//	startup.go    startup packet, SSL/GSSENC negotiation, authentication, startup parameters
 //	auth.go       who a client is: local trust without users, failed logins' growing delays
 //	scram.go      SCRAM-SHA-256 login of configured users; unknown users get a mock exchange
 //	simple.go     simple query protocol (Query)
