@@ -42,27 +42,28 @@ func (s *session) readStartupPacket() (code uint32, body []byte, err error) {
 	return binary.BigEndian.Uint32(buf[:4]), buf[4:], nil
 }
 
-// startup handles SSL/GSSENC negotiation, the StartupMessage and
-// authentication. It returns false when the connection must be closed.
-func (s *session) startup() (bool, error) {
+// negotiate reads startup packets up to the StartupMessage, answering
+// SSLRequest (the TLS upgrade) and GSSENCRequest on the way, and handles a
+// CancelRequest. It refuses a plaintext client when TLS is required and a
+// client beyond MaxConnections, then starts reading messages. It returns
+// false when the connection must be closed.
+func (s *session) negotiate() (body []byte, minor uint32, ok bool, err error) {
 	_ = s.nc.SetReadDeadline(time.Now().Add(s.srv.opt.StartupTimeout))
-	var body []byte
-	var minor uint32
 	for {
 		code, b, err := s.readStartupPacket()
 		if err != nil {
-			return false, err
+			return nil, 0, false, err
 		}
 		switch code {
 		case sslRequestCode:
 			if err := s.answerSSLRequest(); err != nil {
-				return false, err
+				return nil, 0, false, err
 			}
 			continue
 		case gssEncRequestCode:
 			// No GSS encryption: refuse and wait for the next packet.
 			if _, err := s.nc.Write([]byte{'N'}); err != nil {
-				return false, fmt.Errorf("answer GSSENCRequest: %w", err)
+				return nil, 0, false, fmt.Errorf("answer GSSENCRequest: %w", err)
 			}
 			continue
 		case cancelRequestCode:
@@ -70,24 +71,34 @@ func (s *session) startup() (bool, error) {
 				ok := s.srv.registry.cancel(binary.BigEndian.Uint32(b[:4]), b[4:8])
 				s.log.Debug("cancel request", zap.Bool("matched", ok))
 			}
-			return false, nil
+			return nil, 0, false, nil
 		}
 		major := code >> 16
 		minor = code & 0xffff
 		if major != 3 {
-			return false, s.fatal(codeFeatureNotSupported, "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", major, minor)
+			return nil, 0, false, s.fatal(codeFeatureNotSupported, "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", major, minor)
 		}
 		body = b
 		break
 	}
 	_ = s.nc.SetReadDeadline(time.Time{})
 	if s.srv.opt.RequireTLS && !s.isTLS() {
-		return false, s.refusePlaintext()
+		return nil, 0, false, s.refusePlaintext()
 	}
 	if !s.admitted {
-		return false, s.refuseOverLimit()
+		return nil, 0, false, s.refuseOverLimit()
 	}
 	s.startReading()
+	return body, minor, true, nil
+}
+
+// startup handles SSL/GSSENC negotiation, the StartupMessage and
+// authentication. It returns false when the connection must be closed.
+func (s *session) startup() (bool, error) {
+	body, minor, ok, err := s.negotiate()
+	if !ok || err != nil {
+		return false, err
+	}
 
 	s.params.startup = map[string]string{}
 	var unknownOpts []string
