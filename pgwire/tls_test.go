@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -208,4 +209,62 @@ func withoutPGSSL(env []string) []string {
 		}
 	}
 	return out
+}
+
+func TestTLSPsycopg2VerifyFull(t *testing.T) {
+	const python = "/usr/bin/python3" // Debian's python3-psycopg2 is only visible to Debian's interpreter
+	if err := exec.Command(python, "-c", "import psycopg2").Run(); err != nil {
+		testsupport.Missing(t, "psycopg2 for "+python, "apt-get install -y python3-psycopg2")
+	}
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server, RequireTLS: true})
+	const script = `import sys, psycopg2
+c = psycopg2.connect(sys.argv[1])
+cur = c.cursor()
+cur.execute("select 6 * 7")
+print(cur.fetchone()[0], c.info.ssl_in_use, c.info.ssl_attribute("protocol"))`
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "-c", script, ts.connString("localhost", "verify-full", pki.caFile))
+	cmd.Env = withoutPGSSL(os.Environ())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "42 True TLSv1.") {
+		t.Fatalf("psycopg2 verify-full: %q %v", out, err)
+	}
+}
+
+func TestTLSPgjdbcVerifyFull(t *testing.T) {
+	const jar = "/usr/share/java/postgresql.jar"
+	java := testsupport.Tool(t, "java", "apt-get install -y default-jre-headless")
+	if _, err := os.Stat(jar); err != nil {
+		testsupport.Missing(t, "pgjdbc ("+jar+")", "apt-get install -y libpostgresql-jdbc-java")
+	}
+	pki := newTestPKI(t)
+	ts := startServerOptions(t, Options{TLS: pki.server, RequireTLS: true})
+	src := filepath.Join(t.TempDir(), "TLSCheck.java")
+	const program = `import java.sql.*;
+public class TLSCheck {
+  public static void main(String[] a) throws Exception {
+    try (Connection c = DriverManager.getConnection(a[0]); ResultSet r = c.createStatement().executeQuery("select 6 * 7")) {
+      r.next();
+      System.out.println(r.getInt(1));
+    }
+  }
+}`
+	if err := os.WriteFile(src, []byte(program), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	run := func(params string) (string, error) {
+		url := "jdbc:postgresql://localhost:" + ts.port() + "/tpserver?user=tester&" + params
+		out, err := exec.CommandContext(ctx, java, "-cp", jar, src, url).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("sslmode=verify-full&sslrootcert=" + pki.caFile); err != nil || out != "42\n" {
+		t.Fatalf("pgjdbc verify-full: %q %v", out, err)
+	}
+	if out, err := run("sslmode=disable"); err == nil || !strings.Contains(out, "requires an encrypted connection") {
+		t.Fatalf("pgjdbc without TLS: %q %v", out, err)
+	}
 }
