@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -108,6 +109,7 @@ func NewServer(b Backend, opt Options) *Server {
 	if opt.TLS != nil {
 		opt.TLS = ServerTLSConfig(opt.TLS)
 	}
+	opt.RoleStatementTimeout = maps.Clone(opt.RoleStatementTimeout)
 	log := opt.Logger
 	if log == nil {
 		log = zap.NewNop()
