@@ -246,3 +246,36 @@ func TestRoleStatementTimeoutIsTheDefault(t *testing.T) {
 		t.Fatalf("statement_timeout after RESET: %v", got)
 	}
 }
+
+func TestStalledLoginFreesItsSlot(t *testing.T) {
+	users := map[string]User{"grafana": {Role: RoleReader, Credentials: SCRAMCredentials{Iterations: 4096, Salt: []byte("salt"), StoredKey: make([]byte, 32), ServerKey: make([]byte, 32)}}}
+	ts := startServerOptions(t, Options{Users: users, MaxConnections: 1, StartupTimeout: 300 * time.Millisecond})
+	stalled, msg, err := startupRaw(t, ts, map[string]string{"user": "grafana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.nc.Close()
+	if _, ok := msg.(*pgproto3.AuthenticationSASL); !ok {
+		t.Fatalf("first answer to a configured user: %T %+v", msg, msg)
+	}
+	// The client never answers the SASL exchange: the server closes the
+	// connection once StartupTimeout passes, and the slot is free again.
+	if msg, err := stalled.fe.Receive(); err == nil {
+		t.Fatalf("stalled login got %T %+v, want the connection closed", msg, msg)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rc, msg, err := startupRaw(t, ts, map[string]string{"user": "grafana"})
+		if _, ok := msg.(*pgproto3.AuthenticationSASL); ok {
+			rc.nc.Close()
+			break
+		}
+		if rc != nil {
+			rc.nc.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no slot after the stalled login ended: %T %+v %v", msg, msg, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
