@@ -31,15 +31,19 @@ func TestServeRefusesNetworkAddressWithoutUsers(t *testing.T) {
 }
 
 // networkOptions parses serve's network flags from args and returns the
-// server options they give.
+// server options they give, without users configured.
 func networkOptions(args ...string) (pgwire.Options, error) {
+	return networkOptionsWithUsers(false, args...)
+}
+
+func networkOptionsWithUsers(usersConfigured bool, args ...string) (pgwire.Options, error) {
 	var n serveNetwork
 	cmd := &cobra.Command{}
 	n.addFlags(cmd)
 	if err := cmd.ParseFlags(args); err != nil {
 		return pgwire.Options{}, err
 	}
-	return n.serverOptions(cmd, false)
+	return n.serverOptions(cmd, usersConfigured)
 }
 
 func TestServeNetworkFlags(t *testing.T) {
@@ -163,5 +167,23 @@ func TestServeTLSAndLimits(t *testing.T) {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != "53300" {
 		t.Fatalf("third connection with --max-connections 2: %v", err)
+	}
+}
+
+func TestServeNetworkAddressWithUsers(t *testing.T) {
+	files := testsupport.NewTLSFiles(t)
+	options := func(args ...string) (pgwire.Options, error) { return networkOptionsWithUsers(true, args...) }
+	if _, err := options("--listen", "0.0.0.0:5433"); err == nil || !strings.Contains(err.Error(), "TLS is required") {
+		t.Fatalf("non-loopback with users, without a certificate: %v", err)
+	}
+	opt, err := options("--listen", "0.0.0.0:5433", "--tls-cert", files.Cert, "--tls-key", files.Key)
+	if err != nil || opt.TLS == nil || !opt.RequireTLS {
+		t.Fatalf("non-loopback with users and a certificate: TLS required %v, %v", opt.RequireTLS, err)
+	}
+	if opt, err = options("--listen", "0.0.0.0:5433", "--require-tls=false"); err != nil || opt.RequireTLS {
+		t.Fatalf("non-loopback with --require-tls=false: TLS required %v, %v", opt.RequireTLS, err)
+	}
+	if opt, err = options("--listen", "127.0.0.1:5433", "--tls-cert", files.Cert, "--tls-key", files.Key); err != nil || opt.RequireTLS {
+		t.Fatalf("loopback with a certificate: TLS required %v, %v", opt.RequireTLS, err)
 	}
 }
