@@ -152,6 +152,11 @@ func (rc *rawClient) recv() string {
 	if err != nil {
 		rc.t.Fatalf("receive: %v", err)
 	}
+	return describeMessage(msg)
+}
+
+// describeMessage renders a backend message as a short string.
+func describeMessage(msg pgproto3.BackendMessage) string {
 	switch m := msg.(type) {
 	case *pgproto3.DataRow:
 		s := "DataRow"

@@ -59,6 +59,8 @@ type Options struct {
 	IdleSessionTimeout time.Duration
 	// RoleStatementTimeout is each role's default statement_timeout.
 	RoleStatementTimeout map[Role]time.Duration
+	// Audit configures the audit log (audit.go); off by default.
+	Audit AuditOptions
 }
 
 // DefaultServerVersion is reported when Options.ServerVersion is empty.

@@ -55,6 +55,8 @@ type session struct {
 	admitted bool
 	// awaitingCommand: ReadyForQuery was sent, the idle timeouts apply.
 	awaitingCommand bool
+
+	audit auditState
 }
 
 // outputBuffers are the session's buffered writer and the scratch space
@@ -141,6 +143,7 @@ func (s *session) send(msg pgproto3.BackendMessage) error {
 	if _, err := s.out.w.Write(b); err != nil {
 		return fmt.Errorf("write %T: %w", msg, err)
 	}
+	s.auditSent(msg)
 	return nil
 }
 
@@ -167,9 +170,11 @@ func (s *session) fatal(code, format string, args ...any) error {
 func (s *session) run() error {
 	defer s.closeAll()
 	ok, err := s.startup()
+	s.auditConnection(ok, err)
 	if err != nil || !ok {
 		return err
 	}
+	defer s.auditSessionEnd()
 	return s.loop()
 }
 
@@ -226,6 +231,7 @@ func (s *session) loop() error {
 				continue
 			}
 		}
+		s.auditReceived(msg)
 		if err := s.dispatch(msg); err != nil {
 			if errors.Is(err, errTerminated) {
 				return nil

@@ -87,10 +87,14 @@ func envOr(name, def string) string {
 
 // logger builds a zap logger writing to stderr: coloured console lines on a
 // terminal, JSON otherwise.
-func (g *globals) logger() (*zap.Logger, error) {
-	level, err := zapcore.ParseLevel(g.logLevel)
+func (g *globals) logger() (*zap.Logger, error) { return stderrLogger(g.logLevel, "--log-level") }
+
+// stderrLogger builds the logger of logger() at the named level (flag names
+// the setting in errors).
+func stderrLogger(levelName, flag string) (*zap.Logger, error) {
+	level, err := zapcore.ParseLevel(levelName)
 	if err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	var enc zapcore.Encoder
 	if term.IsTerminal(int(os.Stderr.Fd())) {

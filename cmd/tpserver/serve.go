@@ -22,11 +22,16 @@ func newServeCommand(g *globals) *cobra.Command {
 	var refresh time.Duration
 	var auth serveAuth
 	var network serveNetwork
+	var audit auditFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the lake over the PostgreSQL wire protocol",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			auditOpt, err := audit.options()
+			if err != nil {
+				return usageError(err)
+			}
 			// openWorkspace, with the network checked before the demo
 			// data is collected.
 			log, err := g.logger()
@@ -85,7 +90,7 @@ func newServeCommand(g *globals) *cobra.Command {
 			}()
 			defer bg.Wait()
 
-			srvOpt.Logger = log
+			srvOpt.Logger, srvOpt.Audit = log, auditOpt
 			auth.apply(&srvOpt, ws.users, log)
 			srv := pgwire.NewServer(cat, srvOpt)
 			err = srv.Serve(ctx, ln)
@@ -100,7 +105,30 @@ func newServeCommand(g *globals) *cobra.Command {
 	cmd.Flags().DurationVar(&refresh, "refresh-interval", envDuration("TPSERVER_REFRESH_INTERVAL", collector.DefaultRefreshInterval),
 		"how often to collect every partition in the background (env TPSERVER_REFRESH_INTERVAL)")
 	auth.addFlags(cmd.Flags())
+	cmd.Flags().StringVar(&audit.level, "audit-level", envOr("TPSERVER_AUDIT_LEVEL", "info"),
+		"audit log level (connections and statements, logger \"audit\"): debug, info, warn (refusals only), off (env TPSERVER_AUDIT_LEVEL)")
+	cmd.Flags().IntVar(&audit.textBytes, "audit-statement-text", 0,
+		"log each statement's text, on one line and cut to this many bytes (0: never; the text holds literal values)")
 	return cmd
+}
+
+// auditFlags are serve's audit log settings.
+type auditFlags struct {
+	level     string
+	textBytes int
+}
+
+// options builds the server's audit options: a logger named "audit" on
+// stderr at its own level, independent of --log-level.
+func (a auditFlags) options() (pgwire.AuditOptions, error) {
+	if a.level == "off" {
+		return pgwire.AuditOptions{}, nil
+	}
+	log, err := stderrLogger(a.level, "--audit-level")
+	if err != nil {
+		return pgwire.AuditOptions{}, err
+	}
+	return pgwire.AuditOptions{Logger: log.Named("audit"), StatementTextBytes: a.textBytes}, nil
 }
 
 // partitionStatus converts the scheduler's status into tpserver.partitions rows.
