@@ -221,7 +221,10 @@ func (s *session) loop() error {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("receive: %w", err)
+			if ended := (*pgError)(nil); errors.As(err, &ended) {
+				return err // receive ended the session with a FATAL error
+			}
+			return s.fatal(codeProtocolViolation, "invalid frontend message: %v", err)
 		}
 		if _, isTerm := msg.(*pgproto3.Terminate); isTerm {
 			return nil
