@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"strconv"
@@ -37,6 +38,7 @@ type auditState struct {
 	log        *zap.Logger // the session's audit logger once authorized; nil otherwise
 	accepted   time.Time
 	statements int64
+	endCode    string           // SQLSTATE of the FATAL error that ended the session
 	since      time.Time        // when the statement now running began
 	current    auditedStatement // the statement whose outcome comes next
 	queue      []auditedStatement
@@ -87,13 +89,15 @@ func (s *session) auditConnection(ok bool, startupErr error) {
 	audit.Log(auditLevel(pe.Code), "connection refused", fields...)
 }
 
-// auditSessionEnd logs the end of an authorized session.
+// auditSessionEnd logs the end of an authorized session, with the SQLSTATE
+// of the FATAL error that ended it ("00000" when the client left).
 func (s *session) auditSessionEnd() {
 	if s.audit.log == nil {
 		return
 	}
-	s.audit.log.Info("disconnection", zap.Duration("duration", time.Since(s.audit.accepted)),
-		zap.Int64("statements", s.audit.statements))
+	code := cmp.Or(s.audit.endCode, "00000")
+	s.audit.log.Log(auditLevel(code), "disconnection", zap.Duration("duration", time.Since(s.audit.accepted)),
+		zap.Int64("statements", s.audit.statements), zap.String("sqlstate", code))
 }
 
 // auditReceived notes which statement a frontend message starts, and when.
@@ -146,7 +150,8 @@ func (s *session) auditedText(text string) auditedStatement {
 }
 
 // auditSent logs a statement's outcome when the message that reports it
-// is sent: CommandComplete or ErrorResponse.
+// is sent: CommandComplete or ErrorResponse. A FATAL error ends the
+// session rather than a statement (auditSessionEnd).
 func (s *session) auditSent(msg pgproto3.BackendMessage) {
 	if s.audit.log == nil {
 		return
@@ -156,6 +161,10 @@ func (s *session) auditSent(msg pgproto3.BackendMessage) {
 	case *pgproto3.CommandComplete:
 		tag, sqlstate = string(m.CommandTag), "00000"
 	case *pgproto3.ErrorResponse:
+		if m.Severity == "FATAL" {
+			s.audit.endCode = m.Code
+			return
+		}
 		sqlstate = m.Code
 	default:
 		return

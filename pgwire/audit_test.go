@@ -3,6 +3,7 @@ package pgwire
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestAuditLog(t *testing.T) {
 		with(map[string]any{"kind": "select", "rows": int64(0), "tag": "", "sqlstate": "42P01"}))
 	assertAuditLine(t, lines[3], zapcore.InfoLevel, "statement",
 		with(map[string]any{"kind": "select", "rows": int64(1), "tag": "SELECT 1", "sqlstate": "00000"}))
-	assertAuditLine(t, lines[4], zapcore.InfoLevel, "disconnection", with(map[string]any{"statements": int64(3)}))
+	assertAuditLine(t, lines[4], zapcore.InfoLevel, "disconnection", with(map[string]any{"statements": int64(3), "sqlstate": "00000"}))
 	if s := fmt.Sprint(lines); strings.Contains(s, "41724") || strings.Contains(s, "no_such_table") {
 		t.Errorf("audit lines hold statement text or parameter values: %s", s)
 	}
@@ -185,5 +186,20 @@ func TestOneLine(t *testing.T) {
 		if got := oneLine(c.in, c.max); got != c.want {
 			t.Errorf("oneLine(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+func TestAuditProtocolViolation(t *testing.T) {
+	ts, logs := startAuditedServer(t, 0)
+	rc := dialRaw(t, ts)
+	if _, err := rc.nc.Write(wireMsg('Z', []byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := answersUntilClose(t, rc.nc, false); !slices.Equal(got, []string{"ErrorResponse 08P01"}) {
+		t.Fatalf("answers %q", got)
+	}
+	lines := waitAuditLines(t, logs, 2)
+	if l := lines[1]; l.Message != "disconnection" || l.Fields["sqlstate"] != "08P01" || l.Fields["statements"] != int64(0) {
+		t.Errorf("end of a session that broke the protocol: %+v", l)
 	}
 }

@@ -74,6 +74,7 @@
 //	encode.go     result values to the client (text and binary)
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them
+//	audit.go      the audit log: connections, their end, and every statement's outcome
 //
 // Every query string is split and classified from PostgreSQL's parse tree
 // by internal/sqlclass (kind, span, names, files, settings, COPY options,
@@ -88,6 +89,8 @@
 // (messages sent, messages expected, marked differences) that
 // wirescript_test.go runs against this server over the real catalog and
 // against PostgreSQL 15 (internal/wirescript reads and runs them);
-// isolation_test.go proves that sessions leave nothing behind; the other
+// isolation_test.go proves that sessions leave nothing behind;
+// malformed_test.go sends broken byte sequences, and fuzz_test.go fuzzes a
+// session's startup and messages (FuzzStartup, FuzzMessages); the other
 // tests drive the server with pgx, psql and raw protocol messages.
 package pgwire
