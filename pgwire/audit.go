@@ -74,7 +74,7 @@ func (s *session) auditConnection(ok bool, startupErr error) {
 		zap.String("application_name", s.params.startup["application_name"]),
 	}
 	if ok {
-		s.audit.log = audit.With(append(fields, zap.Uint32("session", s.cancel.pid))...)
+		s.audit.log = audit.With(append(fields, zap.String("role", string(s.role)), zap.Uint32("session", s.cancel.pid))...)
 		s.audit.accepted = time.Now()
 		s.audit.log.Info("connection authorized", zap.Bool("tls", isTLS))
 		return

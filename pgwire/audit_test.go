@@ -110,7 +110,7 @@ func TestAuditLog(t *testing.T) {
 	}
 
 	lines := waitAuditLines(t, logs, 5)
-	session := map[string]any{"user": "tester", "remote": remote, "application_name": "audit-test", "session": pid}
+	session := map[string]any{"user": "tester", "remote": remote, "application_name": "audit-test", "role": "analyst", "session": pid}
 	with := func(extra map[string]any) map[string]any {
 		m := map[string]any{}
 		for k, v := range session {
@@ -156,6 +156,35 @@ func TestAuditRefusedConnection(t *testing.T) {
 		"user": "", "remote": nc.LocalAddr().String(), "application_name": "nobody", "tls": false,
 		"sqlstate": "28000", "error": "no PostgreSQL user name specified in startup packet",
 	})
+}
+
+func TestAuditLogin(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	users := map[string]User{"alice": {Role: RoleReader, Credentials: scramCredentials(t, "s3cret")}}
+	opt := Options{Logger: zap.NewNop(), Users: users, AuthFailDelay: time.Millisecond, AuthFailMaxDelay: time.Millisecond,
+		Audit: AuditOptions{Logger: zap.New(core).Named("audit")}}
+	ts := startServerOptions(t, opt)
+	ctx := testCtx(t)
+	_, err := login(ctx, ts.addr.String(), "alice", "wrong")
+	wantInvalidPassword(t, err, "wrong password")
+	conn, err := login(ctx, ts.addr.String(), "alice", "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := conn.PgConn().PID()
+	remote := conn.PgConn().Conn().LocalAddr().String()
+	if err := conn.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lines := waitAuditLines(t, logs, 3)
+	if l := lines[0]; l.Level != zapcore.WarnLevel || l.Message != "connection refused" || l.Fields["user"] != "alice" ||
+		l.Fields["sqlstate"] != "28P01" || l.Fields["tls"] != false {
+		t.Errorf("wrong password: %+v", l)
+	}
+	assertAuditLine(t, lines[1], zapcore.InfoLevel, "connection authorized", map[string]any{"user": "alice", "remote": remote,
+		"application_name": "", "role": "reader", "session": pid, "tls": false})
+	assertAuditLine(t, lines[2], zapcore.InfoLevel, "disconnection", map[string]any{"user": "alice", "remote": remote,
+		"application_name": "", "role": "reader", "session": pid, "statements": int64(0), "sqlstate": "00000"})
 }
 
 func TestAuditStatementText(t *testing.T) {
