@@ -2,7 +2,6 @@ package pgwire
 
 import (
 	"cmp"
-	"crypto/tls"
 	"errors"
 	"strconv"
 	"strings"
@@ -67,7 +66,7 @@ func (s *session) auditConnection(ok bool, startupErr error) {
 	if audit == nil || (!ok && startupErr == nil) {
 		return
 	}
-	_, isTLS := s.nc.(*tls.Conn)
+	isTLS := s.isTLS()
 	fields := []zap.Field{
 		zap.String("user", s.params.startup["user"]),
 		zap.String("remote", s.nc.RemoteAddr().String()),

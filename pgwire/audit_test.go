@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -230,5 +231,35 @@ func TestAuditProtocolViolation(t *testing.T) {
 	lines := waitAuditLines(t, logs, 2)
 	if l := lines[1]; l.Message != "disconnection" || l.Fields["sqlstate"] != "08P01" || l.Fields["statements"] != int64(0) {
 		t.Errorf("end of a session that broke the protocol: %+v", l)
+	}
+}
+
+func TestAuditTLS(t *testing.T) {
+	pki := newTestPKI(t)
+	core, logs := observer.New(zapcore.InfoLevel)
+	ts := startServerOptions(t, Options{TLS: pki.server, Audit: AuditOptions{Logger: zap.New(core).Named("audit")}})
+	conn, err := connectPgxString(t, ts.connString("127.0.0.1", "require", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	lines := waitAuditLines(t, logs, 2)
+	if l := lines[0]; l.Message != "connection authorized" || l.Fields["tls"] != true {
+		t.Errorf("a TLS session: %+v", l)
+	}
+}
+
+func TestAuditTooManyClients(t *testing.T) {
+	core, logs := observer.New(zapcore.InfoLevel)
+	ts := startServerOptions(t, Options{MaxConnections: 1, Audit: AuditOptions{Logger: zap.New(core).Named("audit")}})
+	connectPgx(t, ts, pgx.QueryExecModeSimpleProtocol) // open until the test ends
+	if _, err := pgx.Connect(testCtx(t), ts.dsn()); err == nil || !strings.Contains(err.Error(), "53300") {
+		t.Fatalf("second client: %v, want 53300", err)
+	}
+	lines := waitAuditLines(t, logs, 2)
+	if l := lines[1]; l.Level != zapcore.WarnLevel || l.Message != "connection refused" || l.Fields["sqlstate"] != "53300" {
+		t.Errorf("a client over the limit: %+v", l)
 	}
 }

@@ -107,8 +107,8 @@ func newServeCommand(g *globals) *cobra.Command {
 	auth.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&audit.level, "audit-level", envOr("TPSERVER_AUDIT_LEVEL", "info"),
 		"audit log level (connections and statements, logger \"audit\"): debug, info, warn (refusals only), off (env TPSERVER_AUDIT_LEVEL)")
-	cmd.Flags().IntVar(&audit.textBytes, "audit-statement-text", 0,
-		"log each statement's text, on one line and cut to this many bytes (0: never; the text holds literal values)")
+	cmd.Flags().IntVar(&audit.textBytes, "audit-statement-text", envParse(&audit.envErrs, "TPSERVER_AUDIT_STATEMENT_TEXT", 0, strconv.Atoi),
+		"log each statement's text, on one line and cut to this many bytes (0: never; the text holds literal values) (env TPSERVER_AUDIT_STATEMENT_TEXT)")
 	return cmd
 }
 
@@ -116,11 +116,15 @@ func newServeCommand(g *globals) *cobra.Command {
 type auditFlags struct {
 	level     string
 	textBytes int
+	envErrs   []error
 }
 
 // options builds the server's audit options: a logger named "audit" on
 // stderr at its own level, independent of --log-level.
 func (a auditFlags) options() (pgwire.AuditOptions, error) {
+	if err := errors.Join(a.envErrs...); err != nil {
+		return pgwire.AuditOptions{}, err
+	}
 	if a.level == "off" {
 		return pgwire.AuditOptions{}, nil
 	}
