@@ -166,3 +166,22 @@ type SCRAMCredentials struct {
 	StoredKey  []byte
 	ServerKey  []byte
 }
+
+// RelationGuard is implemented by backends with relations and schemas that
+// no client may create, change or drop, whatever its role (the collected
+// data, the backend's own bookkeeping, an emulated catalog). Before a
+// statement is prepared, pgwire asks about each relation or schema it
+// would create, change or drop; an unqualified name is asked about as
+// written and in each schema of the session's search_path. reason names
+// the protected object for the client ("the lake view aws_cloudtrail_log").
+// It must be safe for concurrent use.
+type RelationGuard interface {
+	ProtectedRelation(rel Relation) (reason string, protected bool)
+}
+
+// Relation is a relation or schema a statement creates, changes or drops,
+// as the client named it: unquoted parts lower-cased, empty parts not
+// given. Name is empty when the schema itself is meant.
+type Relation struct {
+	Catalog, Schema, Name string
+}

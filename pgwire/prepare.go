@@ -32,6 +32,9 @@ func (s *session) prepareUtility(name, text string, u *utility, oids []uint32) (
 	if err := s.checkAborted(u); err != nil {
 		return nil, err
 	}
+	if err := s.authorize(text); err != nil {
+		return nil, err
+	}
 	if u != nil {
 		return utilityStatement(name, text, u), nil
 	}

@@ -90,7 +90,7 @@ func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''
 // setDuckDBSetting forwards SET of a name pgwire does not know to DuckDB,
 // in the session's scope only: a setting DuckDB keeps for the whole engine
 // (threads, memory_limit, enable_external_access, …) would change every
-// other session, so it is refused (55P02) instead. DuckDB rejects unknown
+// other session, so it is refused (42501) instead. DuckDB rejects unknown
 // names (42704).
 func (s *session) setDuckDBSetting(name, value string, isDefault bool) error {
 	s.materializePortals(nil)
@@ -105,7 +105,7 @@ func (s *session) setDuckDBSetting(name, value string, isDefault bool) error {
 		case strings.Contains(pe.Message, "unrecognized configuration parameter"):
 			return newError(codeUndefinedObject, "unrecognized configuration parameter %q", name)
 		case strings.Contains(pe.Message, "cannot be set locally"), strings.Contains(pe.Message, "only be set globally"):
-			return newError(codeCantChangeRuntimeParam, "parameter %q cannot be changed by a session: it is an engine-wide setting", name)
+			return refuse("parameter %q cannot be changed by a session: it is an engine-wide setting", name)
 		}
 		return pe
 	}

@@ -58,7 +58,7 @@ func utilityFor(st *sqlclass.Statement) (*utility, error) {
 	if st.Syntax == sqlclass.DuckDB {
 		switch {
 		case st.Setting != nil && st.Setting.Global:
-			return nil, newError(codeCantChangeRuntimeParam, "%s GLOBAL is not allowed: it would change the engine for every session", strings.ToUpper(st.Kind.String()))
+			return nil, refuse("%s GLOBAL is not allowed: it would change the engine for every session", strings.ToUpper(st.Kind.String()))
 		case pgwireOwned[st.Kind]:
 			pe := newError(codeSyntaxError, "%s", st.ParseError.Message)
 			pe.Position = int32(st.ParseError.Position)

@@ -86,6 +86,7 @@ func classifyDuckDB(sp Span, parseErr *SyntaxError) Statement {
 	}
 	st := Statement{Text: sp.Text, Offset: sp.Offset, Syntax: DuckDB, ParseError: parseErr}
 	st.Kind, st.Writes, st.Files = duckdbKind(words)
+	scanDuckDB(&st)
 	switch st.Kind {
 	case Set, Reset:
 		if len(words) > 1 && words[1] == "GLOBAL" {
@@ -145,6 +146,8 @@ func duckdbKind(words []string) (kind Kind, writes, files bool) {
 		return Describe, false, false
 	case "SUMMARIZE":
 		return Summarize, false, false
+	case "PIVOT", "UNPIVOT", "PIVOT_WIDER", "PIVOT_LONGER":
+		return Select, false, false
 	case "PRAGMA":
 		return Pragma, false, false
 	case "ATTACH":

@@ -8,8 +8,14 @@ import (
 )
 
 // fileFunctions are DuckDB (and PostgreSQL) functions that read or list
-// server files.
+// server files, read the environment, secrets or the network, or run SQL
+// text the classifier cannot see.
 var fileFunctions = map[string]bool{
+	"getenv": true, "duckdb_secrets": true, "which_secret": true, "load_aws_credentials": true,
+	"query": true, "query_table": true, "iceberg_metadata": true, "iceberg_snapshots": true,
+	"read_csv_auto_scan": true, "read_parquet_metadata": true, "duckdb_extensions_install": true,
+	"read_ndjson_object": true, "delta_scan_metadata": true, "postgres_scan": true, "sqlite_scan": true,
+	"mysql_scan": true, "postgres_query": true, "read_xml": true, "st_read": true,
 	"read_csv": true, "read_csv_auto": true, "csv_scan": true, "sniff_csv": true,
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true,
 	"parquet_file_metadata": true, "parquet_kv_metadata": true, "parquet_bloom_probe": true,
@@ -39,6 +45,10 @@ func collect(st *Statement, node *pg_query.Node) {
 		switch x := m.(type) {
 		case *pg_query.RangeVar:
 			st.Relations = append(st.Relations, Name{Catalog: x.Catalogname, Schema: x.Schemaname, Name: x.Relname})
+			if looksLikeFile(x.Relname) {
+				st.Files = true
+				st.noteExternal("FROM \"" + x.Relname + "\"")
+			}
 		case *pg_query.CommonTableExpr:
 			ctes[x.Ctename] = true
 		case *pg_query.FuncCall:
@@ -47,6 +57,7 @@ func collect(st *Statement, node *pg_query.Node) {
 			base := name[strings.LastIndexByte(name, '.')+1:]
 			if fileFunctions[base] {
 				st.Files = true
+				st.noteExternal(name + "()")
 			}
 			if base == "set_config" {
 				if c, ok := setConfigCall(x.Args); ok {
@@ -58,6 +69,7 @@ func collect(st *Statement, node *pg_query.Node) {
 				st.Writes = true
 			}
 		}
+		st.Targets = append(st.Targets, targetsOf(m)...)
 	})
 	if len(ctes) > 0 {
 		kept := st.Relations[:0]

@@ -100,9 +100,19 @@ type Statement struct {
 	// ParseError is PostgreSQL's reason for rejecting a DuckDB statement.
 	ParseError *SyntaxError
 
-	Writes    bool     // changes data or schema, or writes a file
-	Files     bool     // reads or writes server files (COPY file, read_csv, ATTACH, INSTALL...)
-	Relations []Name   // tables and views named, in order of appearance
+	Writes    bool   // changes data or schema, or writes a file
+	Files     bool   // reads or writes server files (COPY file, read_csv, ATTACH, INSTALL...)
+	Relations []Name // tables and views named, in order of appearance
+	// Targets are the relations it creates, changes or drops, and the
+	// schemas (Name{Schema: s}) it creates, renames or drops.
+	Targets []Name
+	// External names the first thing that reads or writes server files,
+	// the environment or the network ("read_csv()", "FROM 'x.csv'",
+	// "COPY TO 'f'"), when Files is set.
+	External string
+	// Opaque says why a DuckDB statement cannot be checked (an object kind
+	// or an embedded write its leading words do not tell); "" otherwise.
+	Opaque    string
 	Functions []string // functions called (lower-case, schema-qualified as written)
 	// SetConfigs are the set_config() calls with constant arguments.
 	SetConfigs []SetConfigCall

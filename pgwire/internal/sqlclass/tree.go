@@ -69,7 +69,7 @@ func (r reader) statement(st *Statement, node *pg_query.Node) {
 	case *pg_query.Node_CallStmt:
 		st.Kind = Call
 	case *pg_query.Node_LoadStmt:
-		st.Kind, st.Files = Load, true
+		st.Kind, st.Files, st.External = Load, true, "LOAD"
 	default:
 		st.Kind = otherKind(node)
 		st.Writes = st.Kind == DDL
@@ -283,6 +283,9 @@ func (r reader) copy(st *Statement, c *pg_query.CopyStmt) {
 	st.Kind, st.Copy = Copy, cp
 	st.Files = !cp.Stdio
 	st.Writes = cp.From || !cp.Stdio
+	if st.Files {
+		st.External = copyExternal(cp)
+	}
 }
 
 // copyOption reads one COPY option.
