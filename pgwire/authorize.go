@@ -15,10 +15,11 @@ import (
 //   - nobody reads or writes server files, the environment or the network
 //     (file-reading table functions, replacement scans, COPY to or from a
 //     file or program), attaches or switches databases, installs or loads
-//     extensions, exports or imports, runs PRAGMA or CALL, sets DuckDB
-//     variables or engine-wide settings (SET GLOBAL), or manages secrets;
-//   - nobody creates, changes or drops what the backend's RelationGuard
-//     protects;
+//     extensions, exports or imports, runs PRAGMA or CALL, changes
+//     engine-wide settings (SET GLOBAL; others in setshow.go), or manages
+//     secrets;
+//   - nobody creates, changes or drops what the backend's ObjectGuard
+//     protects, nor sets a DuckDB variable it protects;
 //   - readers change nothing;
 //   - a statement in DuckDB's dialect is allowed only when its tokens show
 //     what it does; DDL whose targets cannot be read is refused; one whose
@@ -29,8 +30,7 @@ import (
 var refusedKinds = map[sqlclass.Kind]string{
 	sqlclass.Attach: "ATTACH", sqlclass.Detach: "DETACH", sqlclass.Use: "USE", sqlclass.Install: "INSTALL",
 	sqlclass.Load: "LOAD", sqlclass.ExportDatabase: "EXPORT DATABASE", sqlclass.ImportDatabase: "IMPORT DATABASE",
-	sqlclass.Pragma: "PRAGMA", sqlclass.Call: "CALL", sqlclass.SetVariable: "SET VARIABLE",
-	sqlclass.ResetVariable: "RESET VARIABLE",
+	sqlclass.Pragma: "PRAGMA", sqlclass.Call: "CALL",
 }
 
 // changeKinds are the statements only analysts may run.
@@ -78,6 +78,9 @@ func (s *session) authorizeStatement(st *sqlclass.Statement) error {
 	if st.Kind == sqlclass.DDL && len(st.Targets) == 0 {
 		return refuse("%s is not allowed: the server cannot tell what it changes", strings.ToUpper(firstWords(st.Text, 2)))
 	}
+	if err := s.authorizeVariable(st); err != nil {
+		return err
+	}
 	for _, t := range st.Targets {
 		if reason, ok := s.protected(t); ok {
 			return refuse("%s is not allowed: %s cannot be changed", strings.ToUpper(firstWords(st.Text, 2)), reason)
@@ -98,10 +101,26 @@ func (s *session) authorizeInner(st *sqlclass.Statement) error {
 	return nil
 }
 
-// protected asks the backend's RelationGuard about a target: as written
+// authorizeVariable refuses SET VARIABLE and RESET VARIABLE of a DuckDB
+// variable the backend protects.
+func (s *session) authorizeVariable(st *sqlclass.Statement) error {
+	if st.Kind != sqlclass.SetVariable && st.Kind != sqlclass.ResetVariable || st.Setting == nil {
+		return nil
+	}
+	g, ok := s.srv.backend.(ObjectGuard)
+	if !ok {
+		return nil
+	}
+	if reason, ok := g.ProtectedVariable(st.Setting.Name); ok {
+		return refuse("%s %s is not allowed: %s cannot be changed", strings.ToUpper(st.Kind.String()), st.Setting.Name, reason)
+	}
+	return nil
+}
+
+// protected asks the backend's ObjectGuard about a target: as written
 // and, when unqualified, in each schema of the session's search_path.
 func (s *session) protected(t sqlclass.Name) (string, bool) {
-	g, ok := s.srv.backend.(RelationGuard)
+	g, ok := s.srv.backend.(ObjectGuard)
 	if !ok {
 		return "", false
 	}

@@ -167,16 +167,19 @@ type SCRAMCredentials struct {
 	ServerKey  []byte
 }
 
-// RelationGuard is implemented by backends with relations and schemas that
-// no client may create, change or drop, whatever its role (the collected
-// data, the backend's own bookkeeping, an emulated catalog). Before a
-// statement is prepared, pgwire asks about each relation or schema it
-// would create, change or drop; an unqualified name is asked about as
-// written and in each schema of the session's search_path. reason names
-// the protected object for the client ("the lake view aws_cloudtrail_log").
-// It must be safe for concurrent use.
-type RelationGuard interface {
+// ObjectGuard is implemented by backends with objects that no client may
+// create, change or drop, whatever its role (the collected data, the
+// backend's own bookkeeping, an emulated catalog, DuckDB variables the
+// backend keeps session state in). Before a statement is prepared, pgwire
+// asks ProtectedRelation about each relation or schema it would create,
+// change or drop (an unqualified name as written and in each schema of the
+// session's search_path), and ProtectedVariable about the DuckDB variable
+// a SET VARIABLE or RESET VARIABLE names. reason names the protected
+// object for the client ("the lake view aws_cloudtrail_log"). It must be
+// safe for concurrent use.
+type ObjectGuard interface {
 	ProtectedRelation(rel Relation) (reason string, protected bool)
+	ProtectedVariable(name string) (reason string, protected bool)
 }
 
 // Relation is a relation or schema a statement creates, changes or drops,

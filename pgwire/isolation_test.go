@@ -47,7 +47,7 @@ func TestSessionEndLeavesNothing(t *testing.T) {
 			rc.succeeds("CREATE TEMP TABLE leftover_t AS SELECT 1 AS a; CREATE TEMP VIEW leftover_v AS SELECT 1; CREATE TEMP MACRO leftover_m() AS 1")
 		}},
 		{"settings and variables", func(rc *rawClient) {
-			rc.succeeds("SET default_order = 'desc'; SET search_path = 'pg_catalog'")
+			rc.succeeds("SET default_order = 'desc'; SET VARIABLE leftover = 1; SET search_path = 'pg_catalog'")
 		}},
 		{"prepared statements", func(rc *rawClient) {
 			rc.succeeds("PREPARE leftover_p AS SELECT 1")

@@ -143,9 +143,11 @@ func TestSetShowParameters(t *testing.T) {
 			if got := queryText(t, conn, "SHOW default_order"); got != "DESC" {
 				t.Errorf("SHOW default_order = %q", got)
 			}
-			// DuckDB variables are refused: the backend keeps its own
-			// per-session state in them (see authorize.go).
-			for _, q := range []string{"SET VARIABLE answer = 41", "SET GLOBAL default_order = 'desc'", "RESET GLOBAL threads", "SET threads = 1", "SET memory_limit = '1GB'", "SET enable_external_access = false", "RESET enable_external_access"} {
+			mustExec("SET VARIABLE answer = 41")
+			if got := queryText(t, conn, "SELECT getvariable('answer') + 1"); got != "42" {
+				t.Errorf("DuckDB variable + 1 = %q", got)
+			}
+			for _, q := range []string{"SET GLOBAL default_order = 'desc'", "RESET GLOBAL threads", "SET threads = 1", "SET memory_limit = '1GB'", "SET enable_external_access = false", "RESET enable_external_access"} {
 				if err := exec(q); pgCode(err) != "42501" {
 					t.Errorf("%s: %v, want 42501", q, err)
 				}

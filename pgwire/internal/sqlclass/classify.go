@@ -92,6 +92,8 @@ func classifyDuckDB(sp Span, parseErr *SyntaxError) Statement {
 		if len(words) > 1 && words[1] == "GLOBAL" {
 			st.Setting = &Setting{Global: true, Name: globalName(sp.Text)}
 		}
+	case SetVariable, ResetVariable:
+		st.Setting = &Setting{Name: globalName(sp.Text)}
 	}
 	return st
 }

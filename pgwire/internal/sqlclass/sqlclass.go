@@ -117,7 +117,7 @@ type Statement struct {
 	// SetConfigs are the set_config() calls with constant arguments.
 	SetConfigs []SetConfigCall
 
-	Setting  *Setting   // Set, Reset, Show (and DuckDB's SET/RESET GLOBAL)
+	Setting  *Setting   // Set, Reset, Show (and DuckDB's SET/RESET GLOBAL and VARIABLE)
 	Tx       *TxOptions // Begin, SetTransaction, SessionCharacteristics
 	Copy     *CopyStmt  // Copy
 	Cursor   *Cursor    // Declare, Fetch, Move, Close
