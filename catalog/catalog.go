@@ -148,6 +148,10 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := c.lockEngine(ctx, opt.InMemory); err != nil {
+		db.Close()
+		return nil, err
+	}
 	c.startRebuilder()
 	return c, nil
 }
