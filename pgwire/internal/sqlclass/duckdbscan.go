@@ -23,9 +23,13 @@ func scanDuckDB(st *Statement) {
 		words = append(words, strings.ToUpper(t.Text))
 	}
 	if head > 0 {
-		_, writes, files := duckdbKind(words)
+		kind, writes, files := duckdbKind(words)
 		st.Writes = st.Writes || writes
 		st.Files = st.Files || files
+		if !prefixable[kind] {
+			st.Opaque = strings.ToUpper(toks[0].Text) + " " + words[0]
+			return
+		}
 	}
 	if st.Files && st.External == "" {
 		st.External = words[0]
@@ -122,6 +126,10 @@ func skipPrefixes(toks []Token) int {
 	}
 	return i
 }
+
+// prefixable are the kinds of statements EXPLAIN and PREPARE may hold.
+var prefixable = map[Kind]bool{Select: true, Insert: true, Update: true, Delete: true, Merge: true, DDL: true,
+	Describe: true, Summarize: true}
 
 // changeWords are statements that change something; inside a DuckDB
 // statement that does not start with them, the classifier cannot tell what
