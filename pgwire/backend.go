@@ -18,6 +18,8 @@ import (
 //
 // A session calls the hooks around the statements it runs, in this order:
 //
+//   - before a statement is prepared: ObjectGuard.ProtectedRelation and
+//     ProtectedVariable for what it would change (authorize.go);
 //   - when a statement is prepared: SQLTranslator.TranslateSQL, then
 //     ColumnNamer.ColumnNames, ColumnOriginer.ColumnOrigins and
 //     ParameterChanger.ParameterChanges on the client's text;

@@ -22,7 +22,8 @@
 // (ColumnNamer, ColumnOriginer), mirroring session parameters into SQL
 // (ParameterMirror, ParameterChanger) and keeping state derived from the
 // schema, including a transaction block's own uncommitted changes
-// (SchemaWatcher, TxSchemaWatcher). pgwire imports nothing of its backends;
+// (SchemaWatcher, TxSchemaWatcher) and protecting objects no client may
+// change (ObjectGuard). pgwire imports nothing of its backends;
 // they assert the hooks they implement at compile time.
 //
 // # What a session does
@@ -56,6 +57,7 @@
 //	scram.go      SCRAM-SHA-256 login of configured users; unknown users get a mock exchange
 //	simple.go     simple query protocol (Query)
 //	extended.go   extended query protocol (Parse, Bind, Describe, Execute, Close, Sync)
+//	authorize.go  what a session's role may run, checked before a statement is prepared (42501)
 //	prepare.go    preparing a statement: pgwire's own or DuckDB's, translated and cached
 //	statement.go  a prepared statement: DuckDB's description, JSON columns, command tags
 //	stmtcache.go  the server's cache of statement descriptions, by text

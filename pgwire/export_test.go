@@ -24,7 +24,3 @@ var (
 	ConnectPgx = connectPgx
 	TestCtx    = testCtx
 )
-
-// SetTestRole gives every session of srv the role r, whatever
-// authentication decided.
-func SetTestRole(srv *Server, r Role) { srv.testRole = r }

@@ -22,18 +22,22 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/tpserver/tpserver/catalog"
+	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/internal/testsupport"
 	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
 
-// lockdownEnv is a catalog with one collected row, served to readers and to
-// analysts, and a directory outside the data dir that attacks read and
-// write.
+// lockdownEnv is a catalog with one collected row, served to a reader and
+// an analyst (users who log in with a password), and a directory outside
+// the data dir that attacks read and write.
 type lockdownEnv struct {
 	dataDir, outside, lakeFile string
-	reader, analyst            *pgwire.TestServer
+	addr                       string
 }
+
+// lockdownPassword is every test user's password.
+const lockdownPassword = "lockdown-test"
 
 func newLockdownEnv(t *testing.T) *lockdownEnv {
 	t.Helper()
@@ -47,8 +51,7 @@ func newLockdownEnv(t *testing.T) *lockdownEnv {
 	}
 	t.Cleanup(func() { cat.Close() })
 	env.lakeFile = publishLakeRow(t, cat, env.dataDir)
-	env.reader = serveRole(t, cat, pgwire.RoleReader)
-	env.analyst = serveRole(t, cat, pgwire.RoleAnalyst)
+	env.addr = serveUsers(t, cat)
 	return env
 }
 
@@ -83,19 +86,45 @@ func publishLakeRow(t *testing.T, cat *catalog.Catalog, dir string) string {
 	return file
 }
 
-func serveRole(t *testing.T, cat *catalog.Catalog, role pgwire.Role) *pgwire.TestServer {
+// serveUsers serves cat to the users "reader" and "analyst", of those
+// roles, and returns the server's address.
+func serveUsers(t *testing.T, cat *catalog.Catalog) string {
 	t.Helper()
+	v, err := config.NewSCRAMVerifier(lockdownPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := pgwire.SCRAMCredentials{Iterations: v.Iterations, Salt: v.Salt, StoredKey: v.StoredKey, ServerKey: v.ServerKey}
+	users := map[string]pgwire.User{
+		"reader":  {Role: pgwire.RoleReader, Credentials: creds},
+		"analyst": {Role: pgwire.RoleAnalyst, Credentials: creds},
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := pgwire.NewServer(cat, pgwire.Options{Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
-	pgwire.SetTestRole(srv, role)
+	srv := pgwire.NewServer(cat, pgwire.Options{Users: users, Logger: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return pgwire.NewTestServer(ln.Addr().(*net.TCPAddr), cat.DB(), srv)
+	return ln.Addr().String()
+}
+
+// connectAs logs in to addr as user with pgx.
+func connectAs(t *testing.T, addr, user string, mode pgx.QueryExecMode) *pgx.Conn {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s:%s@%s/tpserver?sslmode=disable", user, lockdownPassword, addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DefaultQueryExecMode = mode
+	conn, err := pgx.ConnectConfig(pgwire.TestCtx(t), cfg)
+	if err != nil {
+		t.Fatalf("connect as %s: %v", user, err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }
 
 // attack is a statement every role must be refused; query attacks are
@@ -265,23 +294,20 @@ func TestLockdownAttacks(t *testing.T) {
 		t.Fatalf("only %d attacks", len(attacks))
 	}
 	sent := 0
-	for _, role := range []struct {
-		name string
-		ts   *pgwire.TestServer
-	}{{"reader", env.reader}, {"analyst", env.analyst}} {
-		simple := pgwire.ConnectPgx(t, role.ts, pgx.QueryExecModeSimpleProtocol)
-		extended := pgwire.ConnectPgx(t, role.ts, pgx.QueryExecModeExec)
+	for _, user := range []string{"reader", "analyst"} {
+		simple := connectAs(t, env.addr, user, pgx.QueryExecModeSimpleProtocol)
+		extended := connectAs(t, env.addr, user, pgx.QueryExecModeExec)
 		for _, a := range attacks {
 			for form, text := range wrappings(a) {
 				sent++
 				if err := sendAttack(t, simple, extended, form, text); err != nil {
-					t.Errorf("%s %s: %s: %v", role.name, form, text, err)
+					t.Errorf("%s %s: %s: %v", user, form, text, err)
 				}
 			}
 		}
 		for _, conn := range []*pgx.Conn{simple, extended} {
 			if got := rowsOf(t, conn, "SELECT count(*) FROM aws_cloudtrail_log"); got != "1" {
-				t.Errorf("%s: the lake view after the attacks has %s rows, want 1", role.name, got)
+				t.Errorf("%s: the lake view after the attacks has %s rows, want 1", user, got)
 			}
 		}
 	}
@@ -386,7 +412,7 @@ func equalMaps(a, b map[string]string) bool {
 func TestLockdownRoles(t *testing.T) {
 	env := newLockdownEnv(t)
 	ctx := pgwire.TestCtx(t)
-	analyst := pgwire.ConnectPgx(t, env.analyst, pgx.QueryExecModeSimpleProtocol)
+	analyst := connectAs(t, env.addr, "analyst", pgx.QueryExecModeSimpleProtocol)
 	for _, q := range []string{
 		"CREATE TABLE mine AS SELECT event_id, event_time FROM aws_cloudtrail_log",
 		"INSERT INTO mine SELECT event_id, event_time FROM aws_cloudtrail_log",
@@ -407,7 +433,7 @@ func TestLockdownRoles(t *testing.T) {
 		t.Errorf("analyst's objects: %q", got)
 	}
 
-	reader := pgwire.ConnectPgx(t, env.reader, pgx.QueryExecModeSimpleProtocol)
+	reader := connectAs(t, env.addr, "reader", pgx.QueryExecModeSimpleProtocol)
 	if got := rowsOf(t, reader, "SELECT count(*) FROM my_events"); got != "2" {
 		t.Errorf("reader reads the analyst's view: %q", got)
 	}
@@ -447,8 +473,8 @@ func TestLockdownRoles(t *testing.T) {
 func TestLockdownPsql(t *testing.T) {
 	psql := testsupport.Tool(t, "psql", "apt-get install postgresql-client")
 	env := newLockdownEnv(t)
-	for _, ts := range []*pgwire.TestServer{env.reader, env.analyst} {
-		_, port, _ := net.SplitHostPort(ts.Addr())
+	_, port, _ := net.SplitHostPort(env.addr)
+	for _, user := range []string{"reader", "analyst"} {
 		for _, q := range []string{
 			"select * from read_csv('/etc/passwd')",
 			"copy (select 1) to '" + env.outside + "/x.csv'",
@@ -457,11 +483,11 @@ func TestLockdownPsql(t *testing.T) {
 			"install httpfs",
 			"set enable_external_access = true",
 		} {
-			cmd := exec.Command(psql, "-h", "127.0.0.1", "-p", port, "-U", "tester", "-d", "tpserver", "-X", "-v", "ON_ERROR_STOP=1", "-c", q, "-c", "select count(*) from aws_cloudtrail_log")
-			cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable", "PG_COLOR=never", "PGOPTIONS=")
+			cmd := exec.Command(psql, "-h", "127.0.0.1", "-p", port, "-U", user, "-d", "tpserver", "-X", "-v", "ON_ERROR_STOP=1", "-c", q, "-c", "select count(*) from aws_cloudtrail_log")
+			cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable", "PG_COLOR=never", "PGPASSWORD="+lockdownPassword)
 			out, err := cmd.CombinedOutput()
 			if err == nil || !strings.Contains(string(out), "ERROR:  permission denied") {
-				t.Errorf("psql %s: %v %q", q, err, out)
+				t.Errorf("psql as %s: %s: %v %q", user, q, err, out)
 			}
 		}
 	}

@@ -76,7 +76,6 @@ type Server struct {
 	classes  *sqlclass.Cache // classified query strings
 	auth     serverAuth      // failed logins' delays, unknown users' credentials
 	sessions atomic.Int64    // admitted sessions open now (MaxConnections)
-	testRole Role            // tests only (export_test.go): every session's role
 }
 
 // StreamResults makes every DuckDB query of the process stream its results
