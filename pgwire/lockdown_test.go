@@ -218,6 +218,14 @@ func (env *lockdownEnv) attacks() []attack {
 		s("CALL pragma_database_size()"),
 		s("SET VARIABLE tp_pg_owner = 1"),
 		s("RESET VARIABLE tp_pg_session"),
+		// Settings that name files the engine writes: inside the data dir
+		// the engine lock allows it, so the classifier must refuse.
+		s("SET profiling_output = '{data}/aws_cloudtrail_log/profile.json'"),
+		s("SET profiling_output = '{out}/profile.json'"),
+		s("RESET profiling_output"),
+		s("SET log_query_path = '{data}/queries.log'"),
+		s("SET GLOBAL temp_directory = '{out}/spill'"),
+		q("SELECT set_config('profiling_output', '{data}/p.json', false)"),
 		// Secrets.
 		s("CREATE SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')"),
 		s("CREATE PERSISTENT SECRET s2 (TYPE s3, KEY_ID 'a', SECRET 'b')"),

@@ -155,3 +155,27 @@ func nameOf(s []string) Name {
 	}
 	return Name{Catalog: s[len(s)-3], Schema: s[len(s)-2], Name: s[len(s)-1]}
 }
+
+// fileSettings are DuckDB settings whose value names a file or directory
+// the engine then writes or reads (the profiler's output, the query log,
+// spill, extension and secret directories, the allowed paths).
+var fileSettings = map[string]bool{
+	"profiling_output": true, "log_query_path": true, "temp_directory": true, "extension_directory": true,
+	"home_directory": true, "secret_directory": true, "custom_extension_repository": true,
+	"autoinstall_extension_repository": true, "allowed_directories": true, "allowed_paths": true,
+}
+
+// noteFileSettings marks SET, RESET and set_config() of a file setting as
+// external access.
+func noteFileSettings(st *Statement) {
+	if st.Setting != nil && (st.Kind == Set || st.Kind == Reset) && fileSettings[strings.ToLower(st.Setting.Name)] {
+		st.Files = true
+		st.noteExternal(strings.ToUpper(st.Kind.String()) + " " + st.Setting.Name)
+	}
+	for _, c := range st.SetConfigs {
+		if fileSettings[strings.ToLower(c.Name)] {
+			st.Files = true
+			st.noteExternal("set_config('" + c.Name + "')")
+		}
+	}
+}

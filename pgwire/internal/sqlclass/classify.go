@@ -71,6 +71,7 @@ func classifyParsed(sp Span, src string, node *pg_query.Node) Statement {
 	r := reader{src: src}
 	r.statement(&st, node)
 	collect(&st, node)
+	noteFileSettings(&st)
 	return st
 }
 
@@ -95,6 +96,7 @@ func classifyDuckDB(sp Span, parseErr *SyntaxError) Statement {
 	case SetVariable, ResetVariable:
 		st.Setting = &Setting{Name: globalName(sp.Text)}
 	}
+	noteFileSettings(&st)
 	return st
 }
 
