@@ -4,8 +4,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -13,8 +17,42 @@ import (
 	"go.uber.org/zap"
 )
 
-// scramMechanism is the SASL mechanism of SCRAM-SHA-256 (RFC 7677).
-const scramMechanism = "SCRAM-SHA-256"
+// The SASL mechanisms: SCRAM-SHA-256 (RFC 7677), and over TLS its variant
+// bound to the TLS channel by the server certificate's hash
+// (tls-server-end-point, RFC 5929), which defeats a man in the middle
+// holding another certificate.
+const (
+	scramMechanism     = "SCRAM-SHA-256"
+	scramPlusMechanism = "SCRAM-SHA-256-PLUS"
+)
+
+// channelBinding is the tls-server-end-point binding of a TLS session: the
+// hash of the certificate the server presents. A plaintext session, or a
+// server with several certificates to choose from, has none.
+func (s *session) channelBinding() scram.ChannelBinding {
+	if _, ok := s.nc.(*tls.Conn); !ok || s.srv.opt.TLS == nil || len(s.srv.opt.TLS.Certificates) != 1 {
+		return scram.ChannelBinding{}
+	}
+	cert := s.srv.opt.TLS.Certificates[0]
+	leaf := cert.Leaf
+	if leaf == nil && len(cert.Certificate) > 0 {
+		var err error
+		if leaf, err = x509.ParseCertificate(cert.Certificate[0]); err != nil {
+			return scram.ChannelBinding{}
+		}
+	}
+	if leaf == nil {
+		return scram.ChannelBinding{}
+	}
+	// The library hashes "the peer's" certificate of a connection state;
+	// from the server's side, the certificate to bind is its own.
+	cb, err := scram.NewTLSServerEndpointBinding(&tls.ConnectionState{PeerCertificates: []*x509.Certificate{leaf}})
+	if err != nil {
+		s.log.Debug("no channel binding for the server certificate", zap.Error(err))
+		return scram.ChannelBinding{}
+	}
+	return cb
+}
 
 // codeInvalidPassword is FATAL's SQLSTATE for every failed login.
 const codeInvalidPassword = "28P01"
@@ -78,7 +116,12 @@ func (s *session) authenticateSCRAM(user string) (Role, error) {
 	_ = s.nc.SetReadDeadline(time.Now().Add(s.srv.opt.StartupTimeout))
 	defer func() { _ = s.nc.SetReadDeadline(time.Time{}) }()
 
-	final, err := s.scramExchange(server.NewConversation())
+	conv := server.NewConversation()
+	cb := s.channelBinding()
+	if cb.IsSupported() {
+		conv = server.NewConversationWithChannelBinding(cb)
+	}
+	final, err := s.scramExchange(conv, cb.IsSupported())
 	host := clientHost(s.nc.RemoteAddr())
 	switch {
 	case errors.Is(err, errClientLeftAuth):
@@ -106,8 +149,12 @@ func (s *session) authenticateSCRAM(user string) (Role, error) {
 // scramExchange runs the SASL messages of a SCRAM conversation up to the
 // server's final message, which it returns when the client's proof is
 // valid.
-func (s *session) scramExchange(conv *scram.ServerConversation) (string, error) {
-	if err := s.send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{scramMechanism}}); err != nil {
+func (s *session) scramExchange(conv *scram.ServerConversation, plus bool) (string, error) {
+	mechanisms := []string{scramMechanism}
+	if plus {
+		mechanisms = []string{scramPlusMechanism, scramMechanism}
+	}
+	if err := s.send(&pgproto3.AuthenticationSASL{AuthMechanisms: mechanisms}); err != nil {
 		return "", err
 	}
 	first, err := s.receiveSASL(pgproto3.AuthTypeSASL)
@@ -118,8 +165,18 @@ func (s *session) scramExchange(conv *scram.ServerConversation) (string, error) 
 	if !ok {
 		return "", fmt.Errorf("client sent %T, want SASLInitialResponse", first)
 	}
-	if initial.AuthMechanism != scramMechanism {
-		return "", fmt.Errorf("client chose SASL mechanism %q, want %s", initial.AuthMechanism, scramMechanism)
+	// The GS2 header says whether the client binds the channel ("p=…");
+	// it must agree with the mechanism chosen. The conversation checks the
+	// binding's data, and that a client able to bind does not settle for
+	// plain SCRAM where PLUS was offered.
+	binds := strings.HasPrefix(string(initial.Data), "p=")
+	switch {
+	case !slices.Contains(mechanisms, initial.AuthMechanism):
+		return "", fmt.Errorf("client chose SASL mechanism %q, want one of %v", initial.AuthMechanism, mechanisms)
+	case initial.AuthMechanism == scramPlusMechanism && !binds:
+		return "", errors.New("client chose SCRAM-SHA-256-PLUS without channel binding")
+	case initial.AuthMechanism == scramMechanism && binds:
+		return "", errors.New("client chose SCRAM-SHA-256 with channel binding")
 	}
 	challenge, err := conv.Step(string(initial.Data))
 	if err != nil {

@@ -268,3 +268,42 @@ public class TLSCheck {
 		t.Fatalf("pgjdbc without TLS: %q %v", out, err)
 	}
 }
+
+// TestSCRAMChannelBinding: over TLS the server offers SCRAM-SHA-256-PLUS,
+// bound to its certificate, so clients that require channel binding (pgx
+// and libpq's channel_binding=require) log in; a wrong password still
+// fails, and without TLS such clients refuse to go on.
+func TestSCRAMChannelBinding(t *testing.T) {
+	pki := newTestPKI(t)
+	users := map[string]User{"tester": {Role: RoleReader, Credentials: scramCredentials(t, "bound pw")}}
+	ts := startServerOptions(t, Options{TLS: pki.server, Users: users, AuthFailDelay: time.Millisecond, AuthFailMaxDelay: time.Millisecond})
+	tlsConn := ts.connString("localhost", "verify-full", pki.caFile) + " channel_binding=require"
+
+	conn, err := connectPgxString(t, tlsConn+" password='bound pw'")
+	if err != nil {
+		t.Fatalf("pgx with channel_binding=require over TLS: %v", err)
+	}
+	var n int
+	if err := conn.QueryRow(testCtx(t), "select 6 * 7").Scan(&n); err != nil || n != 42 {
+		t.Fatalf("select: %d, %v", n, err)
+	}
+	_, err = connectPgxString(t, tlsConn+" password='wrong'")
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "28P01" {
+		t.Fatalf("wrong password with channel binding: %v, want 28P01", err)
+	}
+	_, err = connectPgxString(t, ts.connString("127.0.0.1", "disable", "")+" channel_binding=require password='bound pw'")
+	if err == nil || !strings.Contains(err.Error(), "channel binding") {
+		t.Fatalf("channel_binding=require without TLS: %v, want the client to refuse", err)
+	}
+
+	psql := psqlPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, psql, "-X", "-A", "-t", "-c", "select 6 * 7", tlsConn)
+	cmd.Env = append(withoutPGSSL(os.Environ()), "PGPASSWORD=bound pw")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "42\n") {
+		t.Fatalf("psql with channel_binding=require over TLS: %q %v", out, err)
+	}
+}
