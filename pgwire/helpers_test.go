@@ -71,7 +71,9 @@ func serveBackendOptions(t *testing.T, newBackend func(*sql.DB) Backend, wrap fu
 	if wrap == nil {
 		wrap = func(ln net.Listener) net.Listener { return ln }
 	}
-	opt.Logger = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
+	if opt.Logger == nil {
+		opt.Logger = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
+	}
 	srv := NewServer(newBackend(db), opt)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

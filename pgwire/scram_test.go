@@ -2,7 +2,6 @@ package pgwire
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -37,27 +36,9 @@ func scramCredentials(t *testing.T, password string) SCRAMCredentials {
 // test ends; its warnings and above are recorded in logs.
 func serveUsers(t *testing.T, users map[string]User, delay, maxDelay time.Duration) (addr string, srv *Server, logs *observer.ObservedLogs) {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	core, logs := observer.New(zapcore.InfoLevel)
-	srv = NewServer(&testBackend{db: db}, Options{Logger: zap.New(core), Users: users, AuthFailDelay: delay, AuthFailMaxDelay: maxDelay})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-		db.Close()
-	})
-	return ln.Addr().String(), srv, logs
+	ts := startServerOptions(t, Options{Logger: zap.New(core), Users: users, AuthFailDelay: delay, AuthFailMaxDelay: maxDelay})
+	return ts.addr.String(), ts.srv, logs
 }
 
 // login connects with pgx as user with password.
