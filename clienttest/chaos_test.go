@@ -87,34 +87,23 @@ type chaosKind struct {
 func chaosKinds(t *testing.T) []chaosKind {
 	kinds := rawChaosKinds()
 	if _, err := exec.LookPath("psql"); err != nil {
-		leaveOut(t, "psql", "apt-get install -y postgresql-client")
+		testsupport.LeftOut(t, "psql", "apt-get install -y postgresql-client", "its kinds")
 	} else {
 		kinds = append(kinds, psqlChaosKinds()...)
 	}
 	if err := exec.Command(debianPython, "-c", "import psycopg2").Run(); err != nil {
-		leaveOut(t, "psycopg2 for "+debianPython, "apt-get install -y python3-psycopg2")
+		testsupport.LeftOut(t, "psycopg2 for "+debianPython, "apt-get install -y python3-psycopg2", "its kinds")
 	} else {
 		kinds = append(kinds, chaosKind{name: "psycopg2 sessions left behind", weight: 3, run: runPythonChaos})
 	}
 	if dir, err := compileChaosJava(); err != nil {
-		leaveOut(t, "pgjdbc ("+err.Error()+")", "apt-get install -y default-jdk-headless libpostgresql-jdbc-java")
+		testsupport.LeftOut(t, "pgjdbc ("+err.Error()+")", "apt-get install -y default-jdk-headless libpostgresql-jdbc-java", "its kinds")
 	} else {
 		kinds = append(kinds, chaosKind{name: "pgjdbc sessions left behind", weight: 1, run: func(ctx context.Context, tg target, rng *rand.Rand) error {
 			return runJavaChaos(ctx, tg, rng, dir)
 		}})
 	}
 	return kinds
-}
-
-// leaveOut drops the kinds of a client that is not installed, saying how
-// to install it; in strict mode (CI) that fails the test.
-func leaveOut(t *testing.T, what, install string) {
-	t.Helper()
-	msg := fmt.Sprintf("%s is not available, its kinds are left out; install it with: %s", what, install)
-	if testsupport.Strict() {
-		t.Fatal(msg)
-	}
-	t.Log(msg)
 }
 
 // chaosState is what a fresh session must find; captured before the chaos.

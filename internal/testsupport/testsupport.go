@@ -24,12 +24,25 @@ func Strict() bool { return os.Getenv(StrictEnv) == "1" }
 // or fails it under TPSERVER_TEST_STRICT=1.
 func Missing(tb testing.TB, what, install string) {
 	tb.Helper()
-	msg := fmt.Sprintf("%s is not available; install it with: %s", what, install)
+	missing(tb, what, install, "", tb.Skip)
+}
+
+// LeftOut is Missing for a part of a test that can run without what: the
+// test goes on and logs what it left out, or fails under
+// TPSERVER_TEST_STRICT=1.
+func LeftOut(tb testing.TB, what, install, part string) {
+	tb.Helper()
+	missing(tb, what, install, ", so "+part+" are left out", tb.Log)
+}
+
+func missing(tb testing.TB, what, install, consequence string, report func(...any)) {
+	tb.Helper()
+	msg := fmt.Sprintf("%s is not available%s; install it with: %s", what, consequence, install)
 	if Strict() {
 		tb.Fatal(msg)
 		return
 	}
-	tb.Skip(msg)
+	report(msg)
 }
 
 // Tool returns the path of the command name on PATH, or skips tb (fails it

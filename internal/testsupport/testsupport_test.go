@@ -18,12 +18,13 @@ import (
 // recordingTB records how a helper ended the test instead of ending it.
 type recordingTB struct {
 	testing.TB
-	skipped, failed string
+	skipped, failed, logged string
 }
 
 func (r *recordingTB) Helper()                   {}
 func (r *recordingTB) Skip(args ...any)          { r.skipped = fmt.Sprint(args...) }
 func (r *recordingTB) Fatal(args ...any)         { r.failed = fmt.Sprint(args...) }
+func (r *recordingTB) Log(args ...any)           { r.logged = fmt.Sprint(args...) }
 func (r *recordingTB) Skipf(f string, a ...any)  { r.skipped = fmt.Sprintf(f, a...) }
 func (r *recordingTB) Fatalf(f string, a ...any) { r.failed = fmt.Sprintf(f, a...) }
 
@@ -39,6 +40,21 @@ func TestMissingSkipsOrFailsWhenStrict(t *testing.T) {
 	Missing(r, "frobnicator", "apt-get install frob")
 	if r.skipped != "" || !strings.Contains(r.failed, "apt-get install frob") {
 		t.Fatalf("strict: skipped %q, failed %q", r.skipped, r.failed)
+	}
+}
+
+func TestLeftOutLogsOrFailsWhenStrict(t *testing.T) {
+	t.Setenv(StrictEnv, "")
+	r := &recordingTB{TB: t}
+	LeftOut(r, "frobnicator", "apt-get install frob", "its checks")
+	if r.failed != "" || r.skipped != "" || !strings.Contains(r.logged, "so its checks are left out") || !strings.Contains(r.logged, "apt-get install frob") {
+		t.Fatalf("not strict: logged %q, skipped %q, failed %q", r.logged, r.skipped, r.failed)
+	}
+	t.Setenv(StrictEnv, "1")
+	r = &recordingTB{TB: t}
+	LeftOut(r, "frobnicator", "apt-get install frob", "its checks")
+	if r.logged != "" || !strings.Contains(r.failed, "apt-get install frob") {
+		t.Fatalf("strict: logged %q, failed %q", r.logged, r.failed)
 	}
 }
 
