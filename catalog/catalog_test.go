@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -86,15 +87,7 @@ func TestViewFollowsPublishedFiles(t *testing.T) {
 	// A file being written is invisible.
 	tmp := filepath.Join(key.Dir(dir), "data_x_0"+lake.TempFileExt)
 	vals := map[string]string{"event_id": "'e1'", "event_time": "TIMESTAMP '2024-01-02 03:04:05'", "tp_id": "'id1'"}
-	var sel []string
-	for _, col := range lake.CloudTrailLog().FileColumns() {
-		v, ok := vals[col.Name]
-		if !ok {
-			v = "NULL"
-		}
-		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", v, col.Type, col.Name))
-	}
-	q := fmt.Sprintf("COPY (SELECT %s) TO '%s' (FORMAT parquet)", strings.Join(sel, ", "), tmp)
+	q := fmt.Sprintf("COPY (SELECT %s) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), tmp)
 	if _, err := c.DB().Exec(q); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/internal/testsupport"
+	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
 	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
@@ -64,17 +65,9 @@ func publishLakeRow(t *testing.T, cat *catalog.Catalog, dir string) string {
 		t.Fatal(err)
 	}
 	vals := map[string]string{"event_id": "'e1'", "event_time": "TIMESTAMP '2024-01-02 03:04:05'", "tp_id": "'id1'"}
-	var sel []string
-	for _, col := range lake.CloudTrailLog().FileColumns() {
-		v, ok := vals[col.Name]
-		if !ok {
-			v = "NULL"
-		}
-		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", v, col.Type, col.Name))
-	}
 	file := filepath.Join(key.Dir(dir), "data_x_0"+lake.DataFileExt)
 	// The data dir is the one place the locked engine may write.
-	if _, err := cat.DB().Exec(fmt.Sprintf("COPY (SELECT %s) TO '%s' (FORMAT parquet)", strings.Join(sel, ", "), file)); err != nil {
+	if _, err := cat.DB().Exec(fmt.Sprintf("COPY (SELECT %s) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), file)); err != nil {
 		t.Fatal(err)
 	}
 	rel, _ := filepath.Rel(dir, file)

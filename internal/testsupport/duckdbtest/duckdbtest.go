@@ -6,10 +6,14 @@ package duckdbtest
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 
 	// Registers the "duckdb" database/sql driver.
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/lake"
 )
 
 // Conn returns a connection to a fresh in-memory DuckDB database; both are
@@ -27,4 +31,19 @@ func Conn(t testing.TB) *sql.Conn {
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn
+}
+
+// CloudTrailRow is the select list of one row of an aws_cloudtrail_log data
+// file, in the file's column order and types: vals gives columns as SQL
+// expressions (e.g. "event_id": "'e1'"), the others are NULL.
+func CloudTrailRow(vals map[string]string) string {
+	var sel []string
+	for _, col := range lake.CloudTrailLog().FileColumns() {
+		v, ok := vals[col.Name]
+		if !ok {
+			v = "NULL"
+		}
+		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", v, col.Type, col.Name))
+	}
+	return strings.Join(sel, ", ")
 }
