@@ -71,10 +71,7 @@ type Translator struct {
 	funcs      map[string]bool
 	infoFuncs  map[string]bool
 	oidCols    map[string]bool
-	// words is every identifier whose presence in a statement may make a
-	// rule fire; statements containing none of them are not parsed.
-	words map[string]bool
-	cache *lru
+	cache      *lru
 }
 
 // New returns a Translator for the emulated objects o. The maps are copied.
@@ -87,16 +84,7 @@ func New(o Objects) *Translator {
 		funcs:      copySet(o.Functions),
 		infoFuncs:  copySet(o.InfoFunctions),
 		oidCols:    copySet(o.OIDColumns),
-		words:      map[string]bool{},
 		cache:      newLRU(cacheEntries, cacheBytes),
-	}
-	for _, w := range triggerWords {
-		t.words[w] = true
-	}
-	for _, m := range []map[string]bool{t.catRels, t.funcs} {
-		for k := range m {
-			t.words[strings.ToLower(k)] = true
-		}
 	}
 	return t
 }
@@ -136,9 +124,6 @@ func (t *Translator) CatalogRelation(schema, name string) bool {
 // string, byte for byte) when no rule applies or sql is not PostgreSQL
 // syntax. sql may hold several statements; pgwire passes one at a time.
 func (t *Translator) Translate(sql string) string {
-	if !t.mayApply(sql) {
-		return sql
-	}
 	if len(sql) > maxCachedLen {
 		return t.translate(sql)
 	}
@@ -165,73 +150,4 @@ func (t *Translator) translate(sql string) string {
 		return sql
 	}
 	return out
-}
-
-// triggerWords are the identifiers (lower case) besides the emulated
-// object names whose presence may make a rule fire: the schemas, the
-// keywords of the rewritten constructs, and the types the cast and type
-// rules rewrite. Casts need no trigger of their own: the type name is one.
-var triggerWords = []string{
-	"pg_catalog", "information_schema", "collate", "public", "tableoid", "format",
-	"json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array",
-	"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper", "regoperator",
-	"regconfig", "regdictionary", "regcollation",
-	"oid", "xid", "xid8", "cid", "char", "name", "int2vector", "oidvector", "aclitem", "pg_node_tree", "jsonb",
-}
-
-// parenWords trigger only when an opening parenthesis follows:
-// x = ANY(...), x <> ALL(...), OPERATOR(pg_catalog.~).
-var parenWords = map[string]bool{"any": true, "all": true, "some": true, "operator": true}
-
-// mayApply reports whether some rule might fire on sql: it looks for '~'
-// (regex operators), "'{" (array literals), and the trigger words. It errs
-// on the side of true; a false positive only costs a parse.
-func (t *Translator) mayApply(sql string) bool {
-	if strings.IndexByte(sql, '~') >= 0 || strings.Contains(sql, "'{") {
-		return true
-	}
-	var buf [64]byte
-	for i := 0; i < len(sql); {
-		c := sql[i]
-		if !isIdentStart(c) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(sql) && isIdentChar(sql[j]) {
-			j++
-		}
-		if w := sql[i:j]; len(w) <= len(buf) {
-			lw := buf[:len(w)]
-			for k := 0; k < len(w); k++ {
-				b := w[k]
-				if 'A' <= b && b <= 'Z' {
-					b += 'a' - 'A'
-				}
-				lw[k] = b
-			}
-			if t.words[string(lw)] {
-				return true
-			}
-			if parenWords[string(lw)] {
-				k := j
-				for k < len(sql) && (sql[k] == ' ' || sql[k] == '\t' || sql[k] == '\n' || sql[k] == '\r') {
-					k++
-				}
-				if k < len(sql) && sql[k] == '(' {
-					return true
-				}
-			}
-		}
-		i = j
-	}
-	return false
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
-}
-
-func isIdentChar(c byte) bool {
-	return isIdentStart(c) || '0' <= c && c <= '9' || c == '$'
 }

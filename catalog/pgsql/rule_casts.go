@@ -1,0 +1,299 @@
+package pgsql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+// regTypes are the object-identifier alias types; a cast to one of them
+// becomes a call of the emulation's to_<type> macro, which takes a name or
+// an oid and returns the oid as BIGINT.
+var regTypes = map[string]bool{
+	"regclass": true, "regtype": true, "regproc": true, "regprocedure": true,
+	"regnamespace": true, "regrole": true, "regoper": true, "regoperator": true,
+	"regconfig": true, "regdictionary": true, "regcollation": true,
+}
+
+// typeMap gives the DuckDB spelling of PostgreSQL types DuckDB lacks. A
+// two-element value is a pg_catalog name the deparser prints in SQL
+// standard form (pg_catalog.int8 → bigint).
+var typeMap = map[string][]string{
+	"char":         {"pg_catalog", "varchar"}, // "char"
+	"name":         {"pg_catalog", "varchar"},
+	"int2vector":   {"pg_catalog", "varchar"},
+	"oidvector":    {"pg_catalog", "varchar"},
+	"aclitem":      {"pg_catalog", "varchar"},
+	"pg_node_tree": {"pg_catalog", "varchar"},
+	"oid":          {"pg_catalog", "int8"},
+	"xid":          {"pg_catalog", "int8"},
+	"xid8":         {"pg_catalog", "int8"},
+	"cid":          {"pg_catalog", "int8"},
+	"jsonb":        {"json"},
+	// reg* types outside a cast the emulation converts: plain oids
+	"regclass": {"pg_catalog", "int8"}, "regtype": {"pg_catalog", "int8"},
+	"regproc": {"pg_catalog", "int8"}, "regprocedure": {"pg_catalog", "int8"},
+	"regnamespace": {"pg_catalog", "int8"}, "regrole": {"pg_catalog", "int8"},
+	"regoper": {"pg_catalog", "int8"}, "regoperator": {"pg_catalog", "int8"},
+	"regconfig": {"pg_catalog", "int8"}, "regdictionary": {"pg_catalog", "int8"},
+	"regcollation": {"pg_catalog", "int8"},
+}
+
+// deparsedBuiltin are the pg_catalog types the deparser prints without
+// the qualifier (see deparseTypeName in libpg_query).
+var deparsedBuiltin = map[string]bool{
+	"bpchar": true, "varchar": true, "numeric": true, "bool": true, "int2": true, "int4": true,
+	"int8": true, "real": true, "float4": true, "float8": true, "time": true, "timetz": true,
+	"timestamp": true, "timestamptz": true, "interval": true,
+}
+
+// typeName maps PostgreSQL-only types to DuckDB types and drops the
+// pg_catalog qualifier the deparser would otherwise print.
+func (r *rewriter) typeName(tn *pg_query.TypeName) {
+	names, ok := nodeStrings(tn.Names)
+	if !ok || len(names) == 0 || len(names) > 2 || len(names) == 2 && names[0] != "pg_catalog" {
+		return
+	}
+	base := names[len(names)-1]
+	if repl, ok := typeMap[base]; ok {
+		tn.Names = strNodes(repl...)
+		tn.Typmods = nil
+		r.changed = true
+		return
+	}
+	if len(names) == 2 && !deparsedBuiltin[base] {
+		tn.Names = strNodes(base)
+		r.changed = true
+	}
+}
+
+// typeCast rewrites casts: to reg* types into to_<type>(arg) calls, to
+// PostgreSQL-only types into DuckDB types, and PostgreSQL array literals
+// ('{a,b}'::text[]) into ARRAY[...] (DuckDB cannot cast that text).
+func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
+	tn := tc.TypeName
+	if tn == nil {
+		return nil
+	}
+	names, ok := nodeStrings(tn.Names)
+	if !ok || len(names) == 0 || len(names) > 2 || len(names) == 2 && names[0] != "pg_catalog" {
+		return nil
+	}
+	base := names[len(names)-1]
+	conv := r.regConverter(base)
+	if conv != nil && len(tn.ArrayBounds) == 0 && r.isOIDColumn(tc.Arg) && r.t.funcs["tp_oid_"+base] {
+		// An oid column is already the value: no look-up by name, whose
+		// plan costs milliseconds per cast.
+		return funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_oid_"+base), tc.Arg)
+	}
+	if conv != nil && len(tn.ArrayBounds) == 0 {
+		if lit := tc.Arg.GetAConst(); base == "regclass" && lit != nil && lit.GetSval() != nil && r.t.funcs["regclass_in"] {
+			// 'name'::regclass fails for a missing relation, unlike to_regclass.
+			return funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "regclass_in"), tc.Arg)
+		}
+		return conv(tc.Arg)
+	}
+	if textTypes[base] && len(tn.ArrayBounds) == 0 {
+		// A reg* value cast to text is the object's name, not its oid.
+		if reg, ok := r.regValue(tc.Arg); ok && r.t.funcs[reg+"_out"] {
+			tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], reg+"_out"), tc.Arg)
+			r.changed = true
+		}
+		// An int2vector or oidvector cast to text is space-separated.
+		if col, ok := r.catalogColumn(tc.Arg); ok && vectorColumns[col] && r.t.funcs["tp_vector_out"] {
+			tc.Arg = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "tp_vector_out"), tc.Arg)
+			r.changed = true
+		}
+	}
+	r.typeName(tn)
+	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil && len(tn.ArrayBounds) == 1 {
+		if elems, ok := parseArrayLiteral(lit.GetSval().Sval); ok {
+			arr := &pg_query.A_ArrayExpr{Location: -1}
+			for _, e := range elems {
+				var en *pg_query.Node
+				if e == nil {
+					en = nullConst()
+				} else {
+					en = strConst(*e)
+				}
+				if conv != nil && e != nil {
+					en = conv(en)
+				}
+				arr.Elements = append(arr.Elements, en)
+			}
+			tc.Arg = &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: arr}}
+			r.changed = true
+		}
+	}
+	return nil
+}
+
+// vectorColumns are the catalog columns of type int2vector or oidvector,
+// which the emulation keeps as lists: PostgreSQL prints them as "1 2", and
+// clients parse that (SQLAlchemy's pg_index.indkey::varchar).
+var vectorColumns = map[string]bool{"indkey": true, "indoption": true, "indclass": true, "indcollation": true,
+	"proargtypes": true, "tgattr": true, "partattrs": true, "partclass": true, "partcollation": true, "stxkeys": true}
+
+// textTypes are the types a reg* value cast to prints its object's name.
+var textTypes = map[string]bool{"text": true, "varchar": true, "name": true, "bpchar": true}
+
+// regValue reports which reg* type n is a (rewritten) cast to: the
+// conversion functions regConverter and the regclass_in rule make.
+func (r *rewriter) regValue(n *pg_query.Node) (string, bool) {
+	fc := n.GetFuncCall()
+	if fc == nil {
+		return "", false
+	}
+	name, ok := nodeStrings(fc.Funcname)
+	if !ok || len(name) != len(r.t.catSchema)+1 {
+		return "", false
+	}
+	for i, part := range r.t.catSchema {
+		if name[i] != part {
+			return "", false
+		}
+	}
+	fn := name[len(name)-1]
+	if fn == "regclass_in" {
+		return "regclass", true
+	}
+	if base, ok := strings.CutPrefix(fn, "tp_oid_"); ok && regTypes[base] {
+		return base, true
+	}
+	if base, ok := strings.CutPrefix(fn, "to_"); ok && regTypes[base] {
+		return base, true
+	}
+	return "", false
+}
+
+// regConverter returns the function that turns an expression into the
+// oid of a reg* type, or nil when base is not one the emulation converts.
+func (r *rewriter) regConverter(base string) func(*pg_query.Node) *pg_query.Node {
+	if !regTypes[base] || !r.t.funcs["to_"+base] {
+		return nil
+	}
+	name := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "to_"+base)
+	return func(arg *pg_query.Node) *pg_query.Node { return funcCall(name, arg) }
+}
+
+// parseArrayLiteral parses a one-dimensional PostgreSQL array literal
+// ('{a,"b c",NULL}'); a nil element is NULL.
+func parseArrayLiteral(s string) ([]*string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	var out []*string
+	if strings.TrimSpace(body) == "" {
+		return out, true
+	}
+	i := 0
+	for {
+		for i < len(body) && body[i] == ' ' {
+			i++
+		}
+		var b strings.Builder
+		quoted := false
+		if i < len(body) && body[i] == '"' {
+			quoted = true
+			i++
+			for ; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				b.WriteByte(body[i])
+			}
+			if i >= len(body) {
+				return nil, false
+			}
+			i++ // closing quote
+			for i < len(body) && body[i] == ' ' {
+				i++
+			}
+		} else {
+			for ; i < len(body) && body[i] != ','; i++ {
+				switch body[i] {
+				case '{', '}', '"':
+					return nil, false // nested or malformed
+				case '\\':
+					if i+1 < len(body) {
+						i++
+					}
+				}
+				b.WriteByte(body[i])
+			}
+		}
+		v := b.String()
+		if !quoted {
+			v = strings.TrimRight(v, " ")
+		}
+		if !quoted && strings.EqualFold(v, "null") {
+			out = append(out, nil)
+		} else {
+			out = append(out, &v)
+		}
+		if i >= len(body) {
+			return out, true
+		}
+		if body[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+}
+
+// regResults makes the reg* values a query returns print as PostgreSQL
+// prints them, as the names of their objects ("Referenced by" in psql's
+// \d lists c.conrelid::regclass). Inside the query they stay oids, so
+// comparisons and joins are unaffected.
+func (r *rewriter) regResults(sel *pg_query.SelectStmt) {
+	if sel.Op != pg_query.SetOperation_SETOP_NONE {
+		if sel.Larg != nil {
+			r.regResults(sel.Larg)
+		}
+		if sel.Rarg != nil {
+			r.regResults(sel.Rarg)
+		}
+		return
+	}
+	for _, n := range sel.TargetList {
+		rt := n.GetResTarget()
+		if rt == nil || rt.Val == nil {
+			continue
+		}
+		if reg, ok := r.regValue(rt.Val); ok && r.t.funcs[reg+"_out"] {
+			rt.Val = funcCall(append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], reg+"_out"), rt.Val)
+			r.changed = true
+		}
+	}
+}
+
+// isOIDColumn reports whether n is a column of an emulated catalog relation
+// that holds oids.
+func (r *rewriter) isOIDColumn(n *pg_query.Node) bool {
+	col, ok := r.catalogColumn(n)
+	return ok && r.t.oidCols[col]
+}
+
+// catalogColumn returns the column name when n is a column of an emulated
+// catalog relation: alias.col with alias a catalog relation, or a bare col
+// when every relation the statement reads is a catalog one.
+func (r *rewriter) catalogColumn(n *pg_query.Node) (string, bool) {
+	cr := n.GetColumnRef()
+	if cr == nil {
+		return "", false
+	}
+	names, ok := nodeStrings(cr.Fields)
+	if !ok {
+		return "", false
+	}
+	switch len(names) {
+	case 1:
+		return names[0], !r.otherRelations && len(r.catalogAliases) > 0
+	case 2:
+		_, isCatalog := r.catalogAliases[names[0]]
+		return names[1], isCatalog
+	}
+	return "", false
+}
