@@ -101,9 +101,9 @@ SELECT 100.00 / 3;
 -- differs: error: tpserver bug: 22P02: Could not cast value 12345678901234567890 to DECIMAL(18,3)
 SELECT 12345678901234567890::numeric * 10;
 SELECT 12345678901234567890 + 1;
--- differs: number: tpserver bug: numeric computed in float8: ?column? is "5", PostgreSQL "4.0"
+-- differs: number: tpserver bug: integer division divides as float8: 5 / 2 * 2.0 is "5", PostgreSQL "4.0"
 SELECT 5 / 2 * 2.0;
--- differs: number: tpserver bug: float8 is "2.5", PostgreSQL "2"
+-- differs: number: tpserver bug: integer division divides as float8: (5 / 2)::float8 is "2.5", PostgreSQL "2"
 SELECT (5 / 2)::float8;
 SELECT 5::float8 / 2;
 SELECT 2 + 3 * 4, (2 + 3) * 4, -2 ^ 2;
@@ -132,7 +132,7 @@ SELECT 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float8;
 -- differs: error: tpserver bug: 22P02: Could not convert string "NaN" to DECIMAL(18,3)
 SELECT 'NaN'::numeric, 'NaN'::numeric = 'NaN'::numeric;
 SELECT 1.0::float8 / 3;
--- differs: number: tpserver bug: ?column? is "0.6666667", PostgreSQL "0.6666666666666666"
+-- differs: number: tpserver bug: float4 / integer is float4 ("0.6666667"), PostgreSQL float8 ("0.6666666666666666")
 SELECT 2.0::float4 / 3;
 SELECT 100::float8 / 7;
 SELECT 0.1::float4;

@@ -48,7 +48,7 @@ SELECT x FROM (VALUES (1), (2), (3)) t(x) ORDER BY CASE WHEN x = 2 THEN 0 ELSE 1
 SELECT event_name FROM aws_cloudtrail_log ORDER BY event_name LIMIT 5;
 SELECT DISTINCT event_name FROM aws_cloudtrail_log ORDER BY event_name DESC LIMIT 5;
 SELECT error_code FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code LIMIT 5;
--- differs: value: tpserver bug: error_code is "ParameterNotFound", PostgreSQL NULL
+-- differs: value: tpserver bug: DESC puts NULLs last, PostgreSQL first, so LIMIT keeps other rows
 SELECT error_code FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code DESC LIMIT 5;
 SELECT error_code, count(*) FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code NULLS FIRST LIMIT 3;
 SELECT event_id FROM aws_cloudtrail_log ORDER BY event_time DESC, event_id LIMIT 5;
