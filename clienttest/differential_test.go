@@ -182,11 +182,13 @@ func TestDifferential(t *testing.T) {
 	t.Logf("pgx time: tpserver %v, postgres %v; slowest on tpserver %v: %s; on postgres %v: %s", tpTime.Round(time.Millisecond),
 		pgTime.Round(time.Millisecond), slowest.d.Round(time.Millisecond), oneLine(slowest.s.sql, 80),
 		slowestPG.d.Round(time.Millisecond), oneLine(slowestPG.s.sql, 80))
+	silent := 0
 	for _, d := range found {
 		if silentKind(d.kind) {
-			t.Logf("SILENTLY DIFFERENT (%s) %s [%s]: %s", d.kind, d.stmt.where(), d.mode, oneLine(d.stmt.sql, 100))
+			silent++
 		}
 	}
+	t.Logf("%d of the differences are silently different answers (kinds no-error and number)", silent)
 	if p := os.Getenv("TPSERVER_DIFF_REPORT"); p != "" {
 		if err := os.WriteFile(p, []byte(diffReport(found)), 0o644); err != nil {
 			t.Error(err)
