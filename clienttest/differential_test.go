@@ -62,6 +62,9 @@ func TestDifferential(t *testing.T) {
 	if err := copyCloudTrail(ctx, t, tp, pg); err != nil {
 		t.Fatal(err)
 	}
+	// Later tests find PostgreSQL's aws_cloudtrail_log empty, as the
+	// catalog tests create it.
+	defer func() { pg.raw.Exec(context.Background(), "TRUNCATE aws_cloudtrail_log").ReadAll() }()
 	t.Logf("aws_cloudtrail_log copied to PostgreSQL in %v", time.Since(start).Round(time.Millisecond))
 
 	var stmts []*diffStmt
@@ -152,6 +155,12 @@ func TestDifferential(t *testing.T) {
 			}
 			ran += 2
 			compared++
+			if pa.sqlstate == "client" {
+				// PostgreSQL is the reference: a client failure against it
+				// is a bug of this test.
+				t.Errorf("%s [%s]: the client fails against PostgreSQL: %s\n%s", s.where(), mode, pa.errMsg, s.sql)
+				continue
+			}
 			kind, details := compareDiff(ta, pa, s.ordered)
 			if kind != "" {
 				found = append(found, foundDiff{stmt: s, mode: mode, kind: kind, details: details, tp: ta, pg: pa})
