@@ -125,6 +125,9 @@ func (r *rewriter) pre(m protoreflect.Message) bool {
 
 // post applies the rules to a node whose children are already rewritten.
 func (r *rewriter) post(m protoreflect.Message) {
+	if r.jsonPost(m) { // json and jsonb first (rule_json.go)
+		return
+	}
 	switch x := m.Interface().(type) {
 	case *pg_query.Node:
 		r.node(x)
