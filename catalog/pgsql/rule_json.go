@@ -237,6 +237,43 @@ func (r *rewriter) jsonbStep(text bool, doc, key *pg_query.Node) *pg_query.Node 
 	return r.call(fn, r.jsonbDoc(doc), arrayOf(step))
 }
 
+// jsonPath is #> (#>> when text) of doc with the list path: DuckDB's
+// json_extract for json and a path of constant keys, Go's exact path
+// otherwise (a step that looks like an integer indexes arrays).
+func (r *rewriter) jsonPath(jsonb, text bool, doc, path *pg_query.Node) *pg_query.Node {
+	if !jsonb && constantList(path) {
+		var b strings.Builder
+		b.WriteString("$")
+		keys := true
+		for _, e := range path.GetAArrayExpr().Elements {
+			s, _ := stringConst(e)
+			if _, err := strconv.Atoi(strings.TrimSpace(s)); err == nil || s == "" {
+				keys = false
+				break
+			}
+			b.WriteString(`."` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`)
+		}
+		if keys {
+			fn := "json_extract"
+			if text {
+				fn = "json_extract_string"
+			}
+			return funcCall([]string{fn}, r.jsonDoc(doc), strConst(b.String()))
+		}
+	}
+	fn := "tp_json_path"
+	if jsonb {
+		fn = "tp_jsonb_path"
+		doc = r.jsonbDoc(doc)
+	} else {
+		doc = r.jsonDoc(doc)
+	}
+	if text {
+		fn += "_text"
+	}
+	return r.call(fn, doc, path)
+}
+
 // constantList reports ARRAY['a', ...] of string constants.
 func constantList(n *pg_query.Node) bool {
 	a := n.GetAArrayExpr()
@@ -365,12 +402,7 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		}
 		return funcCall([]string{"json_extract_string"}, left, path)
 	case "#>", "#>>":
-		fn := map[bool]string{true: "tp_json_path", false: "tp_json_path_text"}[op == "#>"]
-		if lk == kindJSONB {
-			fn = strings.Replace(fn, "json", "jsonb", 1)
-			left = r.jsonbDoc(e.Lexpr)
-		}
-		return r.call(fn, left, textList(e.Rexpr))
+		return r.jsonPath(lk == kindJSONB, op == "#>>", e.Lexpr, textList(e.Rexpr))
 	case "@>", "<@":
 		if lk == kindOther && rk == kindOther && !jsonLiteral(e.Lexpr) && !jsonLiteral(e.Rexpr) {
 			return nil // array or range containment

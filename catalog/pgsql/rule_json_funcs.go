@@ -72,14 +72,7 @@ func (r *rewriter) jsonFunction(fc *pg_query.FuncCall) *pg_query.Node {
 				path = castNode(path, "varchar", true)
 			}
 		}
-		name := "tp_json_path"
-		if jsonb {
-			name = "tp_jsonb_path"
-		}
-		if fn[len(fn)-5:] == "_text" {
-			name += "_text"
-		}
-		return r.call(name, r.jsonDoc(args[0]), path)
+		return r.jsonPath(jsonb || r.jsonKind(args[0]) == kindJSONB, fn[len(fn)-5:] == "_text", args[0], path)
 	case "json_build_object", "jsonb_build_object":
 		if len(args)%2 != 0 || fc.FuncVariadic {
 			return nil

@@ -3,31 +3,33 @@
 -- macros; the tp_go_* functions they wrap are Go (jsonfuncs.go). A jsonb
 -- value is JSON text in jsonb's canonical form: tp_jsonb makes it from any
 -- JSON, tp_jsonb_out reprints text that is canonical but for its spacing (a
--- part json_extract took from a jsonb value).
-CREATE OR REPLACE MACRO $pg.tp_jsonb(x) AS CAST(tp_go_jsonb(CAST(x AS VARCHAR)) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_out(x) AS CAST(tp_go_jsonb(CAST(x AS VARCHAR)) AS JSON);
+-- part json_extract took from a jsonb value). Documents are cast to JSON
+-- before the Go functions read their text: a STRUCT (user_identity) becomes
+-- its JSON, a JSON value stays as it is.
+CREATE OR REPLACE MACRO $pg.tp_jsonb(x) AS CAST(tp_go_jsonb(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_out(x) AS CAST(tp_go_jsonb(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);
 -- The json_extract path of an object key.
 CREATE OR REPLACE MACRO $pg.tp_json_key(k) AS '$."' || replace(replace(CAST(k AS VARCHAR), '\', '\\'), '"', '\"') || '"';
 -- ->> of an extracted value (json_extract's answer): a string's value, NULL
 -- for null, the text of anything else (jsonb's for tp_jsonb_text).
 CREATE OR REPLACE MACRO $pg.tp_json_text(v) AS CASE json_type(v) WHEN 'VARCHAR' THEN json_extract_string(v, '$') WHEN 'NULL' THEN NULL ELSE CAST(v AS VARCHAR) END;
 CREATE OR REPLACE MACRO $pg.tp_jsonb_text(v) AS CASE json_type(v) WHEN 'VARCHAR' THEN json_extract_string(v, '$') WHEN 'NULL' THEN NULL
-  WHEN 'OBJECT' THEN tp_go_jsonb(CAST(v AS VARCHAR)) WHEN 'ARRAY' THEN tp_go_jsonb(CAST(v AS VARCHAR)) ELSE CAST(v AS VARCHAR) END;
+  WHEN 'OBJECT' THEN tp_go_jsonb(CAST(CAST(v AS JSON) AS VARCHAR)) WHEN 'ARRAY' THEN tp_go_jsonb(CAST(CAST(v AS JSON) AS VARCHAR)) ELSE CAST(CAST(v AS JSON) AS VARCHAR) END;
 -- One element of a json array or object being built: json text as it is,
 -- anything else through to_json, SQL NULL as null.
 CREATE OR REPLACE MACRO $pg.tp_json_elem(x) AS coalesce(CAST(to_json(x) AS VARCHAR), 'null');
 -- #> and #>> (a path of keys and array indexes).
-CREATE OR REPLACE MACRO $pg.tp_json_path(x, p) AS CAST(tp_go_json_path(CAST(x AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_json_path_text(x, p) AS tp_go_json_path_text(CAST(x AS VARCHAR), CAST(p AS VARCHAR[]));
-CREATE OR REPLACE MACRO $pg.tp_jsonb_path(x, p) AS CAST(tp_go_jsonb_path(CAST(x AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_path_text(x, p) AS tp_go_jsonb_path_text(CAST(x AS VARCHAR), CAST(p AS VARCHAR[]));
+CREATE OR REPLACE MACRO $pg.tp_json_path(x, p) AS CAST(tp_go_json_path(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_json_path_text(x, p) AS tp_go_json_path_text(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]));
+CREATE OR REPLACE MACRO $pg.tp_jsonb_path(x, p) AS CAST(tp_go_jsonb_path(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_path_text(x, p) AS tp_go_jsonb_path_text(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]));
 -- @>, ?, ?|, ?&, ||, -, #- (jsonb's; json values are read as jsonb).
-CREATE OR REPLACE MACRO $pg.tp_jsonb_contains(a, b) AS tp_go_jsonb_contains(CAST(a AS VARCHAR), CAST(b AS VARCHAR));
-CREATE OR REPLACE MACRO $pg.tp_jsonb_exists(x, keys, all_keys) AS tp_go_jsonb_exists(CAST(x AS VARCHAR), CAST(keys AS VARCHAR[]), all_keys);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_concat(a, b) AS CAST(tp_go_jsonb_concat(CAST(a AS VARCHAR), CAST(b AS VARCHAR)) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_delete(x, keys) AS CAST(tp_go_jsonb_delete(CAST(x AS VARCHAR), CAST(keys AS VARCHAR[])) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_index(x, i) AS CAST(tp_go_jsonb_delete_index(CAST(x AS VARCHAR), CAST(i AS BIGINT)) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_path(x, p) AS CAST(tp_go_jsonb_delete_path(CAST(x AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_contains(a, b) AS tp_go_jsonb_contains(CAST(CAST(a AS JSON) AS VARCHAR), CAST(CAST(b AS JSON) AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.tp_jsonb_exists(x, keys, all_keys) AS tp_go_jsonb_exists(CAST(CAST(x AS JSON) AS VARCHAR), CAST(keys AS VARCHAR[]), all_keys);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_concat(a, b) AS CAST(tp_go_jsonb_concat(CAST(CAST(a AS JSON) AS VARCHAR), CAST(CAST(b AS JSON) AS VARCHAR)) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_delete(x, keys) AS CAST(tp_go_jsonb_delete(CAST(CAST(x AS JSON) AS VARCHAR), CAST(keys AS VARCHAR[])) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_index(x, i) AS CAST(tp_go_jsonb_delete_index(CAST(CAST(x AS JSON) AS VARCHAR), CAST(i AS BIGINT)) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_path(x, p) AS CAST(tp_go_jsonb_delete_path(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
 -- The elements of a json array as a list (json_array_elements in a select
 -- list unnests it); jsonb's reprinted.
 CREATE OR REPLACE MACRO $pg.tp_jsonb_elements(x) AS list_transform(CAST(x AS JSON[]), tp_e -> CAST(tp_go_jsonb(CAST(tp_e AS VARCHAR)) AS JSON));
@@ -44,13 +46,13 @@ CREATE OR REPLACE MACRO $pg.json_typeof(x) AS CASE WHEN x IS NULL THEN NULL ELSE
 CREATE OR REPLACE MACRO $pg.jsonb_typeof(x) AS $pg.json_typeof(x);
 CREATE OR REPLACE MACRO $pg.json_array_length(x) AS CAST(json_array_length(CAST(x AS JSON)) AS INTEGER);
 CREATE OR REPLACE MACRO $pg.jsonb_array_length(x) AS CAST(json_array_length(CAST(x AS JSON)) AS INTEGER);
-CREATE OR REPLACE MACRO $pg.jsonb_pretty(x) AS tp_go_jsonb_pretty(CAST(x AS VARCHAR));
-CREATE OR REPLACE MACRO $pg.jsonb_strip_nulls(x) AS CAST(tp_go_jsonb_strip_nulls(CAST(x AS VARCHAR)) AS JSON);
-CREATE OR REPLACE MACRO $pg.jsonb_set(x, p, v) AS CAST(tp_go_jsonb_set(CAST(x AS VARCHAR), CAST(p AS VARCHAR[]), CAST(v AS VARCHAR), true) AS JSON),
-  (x, p, v, c) AS CAST(tp_go_jsonb_set(CAST(x AS VARCHAR), CAST(p AS VARCHAR[]), CAST(v AS VARCHAR), c) AS JSON);
-CREATE OR REPLACE MACRO $pg.tp_jsonb_path_query(x, p) AS CAST(tp_go_jsonb_path_query(CAST(x AS VARCHAR), CAST(p AS VARCHAR)) AS JSON[]);
-CREATE OR REPLACE MACRO $pg.jsonb_path_query_first(x, p) AS CAST(tp_go_jsonb_path_first(CAST(x AS VARCHAR), CAST(p AS VARCHAR)) AS JSON);
-CREATE OR REPLACE MACRO $pg.jsonb_path_exists(x, p) AS tp_go_jsonb_path_exists(CAST(x AS VARCHAR), CAST(p AS VARCHAR));
-CREATE OR REPLACE MACRO $pg.jsonb_path_match(x, p) AS tp_go_jsonb_path_match(CAST(x AS VARCHAR), CAST(p AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.jsonb_pretty(x) AS tp_go_jsonb_pretty(CAST(CAST(x AS JSON) AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.jsonb_strip_nulls(x) AS CAST(tp_go_jsonb_strip_nulls(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);
+CREATE OR REPLACE MACRO $pg.jsonb_set(x, p, v) AS CAST(tp_go_jsonb_set(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), true) AS JSON),
+  (x, p, v, c) AS CAST(tp_go_jsonb_set(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), c) AS JSON);
+CREATE OR REPLACE MACRO $pg.tp_jsonb_path_query(x, p) AS CAST(tp_go_jsonb_path_query(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR)) AS JSON[]);
+CREATE OR REPLACE MACRO $pg.jsonb_path_query_first(x, p) AS CAST(tp_go_jsonb_path_first(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR)) AS JSON);
+CREATE OR REPLACE MACRO $pg.jsonb_path_exists(x, p) AS tp_go_jsonb_path_exists(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR));
+CREATE OR REPLACE MACRO $pg.jsonb_path_match(x, p) AS tp_go_jsonb_path_match(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.tp_json_elements(x) AS CAST(x AS JSON[]);
 CREATE OR REPLACE MACRO $pg.tp_json_keys(x) AS json_keys(CAST(x AS JSON));

@@ -186,7 +186,7 @@ func (p *parser) value1(depth int) (*Value, error) {
 			}
 			return n
 		}
-		if digits() == 0 {
+		if lead := p.i; digits() == 0 || p.s[lead] == '0' && p.i-lead > 1 {
 			return nil, p.errorf("invalid number")
 		}
 		if p.i < len(p.s) && p.s[p.i] == '.' {
