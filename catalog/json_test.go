@@ -71,6 +71,10 @@ var jsonCases = []string{
 	`SELECT jsonb_array_elements('[{"a":1},{"a":2}]') ->> 'a'`,
 	`SELECT jsonb_array_elements_text(resources::jsonb -> 0 -> 'ARN' || '[]') FROM ct WHERE id = 1`,
 	`SELECT json_object_keys('{"b":1,"a":2}'), 1`,
+	`SELECT r.value, r.ordinality FROM jsonb_array_elements('["x", "y"]') WITH ORDINALITY r ORDER BY 2`,
+	`SELECT ct.id, e.v, e.n FROM ct, json_array_elements_text(ct.request_parameters -> 'ids') WITH ORDINALITY e(v, n) ORDER BY 1, 3`,
+	// to_json of timestamps and numerics.
+	`SELECT to_json(TIMESTAMP '2024-01-01 01:02:03.5'), to_json(TIMESTAMPTZ '2024-01-01 01:02:03'), to_json(DATE '2024-01-01'), to_json(1.50::numeric(4,2)), json_build_object('t', TIMESTAMP '2024-05-06 07:08:09', 'n', 2.50::numeric(5,2)), to_jsonb(TIMESTAMP '2024-01-01 01:02:03')`,
 	// SQL/JSON path.
 	`SELECT jsonb_path_query('{"a":[{"b":1},{"b":2}]}', '$.a[*].b')`,
 	`SELECT id, jsonb_path_query_first(request_parameters::jsonb, '$.instancesSet.items[*] ? (@.state == "stopped").instanceId'), jsonb_path_exists(request_parameters::jsonb, '$.tags ? (@.env == "prod")'), jsonb_path_match(request_parameters::jsonb, '$.b == 2') FROM ct ORDER BY id`,

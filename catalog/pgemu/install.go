@@ -24,9 +24,9 @@ func ddlFiles() []string {
 		"keys.sql",               // constraints, indexes, defaults
 		"catalog_views.sql",      // pg_namespace, pg_class, pg_type, pg_attribute...
 		"functions.sql",          // pg_catalog's functions
-		"json.sql",               // json and jsonb operators and functions (jsonfuncs.go)
 		"information_schema.sql", // information_schema
 		"empty_views.sql",        // the catalogs with no rows
+		"json.sql",               // json and jsonb operators and functions (jsonfuncs.go)
 	}
 }
 
@@ -118,10 +118,10 @@ func Script(lake []string) (string, error) {
 // object that changed kind between versions (a view that became a table)
 // or was dropped does not linger. The schemas hold nothing else.
 func Install(ctx context.Context, db *sql.DB, lake []string) error {
-	if err := registerFormatType(ctx, db); err != nil {
+	if err := registerJSONFunctions(ctx, db); err != nil {
 		return err
 	}
-	if err := registerJSONFunctions(ctx, db); err != nil {
+	if err := registerFormatType(ctx, db); err != nil {
 		return err
 	}
 	script, err := Script(lake)

@@ -50,7 +50,7 @@ func (r *rewriter) jsonFunction(fc *pg_query.FuncCall) *pg_query.Node {
 		if r.jsonKind(args[0]) != kindOther {
 			return castNode(args[0], "json", false)
 		}
-		return funcCall([]string{"to_json"}, args[0])
+		return castNode(r.call("tp_to_json", args[0]), "json", false)
 	case "to_jsonb":
 		if len(args) != 1 {
 			return nil
@@ -58,7 +58,7 @@ func (r *rewriter) jsonFunction(fc *pg_query.FuncCall) *pg_query.Node {
 		if r.jsonKind(args[0]) != kindOther {
 			return r.asJSONB(args[0])
 		}
-		return r.call("tp_jsonb", funcCall([]string{"to_json"}, args[0]))
+		return r.call("tp_jsonb", r.call("tp_to_json", args[0]))
 	case "json_extract_path", "json_extract_path_text", "jsonb_extract_path", "jsonb_extract_path_text":
 		if len(args) < 1 {
 			return nil
@@ -226,7 +226,7 @@ var listFuncs = map[string]string{
 // jsonSRF returns the json set-returning function that is a FROM item, or
 // nil.
 func (r *rewriter) jsonSRF(rf *pg_query.RangeFunction) *srfItem {
-	if len(rf.Functions) != 1 || rf.Ordinality || rf.IsRowsfrom {
+	if len(rf.Functions) != 1 || rf.IsRowsfrom {
 		return nil
 	}
 	pair := rf.Functions[0].GetList()
@@ -239,7 +239,7 @@ func (r *rewriter) jsonSRF(rf *pg_query.RangeFunction) *srfItem {
 	}
 	switch fn := r.jsonFuncName(fc); fn {
 	case "json_each", "jsonb_each", "json_each_text", "jsonb_each_text":
-		if len(fc.Args) == 0 {
+		if len(fc.Args) == 0 || rf.Ordinality {
 			return nil
 		}
 		return &srfItem{fn: fn, fc: fc}
@@ -304,6 +304,13 @@ func (r *rewriter) jsonFrom(rf *pg_query.RangeFunction) *pg_query.Node {
 		}
 		cols = []string{col}
 		sel.TargetList = []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal(col, funcCall([]string{"unnest"}, item.list), -1)}
+		if rf.Ordinality {
+			// WITH ORDINALITY: the element's position, unnested alongside.
+			n := funcCall([]string{"unnest"}, funcCall([]string{"range"}, pg_query.MakeAConstIntNode(1, -1),
+				pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"), funcCall([]string{"len"}, item.list), pg_query.MakeAConstIntNode(1, -1), -1)))
+			cols = append(cols, "ordinality")
+			sel.TargetList = append(sel.TargetList, pg_query.MakeResTargetNodeWithNameAndVal("ordinality", n, -1))
+		}
 	}
 	for i := range min(len(colnames), len(cols)) {
 		cols[i] = colnames[i]

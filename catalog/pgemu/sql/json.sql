@@ -15,9 +15,16 @@ CREATE OR REPLACE MACRO $pg.tp_json_key(k) AS '$."' || replace(replace(CAST(k AS
 CREATE OR REPLACE MACRO $pg.tp_json_text(v) AS CASE json_type(v) WHEN 'VARCHAR' THEN json_extract_string(v, '$') WHEN 'NULL' THEN NULL ELSE CAST(v AS VARCHAR) END;
 CREATE OR REPLACE MACRO $pg.tp_jsonb_text(v) AS CASE json_type(v) WHEN 'VARCHAR' THEN json_extract_string(v, '$') WHEN 'NULL' THEN NULL
   WHEN 'OBJECT' THEN tp_go_jsonb(CAST(CAST(v AS JSON) AS VARCHAR)) WHEN 'ARRAY' THEN tp_go_jsonb(CAST(CAST(v AS JSON) AS VARCHAR)) ELSE CAST(CAST(v AS JSON) AS VARCHAR) END;
--- One element of a json array or object being built: json text as it is,
--- anything else through to_json, SQL NULL as null.
-CREATE OR REPLACE MACRO $pg.tp_json_elem(x) AS coalesce(CAST(to_json(x) AS VARCHAR), 'null');
+-- to_json as PostgreSQL prints timestamps (ISO 8601 with a T, +00:00) and
+-- numerics (all their digits); typeof is constant, so the CASE costs
+-- nothing per row.
+CREATE OR REPLACE MACRO $pg.tp_to_json(x) AS CASE
+  WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN replace(CAST(to_json(x) AS VARCHAR), ' ', 'T')
+  WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN regexp_replace(replace(CAST(to_json(x) AS VARCHAR), ' ', 'T'), '([+-]\d\d)"$', '\1:00"')
+  WHEN typeof(x) LIKE 'DECIMAL%' THEN CAST(x AS VARCHAR)
+  ELSE CAST(to_json(x) AS VARCHAR) END;
+-- One element of a json array or object being built: SQL NULL is null.
+CREATE OR REPLACE MACRO $pg.tp_json_elem(x) AS coalesce($pg.tp_to_json(x), 'null');
 -- #> and #>> (a path of keys and array indexes).
 CREATE OR REPLACE MACRO $pg.tp_json_path(x, p) AS CAST(tp_go_json_path(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
 CREATE OR REPLACE MACRO $pg.tp_json_path_text(x, p) AS tp_go_json_path_text(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]));
