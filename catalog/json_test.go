@@ -25,7 +25,9 @@ var jsonRows = []string{
 // jsonCases are statements whose answers tpserver's translation must give
 // exactly as PostgreSQL 15 does, over the table ct(id, request_parameters
 // json, user_identity json, resources json, event_name text).
-var jsonCases = []string{
+var jsonCases = append(jsonCasesMain, jsonMoreCases...)
+
+var jsonCasesMain = []string{
 	// -> ->> with keys, indexes, negative indexes, chains; precedence.
 	`SELECT id, request_parameters -> 'bucketName', request_parameters ->> 'bucketName', request_parameters -> 'tags' ->> 'env', request_parameters -> 'ids' -> 0, request_parameters -> 'ids' -> -1, request_parameters -> 'missing' FROM ct ORDER BY id`,
 	`SELECT id FROM ct WHERE request_parameters ->> 'bucketName' = 'logs-prod' OR request_parameters ->> 'userName' = 'alice' ORDER BY id`,
