@@ -46,3 +46,9 @@ var jsonMoreCases = []string{
 	`SELECT to_jsonb(r) FROM (SELECT 2 AS b, 1 AS a) r`,
 	`SELECT json_agg(r) FROM (SELECT id, event_name FROM ct WHERE id < 3 ORDER BY id) r`,
 }
+
+// jsonSelectListEach are json_each's family in a select list.
+var jsonSelectListEach = []string{
+	`SELECT (jsonb_each('{"b":{"y":1,"x":2},"a":1.50}')).key, (jsonb_each('{"b":{"y":1,"x":2},"a":1.50}')).value`,
+	`SELECT (json_each_text('{"a":"x","b":[1]}')).value`,
+}

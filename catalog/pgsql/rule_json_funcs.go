@@ -196,6 +196,8 @@ func (r *rewriter) jsonSRFList(fn string, args []*pg_query.Node) *pg_query.Node 
 		return r.call("tp_json_keys", doc)
 	case "jsonb_object_keys":
 		return r.call("tp_json_keys", r.asJSONB(args[0]))
+	case "json_each", "jsonb_each", "json_each_text", "jsonb_each_text":
+		return r.call("tp_"+fn, doc)
 	case "jsonb_path_query":
 		if len(args) < 2 {
 			return nil
@@ -245,7 +247,15 @@ func (r *rewriter) jsonSRF(rf *pg_query.RangeFunction) *srfItem {
 		return &srfItem{fn: fn, fc: fc}
 	}
 	if name, ok := nodeStrings(fc.Funcname); ok && len(name) == 1 && name[0] == "unnest" && len(fc.Args) == 1 {
-		if lf, _ := r.catFunc(fc.Args[0]); listFuncs[lf] != "" {
+		lf, lc := r.catFunc(fc.Args[0])
+		switch lf {
+		case "tp_json_each", "tp_jsonb_each", "tp_json_each_text", "tp_jsonb_each_text":
+			if rf.Ordinality || len(lc.Args) != 1 {
+				return nil
+			}
+			return &srfItem{fn: lf[3:], fc: &pg_query.FuncCall{Funcname: strNodes(lf[3:]), Args: lc.Args}}
+		}
+		if listFuncs[lf] != "" {
 			return &srfItem{fn: listFuncs[lf], list: fc.Args[0]}
 		}
 	}

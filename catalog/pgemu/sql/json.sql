@@ -63,3 +63,13 @@ CREATE OR REPLACE MACRO $pg.jsonb_path_exists(x, p) AS tp_go_jsonb_path_exists(C
 CREATE OR REPLACE MACRO $pg.jsonb_path_match(x, p) AS tp_go_jsonb_path_match(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.tp_json_elements(x) AS CAST(x AS JSON[]);
 CREATE OR REPLACE MACRO $pg.tp_json_keys(x) AS json_keys(CAST(x AS JSON));
+-- json_each and friends in a select list: a list of {key, value} structs
+-- (unnested; (json_each(x)).key reads a field).
+CREATE OR REPLACE MACRO $pg.tp_json_each(x) AS list_transform(json_keys(CAST(x AS JSON)),
+  tp_k -> {'key': tp_k, 'value': json_extract(CAST(x AS JSON), $pg.tp_json_key(tp_k))});
+CREATE OR REPLACE MACRO $pg.tp_json_each_text(x) AS list_transform(json_keys(CAST(x AS JSON)),
+  tp_k -> {'key': tp_k, 'value': $pg.tp_json_text(json_extract(CAST(x AS JSON), $pg.tp_json_key(tp_k)))});
+CREATE OR REPLACE MACRO $pg.tp_jsonb_each(x) AS list_transform(json_keys($pg.tp_jsonb(x)),
+  tp_k -> {'key': tp_k, 'value': $pg.tp_jsonb_path(x, [tp_k])});
+CREATE OR REPLACE MACRO $pg.tp_jsonb_each_text(x) AS list_transform(json_keys($pg.tp_jsonb(x)),
+  tp_k -> {'key': tp_k, 'value': $pg.tp_jsonb_path_text(x, [tp_k])});
