@@ -24,6 +24,12 @@
 // format_type, which clients call for every column, is a Go function
 // registered with DuckDB (formattype.go).
 //
+// json and jsonb: sql/json.sql has the macros the translator's json rule
+// calls; what DuckDB's JSON functions cannot do (jsonb's canonical text,
+// containment, jsonb_set, SQL/JSON path) are Go functions, tp_go_*
+// (jsonfuncs.go over internal/pgjson). A jsonb value is JSON text in
+// jsonb's canonical form.
+//
 // # The snapshot
 //
 // The emulated catalogs do not read DuckDB's catalog functions when a
