@@ -52,3 +52,9 @@ var jsonSelectListEach = []string{
 	`SELECT (jsonb_each('{"b":{"y":1,"x":2},"a":1.50}')).key, (jsonb_each('{"b":{"y":1,"x":2},"a":1.50}')).value`,
 	`SELECT (json_each_text('{"a":"x","b":[1]}')).value`,
 }
+
+// jsonInsertCases are jsonb_insert and jsonb_path_query_array.
+var jsonInsertCases = []string{
+	`SELECT jsonb_insert('[1,3]', '{1}', '2'), jsonb_insert('[1,3]', '{1}', '2', true), jsonb_insert('{"a":[1]}', '{a,-1}', '9'), jsonb_insert('{"a":1}', '{b}', '2'), jsonb_insert('[1]', '{9}', '2')`,
+	`SELECT jsonb_path_query_array('{"a":[1,2,3]}', '$.a[*] ? (@ > 1)'), jsonb_path_query_array('{}', '$.x')`,
+}

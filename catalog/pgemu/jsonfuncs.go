@@ -223,6 +223,31 @@ func jsonFunctions() map[string]jsonUDF {
 			}
 			return jsonbText(v), nil
 		}},
+		"tp_go_jsonb_insert": {in: []duckdb.Type{V, L, V, B}, out: V, fn: func(args []driver.Value) (any, error) {
+			v, err := canonArg(args, 0)
+			if err != nil {
+				return nil, err
+			}
+			nv, err := canonArg(args, 2)
+			if err != nil {
+				return nil, err
+			}
+			if v, err = pgjson.Insert(v, textList(args[1]), nv, args[3].(bool)); err != nil {
+				return nil, err
+			}
+			return jsonbText(v), nil
+		}},
+		"tp_go_jsonb_path_query_array": {in: []duckdb.Type{V, V}, out: V, fn: func(args []driver.Value) (any, error) {
+			p, v, err := pathQuery(args)
+			if err != nil {
+				return nil, err
+			}
+			items, err := p.Query(v)
+			if err != nil {
+				return nil, err
+			}
+			return jsonbText(&pgjson.Value{Kind: pgjson.Array, Elems: items}), nil
+		}},
 		"tp_go_jsonb_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
 			v, err := canonArg(args, 0)
 			if err != nil {

@@ -46,7 +46,7 @@ var jsonFuncs = map[string]bool{
 	"json_agg": true, "jsonb_agg": true, "json_object_agg": true, "jsonb_object_agg": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "json_each": true, "jsonb_each": true,
-	"json_each_text": true, "jsonb_each_text": true,
+	"json_each_text": true, "jsonb_each_text": true, "jsonb_insert": true, "jsonb_path_query_array": true,
 }
 
 // macroFuncs are the json functions the emulation has macros of the same
@@ -55,6 +55,7 @@ var macroFuncs = map[string]bool{
 	"json_typeof": true, "jsonb_typeof": true, "json_array_length": true, "jsonb_array_length": true,
 	"jsonb_pretty": true, "jsonb_strip_nulls": true, "jsonb_set": true, "jsonb_path_exists": true,
 	"jsonb_path_match": true, "jsonb_path_query_first": true, "json_object": true, "jsonb_object": true,
+	"jsonb_insert": true, "jsonb_path_query_array": true,
 }
 
 // jsonbResults and jsonResults are the emulation's functions whose results
@@ -63,7 +64,7 @@ var (
 	jsonbResults = map[string]bool{
 		"tp_jsonb": true, "tp_jsonb_out": true, "tp_jsonb_path": true, "tp_jsonb_concat": true, "tp_jsonb_delete": true,
 		"tp_jsonb_delete_index": true, "tp_jsonb_delete_path": true, "jsonb_strip_nulls": true, "jsonb_set": true,
-		"jsonb_path_query_first": true, "jsonb_object": true,
+		"jsonb_path_query_first": true, "jsonb_object": true, "jsonb_insert": true, "jsonb_path_query_array": true,
 	}
 	jsonResults = map[string]bool{"tp_json_path": true, "json_object": true}
 )

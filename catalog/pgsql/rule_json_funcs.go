@@ -27,7 +27,7 @@ func (r *rewriter) jsonFunction(fc *pg_query.FuncCall) *pg_query.Node {
 		out := make([]*pg_query.Node, len(args))
 		copy(out, args)
 		switch fn {
-		case "jsonb_set":
+		case "jsonb_set", "jsonb_insert":
 			if len(out) >= 2 {
 				out[1] = textList(out[1])
 			}
@@ -35,7 +35,7 @@ func (r *rewriter) jsonFunction(fc *pg_query.FuncCall) *pg_query.Node {
 			for i := range out {
 				out[i] = textList(out[i])
 			}
-		case "jsonb_path_exists", "jsonb_path_match", "jsonb_path_query_first":
+		case "jsonb_path_exists", "jsonb_path_match", "jsonb_path_query_first", "jsonb_path_query_array":
 			if len(out) > 2 {
 				out = out[:2] // vars and silent: not supported, ignored
 			}

@@ -915,3 +915,62 @@ func DeletePath(v *Value, path []string) (*Value, error) {
 	}
 	return nil, errors.New("cannot delete path in scalar")
 }
+
+// Insert is jsonb_insert(v, path, nv, after): nv goes into the array at
+// path's last step, before that element (after it when after is set), or
+// becomes a new key of the object there.
+func Insert(v *Value, path []string, nv *Value, after bool) (*Value, error) {
+	if len(path) == 0 {
+		return v, nil
+	}
+	switch v.Kind {
+	case Object:
+		out := &Value{Kind: Object, Members: append([]Member{}, v.Members...)}
+		for i, m := range out.Members {
+			if m.Key != path[0] {
+				continue
+			}
+			if len(path) == 1 {
+				return nil, errors.New("cannot replace existing key")
+			}
+			s, err := Insert(m.Value, path[1:], nv, after)
+			if err != nil {
+				return nil, err
+			}
+			out.Members[i].Value = s
+			return out, nil
+		}
+		if len(path) == 1 {
+			out.Members = append(out.Members, Member{path[0], nv})
+			return Canon(out), nil
+		}
+		return out, nil
+	case Array:
+		i, err := strconv.Atoi(strings.TrimSpace(path[0]))
+		if err != nil {
+			return nil, fmt.Errorf("path element at position 1 is not an integer: %q", path[0])
+		}
+		n := len(v.Elems)
+		if i < 0 {
+			i += n
+		}
+		if len(path) > 1 {
+			out := &Value{Kind: Array, Elems: append([]*Value{}, v.Elems...)}
+			if i >= 0 && i < n {
+				s, err := Insert(out.Elems[i], path[1:], nv, after)
+				if err != nil {
+					return nil, err
+				}
+				out.Elems[i] = s
+			}
+			return out, nil
+		}
+		if after {
+			i++
+		}
+		i = min(max(i, 0), n)
+		elems := append(append(append([]*Value{}, v.Elems[:i]...), nv), v.Elems[i:]...)
+		return &Value{Kind: Array, Elems: elems}, nil
+	}
+	return nil, errors.New("cannot set path in scalar")
+}
