@@ -584,7 +584,10 @@ func binarySupported(ct *colType) bool {
 func (e *encoder) appendBinary(dst []byte, ct *colType, v any) ([]byte, error) {
 	switch ct.kind {
 	case kindJSON, kindNested:
-		// json's binary format is its text.
+		// json's binary format is its text; jsonb's has a version byte first.
+		if ct.pg.oid == jsonbTypeOID {
+			dst = append(dst, 1)
+		}
 		return e.appendText(dst, ct, v)
 	case kindArray:
 		list, ok := v.([]any)

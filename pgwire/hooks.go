@@ -102,6 +102,7 @@ func (s *session) applyParamChanges(st *statement) error {
 func (s *session) describeColumns(st *statement, clientText string) {
 	s.renameColumns(st, clientText)
 	s.originColumns(st, clientText)
+	s.jsonbColumns(st, clientText) // jsonb.go
 	if c, ok := s.srv.backend.(ParameterChanger); ok {
 		st.paramChanges = c.ParameterChanges(clientText)
 	}

@@ -159,11 +159,10 @@ func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Lo
 func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logger) {
 	var repl []string
 	seen := map[string]bool{}
+	dup := false
 	for _, c := range st.cols {
 		key := strings.ToLower(c.name)
-		if seen[key] {
-			return // duplicate names: REPLACE cannot address the right column
-		}
+		dup = dup || seen[key]
 		seen[key] = true
 		q := quoteIdent(c.name)
 		if expr, ok := c.typ.rewriteExpr(q); ok {
@@ -174,6 +173,9 @@ func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logge
 		return
 	}
 	rewritten := "SELECT * REPLACE (" + strings.Join(repl, ", ") + ") FROM (" + st.sql + "\n) AS _pgwire_q"
+	if dup {
+		rewritten = st.positionalRewrite() // duplicate names: REPLACE cannot address the right column
+	}
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
