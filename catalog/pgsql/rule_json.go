@@ -198,10 +198,20 @@ func (r *rewriter) jsonKind(n *pg_query.Node) jsonKind {
 }
 
 // jsonDoc returns the JSON operand of an operator: a value tp_jsonb_out
-// only reprinted is used as it is.
+// only reprinted is used as it is, a parameter is json.
 func (r *rewriter) jsonDoc(n *pg_query.Node) *pg_query.Node {
 	if fn, fc := r.catFunc(n); fn == "tp_jsonb_out" && len(fc.Args) == 1 {
 		return fc.Args[0]
+	}
+	return paramAs(n, "json", false)
+}
+
+// paramAs casts a parameter ($1) to typ (typ[] when array), so that DuckDB
+// infers its type as PostgreSQL does from the operator; other expressions
+// are returned as they are.
+func paramAs(n *pg_query.Node, typ string, array bool) *pg_query.Node {
+	if n.GetParamRef() != nil {
+		return castNode(n, typ, array)
 	}
 	return n
 }
@@ -212,7 +222,7 @@ func (r *rewriter) jsonbDoc(n *pg_query.Node) *pg_query.Node {
 	if fn, fc := r.catFunc(n); (fn == "tp_jsonb_out" || fn == "tp_jsonb") && len(fc.Args) == 1 {
 		return fc.Args[0]
 	}
-	return n
+	return paramAs(n, "json", false)
 }
 
 // jsonbStep is jsonb's -> (->> when text) as a Go path call; a step after
@@ -294,7 +304,7 @@ func (r *rewriter) asJSONB(n *pg_query.Node) *pg_query.Node {
 	if r.jsonKind(n) == kindJSONB {
 		return n
 	}
-	return r.call("tp_jsonb", n)
+	return r.call("tp_jsonb", paramAs(n, "json", false))
 }
 
 // jsonCast rewrites casts to jsonb.
@@ -370,6 +380,9 @@ func (r *rewriter) keyPath(n *pg_query.Node) *pg_query.Node {
 		}
 		return strConst(`$."` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`)
 	}
+	if n.GetParamRef() != nil {
+		return r.call("tp_json_key", castNode(n, "varchar", false)) // a key, as PostgreSQL reads an untyped parameter
+	}
 	return n // an index, or an expression: DuckDB picks the key or index function by its type
 }
 
@@ -414,9 +427,9 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		}
 		return r.call("tp_jsonb_contains", a, b)
 	case "?":
-		return r.call("tp_jsonb_exists", left, arrayOf(e.Rexpr), boolConst(false))
+		return r.call("tp_jsonb_exists", left, arrayOf(paramAs(e.Rexpr, "varchar", false)), boolConst(false))
 	case "?|", "?&":
-		return r.call("tp_jsonb_exists", left, textList(e.Rexpr), boolConst(op == "?&"))
+		return r.call("tp_jsonb_exists", left, paramAs(textList(e.Rexpr), "varchar", true), boolConst(op == "?&"))
 	case "||":
 		if lk != kindJSONB && rk != kindJSONB {
 			return nil // text concatenation
