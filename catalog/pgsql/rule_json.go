@@ -402,6 +402,9 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 	}
 	switch op := name[len(name)-1]; op {
 	case "->", "->>":
+		if op == "->" && duckLambda(e) {
+			return nil // DuckDB's lambda, x -> x + 1
+		}
 		if lk == kindJSONB {
 			// jsonb: Go's exact path (json_extract reprints numbers).
 			return r.jsonbStep(op == "->>", e.Lexpr, e.Rexpr)
@@ -462,6 +465,39 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		}
 	}
 	return nil
+}
+
+// duckLambda reports a DuckDB lambda that PostgreSQL parses as the ->
+// operator: a parameter list (a name or a row of names) the body uses.
+func duckLambda(e *pg_query.A_Expr) bool {
+	var params []string
+	switch x := e.Lexpr.GetNode().(type) {
+	case *pg_query.Node_ColumnRef:
+		names, ok := nodeStrings(x.ColumnRef.Fields)
+		if !ok || len(names) != 1 {
+			return false
+		}
+		params = names
+	case *pg_query.Node_RowExpr:
+		for _, a := range x.RowExpr.Args {
+			names, ok := nodeStrings(a.GetColumnRef().GetFields())
+			if !ok || len(names) != 1 {
+				return false
+			}
+			params = append(params, names[0])
+		}
+	default:
+		return false
+	}
+	used := false
+	walkNode(e.Rexpr, nil, func(m protoreflect.Message) {
+		if cr, ok := m.Interface().(*pg_query.ColumnRef); ok && len(cr.Fields) > 0 {
+			for _, p := range params {
+				used = used || cr.Fields[0].GetString_().GetSval() == p
+			}
+		}
+	})
+	return used
 }
 
 // jsonLiteralAny reports any string literal (the text of a JSON value).

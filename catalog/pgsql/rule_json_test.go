@@ -28,3 +28,22 @@ func TestJSONBColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestDuckDBLambdaStays checks that DuckDB's lambdas, which PostgreSQL
+// parses as the -> operator, are not read as json.
+func TestDuckDBLambdaStays(t *testing.T) {
+	o := testObjects()
+	o.Functions["tp_jsonb"] = true
+	tr := New(o)
+	for _, q := range []string{
+		`SELECT list_transform(l, x -> x + 1) FROM t`,
+		`SELECT list_reduce(l, (a, b) -> a + b) FROM t`,
+	} {
+		if out := tr.Translate(q); out != q {
+			t.Errorf("%s became %s", q, out)
+		}
+	}
+	if out := tr.Translate(`SELECT j -> 'a' FROM t`); out == `SELECT j -> 'a' FROM t` {
+		t.Error("json -> not rewritten")
+	}
+}
