@@ -58,3 +58,15 @@ var jsonInsertCases = []string{
 	`SELECT jsonb_insert('[1,3]', '{1}', '2'), jsonb_insert('[1,3]', '{1}', '2', true), jsonb_insert('{"a":[1]}', '{a,-1}', '9'), jsonb_insert('{"a":1}', '{b}', '2'), jsonb_insert('[1]', '{9}', '2')`,
 	`SELECT jsonb_path_query_array('{"a":[1,2,3]}', '$.a[*] ? (@ > 1)'), jsonb_path_query_array('{}', '$.x')`,
 }
+
+// jsonErrorCases fail on PostgreSQL and must fail here too.
+var jsonErrorCases = []string{
+	`SELECT json_array_length('{"a":1}')`,
+	`SELECT jsonb_array_length('1')`,
+	`SELECT jsonb_array_elements('{"a":1}')`,
+	`SELECT * FROM json_array_elements_text('"x"')`,
+	`SELECT jsonb_insert('{"a":1}', '{a}', '2')`,
+	`SELECT '{"a":1}'::jsonb - 1`,
+	`SELECT '{"a":'::jsonb`,
+	`SELECT jsonb_path_query_first('{"a":1}', 'strict $.b')`,
+}

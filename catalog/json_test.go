@@ -27,6 +27,8 @@ var jsonRows = []string{
 // json, user_identity json, resources json, event_name text).
 var jsonCases = append(append(append(jsonCasesMain, jsonMoreCases...), jsonSelectListEach...), jsonInsertCases...)
 
+// jsonCasesMain are the operators and functions on ct's CloudTrail-shaped
+// values.
 var jsonCasesMain = []string{
 	// -> ->> with keys, indexes, negative indexes, chains; precedence.
 	`SELECT id, request_parameters -> 'bucketName', request_parameters ->> 'bucketName', request_parameters -> 'tags' ->> 'env', request_parameters -> 'ids' -> 0, request_parameters -> 'ids' -> -1, request_parameters -> 'missing' FROM ct ORDER BY id`,
@@ -104,6 +106,15 @@ func TestJSONMatchesPostgres(t *testing.T) {
 	const ui = "STRUCT(type VARCHAR, arn VARCHAR, session_context STRUCT(mfa_authenticated VARCHAR))"
 	if _, err := c.DB().Exec("CREATE TABLE ct " + cols + "; " + values + "; ALTER TABLE ct ALTER user_identity TYPE " + ui + " USING CAST(user_identity AS " + ui + ")"); err != nil {
 		t.Fatal(err)
+	}
+	for _, q := range jsonErrorCases {
+		if _, err := pc.Exec(ctx, q).ReadAll(); err == nil {
+			t.Errorf("PostgreSQL accepts %s", q)
+		}
+		tq := c.TranslateSQL(q)
+		if got, err := duckText(c.DB(), tq); err == nil {
+			t.Errorf("%s\n  translated: %s\n  answers %q where PostgreSQL fails", q, tq, got)
+		}
 	}
 	for _, q := range jsonCases {
 		res, err := pc.Exec(ctx, q).ReadAll()

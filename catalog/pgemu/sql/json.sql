@@ -39,9 +39,13 @@ CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_index(x, i) AS CAST(tp_go_jsonb_dele
 CREATE OR REPLACE MACRO $pg.tp_jsonb_delete_path(x, p) AS CAST(tp_go_jsonb_delete_path(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[])) AS JSON);
 -- The elements of a json array as a list (json_array_elements in a select
 -- list unnests it); jsonb's reprinted.
-CREATE OR REPLACE MACRO $pg.tp_jsonb_elements(x) AS list_transform(CAST(x AS JSON[]), tp_e -> CAST(tp_go_jsonb(CAST(tp_e AS VARCHAR)) AS JSON));
-CREATE OR REPLACE MACRO $pg.tp_json_elements_text(x) AS list_transform(CAST(x AS JSON[]), tp_e -> $pg.tp_json_text(tp_e));
-CREATE OR REPLACE MACRO $pg.tp_jsonb_elements_text(x) AS list_transform(CAST(x AS JSON[]), tp_e -> $pg.tp_jsonb_text(tp_e));
+CREATE OR REPLACE MACRO $pg.tp_json_elements(x) AS CASE WHEN x IS NULL THEN NULL ELSE CASE json_type(CAST(x AS JSON))
+  WHEN 'ARRAY' THEN CAST(x AS JSON[])
+  WHEN 'OBJECT' THEN CAST(error('cannot extract elements from an object') AS JSON[])
+  ELSE CAST(error('cannot extract elements from a scalar') AS JSON[]) END END;
+CREATE OR REPLACE MACRO $pg.tp_jsonb_elements(x) AS list_transform($pg.tp_json_elements(x), tp_e -> CAST(tp_go_jsonb(CAST(tp_e AS VARCHAR)) AS JSON));
+CREATE OR REPLACE MACRO $pg.tp_json_elements_text(x) AS list_transform($pg.tp_json_elements(x), tp_e -> $pg.tp_json_text(tp_e));
+CREATE OR REPLACE MACRO $pg.tp_jsonb_elements_text(x) AS list_transform($pg.tp_json_elements(x), tp_e -> $pg.tp_jsonb_text(tp_e));
 -- json_object(text[]) and json_object(keys text[], values text[]).
 CREATE OR REPLACE MACRO $pg.json_object(a) AS CAST('{' || array_to_string(list_transform(range(1, len(a) + 1, 2),
     tp_i -> CAST(to_json(CAST(a[tp_i] AS VARCHAR)) AS VARCHAR) || ' : ' || coalesce(CAST(to_json(CAST(a[tp_i + 1] AS VARCHAR)) AS VARCHAR), 'null')), ', ') || '}' AS JSON),
@@ -51,8 +55,11 @@ CREATE OR REPLACE MACRO $pg.jsonb_object(a) AS $pg.tp_jsonb($pg.json_object(a)),
 CREATE OR REPLACE MACRO $pg.json_typeof(x) AS CASE WHEN x IS NULL THEN NULL ELSE CASE json_type(CAST(x AS JSON))
   WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END END;
 CREATE OR REPLACE MACRO $pg.jsonb_typeof(x) AS $pg.json_typeof(x);
-CREATE OR REPLACE MACRO $pg.json_array_length(x) AS CAST(json_array_length(CAST(x AS JSON)) AS INTEGER);
-CREATE OR REPLACE MACRO $pg.jsonb_array_length(x) AS CAST(json_array_length(CAST(x AS JSON)) AS INTEGER);
+CREATE OR REPLACE MACRO $pg.json_array_length(x) AS CASE WHEN x IS NULL THEN NULL ELSE CASE json_type(CAST(x AS JSON))
+  WHEN 'ARRAY' THEN CAST(json_array_length(CAST(x AS JSON)) AS INTEGER)
+  WHEN 'OBJECT' THEN CAST(error('cannot get array length of a non-array') AS INTEGER)
+  ELSE CAST(error('cannot get array length of a scalar') AS INTEGER) END END;
+CREATE OR REPLACE MACRO $pg.jsonb_array_length(x) AS $pg.json_array_length(x);
 CREATE OR REPLACE MACRO $pg.jsonb_pretty(x) AS tp_go_jsonb_pretty(CAST(CAST(x AS JSON) AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.jsonb_strip_nulls(x) AS CAST(tp_go_jsonb_strip_nulls(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);
 CREATE OR REPLACE MACRO $pg.jsonb_set(x, p, v) AS CAST(tp_go_jsonb_set(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), true) AS JSON),
@@ -61,7 +68,6 @@ CREATE OR REPLACE MACRO $pg.tp_jsonb_path_query(x, p) AS CAST(tp_go_jsonb_path_q
 CREATE OR REPLACE MACRO $pg.jsonb_path_query_first(x, p) AS CAST(tp_go_jsonb_path_first(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR)) AS JSON);
 CREATE OR REPLACE MACRO $pg.jsonb_path_exists(x, p) AS tp_go_jsonb_path_exists(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.jsonb_path_match(x, p) AS tp_go_jsonb_path_match(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR));
-CREATE OR REPLACE MACRO $pg.tp_json_elements(x) AS CAST(x AS JSON[]);
 CREATE OR REPLACE MACRO $pg.tp_json_keys(x) AS json_keys(CAST(x AS JSON));
 -- json_each and friends in a select list: a list of {key, value} structs
 -- (unnested; (json_each(x)).key reads a field).
