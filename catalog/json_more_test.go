@@ -70,3 +70,10 @@ var jsonErrorCases = []string{
 	`SELECT '{"a":'::jsonb`,
 	`SELECT jsonb_path_query_first('{"a":1}', 'strict $.b')`,
 }
+
+// jsonGroupedCases group by a json set-returning function's rows.
+var jsonGroupedCases = []string{
+	`SELECT jsonb_object_keys(request_parameters::jsonb) k, count(*) FROM ct GROUP BY k ORDER BY k`,
+	`SELECT json_array_elements(resources) ->> 'type' AS t, count(*) FROM ct GROUP BY 1 ORDER BY 2 DESC, 1`,
+	`SELECT ct.event_name, jsonb_array_elements_text(request_parameters::jsonb -> 'ids') AS i, count(*) FROM ct GROUP BY 1, 2 HAVING count(*) > 0 ORDER BY 1, 2`,
+}

@@ -76,6 +76,8 @@ func (r *rewriter) jsonPost(m protoreflect.Message) bool {
 		return false // an emulation without json support
 	}
 	switch x := m.Interface().(type) {
+	case *pg_query.SelectStmt:
+		r.jsonGroupedSRF(x)
 	case *pg_query.FuncCall:
 		return r.jsonFuncName(x) != "" // rewritten with its node
 	case *pg_query.RangeFunction:
