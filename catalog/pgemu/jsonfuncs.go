@@ -96,13 +96,16 @@ func jsonFunctions() map[string]jsonUDF {
 			if err != nil {
 				return nil, err
 			}
-			if jsonb {
-				pgjson.Canon(v)
-			}
+			// Path reads the last of duplicate keys, as jsonb keeps it, so
+			// only the result needs jsonb's form.
 			r := pgjson.Path(v, textList(args[1]))
 			switch {
 			case r == nil:
 				return nil, nil
+			case jsonb:
+				pgjson.Canon(r)
+			}
+			switch {
 			case text && jsonb:
 				if s, ok := pgjson.Text(r); ok {
 					return s, nil
@@ -143,7 +146,7 @@ func jsonFunctions() map[string]jsonUDF {
 		"tp_go_jsonb_path":      {in: []duckdb.Type{V, L}, out: V, fn: path(true, false)},
 		"tp_go_jsonb_path_text": {in: []duckdb.Type{V, L}, out: V, fn: path(true, true)},
 		"tp_go_jsonb_contains": {in: []duckdb.Type{V, V}, out: B, fn: func(args []driver.Value) (any, error) {
-			a, err := canonArg(args, 0)
+			a, err := parseArg(args, 0) // Contains reads the last of duplicate keys
 			if err != nil {
 				return nil, err
 			}
