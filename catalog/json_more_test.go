@@ -77,3 +77,10 @@ var jsonGroupedCases = []string{
 	`SELECT json_array_elements(resources) ->> 'type' AS t, count(*) FROM ct GROUP BY 1 ORDER BY 2 DESC, 1`,
 	`SELECT ct.event_name, jsonb_array_elements_text(request_parameters::jsonb -> 'ids') AS i, count(*) FROM ct GROUP BY 1, 2 HAVING count(*) > 0 ORDER BY 1, 2`,
 }
+
+// jsonRecordCases are json_to_record's family with column definitions.
+var jsonRecordCases = []string{
+	`SELECT ct.id, r.* FROM ct, json_to_record(ct.request_parameters) AS r("bucketName" text, tags json, ids text, "userName" varchar) ORDER BY 1`,
+	`SELECT ct.id, r."ARN", r.type FROM ct, jsonb_to_recordset(ct.resources::jsonb) AS r("ARN" text, type text, "accountId" bigint) ORDER BY 1, 2`,
+	`SELECT * FROM json_to_recordset('[{"a":1,"b":"x"},{"a":2}]') AS x(a int, b text)`,
+}

@@ -47,6 +47,7 @@ var jsonFuncs = map[string]bool{
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "json_each": true, "jsonb_each": true,
 	"json_each_text": true, "jsonb_each_text": true, "jsonb_insert": true, "jsonb_path_query_array": true,
+	"json_to_record": true, "jsonb_to_record": true, "json_to_recordset": true, "jsonb_to_recordset": true,
 }
 
 // macroFuncs are the json functions the emulation has macros of the same

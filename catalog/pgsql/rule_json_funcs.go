@@ -266,6 +266,11 @@ func (r *rewriter) jsonSRF(rf *pg_query.RangeFunction) *srfItem {
 // subquery with PostgreSQL's column names: value for the elements, key and
 // value for json_each, the alias (or the function's name) otherwise.
 func (r *rewriter) jsonFrom(rf *pg_query.RangeFunction) *pg_query.Node {
+	if len(rf.Functions) == 1 && len(rf.Functions[0].GetList().GetItems()) > 0 {
+		if fc := rf.Functions[0].GetList().GetItems()[0].GetFuncCall(); fc != nil && recordFuncs[r.jsonFuncName(fc)] {
+			return r.jsonRecordFrom(rf, r.jsonFuncName(fc), fc)
+		}
+	}
 	item := r.jsonSRF(rf)
 	if item == nil {
 		return nil
