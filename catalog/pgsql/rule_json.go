@@ -25,6 +25,19 @@ import (
 // The rule runs before the others (jsonPost is the first thing post does):
 // it must see jsonb casts before the cast rule maps jsonb to json, and the
 // json functions before the function rules rename them.
+//
+// Cost: json operators are DuckDB's json_extract (about 0.2 µs a row);
+// jsonb's go through Go functions, about 1 µs a row of call overhead plus
+// parsing (4-6 µs a row for a CloudTrail requestParameters document).
+//
+// Known differences from PostgreSQL: parts of json (not jsonb) values that
+// DuckDB extracts are reprinted, so their inner whitespace goes, numbers
+// are DuckDB's (1.50 becomes 1.5) and of duplicate keys the first wins
+// (PostgreSQL's text is as written, the last wins); jsonb equality and
+// order compare the canonical text (1.0 and 1 differ); jsonb_path_* know
+// the subset pgjson.CompilePath documents; rows of a json set-returning
+// function joined LATERAL come in DuckDB's order; operators PostgreSQL
+// has only for jsonb (@>, ?) also take json and text.
 
 // jsonKind is what the rule knows of an expression's type.
 type jsonKind uint8
