@@ -84,3 +84,8 @@ var jsonRecordCases = []string{
 	`SELECT ct.id, r."ARN", r.type FROM ct, jsonb_to_recordset(ct.resources::jsonb) AS r("ARN" text, type text, "accountId" bigint) ORDER BY 1, 2`,
 	`SELECT * FROM json_to_recordset('[{"a":1,"b":"x"},{"a":2}]') AS x(a int, b text)`,
 }
+
+// jsonSubscriptCases are jsonb subscripts.
+var jsonSubscriptCases = []string{
+	`SELECT ('{"a":{"b":[1,2]}}'::jsonb)['a']['b'][1], ('{"a":1}'::jsonb)['x'], ('[1,2]'::jsonb)[-1], (request_parameters::jsonb)['tags']['env'] FROM ct ORDER BY id`,
+}

@@ -25,7 +25,7 @@ var jsonRows = []string{
 // jsonCases are statements whose answers tpserver's translation must give
 // exactly as PostgreSQL 15 does, over the table ct(id, request_parameters
 // json, user_identity json, resources json, event_name text).
-var jsonCases = append(append(append(jsonCasesMain, jsonMoreCases...), jsonSelectListEach...), append(append(jsonInsertCases, jsonGroupedCases...), jsonRecordCases...)...)
+var jsonCases = append(append(append(jsonCasesMain, jsonMoreCases...), jsonSelectListEach...), append(append(jsonInsertCases, jsonGroupedCases...), append(jsonRecordCases, jsonSubscriptCases...)...)...)
 
 // jsonCasesMain are the operators and functions on ct's CloudTrail-shaped
 // values.

@@ -137,8 +137,26 @@ func (r *rewriter) jsonNode(n *pg_query.Node) *pg_query.Node {
 		return r.jsonFunction(x.FuncCall)
 	case *pg_query.Node_RangeFunction:
 		return r.jsonFrom(x.RangeFunction)
+	case *pg_query.Node_AIndirection:
+		return r.jsonSubscript(x.AIndirection)
 	}
 	return nil
+}
+
+// jsonSubscript rewrites jsonb subscripting, x['a'][0], into one path.
+func (r *rewriter) jsonSubscript(ind *pg_query.A_Indirection) *pg_query.Node {
+	if r.jsonKind(ind.Arg) != kindJSONB {
+		return nil
+	}
+	var steps []*pg_query.Node
+	for _, n := range ind.Indirection {
+		ix := n.GetAIndices()
+		if ix == nil || ix.IsSlice || ix.Uidx == nil {
+			return nil
+		}
+		steps = append(steps, castNode(ix.Uidx, "varchar", false))
+	}
+	return r.call("tp_jsonb_path", r.jsonbDoc(ind.Arg), arrayOf(steps...))
 }
 
 // cat returns the emulation schema's name for fn.

@@ -118,6 +118,9 @@ func isJSONB(n *pg_query.Node, srfs map[string]string) bool {
 			return isJSONB(e.Lexpr, srfs) || isJSONB(e.Rexpr, srfs)
 		}
 	case *pg_query.Node_AIndirection:
+		if len(x.AIndirection.Indirection) > 0 && x.AIndirection.Indirection[0].GetAIndices() != nil {
+			return isJSONB(x.AIndirection.Arg, srfs) // x['a']
+		}
 		fc := x.AIndirection.Arg.GetFuncCall()
 		return fc != nil && lastString(fc.Funcname) == "jsonb_each" && lastString(x.AIndirection.Indirection) == "value"
 	case *pg_query.Node_ColumnRef:

@@ -16,6 +16,7 @@ func TestJSONBColumns(t *testing.T) {
 		{`SELECT * FROM jsonb_array_elements('[]') a`, "[true]"},
 		{`SELECT v FROM jsonb_array_elements('[]') a(v)`, "[true]"},
 		{`SELECT (jsonb_each(x)).value, (jsonb_each(x)).key FROM t`, "[true false]"},
+		{`SELECT ('{}'::jsonb)['a'], (x)[1] FROM t`, "[true false]"},
 		{`SELECT * FROM t`, "not known"},
 	} {
 		got, ok := JSONBColumns(c.sql)
