@@ -133,6 +133,7 @@ func TestJSONMatchesPostgres(t *testing.T) {
 			t.Errorf("%s\n  translated: %s\n  PostgreSQL: %s\n  tpserver:   %s", q, tq, want, got)
 		}
 	}
+	t.Logf("%d statements compared with PostgreSQL, %d errors", len(jsonCases), len(jsonErrorCases))
 }
 
 // pgText renders a result as rows of |-separated text values.

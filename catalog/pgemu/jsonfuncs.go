@@ -251,6 +251,13 @@ func jsonFunctions() map[string]jsonUDF {
 			}
 			return jsonbText(&pgjson.Value{Kind: pgjson.Array, Elems: items}), nil
 		}},
+		"tp_go_json_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
+			v, err := parseArg(args, 0)
+			if err != nil {
+				return nil, err
+			}
+			return string(pgjson.AppendCompact(nil, pgjson.StripNulls(v))), nil
+		}},
 		"tp_go_jsonb_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
 			v, err := canonArg(args, 0)
 			if err != nil {

@@ -61,6 +61,7 @@ var jsonFuncs = map[string]bool{
 	"json_object_keys": true, "jsonb_object_keys": true, "json_each": true, "jsonb_each": true,
 	"json_each_text": true, "jsonb_each_text": true, "jsonb_insert": true, "jsonb_path_query_array": true,
 	"json_to_record": true, "jsonb_to_record": true, "json_to_recordset": true, "jsonb_to_recordset": true,
+	"json_strip_nulls": true,
 }
 
 // macroFuncs are the json functions the emulation has macros of the same
@@ -69,7 +70,7 @@ var macroFuncs = map[string]bool{
 	"json_typeof": true, "jsonb_typeof": true, "json_array_length": true, "jsonb_array_length": true,
 	"jsonb_pretty": true, "jsonb_strip_nulls": true, "jsonb_set": true, "jsonb_path_exists": true,
 	"jsonb_path_match": true, "jsonb_path_query_first": true, "json_object": true, "jsonb_object": true,
-	"jsonb_insert": true, "jsonb_path_query_array": true,
+	"jsonb_insert": true, "jsonb_path_query_array": true, "json_strip_nulls": true,
 }
 
 // jsonbResults and jsonResults are the emulation's functions whose results
@@ -80,7 +81,7 @@ var (
 		"tp_jsonb_delete_index": true, "tp_jsonb_delete_path": true, "jsonb_strip_nulls": true, "jsonb_set": true,
 		"jsonb_path_query_first": true, "jsonb_object": true, "jsonb_insert": true, "jsonb_path_query_array": true,
 	}
-	jsonResults = map[string]bool{"tp_json_path": true, "json_object": true}
+	jsonResults = map[string]bool{"tp_json_path": true, "json_object": true, "json_strip_nulls": true}
 )
 
 // jsonPost applies the json rule to m; it reports whether the other rules

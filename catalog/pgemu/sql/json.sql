@@ -82,3 +82,4 @@ CREATE OR REPLACE MACRO $pg.tp_jsonb_each_text(x) AS list_transform(json_keys($p
 CREATE OR REPLACE MACRO $pg.jsonb_insert(x, p, v) AS CAST(tp_go_jsonb_insert(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), false) AS JSON),
   (x, p, v, a) AS CAST(tp_go_jsonb_insert(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), a) AS JSON);
 CREATE OR REPLACE MACRO $pg.jsonb_path_query_array(x, p) AS CAST(tp_go_jsonb_path_query_array(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR)) AS JSON);
+CREATE OR REPLACE MACRO $pg.json_strip_nulls(x) AS CAST(tp_go_json_strip_nulls(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);

@@ -974,3 +974,34 @@ func Insert(v *Value, path []string, nv *Value, after bool) (*Value, error) {
 	}
 	return nil, errors.New("cannot set path in scalar")
 }
+
+// AppendCompact appends v as json_strip_nulls prints json: no whitespace,
+// scalars as written.
+func AppendCompact(dst []byte, v *Value) []byte {
+	switch v.Kind {
+	case Array:
+		dst = append(dst, '[')
+		for i, e := range v.Elems {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendCompact(dst, e)
+		}
+		return append(dst, ']')
+	case Object:
+		dst = append(dst, '{')
+		for i, m := range v.Members {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendString(dst, m.Key)
+			dst = append(dst, ':')
+			dst = AppendCompact(dst, m.Value)
+		}
+		return append(dst, '}')
+	}
+	if v.Raw != "" {
+		return append(dst, v.Raw...)
+	}
+	return AppendJSONB(dst, v)
+}
