@@ -207,10 +207,11 @@ func (r *rewriter) jsonSRFList(fn string, args []*pg_query.Node) *pg_query.Node 
 	return nil
 }
 
-// srfItem is a json set-returning function in FROM: fn is its PostgreSQL
-// name, fc the call (json_each's family) or list the list whose elements
-// are its rows (the others, which jsonFunction already made unnest(list)
-// calls of: a FROM item's function is rewritten before the item).
+// srfItem is a json set-returning function in FROM, which jsonFunction
+// already made an unnest(list) call of (a FROM item's function is
+// rewritten before the item): fn is its PostgreSQL name, fc a call of
+// json_each's family on the document, list the list whose elements are
+// the rows of the others.
 type srfItem struct {
 	fn   string
 	fc   *pg_query.FuncCall
@@ -238,13 +239,6 @@ func (r *rewriter) jsonSRF(rf *pg_query.RangeFunction) *srfItem {
 	fc := pair.Items[0].GetFuncCall()
 	if fc == nil {
 		return nil
-	}
-	switch fn := r.jsonFuncName(fc); fn {
-	case "json_each", "jsonb_each", "json_each_text", "jsonb_each_text":
-		if len(fc.Args) == 0 || rf.Ordinality {
-			return nil
-		}
-		return &srfItem{fn: fn, fc: fc}
 	}
 	if name, ok := nodeStrings(fc.Funcname); ok && len(name) == 1 && name[0] == "unnest" && len(fc.Args) == 1 {
 		lf, lc := r.catFunc(fc.Args[0])

@@ -22,6 +22,11 @@ CREATE OR REPLACE MACRO $pg.tp_to_json(x) AS CASE
   WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN replace(CAST(to_json(x) AS VARCHAR), ' ', 'T')
   WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN regexp_replace(replace(CAST(to_json(x) AS VARCHAR), ' ', 'T'), '([+-]\d\d)"$', '\1:00"')
   WHEN typeof(x) LIKE 'DECIMAL%' THEN CAST(x AS VARCHAR)
+  -- A row with timestamps (row_to_json of a lake row): its timestamp
+  -- strings take the T too.
+  WHEN typeof(x) LIKE 'STRUCT(%TIMESTAMP%' THEN regexp_replace(regexp_replace(CAST(to_json(x) AS VARCHAR),
+    '"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)"', '"\1T\2\3:00"', 'g'),
+    '"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)"', '"\1T\2"', 'g')
   ELSE CAST(to_json(x) AS VARCHAR) END;
 -- One element of a json array or object being built: SQL NULL is null.
 CREATE OR REPLACE MACRO $pg.tp_json_elem(x) AS coalesce($pg.tp_to_json(x), 'null');
