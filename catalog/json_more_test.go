@@ -69,6 +69,8 @@ var jsonErrorCases = []string{
 	`SELECT '{"a":1}'::jsonb - 1`,
 	`SELECT '{"a":'::jsonb`,
 	`SELECT jsonb_path_query_first('{"a":1}', 'strict $.b')`,
+	`SELECT '{"a":1}'::json -> 'a' = '1'`,
+	`SELECT '{"a":1}'::json = '{"a":1}'::json`,
 }
 
 // jsonGroupedCases group by a json set-returning function's rows.

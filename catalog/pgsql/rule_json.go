@@ -489,8 +489,16 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		return r.call("tp_jsonb_delete", left, arrayOf(e.Rexpr))
 	case "#-":
 		return r.call("tp_jsonb_delete_path", left, textList(e.Rexpr))
-	case "=", "<>", "!=":
+	case "=", "<>", "!=", "<", ">", "<=", ">=":
+		if lk == kindJSON && rk != kindJSONB || rk == kindJSON && lk != kindJSONB {
+			// json has no comparison operators: PostgreSQL fails with
+			// 42883, and so does the call of a function that is not there.
+			return funcCall([]string{"json " + op + " json"}, e.Lexpr, e.Rexpr)
+		}
 		// A literal compared with jsonb is jsonb.
+		if op != "=" && op != "<>" && op != "!=" {
+			return nil
+		}
 		if lk == kindJSONB && rk == kindOther && jsonLiteralAny(e.Rexpr) {
 			e.Rexpr = r.call("tp_jsonb", e.Rexpr)
 			r.changed = true
