@@ -37,7 +37,10 @@ import (
 // order compare the canonical text (1.0 and 1 differ); jsonb_path_* know
 // the subset pgjson.CompilePath documents; rows of a json set-returning
 // function joined LATERAL come in DuckDB's order; operators PostgreSQL
-// has only for jsonb (@>, ?) also take json and text.
+// has only for jsonb (@>, ?) also take json and text; a jsonb column of a
+// table a client creates holds the text as inserted; row_to_json of a row
+// with timestamps also gives a T to string fields that look exactly like
+// DuckDB's timestamp text.
 
 // jsonKind is what the rule knows of an expression's type.
 type jsonKind uint8
@@ -372,8 +375,9 @@ func jsonLiteral(n *pg_query.Node) bool {
 	if s[0] == '[' {
 		return true
 	}
-	// '{a,b}' is an array literal; a JSON object has a quoted key.
-	return s == "{}" || strings.HasPrefix(strings.TrimSpace(s[1:]), `"`)
+	// '{a,b}' is an array literal (and '{}' an empty one); a JSON object
+	// has a quoted key.
+	return strings.HasPrefix(strings.TrimSpace(s[1:]), `"`)
 }
 
 // textList returns a text[] operand as a list expression: a '{a,b}'
