@@ -85,6 +85,8 @@ var jsonRecordCases = []string{
 	`SELECT ct.id, r.* FROM ct, json_to_record(ct.request_parameters) AS r("bucketName" text, tags json, ids text, "userName" varchar) ORDER BY 1`,
 	`SELECT ct.id, r."ARN", r.type FROM ct, jsonb_to_recordset(ct.resources::jsonb) AS r("ARN" text, type text, "accountId" bigint) ORDER BY 1, 2`,
 	`SELECT * FROM json_to_recordset('[{"a":1,"b":"x"},{"a":2}]') AS x(a int, b text)`,
+	`SELECT * FROM json_populate_record(NULL::record, '{"a":1,"b":"x"}') AS r(a int, b text)`,
+	`SELECT r."instanceId", r.a FROM ct, jsonb_populate_recordset(NULL::record, ct.request_parameters::jsonb -> 'instancesSet' -> 'items') AS r(a text, "instanceId" text) ORDER BY 1`,
 }
 
 // jsonSubscriptCases are jsonb subscripts.

@@ -64,7 +64,8 @@ var jsonFuncs = map[string]bool{
 	"json_object_keys": true, "jsonb_object_keys": true, "json_each": true, "jsonb_each": true,
 	"json_each_text": true, "jsonb_each_text": true, "jsonb_insert": true, "jsonb_path_query_array": true,
 	"json_to_record": true, "jsonb_to_record": true, "json_to_recordset": true, "jsonb_to_recordset": true,
-	"json_strip_nulls": true,
+	"json_strip_nulls": true, "json_populate_record": true, "jsonb_populate_record": true,
+	"json_populate_recordset": true, "jsonb_populate_recordset": true,
 }
 
 // macroFuncs are the json functions the emulation has macros of the same

@@ -1,6 +1,8 @@
 package pgsql
 
 import (
+	"strings"
+
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
@@ -8,6 +10,7 @@ import (
 // query defines (AS r(a int, b text)).
 var recordFuncs = map[string]bool{
 	"json_to_record": true, "jsonb_to_record": true, "json_to_recordset": true, "jsonb_to_recordset": true,
+	"json_populate_record": true, "jsonb_populate_record": true, "json_populate_recordset": true, "jsonb_populate_recordset": true,
 }
 
 // jsonRecordFrom turns `FROM json_to_record(x) AS r(a int, b text)` into a
@@ -16,11 +19,20 @@ var recordFuncs = map[string]bool{
 // json columns keep the JSON. The recordset forms read each element of an
 // array.
 func (r *rewriter) jsonRecordFrom(rf *pg_query.RangeFunction, fn string, fc *pg_query.FuncCall) *pg_query.Node {
-	if len(rf.Coldeflist) == 0 || len(fc.Args) < 1 || rf.Ordinality {
+	arg := 0
+	if strings.Contains(fn, "populate") {
+		// json_populate_record(NULL::record, x) AS r(...): the base row
+		// must be NULL, the columns come from the definition list.
+		if len(fc.Args) < 2 || !nullRecord(fc.Args[0]) {
+			return nil
+		}
+		arg = 1
+	}
+	if len(rf.Coldeflist) == 0 || len(fc.Args) <= arg || rf.Ordinality {
 		return nil
 	}
-	doc := r.jsonDoc(fc.Args[0])
-	set := fn == "json_to_recordset" || fn == "jsonb_to_recordset"
+	doc := r.jsonDoc(fc.Args[arg])
+	set := strings.HasSuffix(fn, "recordset")
 	if set {
 		doc = pg_query.MakeColumnRefNode(strNodes("tp_e"), -1)
 	}
@@ -41,7 +53,7 @@ func (r *rewriter) jsonRecordFrom(rf *pg_query.RangeFunction, fn string, fc *pg_
 	}
 	if set {
 		elems := &pg_query.SelectStmt{
-			TargetList:  []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal("tp_e", funcCall([]string{"unnest"}, r.call("tp_json_elements", r.jsonDoc(fc.Args[0]))), -1)},
+			TargetList:  []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal("tp_e", funcCall([]string{"unnest"}, r.call("tp_json_elements", r.jsonDoc(fc.Args[arg]))), -1)},
 			LimitOption: pg_query.LimitOption_LIMIT_OPTION_DEFAULT, Op: pg_query.SetOperation_SETOP_NONE,
 		}
 		sel.FromClause = []*pg_query.Node{{Node: &pg_query.Node_RangeSubselect{RangeSubselect: &pg_query.RangeSubselect{
@@ -58,6 +70,15 @@ func (r *rewriter) jsonRecordFrom(rf *pg_query.RangeFunction, fn string, fc *pg_
 		Subquery: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}},
 		Alias:    &pg_query.Alias{Aliasname: alias, Colnames: strNodes(cols...)},
 	}}}
+}
+
+// nullRecord reports NULL or NULL::record.
+func nullRecord(n *pg_query.Node) bool {
+	if tc := n.GetTypeCast(); tc != nil {
+		n = tc.Arg
+	}
+	c := n.GetAConst()
+	return c != nil && c.Isnull
 }
 
 // jsonPathKey escapes a key for a quoted JSONPath member.
