@@ -5,6 +5,7 @@ package catalog
 var jsonMoreCases = []string{
 	`SELECT jsonb_agg(DISTINCT x) FROM (VALUES (2), (2)) t(x)`,
 	`SELECT id, request_parameters ->> 'big', request_parameters::jsonb ->> 'n', request_parameters::jsonb -> 'b' FROM ct ORDER BY id`,
+	`SELECT id, request_parameters ->> 'n', request_parameters -> 'n', request_parameters #>> '{n}', '{"x":{"y":1e2}}'::json #> '{x,y}' FROM ct ORDER BY id`,
 	`SELECT '{"a":{"b":{"c":1}}}'::json -> 'a' -> 'b' -> 'c', '{"a":[1,2]}'::json #> '{a}', '{"a":[1,2]}'::json #>> '{a,1}'`,
 	`SELECT '[1,2,3]'::json -> 1, '[1,2,3]'::jsonb -> -1, '[1,2,3]'::jsonb -> 5, '{"a":1}'::jsonb -> 0, '[1]'::jsonb -> 'a'`,
 	`SELECT '{"a":null}'::jsonb -> 'a', '{"a":null}'::jsonb ->> 'a', '{"a":null}'::json -> 'a', '{"a":null}'::json ->> 'a'`,

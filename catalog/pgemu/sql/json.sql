@@ -88,3 +88,10 @@ CREATE OR REPLACE MACRO $pg.jsonb_insert(x, p, v) AS CAST(tp_go_jsonb_insert(CAS
   (x, p, v, a) AS CAST(tp_go_jsonb_insert(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR[]), CAST(CAST(v AS JSON) AS VARCHAR), a) AS JSON);
 CREATE OR REPLACE MACRO $pg.jsonb_path_query_array(x, p) AS CAST(tp_go_jsonb_path_query_array(CAST(CAST(x AS JSON) AS VARCHAR), CAST(p AS VARCHAR)) AS JSON);
 CREATE OR REPLACE MACRO $pg.json_strip_nulls(x) AS CAST(tp_go_json_strip_nulls(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON);
+-- json's -> and ->> (and #>, #>> of keys) of a constant path: DuckDB's
+-- json_extract, but a non-integer number comes from Go as it is written
+-- (json_extract prints 1.50 as 1.5). p is the JSONPath, k the keys.
+CREATE OR REPLACE MACRO $pg.tp_json_field(x, p, k) AS CASE json_type(CAST(x AS JSON), p)
+  WHEN 'DOUBLE' THEN $pg.tp_json_path(x, k) ELSE json_extract(CAST(x AS JSON), p) END;
+CREATE OR REPLACE MACRO $pg.tp_json_field_text(x, p, k) AS CASE json_type(CAST(x AS JSON), p)
+  WHEN 'DOUBLE' THEN $pg.tp_json_path_text(x, k) ELSE json_extract_string(CAST(x AS JSON), p) END;
