@@ -460,7 +460,17 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		}
 		if _, ok := stringConst(e.Rexpr); ok {
 			fn := map[bool]string{true: "tp_json_field", false: "tp_json_field_text"}[op == "->"]
-			return r.call(fn, left, path, arrayOf(e.Rexpr))
+			keys := arrayOf(e.Rexpr)
+			if lf, lc := r.catFunc(e.Lexpr); lf == "tp_json_field" && len(lc.Args) == 3 {
+				// x -> 'a' -> 'b' is one path: the document is read once.
+				lp, _ := stringConst(lc.Args[1])
+				kp, _ := stringConst(path)
+				if lk := lc.Args[2].GetAArrayExpr(); lk != nil && lp != "" {
+					left, path = lc.Args[0], strConst(lp+strings.TrimPrefix(kp, "$"))
+					keys = arrayOf(append(append([]*pg_query.Node{}, lk.Elements...), e.Rexpr)...)
+				}
+			}
+			return r.call(fn, left, path, keys)
 		}
 		if op == "->" {
 			return funcCall([]string{"json_extract"}, left, path)
