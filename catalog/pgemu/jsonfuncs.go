@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -89,7 +90,15 @@ func canonArg(args []driver.Value, i int) (*pgjson.Value, error) {
 
 // jsonFunctions are the Go functions, by SQL name.
 func jsonFunctions() map[string]jsonUDF {
-	V, B, I, L := duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN, duckdb.TYPE_BIGINT, duckdb.TYPE_LIST
+	out := jsonReadFunctions()
+	maps.Copy(out, jsonEditFunctions())
+	maps.Copy(out, jsonPathFunctions())
+	return out
+}
+
+// jsonReadFunctions print, read paths of and test jsonb values.
+func jsonReadFunctions() map[string]jsonUDF {
+	V, B, L := duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN, duckdb.TYPE_LIST
 	path := func(jsonb, text bool) func([]driver.Value) (any, error) {
 		return func(args []driver.Value) (any, error) {
 			v, err := parseArg(args, 0)
@@ -121,14 +130,6 @@ func jsonFunctions() map[string]jsonUDF {
 			}
 			return pgjson.JSONOut(r), nil
 		}
-	}
-	pathQuery := func(args []driver.Value) (*pgjson.JSONPath, *pgjson.Value, error) {
-		v, err := canonArg(args, 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		p, err := pgjson.CompilePath(args[1].(string))
-		return p, v, err
 	}
 	return map[string]jsonUDF{
 		"tp_go_jsonb": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
@@ -169,6 +170,28 @@ func jsonFunctions() map[string]jsonUDF {
 			}
 			return all, nil
 		}},
+		"tp_go_json_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
+			v, err := parseArg(args, 0)
+			if err != nil {
+				return nil, err
+			}
+			return string(pgjson.AppendCompact(nil, pgjson.StripNulls(v))), nil
+		}},
+		"tp_go_jsonb_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
+			v, err := canonArg(args, 0)
+			if err != nil {
+				return nil, err
+			}
+			return jsonbText(pgjson.StripNulls(v)), nil
+		}},
+	}
+}
+
+// jsonEditFunctions make new jsonb values: ||, -, #-, jsonb_set,
+// jsonb_insert.
+func jsonEditFunctions() map[string]jsonUDF {
+	V, B, I, L := duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN, duckdb.TYPE_BIGINT, duckdb.TYPE_LIST
+	return map[string]jsonUDF{
 		"tp_go_jsonb_concat": {in: []duckdb.Type{V, V}, out: V, fn: func(args []driver.Value) (any, error) {
 			a, err := canonArg(args, 0)
 			if err != nil {
@@ -240,6 +263,21 @@ func jsonFunctions() map[string]jsonUDF {
 			}
 			return jsonbText(v), nil
 		}},
+	}
+}
+
+// jsonPathFunctions are jsonb_path_query and friends (SQL/JSON path).
+func jsonPathFunctions() map[string]jsonUDF {
+	V, B, L := duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN, duckdb.TYPE_LIST
+	pathQuery := func(args []driver.Value) (*pgjson.JSONPath, *pgjson.Value, error) {
+		v, err := canonArg(args, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := pgjson.CompilePath(args[1].(string))
+		return p, v, err
+	}
+	return map[string]jsonUDF{
 		"tp_go_jsonb_path_query_array": {in: []duckdb.Type{V, V}, out: V, fn: func(args []driver.Value) (any, error) {
 			p, v, err := pathQuery(args)
 			if err != nil {
@@ -250,20 +288,6 @@ func jsonFunctions() map[string]jsonUDF {
 				return nil, err
 			}
 			return jsonbText(&pgjson.Value{Kind: pgjson.Array, Elems: items}), nil
-		}},
-		"tp_go_json_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := parseArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
-			return string(pgjson.AppendCompact(nil, pgjson.StripNulls(v))), nil
-		}},
-		"tp_go_jsonb_strip_nulls": {in: []duckdb.Type{V}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
-			return jsonbText(pgjson.StripNulls(v)), nil
 		}},
 		"tp_go_jsonb_path_query": {in: []duckdb.Type{V, V}, out: L, fn: func(args []driver.Value) (any, error) {
 			p, v, err := pathQuery(args)

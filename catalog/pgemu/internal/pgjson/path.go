@@ -234,6 +234,15 @@ func (p *pathParser) primary() (pathExpr, error) {
 	default:
 		return nil, p.errorf()
 	}
+	steps, err := p.steps()
+	if err != nil || len(steps) == 0 {
+		return base, err
+	}
+	return pathChain{base, steps}, nil
+}
+
+// steps parses the accessors after $ or @.
+func (p *pathParser) steps() ([]pathStep, error) {
 	var steps []pathStep
 	for {
 		p.space()
@@ -241,59 +250,15 @@ func (p *pathParser) primary() (pathExpr, error) {
 		case p.lit(".*"):
 			steps = append(steps, pathStep{kind: '*'})
 		case p.lit("."):
-			p.space()
-			if p.i < len(p.s) && p.s[p.i] == '"' {
-				k, err := p.str()
-				if err != nil {
-					return nil, err
-				}
-				steps = append(steps, pathStep{kind: '.', key: k})
-				continue
+			st, err := p.member()
+			if err != nil {
+				return nil, err
 			}
-			start := p.i
-			for p.i < len(p.s) && isIdent(p.s[p.i]) {
-				p.i++
-			}
-			if start == p.i {
-				return nil, p.errorf()
-			}
-			name := p.s[start:p.i]
-			if p.lit("(") {
-				if !p.lit(")") {
-					return nil, p.errorf()
-				}
-				steps = append(steps, pathStep{kind: 'm', key: name})
-				continue
-			}
-			steps = append(steps, pathStep{kind: '.', key: name})
+			steps = append(steps, st)
 		case p.lit("["):
-			if p.lit("*") {
-				if !p.lit("]") {
-					return nil, p.errorf()
-				}
-				steps = append(steps, pathStep{kind: 'A'})
-				continue
-			}
-			st := pathStep{kind: '['}
-			for {
-				from, err := p.or()
-				if err != nil {
-					return nil, err
-				}
-				var to pathExpr
-				if p.word("to") {
-					if to, err = p.or(); err != nil {
-						return nil, err
-					}
-				}
-				st.subs = append(st.subs, [2]pathExpr{from, to})
-				if p.lit(",") {
-					continue
-				}
-				if p.lit("]") {
-					break
-				}
-				return nil, p.errorf()
+			st, err := p.subscripts()
+			if err != nil {
+				return nil, err
 			}
 			steps = append(steps, st)
 		case p.lit("?"):
@@ -309,11 +274,63 @@ func (p *pathParser) primary() (pathExpr, error) {
 			}
 			steps = append(steps, pathStep{kind: '?', filter: f})
 		default:
-			if len(steps) == 0 {
-				return base, nil
-			}
-			return pathChain{base, steps}, nil
+			return steps, nil
 		}
+	}
+}
+
+// member parses .key, ."key" or .method() after the dot.
+func (p *pathParser) member() (pathStep, error) {
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '"' {
+		k, err := p.str()
+		return pathStep{kind: '.', key: k}, err
+	}
+	start := p.i
+	for p.i < len(p.s) && isIdent(p.s[p.i]) {
+		p.i++
+	}
+	if start == p.i {
+		return pathStep{}, p.errorf()
+	}
+	name := p.s[start:p.i]
+	if p.lit("(") {
+		if !p.lit(")") {
+			return pathStep{}, p.errorf()
+		}
+		return pathStep{kind: 'm', key: name}, nil
+	}
+	return pathStep{kind: '.', key: name}, nil
+}
+
+// subscripts parses [*] or [n, m to k] after the bracket.
+func (p *pathParser) subscripts() (pathStep, error) {
+	if p.lit("*") {
+		if !p.lit("]") {
+			return pathStep{}, p.errorf()
+		}
+		return pathStep{kind: 'A'}, nil
+	}
+	st := pathStep{kind: '['}
+	for {
+		from, err := p.or()
+		if err != nil {
+			return pathStep{}, err
+		}
+		var to pathExpr
+		if p.word("to") {
+			if to, err = p.or(); err != nil {
+				return pathStep{}, err
+			}
+		}
+		st.subs = append(st.subs, [2]pathExpr{from, to})
+		if p.lit(",") {
+			continue
+		}
+		if p.lit("]") {
+			return st, nil
+		}
+		return pathStep{}, p.errorf()
 	}
 }
 

@@ -103,70 +103,9 @@ func (p *parser) value1(depth int) (*Value, error) {
 	}
 	switch c := p.s[p.i]; {
 	case c == '{':
-		p.i++
-		v := &Value{Kind: Object, Members: []Member{}}
-		p.space()
-		if p.i < len(p.s) && p.s[p.i] == '}' {
-			p.i++
-			return v, nil
-		}
-		for {
-			p.space()
-			if p.i >= len(p.s) || p.s[p.i] != '"' {
-				return nil, p.errorf("expected a string key")
-			}
-			k, err := p.str()
-			if err != nil {
-				return nil, err
-			}
-			p.space()
-			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return nil, p.errorf(`expected ":"`)
-			}
-			p.i++
-			p.space()
-			m, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			v.Members = append(v.Members, Member{k, m})
-			p.space()
-			if p.i < len(p.s) && p.s[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.i < len(p.s) && p.s[p.i] == '}' {
-				p.i++
-				return v, nil
-			}
-			return nil, p.errorf(`expected "," or "}"`)
-		}
+		return p.object(depth)
 	case c == '[':
-		p.i++
-		v := &Value{Kind: Array, Elems: []*Value{}}
-		p.space()
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			p.i++
-			return v, nil
-		}
-		for {
-			p.space()
-			e, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			v.Elems = append(v.Elems, e)
-			p.space()
-			if p.i < len(p.s) && p.s[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.i < len(p.s) && p.s[p.i] == ']' {
-				p.i++
-				return v, nil
-			}
-			return nil, p.errorf(`expected "," or "]"`)
-		}
+		return p.array(depth)
 	case c == '"':
 		s, err := p.str()
 		if err != nil {
@@ -174,37 +113,7 @@ func (p *parser) value1(depth int) (*Value, error) {
 		}
 		return &Value{Kind: String, Text: s}, nil
 	case c == '-' || c >= '0' && c <= '9':
-		start := p.i
-		if c == '-' {
-			p.i++
-		}
-		digits := func() int {
-			n := 0
-			for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
-				p.i++
-				n++
-			}
-			return n
-		}
-		if lead := p.i; digits() == 0 || p.s[lead] == '0' && p.i-lead > 1 {
-			return nil, p.errorf("invalid number")
-		}
-		if p.i < len(p.s) && p.s[p.i] == '.' {
-			p.i++
-			if digits() == 0 {
-				return nil, p.errorf("invalid number")
-			}
-		}
-		if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
-			p.i++
-			if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
-				p.i++
-			}
-			if digits() == 0 {
-				return nil, p.errorf("invalid number")
-			}
-		}
-		return &Value{Kind: Number, Text: p.s[start:p.i]}, nil
+		return p.number()
 	case strings.HasPrefix(p.s[p.i:], "true"):
 		p.i += 4
 		return &Value{Kind: Bool, Bool: true}, nil
@@ -216,6 +125,112 @@ func (p *parser) value1(depth int) (*Value, error) {
 		return &Value{Kind: Null}, nil
 	}
 	return nil, p.errorf("unexpected character")
+}
+
+// object parses an object at p.i.
+func (p *parser) object(depth int) (*Value, error) {
+	p.i++
+	v := &Value{Kind: Object, Members: []Member{}}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		return v, nil
+	}
+	for {
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, p.errorf("expected a string key")
+		}
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, p.errorf(`expected ":"`)
+		}
+		p.i++
+		p.space()
+		m, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		v.Members = append(v.Members, Member{k, m})
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.s) && p.s[p.i] == '}' {
+			p.i++
+			return v, nil
+		}
+		return nil, p.errorf(`expected "," or "}"`)
+	}
+}
+
+// array parses an array at p.i.
+func (p *parser) array(depth int) (*Value, error) {
+	p.i++
+	v := &Value{Kind: Array, Elems: []*Value{}}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		return v, nil
+	}
+	for {
+		p.space()
+		e, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		v.Elems = append(v.Elems, e)
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			p.i++
+			return v, nil
+		}
+		return nil, p.errorf(`expected "," or "]"`)
+	}
+}
+
+// number parses a number at p.i, keeping its text.
+func (p *parser) number() (*Value, error) {
+	start := p.i
+	if p.s[p.i] == '-' {
+		p.i++
+	}
+	digits := func() int {
+		n := 0
+		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if lead := p.i; digits() == 0 || p.s[lead] == '0' && p.i-lead > 1 {
+		return nil, p.errorf("invalid number")
+	}
+	if p.i < len(p.s) && p.s[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return nil, p.errorf("invalid number")
+		}
+	}
+	if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return nil, p.errorf("invalid number")
+		}
+	}
+	return &Value{Kind: Number, Text: p.s[start:p.i]}, nil
 }
 
 // str parses a string literal at p.i.
