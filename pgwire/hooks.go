@@ -100,9 +100,9 @@ func (s *session) applyParamChanges(st *statement) error {
 // describeColumns gives a statement's result columns PostgreSQL's names and
 // table origins.
 func (s *session) describeColumns(st *statement, clientText string) {
+	s.jsonbColumns(st, clientText) // jsonb.go
 	s.renameColumns(st, clientText)
 	s.originColumns(st, clientText)
-	s.jsonbColumns(st, clientText) // jsonb.go
 	if c, ok := s.srv.backend.(ParameterChanger); ok {
 		st.paramChanges = c.ParameterChanges(clientText)
 	}
