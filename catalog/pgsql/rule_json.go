@@ -392,7 +392,7 @@ func textList(n *pg_query.Node) *pg_query.Node {
 	if !ok {
 		return n
 	}
-	elems, ok := parseArrayLiteral(s)
+	elems, ok := textArrayLiteral(s)
 	if !ok {
 		return n
 	}
@@ -408,6 +408,65 @@ func textList(n *pg_query.Node) *pg_query.Node {
 		return castNode(&pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: arr}}, "varchar", true)
 	}
 	return &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: arr}}
+}
+
+// textArrayLiteral parses a one-dimensional text[] literal ('{a,"b c",NULL}');
+// a nil element is NULL.
+func textArrayLiteral(s string) ([]*string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	out := []*string{}
+	if strings.TrimSpace(body) == "" {
+		return out, true
+	}
+	for i := 0; ; i++ {
+		for i < len(body) && body[i] == ' ' {
+			i++
+		}
+		var b strings.Builder
+		quoted := i < len(body) && body[i] == '"'
+		if quoted {
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				b.WriteByte(body[i])
+			}
+			if i >= len(body) {
+				return nil, false
+			}
+			for i++; i < len(body) && body[i] == ' '; i++ {
+			}
+		} else {
+			for ; i < len(body) && body[i] != ','; i++ {
+				if strings.IndexByte(`{}"`, body[i]) >= 0 {
+					return nil, false // nested or malformed
+				}
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				b.WriteByte(body[i])
+			}
+		}
+		v := b.String()
+		if !quoted {
+			v = strings.TrimRight(v, " ")
+		}
+		if !quoted && strings.EqualFold(v, "null") {
+			out = append(out, nil)
+		} else {
+			out = append(out, &v)
+		}
+		if i >= len(body) {
+			return out, true
+		}
+		if body[i] != ',' {
+			return nil, false
+		}
+	}
 }
 
 // arrayOf is ARRAY[n...].
@@ -488,9 +547,9 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 		}
 		return r.call("tp_jsonb_contains", a, b)
 	case "?":
-		return r.call("tp_jsonb_exists", left, arrayOf(paramAs(e.Rexpr, "varchar", false)), boolConst(false))
+		return r.call("tp_jsonb_exists", left, arrayOf(paramAs(e.Rexpr, "varchar", false)), jsonBool(false))
 	case "?|", "?&":
-		return r.call("tp_jsonb_exists", left, paramAs(textList(e.Rexpr), "varchar", true), boolConst(op == "?&"))
+		return r.call("tp_jsonb_exists", left, paramAs(textList(e.Rexpr), "varchar", true), jsonBool(op == "?&"))
 	case "||":
 		if lk != kindJSONB && rk != kindJSONB {
 			return nil // text concatenation
@@ -572,7 +631,8 @@ func jsonLiteralAny(n *pg_query.Node) bool {
 	return ok
 }
 
-func boolConst(b bool) *pg_query.Node {
+// jsonBool is a boolean constant.
+func jsonBool(b bool) *pg_query.Node {
 	return &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{
 		Val: &pg_query.A_Const_Boolval{Boolval: &pg_query.Boolean{Boolval: b}}, Location: -1}}}
 }

@@ -48,3 +48,29 @@ func TestDuckDBLambdaStays(t *testing.T) {
 		t.Error("json -> not rewritten")
 	}
 }
+
+func TestTextArrayLiteral(t *testing.T) {
+	for in, want := range map[string]string{
+		`{a,b}`: "[a b]", `{}`: "[]", `{ "a b" , c\,d ,NULL,"NULL"}`: "[a b c,d <nil> NULL]", `{a,{b}}`: "bad", `a`: "bad",
+	} {
+		got, ok := textArrayLiteral(in)
+		s := "bad"
+		if ok {
+			var parts []string
+			for _, e := range got {
+				if e == nil {
+					parts = append(parts, "<nil>")
+				} else {
+					parts = append(parts, *e)
+				}
+			}
+			s = fmt.Sprint(parts)
+			if len(parts) == 0 {
+				s = "[]"
+			}
+		}
+		if s != want {
+			t.Errorf("%s: got %s, want %s", in, s, want)
+		}
+	}
+}
