@@ -106,6 +106,19 @@ func isJSONB(n *pg_query.Node, srfs map[string]string) bool {
 		return tn != nil && len(tn.ArrayBounds) == 0 && lastString(tn.Names) == "jsonb"
 	case *pg_query.Node_FuncCall:
 		return jsonbFuncs[lastString(x.FuncCall.Funcname)]
+	case *pg_query.Node_CoalesceExpr:
+		for _, a := range x.CoalesceExpr.Args {
+			if isJSONB(a, srfs) {
+				return true
+			}
+		}
+	case *pg_query.Node_CaseExpr:
+		for _, w := range x.CaseExpr.Args {
+			if cw := w.GetCaseWhen(); cw != nil && isJSONB(cw.Result, srfs) {
+				return true
+			}
+		}
+		return x.CaseExpr.Defresult != nil && isJSONB(x.CaseExpr.Defresult, srfs)
 	case *pg_query.Node_AExpr:
 		e := x.AExpr
 		if e.Kind != pg_query.A_Expr_Kind_AEXPR_OP || e.Lexpr == nil || e.Rexpr == nil {

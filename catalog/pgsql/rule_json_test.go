@@ -17,6 +17,7 @@ func TestJSONBColumns(t *testing.T) {
 		{`SELECT v FROM jsonb_array_elements('[]') a(v)`, "[true]"},
 		{`SELECT (jsonb_each(x)).value, (jsonb_each(x)).key FROM t`, "[true false]"},
 		{`SELECT ('{}'::jsonb)['a'], (x)[1] FROM t`, "[true false]"},
+		{`SELECT coalesce(x::jsonb, '{}'), CASE WHEN true THEN x::jsonb END, CASE WHEN true THEN 1 END FROM t`, "[true true false]"},
 		{`SELECT * FROM t`, "not known"},
 	} {
 		got, ok := JSONBColumns(c.sql)
