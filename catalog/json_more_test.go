@@ -4,6 +4,8 @@ package catalog
 // function, and report-style queries over ct.
 var jsonMoreCases = []string{
 	`SELECT jsonb_agg(DISTINCT x) FROM (VALUES (2), (2)) t(x)`,
+	`SELECT jsonb_agg(DISTINCT x ORDER BY x), json_agg(DISTINCT x ORDER BY x DESC) FILTER (WHERE x IS NOT NULL) FROM (VALUES (10), (9), (10), (NULL)) t(x)`,
+	`SELECT event_name, json_agg(DISTINCT request_parameters ->> 'bucketName' ORDER BY request_parameters ->> 'bucketName') FROM ct GROUP BY 1 ORDER BY 1`,
 	`SELECT id, request_parameters ->> 'big', request_parameters::jsonb ->> 'n', request_parameters::jsonb -> 'b' FROM ct ORDER BY id`,
 	`SELECT id, request_parameters ->> 'n', request_parameters -> 'n', request_parameters #>> '{n}', '{"x":{"y":1e2}}'::json #> '{x,y}' FROM ct ORDER BY id`,
 	`SELECT '{"a":{"b":{"c":1}}}'::json -> 'a' -> 'b' -> 'c', '{"a":[1,2]}'::json #> '{a}', '{"a":[1,2]}'::json #>> '{a,1}'`,

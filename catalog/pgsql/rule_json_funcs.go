@@ -167,6 +167,12 @@ func (r *rewriter) jsonAggregate(fn string, fc *pg_query.FuncCall) *pg_query.Nod
 		Funcformat: pg_query.CoercionForm_COERCE_EXPLICIT_CALL, Location: -1,
 	}
 	aggNode := &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: agg}}
+	if fc.AggDistinct && len(fc.AggOrder) > 0 && (fn == "json_agg" || fn == "jsonb_agg") && r.jsonKind(fc.Args[0]) == kindOther {
+		// DuckDB orders a DISTINCT aggregate only by its argument: the
+		// values are listed, then printed.
+		agg.Funcname, agg.Args = strNodes("list"), []*pg_query.Node{fc.Args[0]}
+		aggNode = r.call("tp_json_list_text", aggNode)
+	}
 	// '[' || agg || ']': NULL for no rows, as PostgreSQL's.
 	text := concatOp(concatOp(strConst(open), aggNode), strConst(close))
 	return r.jsonResult(text, jsonb)

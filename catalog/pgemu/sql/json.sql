@@ -95,3 +95,6 @@ CREATE OR REPLACE MACRO $pg.tp_json_field(x, p, k) AS CASE json_type(CAST(x AS J
   WHEN 'DOUBLE' THEN $pg.tp_json_path(x, k) ELSE json_extract(CAST(x AS JSON), p) END;
 CREATE OR REPLACE MACRO $pg.tp_json_field_text(x, p, k) AS CASE json_type(CAST(x AS JSON), p)
   WHEN 'DOUBLE' THEN $pg.tp_json_path_text(x, k) ELSE json_extract_string(CAST(x AS JSON), p) END;
+-- The elements of a list as json array text without the brackets (json_agg
+-- of DISTINCT values in an order, which DuckDB's string_agg cannot do).
+CREATE OR REPLACE MACRO $pg.tp_json_list_text(l) AS array_to_string(list_transform(l, tp_e -> $pg.tp_json_elem(tp_e)), ', ');
