@@ -253,10 +253,22 @@ func (r *rewriter) jsonDoc(n *pg_query.Node) *pg_query.Node {
 // infers its type as PostgreSQL does from the operator; other expressions
 // are returned as they are.
 func paramAs(n *pg_query.Node, typ string, array bool) *pg_query.Node {
-	if n.GetParamRef() != nil {
-		return castNode(n, typ, array)
+	if n.GetParamRef() == nil {
+		return n
 	}
-	return n
+	cast := castNode(n, typ, array)
+	if typ != "json" {
+		return cast
+	}
+	// (SELECT $1::json): DuckDB leaves a parameter untyped when its JSON
+	// cast is read as text by a Go function, but types it in a subquery.
+	sel := &pg_query.SelectStmt{
+		TargetList:  []*pg_query.Node{pg_query.MakeResTargetNodeWithVal(cast, -1)},
+		LimitOption: pg_query.LimitOption_LIMIT_OPTION_DEFAULT, Op: pg_query.SetOperation_SETOP_NONE,
+	}
+	return &pg_query.Node{Node: &pg_query.Node_SubLink{SubLink: &pg_query.SubLink{
+		SubLinkType: pg_query.SubLinkType_EXPR_SUBLINK,
+		Subselect:   &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, Location: -1}}}
 }
 
 // jsonbDoc returns the operand of a Go jsonb function, which reads its
