@@ -253,10 +253,16 @@ func (r *rewriter) jsonDoc(n *pg_query.Node) *pg_query.Node {
 // infers its type as PostgreSQL does from the operator; other expressions
 // are returned as they are.
 func paramAs(n *pg_query.Node, typ string, array bool) *pg_query.Node {
-	if n.GetParamRef() == nil {
+	cast := n
+	switch {
+	case n.GetParamRef() != nil:
+		cast = castNode(n, typ, array)
+	case typ == "json" && n.GetTypeCast() != nil && n.GetTypeCast().Arg.GetParamRef() != nil &&
+		lastString(n.GetTypeCast().TypeName.Names) == "json" && len(n.GetTypeCast().TypeName.ArrayBounds) == 0:
+		// $1::json already
+	default:
 		return n
 	}
-	cast := castNode(n, typ, array)
 	if typ != "json" {
 		return cast
 	}
