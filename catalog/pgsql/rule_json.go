@@ -143,6 +143,10 @@ func (r *rewriter) jsonNode(n *pg_query.Node) *pg_query.Node {
 	case *pg_query.Node_AExpr:
 		return r.jsonOperator(x.AExpr)
 	case *pg_query.Node_FuncCall:
+		if name, _ := nodeStrings(x.FuncCall.Funcname); len(name) > 0 && name[len(name)-1] == "pg_typeof" &&
+			len(x.FuncCall.Args) == 1 && r.jsonKind(x.FuncCall.Args[0]) == kindJSONB {
+			return strConst("jsonb") // DuckDB's type is JSON
+		}
 		return r.jsonFunction(x.FuncCall)
 	case *pg_query.Node_RangeFunction:
 		return r.jsonFrom(x.RangeFunction)
