@@ -94,6 +94,7 @@ var jsonRecordCases = []string{
 
 // jsonSubscriptCases are jsonb subscripts.
 var jsonSubscriptCases = []string{
+	`SELECT '[1.50, {"a":[2.50]}]'::json -> 0, '[1.50, {"a":[2.50]}]'::json -> 1 -> 'a' ->> -1, '[1,2]'::json -> 5, '{"a":1}'::json -> 0`,
 	`SELECT pg_typeof('{"a":1}'::jsonb -> 'a')::text, pg_typeof(jsonb_build_array())::text`,
 	`SELECT row_to_json(t), json_agg(t) OVER () FROM (SELECT 1 AS id, TIMESTAMP '2024-05-06 07:08:09.5' AS event_time, TIMESTAMPTZ '2024-05-06 07:08:09' AS tz, 'x y' AS s) t`,
 	`SELECT json_strip_nulls('{"a":null,"b": 1.50, "c":[null, {"d":null}]}'), jsonb_path_query_array('{"a":["x","y"]}', '$.a ? (@ == "x")'), jsonb_path_exists('{"ids":[3,1,2]}', '$.ids[*] ? (@ > 2)'), jsonb_path_query_first('{"a":[{"b":"x","c":1},{"b":"y","c":2}]}', '$.a[*] ? (@.b == "y" || @.c < 1).c')`,

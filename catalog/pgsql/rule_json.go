@@ -539,16 +539,27 @@ func (r *rewriter) jsonOperator(e *pg_query.A_Expr) *pg_query.Node {
 			fn := map[bool]string{true: "tp_json_path", false: "tp_json_path_text"}[op == "->"]
 			return r.call(fn, left, arrayOf(castNode(e.Rexpr, "varchar", false)))
 		}
-		if _, ok := stringConst(e.Rexpr); ok {
+		key := e.Rexpr
+		if c := e.Rexpr.GetAConst(); c != nil && c.GetIval() != nil {
+			// An index: $[i], or $[#-i] from the end.
+			i := int(c.GetIval().Ival)
+			key = strConst(strconv.Itoa(i))
+			if i < 0 {
+				path = strConst("$[#" + strconv.Itoa(i) + "]")
+			} else {
+				path = strConst("$[" + strconv.Itoa(i) + "]")
+			}
+		}
+		if _, ok := stringConst(key); ok {
 			fn := map[bool]string{true: "tp_json_field", false: "tp_json_field_text"}[op == "->"]
-			keys := arrayOf(e.Rexpr)
+			keys := arrayOf(key)
 			if lf, lc := r.catFunc(e.Lexpr); lf == "tp_json_field" && len(lc.Args) == 3 {
 				// x -> 'a' -> 'b' is one path: the document is read once.
 				lp, _ := stringConst(lc.Args[1])
 				kp, _ := stringConst(path)
 				if lk := lc.Args[2].GetAArrayExpr(); lk != nil && lp != "" {
 					left, path = lc.Args[0], strConst(lp+strings.TrimPrefix(kp, "$"))
-					keys = arrayOf(append(append([]*pg_query.Node{}, lk.Elements...), e.Rexpr)...)
+					keys = arrayOf(append(append([]*pg_query.Node{}, lk.Elements...), key)...)
 				}
 			}
 			return r.call(fn, left, path, keys)
