@@ -1,0 +1,46 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// A client session's connection divides integers and orders NULLs as
+// PostgreSQL does; the engine's other connections keep DuckDB's defaults.
+func TestSessionSettingsArePostgres(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	ctx := context.Background()
+	conn, err := c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var got string
+	const q = `SELECT concat_ws(' ', 7/2, -7/2, 7/-2, -7/-2, 15::BIGINT/7, 7.0::DOUBLE/2,
+		(SELECT string_agg(coalesce(x::VARCHAR, 'null'), ',' ORDER BY x DESC) FROM (VALUES (1), (NULL), (2)) t(x)),
+		(SELECT string_agg(coalesce(x::VARCHAR, 'null'), ',' ORDER BY x) FROM (VALUES (1), (NULL), (2)) t(x)))`
+	if err := conn.QueryRowContext(ctx, q).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	// PostgreSQL: 3 -3 -3 3 2 3.5 null,2,1 1,2,null
+	if want := "3 -3 -3 3 2 3.5 null,2,1 1,2,null"; got != want {
+		t.Errorf("session: got %q, want %q", got, want)
+	}
+	// The engine-wide defaults are untouched: another connection divides
+	// as DuckDB does.
+	if err := c.DB().QueryRowContext(ctx, "SELECT (7/2)::VARCHAR").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "3.5" {
+		t.Errorf("engine default changed: 7/2 = %s", got)
+	}
+	// The emulated catalog still answers on a session connection.
+	if err := conn.QueryRowContext(ctx, "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM "+PGCatalogSchema+".pg_namespace").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "pg_catalog") {
+		t.Errorf("pg_namespace on a session: %q", got)
+	}
+}
