@@ -185,20 +185,9 @@ func (c *Catalog) OpenSession(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// sessionSettings set a client session's connection up to evaluate SQL as
-// PostgreSQL does where DuckDB has a switch for it. They are SESSION
-// settings (a plain SET of default_null_order is engine-wide in DuckDB
-// 1.5.5). The emulated catalog and the lake views run on the same
-// connection: their SQL casts to DOUBLE where it divides as floats and
-// says NULLS FIRST/LAST where NULLs' place matters.
-var sessionSettings = []string{
-	"SET TimeZone = 'UTC'",
-	// integer / integer is an integer, truncated toward zero (-7/2 = -3),
-	// as PostgreSQL's int4div and int8div.
-	"SET SESSION integer_division = true",
-	// NULL sorts above every value: last ascending, first descending.
-	"SET SESSION default_null_order = 'nulls_last_on_asc_first_on_desc'",
-}
+// sessionSettings set a client session's connection up: UTC, and the
+// engine switches under which translated SQL means what PostgreSQL says.
+var sessionSettings = append([]string{"SET TimeZone = 'UTC'"}, pgsql.SessionSettings...)
 
 // Refresh redefines the lake views whose partitions committed changes since
 // the views were defined. A view lists its files explicitly, as the

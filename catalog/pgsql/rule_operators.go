@@ -1,9 +1,11 @@
 package pgsql
 
 import (
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 )
 
 // regexOps maps PostgreSQL's regex operators (partial match; DuckDB's ~ is
@@ -20,8 +22,8 @@ var likeOps = map[string]pg_query.A_Expr_Kind{
 	"~~*": pg_query.A_Expr_Kind_AEXPR_ILIKE, "!~~*": pg_query.A_Expr_Kind_AEXPR_ILIKE,
 }
 
-// aExpr rewrites operators: regex matches, OPERATOR(pg_catalog.op), and
-// = ANY(array) / <> ALL(array).
+// aExpr rewrites operators: division, regex matches, LIKE's escape,
+// OPERATOR(pg_catalog.op), and = ANY(array) / <> ALL(array).
 func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 	name, ok := nodeStrings(e.Name)
 	if !ok || len(name) == 0 || len(name) > 2 || len(name) == 2 && name[0] != "pg_catalog" {
@@ -30,6 +32,9 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 	op := name[len(name)-1]
 	switch e.Kind {
 	case pg_query.A_Expr_Kind_AEXPR_OP:
+		if e.Lexpr != nil && e.Rexpr != nil && (op == "/" || op == "%") {
+			return r.division(e, op)
+		}
 		if e.Lexpr != nil && e.Rexpr != nil {
 			if ro, ok := regexOps[op]; ok {
 				args := []*pg_query.Node{e.Lexpr, e.Rexpr}
@@ -50,6 +55,8 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 		}
 	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
 		return likeEscape(e, op)
+	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
+		return similarTo(e, op)
 	case pg_query.A_Expr_Kind_AEXPR_OP_ANY:
 		if op == "=" && e.Rexpr.GetSubLink() == nil {
 			return funcCall([]string{"list_contains"}, e.Rexpr, e.Lexpr)
@@ -66,43 +73,111 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 	return nil
 }
 
-// likeEscape rewrites x [NOT] [I]LIKE p ESCAPE e, which PostgreSQL parses
-// as x LIKE pg_catalog.like_escape(p, e), into DuckDB's
-// [NOT] [i]like_escape(x, p, e).
+// likeEscape rewrites x [NOT] [I]LIKE p [ESCAPE e] for DuckDB, whose LIKE
+// has no escape character unless told. PostgreSQL parses ESCAPE e as
+// x LIKE pg_catalog.like_escape(p, e); that becomes DuckDB's
+// [NOT] [i]like_escape(x, p, e). Without ESCAPE, PostgreSQL escapes with a
+// backslash, whatever the pattern: a pattern that may hold one (any but a
+// string constant without a backslash) becomes [i]like_escape(x, p, '\').
+// A constant without one means the same to both and stays a LIKE, which
+// DuckDB plans as prefix, suffix or contains.
 func likeEscape(e *pg_query.A_Expr, op string) *pg_query.Node {
-	fc := e.Rexpr.GetFuncCall()
-	if fc == nil {
-		// PostgreSQL's LIKE escapes with a backslash by default; DuckDB's
-		// has no escape character unless told.
-		if c := e.Rexpr.GetAConst(); c != nil && strings.Contains(c.GetSval().GetSval(), `\`) {
-			fn := "like_escape"
-			if e.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
-				fn = "ilike_escape"
-			}
-			call := funcCall([]string{fn}, e.Lexpr, e.Rexpr, strConst(`\`))
-			if strings.HasPrefix(op, "!") {
-				return notExpr(call)
-			}
-			return call
-		}
-		return nil
-	}
-	if len(fc.Args) != 2 {
-		return nil
-	}
-	name, ok := nodeStrings(fc.Funcname)
-	if !ok || name[len(name)-1] != "like_escape" || len(name) > 2 || len(name) == 2 && name[0] != "pg_catalog" {
-		return nil
-	}
 	fn := "like_escape"
 	if e.Kind == pg_query.A_Expr_Kind_AEXPR_ILIKE {
 		fn = "ilike_escape"
 	}
-	call := funcCall([]string{fn}, e.Lexpr, fc.Args[0], fc.Args[1])
+	pattern, escape := e.Rexpr, strConst(`\`)
+	if fc := e.Rexpr.GetFuncCall(); fc != nil && len(fc.Args) == 2 && isCatalogFunc(fc.Funcname, "like_escape") {
+		pattern, escape = fc.Args[0], fc.Args[1]
+	} else if c := e.Rexpr.GetAConst(); c != nil && (c.Isnull || !strings.Contains(c.GetSval().GetSval(), `\`)) {
+		return nil
+	}
+	call := funcCall([]string{fn}, e.Lexpr, pattern, escape)
 	if strings.HasPrefix(op, "!") {
 		return notExpr(call)
 	}
 	return call
+}
+
+// isCatalogFunc reports whether a function name is fn or pg_catalog.fn.
+func isCatalogFunc(funcname []*pg_query.Node, fn string) bool {
+	name, ok := nodeStrings(funcname)
+	return ok && len(name) > 0 && name[len(name)-1] == fn && (len(name) == 1 || len(name) == 2 && name[0] == "pg_catalog")
+}
+
+// similarTo rewrites x [NOT] SIMILAR TO p [ESCAPE e], which PostgreSQL
+// parses as x ~ pg_catalog.similar_to_escape(p[, e]), when p and e are
+// constants: the pattern becomes the regular expression PostgreSQL
+// matches, and the match DuckDB's regexp_full_match. DuckDB's own SIMILAR
+// TO takes the pattern for a regular expression (% and _ are literals).
+func similarTo(e *pg_query.A_Expr, op string) *pg_query.Node {
+	fc := e.Rexpr.GetFuncCall()
+	if fc == nil || len(fc.Args) == 0 || len(fc.Args) > 2 || !isCatalogFunc(fc.Funcname, "similar_to_escape") {
+		return nil
+	}
+	pattern, ok := constString(fc.Args[0])
+	if !ok {
+		return nil
+	}
+	escape := `\`
+	if len(fc.Args) == 2 {
+		if escape, ok = constString(fc.Args[1]); !ok || len([]rune(escape)) > 1 {
+			return nil
+		}
+	}
+	call := funcCall([]string{"regexp_full_match"}, e.Lexpr, strConst(similarRegex(pattern, escape)))
+	if op == "!~" {
+		return notExpr(call)
+	}
+	return call
+}
+
+// similarRegex converts a SIMILAR TO pattern into the regular expression
+// PostgreSQL's similar_to_escape makes of it: % is .*, _ is ., the escape
+// character quotes the next one, . ^ $ are literals outside brackets, and
+// the rest (| * + ? {m,n} ( ) [...]) are regular expression syntax.
+func similarRegex(pattern, escape string) string {
+	var esc rune = -1
+	for _, r := range escape {
+		esc = r
+	}
+	var b strings.Builder
+	b.WriteString("(?s:")
+	inBracket, escaped := false, false
+	for _, r := range pattern {
+		switch {
+		case escaped:
+			escaped = false
+			if strings.ContainsRune(`\.^$|*+?{}()[]`, r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		case r == esc:
+			escaped = true
+		case inBracket:
+			if r == ']' {
+				inBracket = false
+			}
+			if r == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		case r == '[':
+			inBracket = true
+			b.WriteRune(r)
+		case r == '%':
+			b.WriteString(".*")
+		case r == '_':
+			b.WriteByte('.')
+		case r == '.' || r == '^' || r == '$' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // droppedCollations are collations DuckDB does not know whose removal does
@@ -119,4 +194,79 @@ func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
 		return nil
 	}
 	return c.Arg
+}
+
+// Division. A client session's connection divides integers as PostgreSQL
+// does (DuckDB's integer_division, set by the catalog), which makes
+// DuckDB's / its // for every operand type. What is left to the rule:
+//
+//   - PostgreSQL raises division_by_zero (22012) for / and % by zero of
+//     every numeric type, where DuckDB returns NULL or infinity. The
+//     divisor becomes CASE WHEN d = 0 THEN error('division by zero') ELSE d
+//     END, whose type is d's, so the division's type is unchanged (pgwire
+//     maps the error to 22012). A non-zero numeric constant stays as is.
+//   - DuckDB's // has no INTERVAL operand. A dividend the tree shows to be
+//     an interval (a cast to interval, an interval literal, age(),
+//     make_interval(), justify_*()) is divided by the function "/", which
+//     has. An interval the tree does not show (a column, t1 - t2) fails to
+//     bind; see README, "Differences from PostgreSQL".
+func (r *rewriter) division(e *pg_query.A_Expr, op string) *pg_query.Node {
+	if !nonZeroConst(e.Rexpr) {
+		e.Rexpr = checkedDivisor(e.Rexpr)
+		r.changed = true
+	}
+	if op == "/" && isInterval(e.Lexpr) {
+		return funcCall([]string{"/"}, e.Lexpr, e.Rexpr)
+	}
+	if len(e.Name) == 2 {
+		e.Name = strNodes(op)
+		r.changed = true
+	}
+	return nil
+}
+
+// divisionByZero is PostgreSQL's message for 22012; pgwire maps DuckDB's
+// error with this text to that SQLSTATE.
+const divisionByZero = "division by zero"
+
+// checkedDivisor returns CASE WHEN d = 0 THEN error('division by zero')
+// ELSE d END.
+func checkedDivisor(d *pg_query.Node) *pg_query.Node {
+	cond := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), d, pg_query.MakeAConstIntNode(0, -1), -1)
+	raise := funcCall([]string{"error"}, strConst(divisionByZero))
+	c := pg_query.MakeCaseExprNode(nil, []*pg_query.Node{pg_query.MakeCaseWhenNode(cond, raise, -1)}, -1)
+	c.GetCaseExpr().Defresult = proto.Clone(d).(*pg_query.Node)
+	return c
+}
+
+// nonZeroConst reports an integer or decimal constant other than zero.
+func nonZeroConst(n *pg_query.Node) bool {
+	c := n.GetAConst()
+	if c == nil || c.Isnull {
+		return false
+	}
+	switch v := c.Val.(type) {
+	case *pg_query.A_Const_Ival:
+		return v.Ival.GetIval() != 0
+	case *pg_query.A_Const_Fval:
+		f, err := strconv.ParseFloat(v.Fval.GetFval(), 64)
+		return err == nil && f != 0
+	}
+	return false
+}
+
+// intervalFuncs are PostgreSQL functions returning an interval.
+var intervalFuncs = map[string]bool{"age": true, "make_interval": true, "justify_days": true, "justify_hours": true, "justify_interval": true}
+
+// isInterval reports an expression whose form shows it is an interval.
+func isInterval(n *pg_query.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_TypeCast:
+		name, ok := nodeStrings(x.TypeCast.GetTypeName().GetNames())
+		return ok && len(name) > 0 && name[len(name)-1] == "interval" && len(x.TypeCast.GetTypeName().GetArrayBounds()) == 0
+	case *pg_query.Node_FuncCall:
+		name, ok := nodeStrings(x.FuncCall.Funcname)
+		return ok && len(name) > 0 && intervalFuncs[name[len(name)-1]]
+	}
+	return false
 }

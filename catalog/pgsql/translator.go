@@ -10,8 +10,10 @@
 //
 // The rules point PostgreSQL catalog references at emulation schemas (see
 // Objects) and rewrite the constructs DuckDB spells differently: regclass
-// and friends, the regex operators, = ANY(array), COLLATE "C", PostgreSQL
-// array literals and PostgreSQL-only types. When a statement is rewritten,
+// and friends, the regex operators, LIKE's default escape, SIMILAR TO
+// patterns, division by zero, = ANY(array), COLLATE "C", PostgreSQL array
+// literals and PostgreSQL-only types. Translations assume a connection set
+// up with SessionSettings (integer division, PostgreSQL's NULL order). When a statement is rewritten,
 // unnamed SELECT targets get the column name PostgreSQL would give them.
 package pgsql
 
@@ -49,6 +51,22 @@ type Objects struct {
 	// is its value, with no look-up by name; the emulation then provides
 	// tp_oid_<regtype>(x) for each reg* type. Optional.
 	OIDColumns map[string]bool
+}
+
+// SessionSettings are the DuckDB statements that set a connection's engine
+// switches the PostgreSQL way; translations assume a connection they ran
+// on. They are SESSION settings (a plain SET of default_null_order is
+// engine-wide in DuckDB 1.5.5). SQL of our own that runs on such a
+// connection (the emulated catalog's views and macros, the lake views)
+// casts to DOUBLE where it divides as floats and says NULLS FIRST/LAST
+// where the place of NULLs matters.
+var SessionSettings = []string{
+	// integer / integer is an integer truncated toward zero (-7/2 = -3),
+	// as PostgreSQL's int4div and int8div; / of a float or decimal stays a
+	// float division.
+	"SET SESSION integer_division = true",
+	// NULL sorts above every value: last ascending, first descending.
+	"SET SESSION default_null_order = 'nulls_last_on_asc_first_on_desc'",
 }
 
 // Cache bounds: a Translator remembers the translations of up to

@@ -58,7 +58,10 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"regex in CASE", `SELECT CASE n.nspname ~ '^pg_' WHEN true THEN 1 END FROM t n`, `SELECT CASE regexp_matches(n.nspname, '^pg_') WHEN true THEN 1 END AS "case" FROM t n`},
 	{"OPERATOR plain", `SELECT a OPERATOR(pg_catalog.=) b, a OPERATOR(pg_catalog.||) b FROM t`, `SELECT a = b AS "?column?", a || b AS "?column?" FROM t`},
 	{"OPERATOR like", `SELECT 1 FROM t WHERE a OPERATOR(pg_catalog.~~) 'x%' AND a OPERATOR(pg_catalog.!~~*) 'y%'`, `SELECT 1 AS "?column?" FROM t WHERE a LIKE 'x%' AND a NOT ILIKE 'y%'`},
-	{"like escape", `SELECT 1 FROM t WHERE a LIKE 'x\_%' ESCAPE '\' AND b NOT ILIKE 'y!%' ESCAPE '!' AND c SIMILAR TO 'z%' ESCAPE '#' AND d ~ 'x'`, `SELECT 1 AS "?column?" FROM t WHERE like_escape(a, E'x\\_%', E'\\') AND NOT ilike_escape(b, 'y!%', '!') AND c SIMILAR TO 'z%' ESCAPE '#' AND regexp_matches(d, 'x')`},
+	{"like escape", `SELECT 1 FROM t WHERE a LIKE 'x\_%' ESCAPE '\' AND b NOT ILIKE 'y!%' ESCAPE '!' AND c SIMILAR TO 'z%' ESCAPE '#' AND d ~ 'x'`, `SELECT 1 AS "?column?" FROM t WHERE like_escape(a, E'x\\_%', E'\\') AND NOT ilike_escape(b, 'y!%', '!') AND regexp_full_match(c, '(?s:z.*)') AND regexp_matches(d, 'x')`},
+	{"like default escape", `SELECT 1 FROM t WHERE a LIKE b AND a NOT ILIKE $1 AND a LIKE 'x%'`, `SELECT 1 AS "?column?" FROM t WHERE like_escape(a, b, E'\\') AND NOT ilike_escape(a, $1, E'\\') AND a LIKE 'x%'`},
+	{"similar to", `SELECT 1 FROM t WHERE a NOT SIMILAR TO '(x|y)_.%' AND b SIMILAR TO c`, `SELECT 1 AS "?column?" FROM t WHERE NOT regexp_full_match(a, E'(?s:(x|y).\\..*)') AND b SIMILAR TO c`},
+	{"division", `SELECT a / b, a % 0, count(*) / 7, interval '1 day' / 2 FROM t`, `SELECT a / CASE WHEN b = 0 THEN error('division by zero') ELSE b END AS "?column?", a % CASE WHEN 0 = 0 THEN error('division by zero') ELSE 0 END AS "?column?", count(*) / 7 AS "?column?", "/"('1 day'::interval, 2) AS "?column?" FROM t`},
 	{"bitwise not", `SELECT ~5 FROM pg_class`, `SELECT ~ 5 AS "?column?" FROM tp_pg_catalog.pg_class`},
 	// 5. COLLATE
 	{"collate default", `SELECT relname COLLATE pg_catalog.default FROM t`, `SELECT relname AS relname FROM t`},
