@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -149,8 +150,98 @@ func fromDuckDBError(de *duckdb.Error, query string) *pgError {
 		msgLines = append(msgLines, l)
 	}
 	pe.Message = strings.TrimSpace(strings.Join(msgLines, "\n"))
+	if code, msg, ok := postgresDataError(de.Type, pe.Message); ok {
+		pe.Code, pe.Message = code, msg
+		return pe
+	}
 	pe.Code = sqlstateFor(de.Type, pe.Message)
 	return pe
+}
+
+// Data exceptions PostgreSQL raises with a SQLSTATE of its own.
+const (
+	codeInvalidDatetimeFormat = "22007"
+	codeDatetimeFieldOverflow = "22008"
+	codeInvalidEscapeSequence = "22025"
+)
+
+// duckdbTypeNames are PostgreSQL's names of DuckDB's internal type names,
+// as its conversion and overflow messages spell them.
+var duckdbTypeNames = map[string]string{
+	"INT16": "smallint", "INT32": "integer", "INT64": "bigint", "INT8": "tinyint", "INT128": "hugeint",
+	"SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
+	"FLOAT": "real", "DOUBLE": "double precision", "BOOL": "boolean", "BOOLEAN": "boolean",
+	"UUID": "uuid", "DATE": "date", "TIME": "time without time zone", "TIMESTAMP": "timestamp without time zone",
+	"TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "INTERVAL": "interval", "BLOB": "bytea",
+}
+
+// postgresTypeName returns PostgreSQL's name of a DuckDB type name;
+// DECIMAL(p,s) is numeric.
+func postgresTypeName(t string) string {
+	if n, ok := duckdbTypeNames[t]; ok {
+		return n
+	}
+	if strings.HasPrefix(t, "DECIMAL") {
+		return "numeric"
+	}
+	return strings.ToLower(t)
+}
+
+var (
+	// Conversion Error: Could not convert string 'abc' to INT32
+	reConvertString = regexp.MustCompile(`^Could not convert string ['"](.*)['"] to ([A-Z0-9_ ]+(?:\(\d+,\d+\))?)$`)
+	// Out of Range Error: Overflow in addition of INT32 (2147483647 + 1)!
+	reOverflow = regexp.MustCompile(`^Overflow in \w+ of ([A-Z0-9]+) `)
+	// Conversion Error: Type INT32 with value 70000 can't be cast because
+	// the value is out of range for the destination type INT16
+	reCastRange = regexp.MustCompile(`out of range for the destination type ([A-Z0-9]+)`)
+	// Conversion Error: invalid date field format: "foo", expected format is (YYYY-MM-DD)
+	reDatetimeFormat = regexp.MustCompile(`^invalid (date|time|timestamp|timestamptz) field format: "(.*)"`)
+	// Conversion Error: date field value out of range: "2020-13-45"
+	reDatetimeRange = regexp.MustCompile(`^(?:date|time|timestamp|timestamptz) field value out of range: "(.*?)"`)
+	reInteger       = regexp.MustCompile(`^\s*[-+]?\d+\s*$`)
+)
+
+// postgresDataError maps the DuckDB data errors PostgreSQL raises with a
+// SQLSTATE of its own (invalid input, out of range, division by zero) to
+// that code and to PostgreSQL's message.
+func postgresDataError(t duckdb.ErrorType, msg string) (code, message string, ok bool) {
+	switch t {
+	case duckdb.ErrorTypeInvalidInput:
+		// The translator's divisor check: error('division by zero').
+		if msg == "division by zero" {
+			return codeDivisionByZero, msg, true
+		}
+	case duckdb.ErrorTypeDivideByZero:
+		return codeDivisionByZero, "division by zero", true
+	case duckdb.ErrorTypeOutOfRange:
+		if m := reOverflow.FindStringSubmatch(msg); m != nil {
+			return codeNumericRange, postgresTypeName(m[1]) + " out of range", true
+		}
+	case duckdb.ErrorTypeConversion:
+		if m := reConvertString.FindStringSubmatch(msg); m != nil {
+			typ := postgresTypeName(m[2])
+			if reInteger.MatchString(m[1]) && (typ == "smallint" || typ == "integer" || typ == "bigint") {
+				return codeNumericRange, fmt.Sprintf("value \"%s\" is out of range for type %s", m[1], typ), true
+			}
+			return codeInvalidText, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", typ, m[1]), true
+		}
+		if m := reCastRange.FindStringSubmatch(msg); m != nil {
+			return codeNumericRange, postgresTypeName(m[1]) + " out of range", true
+		}
+		if m := reDatetimeFormat.FindStringSubmatch(msg); m != nil {
+			typ := map[string]string{"date": "date", "time": "time", "timestamp": "timestamp", "timestamptz": "timestamp with time zone"}[m[1]]
+			return codeInvalidDatetimeFormat, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", typ, m[2]), true
+		}
+		if m := reDatetimeRange.FindStringSubmatch(msg); m != nil {
+			return codeDatetimeFieldOverflow, fmt.Sprintf("date/time field value out of range: \"%s\"", m[1]), true
+		}
+	case duckdb.ErrorTypeSyntax, duckdb.ErrorTypeParser:
+		if strings.HasPrefix(msg, "Like pattern must not end with escape character") {
+			return codeInvalidEscapeSequence, "LIKE pattern must not end with escape character", true
+		}
+	}
+	return "", "", false
 }
 
 func sqlstateFor(t duckdb.ErrorType, msg string) string {

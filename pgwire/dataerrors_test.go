@@ -1,0 +1,68 @@
+package pgwire_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// dataErrorCases are statements PostgreSQL 15 answers with a data
+// exception, with its SQLSTATE and message.
+var dataErrorCases = []struct{ sql, code, msg string }{
+	{`select 1 / 0`, "22012", "division by zero"},
+	{`select 10 % n from (values (0)) t(n)`, "22012", "division by zero"},
+	{`select 1.5 / 0`, "22012", "division by zero"},
+	{`select 'abc'::int`, "22P02", `invalid input syntax for type integer: "abc"`},
+	{`select 'x'::bigint`, "22P02", `invalid input syntax for type bigint: "x"`},
+	{`select 'x'::float8`, "22P02", `invalid input syntax for type double precision: "x"`},
+	{`select 'maybe'::boolean`, "22P02", `invalid input syntax for type boolean: "maybe"`},
+	{`select 'abc'::numeric`, "22P02", `invalid input syntax for type numeric: "abc"`},
+	{`select '99999999999'::int`, "22003", `value "99999999999" is out of range for type integer`},
+	{`select 2147483647 + 1`, "22003", "integer out of range"},
+	{`select 9223372036854775807 * 2`, "22003", "bigint out of range"},
+	{`select 32767::smallint + 1::smallint`, "22003", "smallint out of range"},
+	{`select 70000::smallint`, "22003", "smallint out of range"},
+	{`select 'foo'::date`, "22007", `invalid input syntax for type date: "foo"`},
+	{`select '2020-13-45'::date`, "22008", `date/time field value out of range: "2020-13-45"`},
+	{`select 'a\' like 'a\'`, "22025", "LIKE pattern must not end with escape character"},
+}
+
+// TestDataErrorsArePostgres checks that tpserver answers data exceptions
+// with PostgreSQL's SQLSTATE and message, and that the cases are
+// PostgreSQL 15's.
+func TestDataErrorsArePostgres(t *testing.T) {
+	ts, _ := serveCatalog(t)
+	targets := map[string]string{"tpserver": fmt.Sprintf("postgres://tester@%s/tpserver?sslmode=disable", ts.Addr())}
+	if pg, err := testsupport.StartPostgres("tester", "tpserver"); err == nil {
+		t.Cleanup(pg.Stop)
+		targets["postgres"] = pg.DSN()
+	} else if !errors.Is(err, testsupport.ErrNoPostgres) {
+		t.Fatal(err)
+	} else {
+		testsupport.LeftOut(t, "PostgreSQL 15 server", testsupport.PostgresInstall, "the checks of the cases against PostgreSQL")
+	}
+	ctx := context.Background()
+	for name, dsn := range targets {
+		conn, err := pgconn.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		for _, c := range dataErrorCases {
+			_, err := conn.Exec(ctx, c.sql).ReadAll()
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) {
+				t.Errorf("%s: %s: got %v, want ERROR %s", name, c.sql, err, c.code)
+				continue
+			}
+			if pe.Code != c.code || pe.Message != c.msg {
+				t.Errorf("%s: %s: got %s %q, want %s %q", name, c.sql, pe.Code, pe.Message, c.code, c.msg)
+			}
+		}
+	}
+}
