@@ -7,13 +7,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tpserver/tpserver/catalog/pgemu"
 	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
 
 // MirrorParameters makes a client session's parameters visible to SQL on
-// its connection: current_setting(), pg_settings, current_user and
-// current_schemas() of the emulated catalog read them. It sets one DuckDB
+// its connection: current_setting(), pg_settings, current_user,
+// current_schemas() and current_database() of the emulated catalog read
+// them. It sets one DuckDB
 // variable, which belongs to the connection. It implements
 // pgwire.ParameterMirror.
 func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error {
@@ -28,7 +30,11 @@ func (c *Catalog) MirrorParameters(ctx context.Context, conn *sql.Conn, params m
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(lake.QuoteString(strings.ToLower(name)) + ": " + lake.QuoteString(params[name]))
+		key := strings.ToLower(name)
+		if name == pgwire.DatabaseParameter {
+			key = pgemu.DatabaseKey // current_database(), pg_database
+		}
+		b.WriteString(lake.QuoteString(key) + ": " + lake.QuoteString(params[name]))
 	}
 	b.WriteString("} AS MAP(VARCHAR, VARCHAR))")
 	if _, err := conn.ExecContext(ctx, b.String()); err != nil {

@@ -105,11 +105,18 @@ type ParameterChange struct {
 // session's parameters (current_setting(), pg_settings, current_user,
 // current_schemas()). Before a statement runs, pgwire passes every
 // parameter of the session (lower-cased names; session_authorization is the
-// user who connected) whenever any changed since it last did. The backend
+// user who connected) whenever any changed since it last did, and under
+// DatabaseParameter the database the client named at startup. The backend
 // must not keep params.
 type ParameterMirror interface {
 	MirrorParameters(ctx context.Context, conn *sql.Conn, params map[string]string) error
 }
+
+// DatabaseParameter is the key of the database name in the parameters a
+// ParameterMirror gets: the startup packet's database, or the user name
+// when the client named none (as PostgreSQL). pgwire accepts any name; a
+// backend shows it as the session's database (current_database()).
+const DatabaseParameter = "pgwire.database"
 
 // SchemaWatcher is implemented by backends that keep state derived from the
 // database schema, such as a snapshot of the catalog that clients' catalog

@@ -47,10 +47,11 @@ func (s *session) schemaChanged() {
 func (s *session) beforeStatement(ctx context.Context, sql string) error {
 	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.params.mirrored, s.params.guc.vals) {
 		params := maps.Clone(s.params.guc.vals)
+		params[DatabaseParameter] = s.database()
 		if err := m.MirrorParameters(ctx, s.conn, params); err != nil {
 			return newError(codeInternal, "%v", err)
 		}
-		s.params.mirrored = params
+		s.params.mirrored = maps.Clone(s.params.guc.vals)
 	}
 	if w, ok := s.srv.backend.(SchemaWatcher); ok {
 		if err := w.SyncSchema(ctx, sql); err != nil {
@@ -146,4 +147,13 @@ func (s *session) translateSQL(text string) string {
 		return t.TranslateSQL(text)
 	}
 	return text
+}
+
+// database is the database the client connected to: the startup packet's,
+// or the user name when it named none, as PostgreSQL.
+func (s *session) database() string {
+	if db := s.params.startup["database"]; db != "" {
+		return db
+	}
+	return s.params.startup["user"]
 }

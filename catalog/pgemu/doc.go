@@ -56,8 +56,13 @@ const (
 	CatalogSchema = "tp_pg_catalog"
 	// InformationSchema holds the emulated information_schema.
 	InformationSchema = "tp_information_schema"
-	// DatabaseName is the one database the emulated catalog shows.
+	// DatabaseName is the one database the emulated catalog shows outside
+	// a client session; in a session it is the database the client named
+	// (the session parameter DatabaseKey).
 	DatabaseName = "tpserver"
+	// DatabaseKey is the key of the session's database name in
+	// SessionVariable.
+	DatabaseKey = "tp.database"
 	// SuperuserName is the name of the one role the emulated catalog shows
 	// (oid 10) outside a client session; in a session the role is the user
 	// who connected.

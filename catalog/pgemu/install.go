@@ -40,8 +40,8 @@ type scriptData struct {
 	// Rows of the static tables, as SQL value lists.
 	Types, Procs, ProcTexts, Operators, Keywords, Settings, SystemRelations, TypeNames []string
 
-	FirstNormalOID, OIDModulus, PublicOID, PGCatalogOID, InformationSchemaOID int
-	Database, Superuser, Version, SessionVariable, FormatTypeFunction         string
+	FirstNormalOID, OIDModulus, PublicOID, PGCatalogOID, InformationSchemaOID      int
+	Database, DatabaseKey, Superuser, Version, SessionVariable, FormatTypeFunction string
 	// HiddenSchemas and LakeTables are DuckDB lists of string literals.
 	HiddenSchemas, LakeTables string
 	// ReservedPattern and ReservedList are PostgreSQL's reserved keywords,
@@ -60,7 +60,7 @@ func newScriptData(lake []string) scriptData {
 		Settings: settingRows(), SystemRelations: systemRelationRows(), TypeNames: typeNameRows(),
 		FirstNormalOID: firstNormalObjectID, OIDModulus: oidModulus, PublicOID: publicNamespaceOID,
 		PGCatalogOID: pgCatalogNamespaceOID, InformationSchemaOID: informationSchemaNSOID,
-		Database: DatabaseName, Superuser: SuperuserName, Version: Version, SessionVariable: SessionVariable,
+		Database: DatabaseName, DatabaseKey: DatabaseKey, Superuser: SuperuserName, Version: Version, SessionVariable: SessionVariable,
 		FormatTypeFunction: formatTypeFunction,
 		HiddenSchemas:      stringList(HiddenSchemas()), LakeTables: sortedStringList(lake),
 		ReservedPattern: strings.Join(reserved, "|"), ReservedList: stringList(reserved),

@@ -80,7 +80,7 @@ SELECT 13559, 3079, 0, 'PL/pgSQL procedural language';
 {{snapshot "pg_description"}}
 
 CREATE OR REPLACE VIEW $pg.pg_database AS
-SELECT CAST(16384 AS BIGINT) AS oid, '{{.Database}}' AS datname, CAST(10 AS BIGINT) AS datdba, 6 AS encoding, 'c' AS datlocprovider,
+SELECT CAST(16384 AS BIGINT) AS oid, $pg.tp_database() AS datname, CAST(10 AS BIGINT) AS datdba, 6 AS encoding, 'c' AS datlocprovider,
   false AS datistemplate, true AS datallowconn, -1 AS datconnlimit, CAST(716 AS BIGINT) AS datfrozenxid, CAST(1 AS BIGINT) AS datminmxid,
   CAST(1663 AS BIGINT) AS dattablespace, 'C.UTF-8' AS datcollate, 'C.UTF-8' AS datctype, CAST(NULL AS VARCHAR) AS daticulocale,
   CAST(NULL AS VARCHAR) AS datcollversion, CAST(NULL AS VARCHAR[]) AS datacl;
@@ -151,7 +151,7 @@ FROM $pg.tp_relations WHERE relkind = 'r';
 CREATE OR REPLACE VIEW $pg.pg_stat_all_tables AS SELECT * FROM $pg.pg_stat_user_tables;
 
 CREATE OR REPLACE VIEW $pg.pg_stat_activity AS
-SELECT CAST(16384 AS BIGINT) AS datid, '{{.Database}}' AS datname, 1 AS pid, CAST(NULL AS INTEGER) AS leader_pid,
+SELECT CAST(16384 AS BIGINT) AS datid, $pg.tp_database() AS datname, 1 AS pid, CAST(NULL AS INTEGER) AS leader_pid,
   CAST(10 AS BIGINT) AS usesysid, $pg.tp_session_user() AS usename, coalesce($pg.tp_session('application_name'), '') AS application_name, CAST(NULL AS VARCHAR) AS client_addr,
   CAST(NULL AS VARCHAR) AS client_hostname, -1 AS client_port, CAST(NULL AS TIMESTAMPTZ) AS backend_start, CAST(NULL AS TIMESTAMPTZ) AS xact_start,
   CAST(NULL AS TIMESTAMPTZ) AS query_start, CAST(NULL AS TIMESTAMPTZ) AS state_change, CAST(NULL AS VARCHAR) AS wait_event_type,

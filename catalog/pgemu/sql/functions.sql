@@ -7,8 +7,8 @@ CREATE OR REPLACE TABLE $pg.tp_type_names (oid BIGINT PRIMARY KEY, display VARCH
 CREATE OR REPLACE MACRO $pg.format_type(t, m) AS {{.FormatTypeFunction}}(CAST(t AS BIGINT), CAST(m AS BIGINT));
 
 CREATE OR REPLACE MACRO $pg.version() AS '{{.Version}}';
-CREATE OR REPLACE MACRO $pg.current_database() AS '{{.Database}}';
-CREATE OR REPLACE MACRO $pg.current_catalog() AS '{{.Database}}';
+CREATE OR REPLACE MACRO $pg.current_database() AS $pg.tp_database();
+CREATE OR REPLACE MACRO $pg.current_catalog() AS $pg.tp_database();
 CREATE OR REPLACE MACRO $pg.current_user() AS $pg.tp_session_user();
 CREATE OR REPLACE MACRO $pg.session_user() AS $pg.tp_session_user();
 CREATE OR REPLACE MACRO $pg.current_role() AS $pg.tp_session_user();

@@ -12,6 +12,8 @@ CREATE OR REPLACE MACRO $pg.tp_shown(db, s) AS db = "system".main.current_databa
 CREATE OR REPLACE MACRO $pg.tp_lake_tables() AS CAST({{.LakeTables}} AS VARCHAR[]);
 CREATE OR REPLACE MACRO $pg.tp_session(n) AS CAST(getvariable('{{.SessionVariable}}')[n] AS VARCHAR);
 CREATE OR REPLACE MACRO $pg.tp_session_user() AS coalesce($pg.tp_session('session_authorization'), '{{.Superuser}}');
+-- The database the client connected to (any name is accepted).
+CREATE OR REPLACE MACRO $pg.tp_database() AS coalesce($pg.tp_session('{{.DatabaseKey}}'), '{{.Database}}');
 CREATE OR REPLACE MACRO $pg.tp_scalar_oid(t) AS coalesce(MAP {
   'JSON': 114, 'BOOLEAN': 16, 'TINYINT': 21, 'SMALLINT': 21, 'UTINYINT': 21, 'INTEGER': 23, 'USMALLINT': 23,
   'BIGINT': 20, 'UINTEGER': 20, 'UBIGINT': 1700, 'HUGEINT': 1700, 'UHUGEINT': 1700, 'BIGNUM': 1700, 'VARINT': 1700,

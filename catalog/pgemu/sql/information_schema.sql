@@ -6,13 +6,13 @@ CREATE OR REPLACE MACRO $is._pg_expandarray(arr) AS TABLE
   SELECT arr[i] AS x, i AS n FROM range(1, len(arr) + 1) t(i);
 
 CREATE OR REPLACE VIEW $is.schemata AS
-SELECT '{{.Database}}' AS catalog_name, nspname AS schema_name, $pg.tp_session_user() AS schema_owner,
+SELECT $pg.tp_database() AS catalog_name, nspname AS schema_name, $pg.tp_session_user() AS schema_owner,
   CAST(NULL AS VARCHAR) AS default_character_set_catalog, CAST(NULL AS VARCHAR) AS default_character_set_schema,
   CAST(NULL AS VARCHAR) AS default_character_set_name, CAST(NULL AS VARCHAR) AS sql_path
 FROM $pg.pg_namespace;
 
 CREATE OR REPLACE VIEW $is.tables AS
-SELECT '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name,
+SELECT $pg.tp_database() AS table_catalog, nspname AS table_schema, relname AS table_name,
   CASE relkind WHEN 'r' THEN 'BASE TABLE' WHEN 'v' THEN 'VIEW' END AS table_type,
   CAST(NULL AS VARCHAR) AS self_referencing_column_name, CAST(NULL AS VARCHAR) AS reference_generation,
   CAST(NULL AS VARCHAR) AS user_defined_type_catalog, CAST(NULL AS VARCHAR) AS user_defined_type_schema,
@@ -21,13 +21,13 @@ SELECT '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS tab
 FROM $pg.tp_relations;
 
 CREATE OR REPLACE VIEW $is.views AS
-SELECT '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name, viewdef AS view_definition,
+SELECT $pg.tp_database() AS table_catalog, nspname AS table_schema, relname AS table_name, viewdef AS view_definition,
   'NONE' AS check_option, 'NO' AS is_updatable, 'NO' AS is_insertable_into, 'NO' AS is_trigger_updatable,
   'NO' AS is_trigger_deletable, 'NO' AS is_trigger_insertable_into
 FROM $pg.tp_relations WHERE relkind = 'v';
 
 CREATE OR REPLACE VIEW $is.columns AS
-SELECT '{{.Database}}' AS table_catalog, c.nspname AS table_schema, c.relname AS table_name, c.attname AS column_name,
+SELECT $pg.tp_database() AS table_catalog, c.nspname AS table_schema, c.relname AS table_name, c.attname AS column_name,
   CAST(c.attnum AS INTEGER) AS ordinal_position, d.adbin AS column_default,
   CASE WHEN c.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable,
   CASE WHEN t.typcategory = 'A' THEN 'ARRAY' ELSE $pg.format_type(c.atttypid, NULL) END AS data_type,
@@ -43,7 +43,7 @@ SELECT '{{.Database}}' AS table_catalog, c.nspname AS table_schema, c.relname AS
   CAST(CASE WHEN t.typcollation = 100 THEN NULL END AS VARCHAR) AS collation_catalog,
   CAST(NULL AS VARCHAR) AS collation_schema, CAST(NULL AS VARCHAR) AS collation_name,
   CAST(NULL AS VARCHAR) AS domain_catalog, CAST(NULL AS VARCHAR) AS domain_schema, CAST(NULL AS VARCHAR) AS domain_name,
-  '{{.Database}}' AS udt_catalog, 'pg_catalog' AS udt_schema, t.typname AS udt_name,
+  $pg.tp_database() AS udt_catalog, 'pg_catalog' AS udt_schema, t.typname AS udt_name,
   CAST(NULL AS VARCHAR) AS scope_catalog, CAST(NULL AS VARCHAR) AS scope_schema, CAST(NULL AS VARCHAR) AS scope_name,
   CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(c.attnum AS VARCHAR) AS dtd_identifier, 'NO' AS is_self_referencing,
   'NO' AS is_identity, CAST(NULL AS VARCHAR) AS identity_generation, CAST(NULL AS VARCHAR) AS identity_start,

@@ -252,39 +252,39 @@ CREATE OR REPLACE MACRO $pg.pg_partition_ancestors(r) AS TABLE
 -- information_schema, with PostgreSQL 15's columns. NOT NULL columns of
 -- tables count as CHECK constraints there.
 CREATE OR REPLACE VIEW $is.table_constraints AS
-SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name,
+SELECT $pg.tp_database() AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  $pg.tp_database() AS table_catalog, nspname AS table_schema, relname AS table_name,
   CASE contype WHEN 'c' THEN 'CHECK' WHEN 'f' THEN 'FOREIGN KEY' WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END AS constraint_type,
   'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced, CASE WHEN contype = 'u' THEN 'YES' END AS nulls_distinct
 FROM $pg.tp_constraints
 UNION ALL
-SELECT '{{.Database}}', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), '{{.Database}}', c.nspname, c.relname,
+SELECT $pg.tp_database(), c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), $pg.tp_database(), c.nspname, c.relname,
   'CHECK', 'NO', 'NO', 'YES', NULL
 FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
 
 CREATE OR REPLACE VIEW $is.key_column_usage AS
-SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '{{.Database}}' AS table_catalog, nspname AS table_schema, relname AS table_name, k.col.name AS column_name,
+SELECT $pg.tp_database() AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  $pg.tp_database() AS table_catalog, nspname AS table_schema, relname AS table_name, k.col.name AS column_name,
   CAST(k.col.n AS INTEGER) AS ordinal_position, CAST(k.col.ref AS INTEGER) AS position_in_unique_constraint
 FROM (SELECT nspname, conname, relname, unnest(list_transform(range(1, len(cols) + 1), lambda i: {'name': cols[i], 'n': i,
     'ref': CASE WHEN contype = 'f' THEN list_position(refkey, confkey[i]) END})) AS col
   FROM $pg.tp_constraints WHERE contype IN ('p', 'u', 'f')) k;
 
 CREATE OR REPLACE VIEW $is.constraint_column_usage AS
-SELECT '{{.Database}}' AS table_catalog, nspname AS table_schema, CASE WHEN contype = 'f' THEN frelname ELSE relname END AS table_name,
+SELECT $pg.tp_database() AS table_catalog, nspname AS table_schema, CASE WHEN contype = 'f' THEN frelname ELSE relname END AS table_name,
   unnest(CASE WHEN contype = 'f' THEN fcols ELSE cols END) AS column_name,
-  '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name
+  $pg.tp_database() AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name
 FROM $pg.tp_constraints;
 
 CREATE OR REPLACE VIEW $is.referential_constraints AS
-SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
-  '{{.Database}}' AS unique_constraint_catalog, CASE WHEN refconname IS NOT NULL THEN nspname END AS unique_constraint_schema,
+SELECT $pg.tp_database() AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name,
+  $pg.tp_database() AS unique_constraint_catalog, CASE WHEN refconname IS NOT NULL THEN nspname END AS unique_constraint_schema,
   refconname AS unique_constraint_name, 'NONE' AS match_option, 'NO ACTION' AS update_rule, 'NO ACTION' AS delete_rule
 FROM $pg.tp_constraints WHERE contype = 'f';
 
 CREATE OR REPLACE VIEW $is.check_constraints AS
-SELECT '{{.Database}}' AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name, substr(condef, 7) AS check_clause
+SELECT $pg.tp_database() AS constraint_catalog, nspname AS constraint_schema, conname AS constraint_name, substr(condef, 7) AS check_clause
 FROM $pg.tp_constraints WHERE contype = 'c'
 UNION ALL
-SELECT '{{.Database}}', c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), c.attname || ' IS NOT NULL'
+SELECT $pg.tp_database(), c.nspname, $pg.tp_not_null_name(c.duck_schema, c.attrelid, c.attnum), c.attname || ' IS NOT NULL'
 FROM $pg.tp_columns c JOIN $pg.tp_relations r ON r.oid = c.attrelid AND r.relkind = 'r' AND NOT r.lake WHERE c.attnotnull;
