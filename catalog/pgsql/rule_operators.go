@@ -16,6 +16,12 @@ var regexOps = map[string]struct {
 	"~": {}, "~*": {icase: true}, "!~": {negate: true}, "!~*": {negate: true, icase: true},
 }
 
+// operatorFuncs are PostgreSQL's numeric operators DuckDB lacks, as the
+// DuckDB function of their prefix or infix form: |/ x, ||/ x, a # b.
+var operatorFuncs = map[string]struct{ prefix, infix string }{
+	"|/": {prefix: "sqrt"}, "||/": {prefix: "cbrt"}, "#": {infix: "xor"},
+}
+
 // likeOps are the operator spellings of LIKE and ILIKE.
 var likeOps = map[string]pg_query.A_Expr_Kind{
 	"~~": pg_query.A_Expr_Kind_AEXPR_LIKE, "!~~": pg_query.A_Expr_Kind_AEXPR_LIKE,
@@ -34,6 +40,14 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 	case pg_query.A_Expr_Kind_AEXPR_OP:
 		if e.Lexpr != nil && e.Rexpr != nil && (op == "/" || op == "%") {
 			return r.division(e, op)
+		}
+		if fn, ok := operatorFuncs[op]; ok && e.Rexpr != nil {
+			if e.Lexpr == nil {
+				return funcCall([]string{fn.prefix}, e.Rexpr)
+			}
+			if fn.infix != "" {
+				return funcCall([]string{fn.infix}, e.Lexpr, e.Rexpr)
+			}
 		}
 		if e.Lexpr != nil && e.Rexpr != nil {
 			if ro, ok := regexOps[op]; ok {
