@@ -165,6 +165,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// ServeConn runs one connection to completion and returns when its
+// session ends or ctx is cancelled. It is for a client in this process,
+// such as the query command reading a net.Pipe with pgconn: a pipe's
+// client counts as local (trusted while no Users are configured).
+func (s *Server) ServeConn(ctx context.Context, c net.Conn) {
+	admitted := s.admit()
+	if admitted {
+		defer s.release()
+	}
+	s.serveConn(ctx, c, admitted)
+}
+
 // serveConn runs one client connection to completion; a client that was
 // not admitted (MaxConnections) is only told so.
 func (s *Server) serveConn(ctx context.Context, c net.Conn, admitted bool) {

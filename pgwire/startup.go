@@ -168,7 +168,8 @@ func (s *session) startup() (bool, error) {
 	return true, s.readyForQuery()
 }
 
-// isLoopback reports whether a client connects from the local machine.
+// isLoopback reports whether a client connects from the local machine:
+// over loopback TCP, a Unix socket, or a net.Pipe of this process.
 func isLoopback(a net.Addr) bool {
 	switch v := a.(type) {
 	case *net.TCPAddr:
@@ -176,7 +177,7 @@ func isLoopback(a net.Addr) bool {
 	case *net.UnixAddr:
 		return true
 	}
-	return false
+	return a != nil && a.Network() == "pipe"
 }
 
 // applyStartupParams applies parameters given in the startup packet (and

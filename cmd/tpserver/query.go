@@ -1,19 +1,20 @@
 package main
 
 import (
-	"database/sql"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
+	"net"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/pgwire"
@@ -25,7 +26,10 @@ func newQueryCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "query [flags] SQL",
 		Short: "Run SQL on the lake and print the result",
-		Args:  cobra.MinimumNArgs(1),
+		Long: "Run SQL on the lake and print the result. The SQL runs as a client's does: through an\n" +
+			"in-process PostgreSQL session, translated the same way, and the values printed are\n" +
+			"PostgreSQL's text, as psql prints them.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch output {
 			case "table", "csv", "json", "line":
@@ -39,8 +43,6 @@ func newQueryCommand(g *globals) *cobra.Command {
 			}
 			log := ws.log
 			defer log.Sync()
-			// Rows are printed as DuckDB produces them, not held in memory.
-			pgwire.StreamResults()
 			opt := ws.catalogOptions()
 			cat, err := catalog.Open(ctx, opt)
 			if errors.Is(err, catalog.ErrLocked) {
@@ -52,12 +54,8 @@ func newQueryCommand(g *globals) *cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			rows, err := cat.DB().QueryContext(ctx, strings.Join(args, " "))
-			if err != nil {
-				return &exitError{code: 2, err: err}
-			}
-			defer rows.Close()
-			if err := printRows(cmd.OutOrStdout(), rows, output, header); err != nil {
+			p := &resultPrinter{w: cmd.OutOrStdout(), format: output, header: header, types: pgtype.NewMap()}
+			if err := queryOverWire(ctx, cat, log, strings.Join(args, " "), p); err != nil {
 				return &exitError{code: 2, err: err}
 			}
 			return nil
@@ -68,45 +66,90 @@ func newQueryCommand(g *globals) *cobra.Command {
 	return cmd
 }
 
-// printRows renders a result in one of the output formats.
-func printRows(w io.Writer, rows *sql.Rows, format string, header bool) error {
-	cols, err := rows.Columns()
+// queryOverWire runs sql the way a client's statement runs: over a pgwire
+// session of the catalog, served in this process on a net.Pipe and read
+// with pgconn's simple query protocol. Each result is printed as it
+// arrives.
+func queryOverWire(ctx context.Context, cat *catalog.Catalog, log *zap.Logger, sql string, p *resultPrinter) error {
+	srv := pgwire.NewServer(cat, pgwire.Options{Logger: log})
+	client, server := net.Pipe()
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.ServeConn(ctx, server)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	cfg, err := pgconn.ParseConfig("host=127.0.0.1 user=" + catalog.PGDatabaseName + " database=" + catalog.PGDatabaseName + " sslmode=disable")
 	if err != nil {
-		return err
+		return fmt.Errorf("in-process session: %w", err)
 	}
-	types, err := rows.ColumnTypes()
+	cfg.DialFunc = func(context.Context, string, string) (net.Conn, error) { return client, nil }
+	conn, err := pgconn.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return err
+		return fmt.Errorf("in-process session: %w", err)
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	next := func() (bool, error) {
-		if !rows.Next() {
-			return false, rows.Err()
+	defer conn.Close(context.WithoutCancel(ctx))
+	mrr := conn.Exec(ctx, sql)
+	for mrr.NextResult() {
+		if err := p.print(mrr.ResultReader()); err != nil {
+			mrr.Close()
+			return err
 		}
-		return true, rows.Scan(ptrs...)
 	}
-	switch format {
+	return mrr.Close()
+}
+
+// resultPrinter renders results in one of the output formats: values are
+// PostgreSQL's text, NULL is empty (JSON: typed by the column's type).
+type resultPrinter struct {
+	w      io.Writer
+	format string
+	header bool
+	types  *pgtype.Map
+}
+
+// print renders one result; a command without rows prints its tag (table
+// and line formats), as psql does.
+func (p *resultPrinter) print(rr *pgconn.ResultReader) error {
+	fields := rr.FieldDescriptions()
+	cols := make([]string, len(fields))
+	for i, f := range fields {
+		cols[i] = f.Name
+	}
+	if len(fields) == 0 {
+		tag, err := rr.Close()
+		if err == nil && (p.format == "table" || p.format == "line") {
+			fmt.Fprintln(p.w, tag.String())
+		}
+		return err
+	}
+	row := func() []*string {
+		vals := rr.Values()
+		out := make([]*string, len(vals))
+		for i, v := range vals {
+			if v != nil {
+				s := string(v)
+				out[i] = &s
+			}
+		}
+		return out
+	}
+	switch p.format {
 	case "csv":
-		cw := csv.NewWriter(w)
-		if header {
+		cw := csv.NewWriter(p.w)
+		if p.header {
 			cw.Write(cols)
 		}
-		for {
-			ok, err := next()
-			if err != nil || !ok {
-				cw.Flush()
-				return errors.Join(err, cw.Error())
-			}
-			rec := make([]string, len(vals))
-			for i, v := range vals {
-				rec[i] = textValue(v)
-			}
-			cw.Write(rec)
+		for rr.NextRow() {
+			cw.Write(texts(row()))
 		}
+		cw.Flush()
+		_, err := rr.Close()
+		return errors.Join(err, cw.Error())
 	case "json":
 		type colInfo struct {
 			Name     string `json:"name"`
@@ -116,24 +159,20 @@ func printRows(w io.Writer, rows *sql.Rows, format string, header bool) error {
 			Columns []colInfo        `json:"columns"`
 			Rows    []map[string]any `json:"rows"`
 		}{Rows: []map[string]any{}}
-		for i, c := range cols {
-			out.Columns = append(out.Columns, colInfo{Name: c, DataType: types[i].DatabaseTypeName()})
+		for _, f := range fields {
+			out.Columns = append(out.Columns, colInfo{Name: f.Name, DataType: p.typeName(f.DataTypeOID)})
 		}
-		for {
-			ok, err := next()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
+		for rr.NextRow() {
 			m := make(map[string]any, len(cols))
-			for i, c := range cols {
-				m[c] = jsonValue(vals[i])
+			for i, v := range row() {
+				m[cols[i]] = jsonValue(v, fields[i].DataTypeOID)
 			}
 			out.Rows = append(out.Rows, m)
 		}
-		enc := json.NewEncoder(w)
+		if _, err := rr.Close(); err != nil {
+			return err
+		}
+		enc := json.NewEncoder(p.w)
 		enc.SetIndent("", " ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
@@ -142,35 +181,65 @@ func printRows(w io.Writer, rows *sql.Rows, format string, header bool) error {
 		for _, c := range cols {
 			width = max(width, utf8.RuneCountInString(c))
 		}
-		for n := 1; ; n++ {
-			ok, err := next()
-			if err != nil || !ok {
-				return err
-			}
-			fmt.Fprintf(w, "-[ RECORD %d ]%s\n", n, strings.Repeat("-", 20))
-			for i, c := range cols {
-				fmt.Fprintf(w, "%-*s | %s\n", width, c, textValue(vals[i]))
+		for n := 1; rr.NextRow(); n++ {
+			fmt.Fprintf(p.w, "-[ RECORD %d ]%s\n", n, strings.Repeat("-", 20))
+			for i, v := range texts(row()) {
+				fmt.Fprintf(p.w, "%-*s | %s\n", width, cols[i], v)
 			}
 		}
+		_, err := rr.Close()
+		return err
 	default:
 		var table [][]string
-		for {
-			ok, err := next()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			rec := make([]string, len(vals))
-			for i, v := range vals {
-				rec[i] = textValue(v)
-			}
-			table = append(table, rec)
+		for rr.NextRow() {
+			table = append(table, texts(row()))
 		}
-		printTable(w, cols, table, header)
+		if _, err := rr.Close(); err != nil {
+			return err
+		}
+		printTable(p.w, cols, table, p.header)
 		return nil
 	}
+}
+
+// typeName is PostgreSQL's name of a type oid (int8, timestamptz, ...).
+func (p *resultPrinter) typeName(oid uint32) string {
+	if t, ok := p.types.TypeForOID(oid); ok {
+		return t.Name
+	}
+	return fmt.Sprint(oid)
+}
+
+// texts returns a row's values, NULL as "".
+func texts(vals []*string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		if v != nil {
+			out[i] = *v
+		}
+	}
+	return out
+}
+
+// jsonValue is a text value as JSON: booleans, numbers and json values as
+// such, NULL as null, the rest as strings.
+func jsonValue(v *string, oid uint32) any {
+	if v == nil {
+		return nil
+	}
+	switch oid {
+	case pgtype.BoolOID:
+		return *v == "t"
+	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.OIDOID, pgtype.Float4OID, pgtype.Float8OID, pgtype.NumericOID:
+		if json.Valid([]byte(*v)) {
+			return json.Number(*v)
+		}
+	case pgtype.JSONOID, pgtype.JSONBOID:
+		if json.Valid([]byte(*v)) {
+			return json.RawMessage(*v)
+		}
+	}
+	return *v
 }
 
 func printTable(w io.Writer, cols []string, table [][]string, header bool) {
@@ -204,66 +273,4 @@ func printTable(w io.Writer, cols []string, table [][]string, header bool) {
 		line(r)
 	}
 	fmt.Fprintln(w, sep)
-}
-
-// textValue renders a value as text, nested values as JSON.
-func textValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02 15:04:05")
-		}
-		return x.Format("2006-01-02 15:04:05.999999")
-	case bool, int8, int16, int32, int64, int, uint8, uint16, uint32, uint64, float32, float64:
-		return fmt.Sprint(x)
-	case *big.Int:
-		return x.String()
-	case duckdb.Decimal:
-		return x.String()
-	default:
-		b, err := json.Marshal(jsonValue(v))
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(b)
-	}
-}
-
-// jsonValue converts a scanned value into something encoding/json renders well.
-func jsonValue(v any) any {
-	switch x := v.(type) {
-	case time.Time:
-		return textValue(x)
-	case []byte:
-		return textValue(x)
-	case *big.Int:
-		return json.Number(x.String())
-	case duckdb.Decimal:
-		return json.Number(x.String())
-	case duckdb.OrderedMap:
-		m := map[string]any{}
-		for i, k := range x.Keys() {
-			m[fmt.Sprint(k)] = jsonValue(x.Values()[i])
-		}
-		return m
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = jsonValue(e)
-		}
-		return m
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonValue(e)
-		}
-		return out
-	}
-	return v
 }
