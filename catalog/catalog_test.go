@@ -15,7 +15,7 @@ import (
 	"github.com/tpserver/tpserver/lake"
 )
 
-func open(t *testing.T, dir string) *Catalog {
+func open(t testing.TB, dir string) *Catalog {
 	t.Helper()
 	c, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}})
 	if err != nil {
