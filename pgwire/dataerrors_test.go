@@ -30,6 +30,11 @@ var dataErrorCases = []struct{ sql, code, msg string }{
 	{`select 'foo'::date`, "22007", `invalid input syntax for type date: "foo"`},
 	{`select '2020-13-45'::date`, "22008", `date/time field value out of range: "2020-13-45"`},
 	{`select 'a\' like 'a\'`, "22025", "LIKE pattern must not end with escape character"},
+	{`select 'x'::interval`, "22007", `invalid input syntax for type interval: "x"`},
+	{`select 'garbage'::timestamp`, "22007", `invalid input syntax for type timestamp: "garbage"`},
+	{`select '25:00'::time`, "22008", `date/time field value out of range: "25:00"`},
+	{`select 'x'::json`, "22P02", "invalid input syntax for type json"},
+	{`select 300::smallint * 300::smallint`, "22003", "smallint out of range"},
 }
 
 // TestDataErrorsArePostgres checks that tpserver answers data exceptions

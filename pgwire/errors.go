@@ -224,7 +224,14 @@ func postgresDataError(t duckdb.ErrorType, msg string) (code, message string, ok
 			if reInteger.MatchString(m[1]) && (typ == "smallint" || typ == "integer" || typ == "bigint") {
 				return codeNumericRange, fmt.Sprintf("value \"%s\" is out of range for type %s", m[1], typ), true
 			}
-			return codeInvalidText, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", typ, m[1]), true
+			code := codeInvalidText
+			if typ == "interval" {
+				code = codeInvalidDatetimeFormat // PostgreSQL's interval input reports a datetime format error
+			}
+			return code, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", typ, m[1]), true
+		}
+		if strings.HasPrefix(msg, "Malformed JSON") {
+			return codeInvalidText, "invalid input syntax for type json", true
 		}
 		if m := reCastRange.FindStringSubmatch(msg); m != nil {
 			return codeNumericRange, postgresTypeName(m[1]) + " out of range", true
