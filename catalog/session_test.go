@@ -44,3 +44,31 @@ func TestSessionSettingsArePostgres(t *testing.T) {
 		t.Errorf("pg_namespace on a session: %q", got)
 	}
 }
+
+// mod() and div() divide as PostgreSQL's do, by zero included.
+func TestDivModArePostgres(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	ctx := context.Background()
+	conn, err := c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var got string
+	q := c.TranslateSQL(`SELECT concat_ws(' ', mod(-7, 2), mod(7, -2), mod(7.5, 2), div(7, 2), div(-7, 2), div(7.5, 2))`)
+	if err := conn.QueryRowContext(ctx, q).Scan(&got); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	// PostgreSQL: -1 1 1.5 3 -3 3
+	if want := "-1 1 1.5 3 -3 3"; got != want {
+		t.Errorf("%s: got %q, want %q", q, got, want)
+	}
+	for _, q := range []string{`SELECT mod(7, 0)`, `SELECT div(7, 0)`, `SELECT mod(x, y) FROM (VALUES (1, 0)) t(x, y)`} {
+		tq := c.TranslateSQL(q)
+		err := conn.QueryRowContext(ctx, tq).Scan(&got)
+		if err == nil || !strings.Contains(err.Error(), "division by zero") {
+			t.Errorf("%s (%s): got %v, want division by zero", q, tq, err)
+		}
+	}
+}

@@ -24,6 +24,7 @@ func ddlFiles() []string {
 		"keys.sql",               // constraints, indexes, defaults
 		"catalog_views.sql",      // pg_namespace, pg_class, pg_type, pg_attribute...
 		"functions.sql",          // pg_catalog's functions
+		"operators.sql",          // div and mod, which raise division by zero
 		"information_schema.sql", // information_schema
 		"empty_views.sql",        // the catalogs with no rows
 		"json.sql",               // json and jsonb operators and functions (jsonfuncs.go)
