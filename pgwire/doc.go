@@ -9,6 +9,9 @@
 //	srv := pgwire.NewServer(backend, pgwire.Options{Logger: log})
 //	err := srv.Serve(ctx, listener)
 //
+// ServeConn serves one connection of this process instead (the query
+// command reads a net.Pipe with pgconn), as a local client.
+//
 // Each session owns its connection until the client leaves, then closes it
 // for good, so nothing one client leaves behind (a transaction, temporary
 // objects, settings) reaches another. NewServer makes every DuckDB query of
