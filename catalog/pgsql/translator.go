@@ -12,9 +12,10 @@
 // Objects) and rewrite the constructs DuckDB spells differently: regclass
 // and friends, the regex operators, LIKE's default escape, SIMILAR TO
 // patterns, division by zero, = ANY(array), COLLATE "C", PostgreSQL array
-// literals and PostgreSQL-only types. Translations assume a connection set
-// up with SessionSettings (integer division, PostgreSQL's NULL order). When a statement is rewritten,
+// literals and PostgreSQL-only types. When a statement is rewritten,
 // unnamed SELECT targets get the column name PostgreSQL would give them.
+// Translations assume a connection set up with SessionSettings (integer
+// division, PostgreSQL's NULL order).
 package pgsql
 
 import (
