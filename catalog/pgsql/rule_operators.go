@@ -223,8 +223,17 @@ func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
 //     an interval (a cast to interval, an interval literal, age(),
 //     make_interval(), justify_*()) is divided by the function "/", which
 //     has. An interval the tree does not show (a column, t1 - t2) fails to
-//     bind; see README, "Differences from PostgreSQL".
+//     bind; see README, "PostgreSQL's meaning".
+//   - PostgreSQL's extract() and date_part() are numeric and double
+//     precision, DuckDB's mostly integers: as an operand of / they are cast
+//     to double precision.
 func (r *rewriter) division(e *pg_query.A_Expr, op string) *pg_query.Node {
+	for _, side := range []**pg_query.Node{&e.Lexpr, &e.Rexpr} {
+		if isNonIntegerFunc(*side) {
+			*side = float8Cast(*side)
+			r.changed = true
+		}
+	}
 	if !nonZeroConst(e.Rexpr) {
 		e.Rexpr = checkedDivisor(e.Rexpr)
 		r.changed = true
@@ -267,6 +276,29 @@ func nonZeroConst(n *pg_query.Node) bool {
 		return err == nil && f != 0
 	}
 	return false
+}
+
+// nonIntegerFuncs are PostgreSQL functions returning numeric or double
+// precision whose DuckDB namesakes return an integer for most fields
+// (extract(hour FROM t), date_part('dow', t)): an operand of / that is one
+// of them is cast to double precision, lest the division be an integer
+// one.
+var nonIntegerFuncs = map[string]bool{"extract": true, "date_part": true}
+
+// isNonIntegerFunc reports a call of one of nonIntegerFuncs.
+func isNonIntegerFunc(n *pg_query.Node) bool {
+	fc := n.GetFuncCall()
+	if fc == nil {
+		return false
+	}
+	name, ok := nodeStrings(fc.Funcname)
+	return ok && len(name) > 0 && nonIntegerFuncs[name[len(name)-1]]
+}
+
+// float8Cast is n::pg_catalog.float8.
+func float8Cast(n *pg_query.Node) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{
+		Arg: n, TypeName: &pg_query.TypeName{Names: strNodes("pg_catalog", "float8"), Typemod: -1, Location: -1}, Location: -1}}}
 }
 
 // intervalFuncs are PostgreSQL functions returning an interval.
