@@ -168,6 +168,9 @@ func TestAuditLogin(t *testing.T) {
 	ctx := testCtx(t)
 	_, err := login(ctx, ts.addr.String(), "alice", "wrong")
 	wantInvalidPassword(t, err, "wrong password")
+	// The refusal is audited once the client has its FATAL: wait for it, so
+	// that it comes before the next login's lines.
+	waitAuditLines(t, logs, 1)
 	conn, err := login(ctx, ts.addr.String(), "alice", "s3cret")
 	if err != nil {
 		t.Fatal(err)
