@@ -57,10 +57,11 @@ type Objects struct {
 // SessionSettings are the DuckDB statements that set a connection's engine
 // switches the PostgreSQL way; translations assume a connection they ran
 // on. They are SESSION settings (a plain SET of default_null_order is
-// engine-wide in DuckDB 1.5.5). SQL of our own that runs on such a
-// connection (the emulated catalog's views and macros, the lake views)
-// casts to DOUBLE where it divides as floats and says NULLS FIRST/LAST
-// where the place of NULLs matters.
+// engine-wide in DuckDB 1.5.5). DuckDB fixes what / means in a view or
+// macro when it is created (the emulated catalog's and the lake views are
+// created without the switches: float division), while the NULL order of
+// their ORDER BYs follows the session that reads them: such SQL says NULLS
+// FIRST/LAST where the place of NULLs matters.
 var SessionSettings = []string{
 	// integer / integer is an integer truncated toward zero (-7/2 = -3),
 	// as PostgreSQL's int4div and int8div; / of a float or decimal stays a
