@@ -221,9 +221,10 @@ func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
 //     maps the error to 22012). A non-zero numeric constant stays as is.
 //   - DuckDB's // has no INTERVAL operand. A dividend the tree shows to be
 //     an interval (a cast to interval, an interval literal, age(),
-//     make_interval(), justify_*()) is divided by the function "/", which
-//     has. An interval the tree does not show (a column, t1 - t2) fails to
-//     bind; see README, "PostgreSQL's meaning".
+//     make_interval(), justify_*(), a difference of timestamps it shows to
+//     be timestamps) is divided by the function "/", which has. An interval
+//     the tree does not show (a column, max(t) - min(t)) fails to bind; see
+//     README, "PostgreSQL's meaning".
 //   - PostgreSQL's extract() and date_part() are numeric and double
 //     precision, DuckDB's mostly integers: as an operand of / they are cast
 //     to double precision.
@@ -304,15 +305,61 @@ func float8Cast(n *pg_query.Node) *pg_query.Node {
 // intervalFuncs are PostgreSQL functions returning an interval.
 var intervalFuncs = map[string]bool{"age": true, "make_interval": true, "justify_days": true, "justify_hours": true, "justify_interval": true}
 
-// isInterval reports an expression whose form shows it is an interval.
+// isInterval reports an expression whose form shows it is an interval: a
+// cast to interval, an interval function, the difference of two
+// timestamps, a sum or difference of intervals, an interval times a number.
 func isInterval(n *pg_query.Node) bool {
 	switch x := n.GetNode().(type) {
 	case *pg_query.Node_TypeCast:
-		name, ok := nodeStrings(x.TypeCast.GetTypeName().GetNames())
-		return ok && len(name) > 0 && name[len(name)-1] == "interval" && len(x.TypeCast.GetTypeName().GetArrayBounds()) == 0
+		return castTo(x.TypeCast, "interval")
 	case *pg_query.Node_FuncCall:
 		name, ok := nodeStrings(x.FuncCall.Funcname)
 		return ok && len(name) > 0 && intervalFuncs[name[len(name)-1]]
+	case *pg_query.Node_AExpr:
+		e := x.AExpr
+		name, ok := nodeStrings(e.Name)
+		if !ok || len(name) == 0 || e.Kind != pg_query.A_Expr_Kind_AEXPR_OP || e.Lexpr == nil || e.Rexpr == nil {
+			return false
+		}
+		switch name[len(name)-1] {
+		case "-":
+			return isTimestamp(e.Lexpr) && isTimestamp(e.Rexpr) || isInterval(e.Lexpr) && isInterval(e.Rexpr)
+		case "+":
+			return isInterval(e.Lexpr) && isInterval(e.Rexpr)
+		case "*":
+			return isInterval(e.Lexpr) || isInterval(e.Rexpr)
+		}
 	}
 	return false
+}
+
+// timestampFuncs are PostgreSQL functions returning a timestamp, by the
+// names they have before and after the translator's rules.
+var timestampFuncs = map[string]bool{
+	"now": true, "clock_timestamp": true, "statement_timestamp": true, "transaction_timestamp": true,
+	"to_timestamp": true, "date_trunc": true, "current_timestamp": true, "localtimestamp": true, "get_current_timestamp": true,
+}
+
+// isTimestamp reports an expression whose form shows it is a timestamp.
+func isTimestamp(n *pg_query.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_TypeCast:
+		return castTo(x.TypeCast, "timestamp") || castTo(x.TypeCast, "timestamptz")
+	case *pg_query.Node_FuncCall:
+		name, ok := nodeStrings(x.FuncCall.Funcname)
+		return ok && len(name) > 0 && timestampFuncs[name[len(name)-1]]
+	case *pg_query.Node_SqlvalueFunction:
+		switch x.SqlvalueFunction.Op {
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N,
+			pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+			return true
+		}
+	}
+	return false
+}
+
+// castTo reports a cast to the (unqualified or pg_catalog) scalar type typ.
+func castTo(tc *pg_query.TypeCast, typ string) bool {
+	name, ok := nodeStrings(tc.GetTypeName().GetNames())
+	return ok && len(name) > 0 && name[len(name)-1] == typ && len(tc.GetTypeName().GetArrayBounds()) == 0
 }

@@ -28,6 +28,8 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT 7::float8 / 2, 7 / 2::float8, 2 * 3 % 4, 7 / 2 * 2`, `3.5|3.5|2|6`},
 	{`SELECT x / y, x % y FROM (VALUES (7, 2), (-9, 4)) t(x, y)`, "3|1\n-2|-1"},
 	{`SELECT (interval '1 day' / 2)::text`, `12:00:00`},
+	{`SELECT (('2024-01-02'::timestamp - '2024-01-01'::timestamp) / 4)::text, ((interval '1 hour' + interval '1 hour') / 2)::text, (interval '1 hour' * 3 / 2)::text`, `06:00:00|01:00:00|01:30:00`},
+	{`SELECT (now() - now()) / 2 = interval '0'`, `t`},
 	{`SELECT date_part('hour', '2024-01-01 13:00:00'::timestamp) / 4, 26 / date_part('day', '2024-01-04'::date)`, `3.25|6.5`},
 	{`SELECT extract(epoch FROM '2024-01-01 00:10:00'::timestamp - '2024-01-01'::timestamp) / 60 = 10`, `t`},
 	{`SELECT x / 2 AS h, count(*) FROM (VALUES (1), (2), (3), (5)) t(x) GROUP BY x / 2 ORDER BY x / 2`, "0|1\n1|2\n2|1"},
