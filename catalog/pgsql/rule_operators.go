@@ -226,8 +226,9 @@ func (r *rewriter) collate(c *pg_query.CollateClause) *pg_query.Node {
 //     the tree does not show (a column, max(t) - min(t)) fails to bind; see
 //     README, "PostgreSQL's meaning".
 //   - PostgreSQL's extract() and date_part() are numeric and double
-//     precision, DuckDB's mostly integers: as an operand of / they are cast
-//     to double precision.
+//     precision, DuckDB's mostly integers, and its sum() of int8 is numeric
+//     where DuckDB's is a HUGEINT: as an operand of / they are cast to
+//     double precision (see isNonIntegerFunc).
 func (r *rewriter) division(e *pg_query.A_Expr, op string) *pg_query.Node {
 	for _, side := range []**pg_query.Node{&e.Lexpr, &e.Rexpr} {
 		if isNonIntegerFunc(*side) {
@@ -286,14 +287,45 @@ func nonZeroConst(n *pg_query.Node) bool {
 // one.
 var nonIntegerFuncs = map[string]bool{"extract": true, "date_part": true}
 
-// isNonIntegerFunc reports a call of one of nonIntegerFuncs.
+// int4Funcs are PostgreSQL functions returning integer.
+var int4Funcs = map[string]bool{"length": true, "char_length": true, "character_length": true, "octet_length": true,
+	"array_length": true, "cardinality": true, "position": true, "strpos": true}
+
+// isNonIntegerFunc reports a call of one of nonIntegerFuncs, or a sum()
+// that PostgreSQL computes as numeric: sum(int8), the sum of counts (the
+// percentage of a total, count(*) * 100 / sum(count(*)) OVER ()), of
+// numeric or float8. DuckDB's sum of any integer is a HUGEINT, shown as
+// numeric, which integer_division would divide as an integer; only a sum
+// the tree shows to be of int2 or int4 (a cast, an integer constant,
+// length()) is PostgreSQL's bigint and keeps the integer division.
 func isNonIntegerFunc(n *pg_query.Node) bool {
 	fc := n.GetFuncCall()
 	if fc == nil {
 		return false
 	}
 	name, ok := nodeStrings(fc.Funcname)
-	return ok && len(name) > 0 && nonIntegerFuncs[name[len(name)-1]]
+	if !ok || len(name) == 0 {
+		return false
+	}
+	if fn := name[len(name)-1]; fn != "sum" {
+		return nonIntegerFuncs[fn]
+	}
+	return len(fc.Args) != 1 || !isInt4(fc.Args[0])
+}
+
+// isInt4 reports an expression the tree shows to be an int2 or int4.
+func isInt4(n *pg_query.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_TypeCast:
+		return castTo(x.TypeCast, "int4") || castTo(x.TypeCast, "int2") || castTo(x.TypeCast, "integer") || castTo(x.TypeCast, "smallint")
+	case *pg_query.Node_AConst:
+		iv, ok := x.AConst.Val.(*pg_query.A_Const_Ival)
+		return ok && iv.Ival != nil
+	case *pg_query.Node_FuncCall:
+		name, ok := nodeStrings(x.FuncCall.Funcname)
+		return ok && len(name) > 0 && int4Funcs[name[len(name)-1]]
+	}
+	return false
 }
 
 // float8Cast is n::pg_catalog.float8.

@@ -24,7 +24,8 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT 7 / 2, -7 / 2, 7 / -2, -7 / -2`, `3|-3|-3|3`},
 	{`SELECT -7 % 2, 7 % -2, 7 % 3`, `-1|1|1`},
 	{`SELECT count(*) / 7 FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15)) t(x)`, `2`},
-	{`SELECT sum(x) / count(*) FROM (VALUES (1), (2)) t(x)`, `1`},
+	{`SELECT sum(x::int4) / count(*), sum(x::int8) / count(*) = 1.5, sum(length(y)) / 2 FROM (VALUES (1, 'a'), (2, 'b')) t(x, y)`, `1|t|1`},
+	{`SELECT g, count(*) * 100 / sum(count(*)) OVER () > 28 FROM (VALUES (1), (1), (2), (2), (2), (3), (3)) t(g) GROUP BY g ORDER BY g`, "1|t\n2|t\n3|t"},
 	{`SELECT 7::float8 / 2, 7 / 2::float8, 2 * 3 % 4, 7 / 2 * 2`, `3.5|3.5|2|6`},
 	{`SELECT x / y, x % y FROM (VALUES (7, 2), (-9, 4)) t(x, y)`, "3|1\n-2|-1"},
 	{`SELECT (interval '1 day' / 2)::text`, `12:00:00`},
@@ -34,7 +35,7 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT extract(epoch FROM '2024-01-01 00:10:00'::timestamp - '2024-01-01'::timestamp) / 60 = 10`, `t`},
 	{`SELECT x / 2 AS h, count(*) FROM (VALUES (1), (2), (3), (5)) t(x) GROUP BY x / 2 ORDER BY x / 2`, "0|1\n1|2\n2|1"},
 	{`SELECT x / y AS q, count(*) FROM (VALUES (7, 2), (6, 2), (1, 1)) t(x, y) GROUP BY x / y HAVING count(*) / 1 > 1`, "3|2"},
-	{`SELECT sum(x) / count(*) * 100 / 3 FROM (VALUES (5), (6)) t(x)`, `166`},
+	{`SELECT sum(x::int4) / count(*) * 100 / 3 FROM (VALUES (5), (6)) t(x)`, `166`},
 	{`SELECT (SELECT count(*) FROM (VALUES (1), (2)) u(y)) / 2, 10 / (3 - 1), 2 ^ 3 / 2`, `1|5|4`},
 	// division by zero
 	{`SELECT 1 / 0`, `ERROR 22012`},
