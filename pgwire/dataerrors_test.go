@@ -35,6 +35,11 @@ var dataErrorCases = []struct{ sql, code, msg string }{
 	{`select '25:00'::time`, "22008", `date/time field value out of range: "25:00"`},
 	{`select 'x'::json`, "22P02", "invalid input syntax for type json"},
 	{`select 300::smallint * 300::smallint`, "22003", "smallint out of range"},
+	{`select sqrt(-1)`, "2201F", "cannot take square root of a negative number"},
+	{`select ln(0)`, "2201E", "cannot take logarithm of zero"},
+	{`select ln(-1)`, "2201E", "cannot take logarithm of a negative number"},
+	{`select ntile(0) over ()`, "22014", "argument of ntile must be greater than zero"},
+	{`select (select x from (values (1), (2)) t(x))`, "21000", "more than one row returned by a subquery used as an expression"},
 }
 
 // TestDataErrorsArePostgres checks that tpserver answers data exceptions

@@ -202,10 +202,33 @@ var (
 	reInteger       = regexp.MustCompile(`^\s*[-+]?\d+\s*$`)
 )
 
-// postgresDataError maps the DuckDB data errors PostgreSQL raises with a
-// SQLSTATE of its own (invalid input, out of range, division by zero) to
-// that code and to PostgreSQL's message.
+// messageCodes are DuckDB messages, by their start, of errors PostgreSQL
+// raises with a SQLSTATE of its own, with PostgreSQL's message when DuckDB's
+// carries nothing more ("" keeps DuckDB's).
+var messageCodes = []struct{ prefix, code, message string }{
+	{"cannot take square root of a negative number", "2201F", "cannot take square root of a negative number"},
+	{"cannot take logarithm of zero", "2201E", "cannot take logarithm of zero"},
+	{"cannot take logarithm of a negative number", "2201E", "cannot take logarithm of a negative number"},
+	{"Argument for ntile must be greater than zero", "22014", "argument of ntile must be greater than zero"},
+	{"More than one row returned by a subquery used as an expression", "21000", "more than one row returned by a subquery used as an expression"},
+	{"PERCENTILEs can only take parameters in the range [0, 1]", codeNumericRange, ""},
+	{"extract specifier", codeInvalidParamValue, ""},
+	{"Unimplemented type for cast", "42846", ""},
+	{"Cannot concatenate lists of types", codeUndefinedFunction, ""},
+}
+
+// postgresDataError maps the DuckDB errors PostgreSQL raises with a
+// SQLSTATE of its own (invalid input, out of range, division by zero, ...)
+// to that code and to PostgreSQL's message.
 func postgresDataError(t duckdb.ErrorType, msg string) (code, message string, ok bool) {
+	for _, m := range messageCodes {
+		if strings.HasPrefix(msg, m.prefix) {
+			if m.message == "" {
+				return m.code, msg, true
+			}
+			return m.code, m.message, true
+		}
+	}
 	switch t {
 	case duckdb.ErrorTypeInvalidInput:
 		// The translator's divisor check: error('division by zero').
