@@ -73,11 +73,11 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 		return similarTo(e, op)
 	case pg_query.A_Expr_Kind_AEXPR_OP_ANY:
 		if op == "=" && e.Rexpr.GetSubLink() == nil {
-			return funcCall([]string{"list_contains"}, e.Rexpr, e.Lexpr)
+			return anyEqual(e.Lexpr, e.Rexpr)
 		}
 	case pg_query.A_Expr_Kind_AEXPR_OP_ALL:
 		if op == "<>" && e.Rexpr.GetSubLink() == nil {
-			return notExpr(funcCall([]string{"list_contains"}, e.Rexpr, e.Lexpr))
+			return notExpr(anyEqual(e.Lexpr, e.Rexpr))
 		}
 	}
 	if len(name) == 2 {
@@ -85,6 +85,38 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 		r.changed = true
 	}
 	return nil
+}
+
+// anyEqual is x = ANY(a) for an array a, with PostgreSQL's NULLs: true
+// when an element equals x, false when a is empty or holds neither x nor
+// NULL (and x is not NULL), NULL otherwise (5 = ANY('{1,NULL}'), a NULL
+// array):
+//
+//	CASE WHEN list_contains(a, x) THEN true WHEN len(a) = 0 THEN false
+//	     WHEN x IS NOT NULL AND list_count(a) = len(a) THEN false END
+//
+// Scalar functions, not DuckDB's own x = ANY(a), a correlated subquery of
+// unnest(a) that joins' ON conditions (a.attnum = ANY(ix.indkey)) do not
+// take everywhere, and that cannot type a parameter array ($1).
+// x <> ALL(a) is its negation.
+func anyEqual(x, a *pg_query.Node) *pg_query.Node {
+	clone := func(n *pg_query.Node) *pg_query.Node { return proto.Clone(n).(*pg_query.Node) }
+	length := func() *pg_query.Node { return funcCall([]string{"len"}, clone(a)) }
+	notNull := &pg_query.Node{Node: &pg_query.Node_NullTest{NullTest: &pg_query.NullTest{
+		Arg: clone(x), Nulltesttype: pg_query.NullTestType_IS_NOT_NULL, Location: -1}}}
+	full := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), funcCall([]string{"list_count"}, clone(a)), length(), -1)
+	empty := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), length(), pg_query.MakeAConstIntNode(0, -1), -1)
+	return pg_query.MakeCaseExprNode(nil, []*pg_query.Node{
+		pg_query.MakeCaseWhenNode(funcCall([]string{"list_contains"}, a, x), boolConst(true), -1),
+		pg_query.MakeCaseWhenNode(empty, boolConst(false), -1),
+		pg_query.MakeCaseWhenNode(pg_query.MakeBoolExprNode(pg_query.BoolExprType_AND_EXPR, []*pg_query.Node{notNull, full}, -1), boolConst(false), -1),
+	}, -1)
+}
+
+// boolConst is the constant true or false.
+func boolConst(v bool) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{
+		Val: &pg_query.A_Const_Boolval{Boolval: &pg_query.Boolean{Boolval: v}}, Location: -1}}}
 }
 
 // likeEscape rewrites x [NOT] [I]LIKE p [ESCAPE e] for DuckDB, whose LIKE

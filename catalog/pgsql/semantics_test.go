@@ -64,6 +64,9 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT 'a%' SIMILAR TO 'a#%' ESCAPE '#', 'ab' SIMILAR TO 'a#%' ESCAPE '#', 'a_' SIMILAR TO 'a\_'`, `t|f|t`},
 	{`SELECT 'a\b' LIKE 'a\\b', 'a%b' LIKE 'a\%b', 'aXb' LIKE 'a\%b', 'a_b' ILIKE 'A\_B', 'ab' LIKE 'a_' ESCAPE ''`, `t|t|f|t|t`},
 	{`SELECT 'abab' SIMILAR TO '(ab)+', 'aaa' SIMILAR TO 'a{2,3}', 'abc' SIMILAR TO '[a-c]*', 'a|b' SIMILAR TO 'a\|b', 'ABC' SIMILAR TO 'abc'`, `t|t|t|t|f`},
+	// = ANY and <> ALL of arrays with NULLs
+	{`SELECT 2 = ANY(ARRAY[1, 2]), 5 = ANY(ARRAY[1, NULL]), 1 = ANY(ARRAY[1, NULL]), 5 <> ALL(ARRAY[1, NULL]), 5 <> ALL(ARRAY[1, 2]), 1 = ANY('{}'::int[])`, `t|NULL|t|NULL|t|f`},
+	{`SELECT x FROM (VALUES (1), (5)) t(x) WHERE x <> ALL(ARRAY[1, NULL])`, ``},
 	// operator precedence survives the deparser and DuckDB's parser
 	{`SELECT -2 ^ 2, -(2 ^ 2), 2 ^ 3 ^ 2, 2 + 3 * 4, 5 - 3 - 1, 1 - -1`, `4|-4|64|14|1|2`},
 	{`SELECT NOT 1 = 2, NOT true OR true, true OR false AND false, 'a' || 'b' = 'ab'`, `t|t|t|t`},

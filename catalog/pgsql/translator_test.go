@@ -68,9 +68,9 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"collate C", `SELECT 1 FROM t ORDER BY a COLLATE "C", b COLLATE "POSIX"`, `SELECT 1 AS "?column?" FROM t ORDER BY a, b`},
 	{"collate other", `SELECT a COLLATE "de_DE" FROM t`, `SELECT a COLLATE "de_DE" FROM t`},
 	// 6. arrays
-	{"any", `SELECT n.nspname = ANY(current_schemas(true)) FROM t n`, `SELECT list_contains(current_schemas(true), n.nspname) AS "?column?" FROM t n`},
-	{"any param", `SELECT count(*) FROM t WHERE aws_region = ANY($1)`, `SELECT count(*) AS count FROM t WHERE list_contains($1, aws_region)`},
-	{"all", `SELECT 1 FROM t WHERE w <> ALL('{a,b}'::text[])`, `SELECT 1 AS "?column?" FROM t WHERE NOT list_contains(ARRAY['a', 'b']::text[], w)`},
+	{"any", `SELECT n.nspname = ANY(current_schemas(true)) FROM t n`, `SELECT CASE WHEN list_contains(current_schemas(true), n.nspname) THEN true WHEN len(current_schemas(true)) = 0 THEN false WHEN n.nspname IS NOT NULL AND list_count(current_schemas(true)) = len(current_schemas(true)) THEN false END AS "?column?" FROM t n`},
+	{"any param", `SELECT count(*) FROM t WHERE aws_region = ANY($1)`, `SELECT count(*) AS count FROM t WHERE CASE WHEN list_contains($1, aws_region) THEN true WHEN len($1) = 0 THEN false WHEN aws_region IS NOT NULL AND list_count($1) = len($1) THEN false END`},
+	{"all", `SELECT 1 FROM t WHERE w <> ALL('{a,b}'::text[])`, `SELECT 1 AS "?column?" FROM t WHERE NOT CASE WHEN list_contains(ARRAY['a', 'b']::text[], w) THEN true WHEN len(ARRAY['a', 'b']::text[]) = 0 THEN false WHEN w IS NOT NULL AND list_count(ARRAY['a', 'b']::text[]) = len(ARRAY['a', 'b']::text[]) THEN false END`},
 	{"any subquery", `SELECT 1 FROM t WHERE x = ANY(SELECT y FROM u)`, `SELECT 1 FROM t WHERE x = ANY(SELECT y FROM u)`},
 	{"subscript", `SELECT (current_schemas(false))[1] FROM pg_class`, `SELECT (current_schemas(false))[1] AS current_schemas FROM tp_pg_catalog.pg_class`},
 	// 7. column names of rewritten statements
