@@ -88,28 +88,36 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 }
 
 // anyEqual is x = ANY(a) for an array a, with PostgreSQL's NULLs: true
-// when an element equals x, false when a is empty or holds neither x nor
-// NULL (and x is not NULL), NULL otherwise (5 = ANY('{1,NULL}'), a NULL
-// array):
+// when an element equals x; false when a holds neither x nor a NULL (x and
+// a not NULL), or is empty; NULL otherwise (5 = ANY('{1,NULL}'), a NULL
+// array or x):
 //
-//	CASE WHEN list_contains(a, x) THEN true WHEN len(a) = 0 THEN false
-//	     WHEN x IS NOT NULL AND list_count(a) = len(a) THEN false END
+//	CASE WHEN list_contains(a, x) THEN true
+//	     WHEN list_position(a, NULL) IS NULL AND list_contains(a, x) IS NOT NULL THEN false
+//	     WHEN list_count(a) = 0 AND list_position(a, NULL) IS NULL THEN false END
 //
 // Scalar functions, not DuckDB's own x = ANY(a), a correlated subquery of
 // unnest(a) that joins' ON conditions (a.attnum = ANY(ix.indkey)) do not
-// take everywhere, and that cannot type a parameter array ($1).
+// take everywhere and that cannot type a parameter array ($1); and not
+// len(), with which DuckDB cannot type a prepared statement's result.
 // x <> ALL(a) is its negation.
 func anyEqual(x, a *pg_query.Node) *pg_query.Node {
 	clone := func(n *pg_query.Node) *pg_query.Node { return proto.Clone(n).(*pg_query.Node) }
-	length := func() *pg_query.Node { return funcCall([]string{"len"}, clone(a)) }
-	notNull := &pg_query.Node{Node: &pg_query.Node_NullTest{NullTest: &pg_query.NullTest{
-		Arg: clone(x), Nulltesttype: pg_query.NullTestType_IS_NOT_NULL, Location: -1}}}
-	full := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), funcCall([]string{"list_count"}, clone(a)), length(), -1)
-	empty := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), length(), pg_query.MakeAConstIntNode(0, -1), -1)
+	contains := func() *pg_query.Node { return funcCall([]string{"list_contains"}, clone(a), clone(x)) }
+	isNull := func(n *pg_query.Node, t pg_query.NullTestType) *pg_query.Node {
+		return &pg_query.Node{Node: &pg_query.Node_NullTest{NullTest: &pg_query.NullTest{Arg: n, Nulltesttype: t, Location: -1}}}
+	}
+	noNullElement := func() *pg_query.Node {
+		return isNull(funcCall([]string{"list_position"}, clone(a), nullConst()), pg_query.NullTestType_IS_NULL)
+	}
+	and := func(l, r *pg_query.Node) *pg_query.Node {
+		return pg_query.MakeBoolExprNode(pg_query.BoolExprType_AND_EXPR, []*pg_query.Node{l, r}, -1)
+	}
+	empty := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), funcCall([]string{"list_count"}, clone(a)), pg_query.MakeAConstIntNode(0, -1), -1)
 	return pg_query.MakeCaseExprNode(nil, []*pg_query.Node{
 		pg_query.MakeCaseWhenNode(funcCall([]string{"list_contains"}, a, x), boolConst(true), -1),
-		pg_query.MakeCaseWhenNode(empty, boolConst(false), -1),
-		pg_query.MakeCaseWhenNode(pg_query.MakeBoolExprNode(pg_query.BoolExprType_AND_EXPR, []*pg_query.Node{notNull, full}, -1), boolConst(false), -1),
+		pg_query.MakeCaseWhenNode(and(noNullElement(), isNull(contains(), pg_query.NullTestType_IS_NOT_NULL)), boolConst(false), -1),
+		pg_query.MakeCaseWhenNode(and(empty, noNullElement()), boolConst(false), -1),
 	}, -1)
 }
 
