@@ -100,8 +100,13 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 // unnest(a) that joins' ON conditions (a.attnum = ANY(ix.indkey)) do not
 // take everywhere and that cannot type a parameter array ($1); and not
 // len(), with which DuckDB cannot type a prepared statement's result.
-// x <> ALL(a) is its negation.
+// x <> ALL(a) is its negation. A parameter array ($1, $1::text[]) is
+// list_contains(a, x) alone, NULL-blind: DuckDB cannot type the statement
+// otherwise.
 func anyEqual(x, a *pg_query.Node) *pg_query.Node {
+	if a.GetParamRef() != nil || a.GetTypeCast().GetArg().GetParamRef() != nil {
+		return funcCall([]string{"list_contains"}, a, x)
+	}
 	clone := func(n *pg_query.Node) *pg_query.Node { return proto.Clone(n).(*pg_query.Node) }
 	contains := func() *pg_query.Node { return funcCall([]string{"list_contains"}, clone(a), clone(x)) }
 	isNull := func(n *pg_query.Node, t pg_query.NullTestType) *pg_query.Node {
