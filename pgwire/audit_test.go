@@ -258,6 +258,9 @@ func TestAuditTooManyClients(t *testing.T) {
 	core, logs := observer.New(zapcore.InfoLevel)
 	ts := startServerOptions(t, Options{MaxConnections: 1, Audit: AuditOptions{Logger: zap.New(core).Named("audit")}})
 	connectPgx(t, ts, pgx.QueryExecModeSimpleProtocol) // open until the test ends
+	// The session is audited once the client has its ReadyForQuery: wait
+	// for it, so that it comes before the refusal.
+	waitAuditLines(t, logs, 1)
 	if _, err := pgx.Connect(testCtx(t), ts.dsn()); err == nil || !strings.Contains(err.Error(), "53300") {
 		t.Fatalf("second client: %v, want 53300", err)
 	}
