@@ -76,7 +76,6 @@ SELECT count(*) FILTER (WHERE error_code IS NOT NULL), count(error_code), count(
 SELECT avg((error_code IS NOT NULL)::int) FROM aws_cloudtrail_log;
 -- differs: type: tpserver bug: error_pct is float8, PostgreSQL numeric
 SELECT round(100.0 * count(*) FILTER (WHERE error_code IS NOT NULL) / count(*), 2) AS error_pct FROM aws_cloudtrail_log;
--- differs: number: tpserver bug: integer division divides as float8: error_pct is "0.21445041035811607", PostgreSQL "0"
 SELECT 100 * count(*) FILTER (WHERE error_code IS NOT NULL) / count(*) AS error_pct FROM aws_cloudtrail_log;
 SELECT aws_region, count(*) FROM aws_cloudtrail_log GROUP BY aws_region HAVING count(*) > 1 ORDER BY aws_region;
 -- differs: error: tpserver bug: every() is not translated (DuckDB has no such function)

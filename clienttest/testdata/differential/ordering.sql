@@ -1,14 +1,11 @@
 -- ORDER BY: NULL placement, direction, text order of ASCII, set operations,
 -- LIMIT/OFFSET, DISTINCT.
 SELECT x FROM (VALUES (2), (NULL), (1)) t(x) ORDER BY x;
--- differs: order: tpserver bug: DESC puts NULLs last, PostgreSQL first
 SELECT x FROM (VALUES (2), (NULL), (1)) t(x) ORDER BY x DESC;
 SELECT x FROM (VALUES (2), (NULL), (1)) t(x) ORDER BY x NULLS FIRST;
 SELECT x FROM (VALUES (2), (NULL), (1)) t(x) ORDER BY x DESC NULLS LAST;
 SELECT x FROM (VALUES (2), (NULL), (1)) t(x) ORDER BY x ASC NULLS LAST;
--- differs: order: tpserver bug: DESC puts NULLs last, PostgreSQL first
 SELECT x FROM (VALUES ('b'), (NULL), ('a')) t(x) ORDER BY 1 DESC;
--- differs: order: tpserver bug: DESC puts NULLs last, PostgreSQL first
 SELECT x, y FROM (VALUES (1, NULL), (1, 'a'), (NULL, 'b')) t(x, y) ORDER BY x DESC, y;
 SELECT x FROM (VALUES ('B'), ('a'), ('_'), ('1'), ('A'), ('b'), (' ')) t(x) ORDER BY x COLLATE "C";
 SELECT x FROM (VALUES ('abc'), ('ab'), ('abd'), ('')) t(x) ORDER BY x COLLATE "C";
@@ -20,10 +17,8 @@ SELECT x FROM (VALUES ('10'), ('9'), ('100')) t(x) ORDER BY x COLLATE "C";
 SELECT x FROM (VALUES ('10'), ('9'), ('100')) t(x) ORDER BY x::int;
 SELECT x FROM (VALUES ('infinity'::float8), ('NaN'), ('-1'), ('-infinity')) t(x) ORDER BY x;
 SELECT d FROM alltypes ORDER BY d;
--- differs: order: tpserver bug: DESC puts NULLs last, PostgreSQL first
 SELECT d FROM alltypes ORDER BY d DESC;
 SELECT id, n FROM alltypes ORDER BY n, id;
--- differs: order: tpserver bug: DESC puts NULLs last, PostgreSQL first
 SELECT id, n FROM alltypes ORDER BY n DESC, id;
 SELECT id, f8 FROM alltypes ORDER BY f8 NULLS FIRST, id;
 SELECT i FROM tenk ORDER BY i DESC LIMIT 3;
@@ -48,7 +43,6 @@ SELECT x FROM (VALUES (1), (2), (3)) t(x) ORDER BY CASE WHEN x = 2 THEN 0 ELSE 1
 SELECT event_name FROM aws_cloudtrail_log ORDER BY event_name LIMIT 5;
 SELECT DISTINCT event_name FROM aws_cloudtrail_log ORDER BY event_name DESC LIMIT 5;
 SELECT error_code FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code LIMIT 5;
--- differs: value: tpserver bug: DESC puts NULLs last, PostgreSQL first, so LIMIT keeps other rows
 SELECT error_code FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code DESC LIMIT 5;
 SELECT error_code, count(*) FROM aws_cloudtrail_log GROUP BY error_code ORDER BY error_code NULLS FIRST LIMIT 3;
 SELECT event_id FROM aws_cloudtrail_log ORDER BY event_time DESC, event_id LIMIT 5;
