@@ -22,7 +22,9 @@
 // server by internal/gendata (go generate).
 //
 // format_type, which clients call for every column, is a Go function
-// registered with DuckDB (formattype.go).
+// registered with DuckDB (formattype.go), and so is clock_timestamp's clock
+// (clock.go). sql/report_functions.sql holds PostgreSQL's functions that
+// reports call where DuckDB's differ (initcap, div, justify_*, encode, ...).
 //
 // json and jsonb: sql/json.sql has the macros the translator's json rule
 // calls; what DuckDB's JSON functions cannot do (jsonb's canonical text,

@@ -26,6 +26,7 @@ func ddlFiles() []string {
 		"functions.sql",          // pg_catalog's functions
 		"operators.sql",          // div and mod, which raise division by zero
 		"information_schema.sql", // information_schema
+		"report_functions.sql",   // PostgreSQL's functions that reports call, where DuckDB's differ
 		"empty_views.sql",        // the catalogs with no rows
 		"json.sql",               // json and jsonb operators and functions (jsonfuncs.go)
 	}
@@ -123,6 +124,9 @@ func Install(ctx context.Context, db *sql.DB, lake []string) error {
 		return err
 	}
 	if err := registerFormatType(ctx, db); err != nil {
+		return err
+	}
+	if err := registerClock(ctx, db); err != nil {
 		return err
 	}
 	script, err := Script(lake)

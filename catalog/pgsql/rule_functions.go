@@ -1,5 +1,17 @@
 package pgsql
 
+// PostgreSQL's functions that DuckDB lacks or answers otherwise are
+// rewritten so that a statement PostgreSQL parses means what PostgreSQL
+// says it means: calls of the emulation's macros (catalog/pgemu, among
+// them sql/report_functions.sql) go to the emulation schema (funcCall),
+// and the calls DuckDB must spell as other expressions are replaced
+// (functionNode): to_char and its kin (rule_tochar.go, rule_numformat.go),
+// extract and date_part (rule_datetime.go), regular expressions
+// (rule_regexp.go) and set-returning functions in the select list
+// (rule_srf.go). A call that needs a constant argument it lacks (a to_char
+// format, a regexp_matches pattern) fails with DuckDB's error() rather than
+// answer with DuckDB's meaning.
+
 import (
 	"strings"
 
@@ -8,17 +20,15 @@ import (
 
 // pgFormat rewrites PostgreSQL's format('...%s...%I...%L...', args) with a
 // constant format string into concat(...): DuckDB's format speaks fmt's {}
-// syntax instead. It reports whether it rewrote the call.
+// syntax instead. Positions (%2$s) and widths (%-10s) are supported; a
+// width taken from an argument (*) leaves the call alone. It reports
+// whether it rewrote the call.
 func (r *rewriter) pgFormat(fc *pg_query.FuncCall) bool {
 	if len(fc.Args) == 0 || fc.AggStar || fc.AggDistinct {
 		return false
 	}
-	c := fc.Args[0].GetAConst()
-	if c == nil || c.GetSval() == nil {
-		return false
-	}
-	f := c.GetSval().GetSval()
-	if !strings.Contains(f, "%") {
+	f, ok := constString(fc.Args[0])
+	if !ok || fc.Args[0].GetAConst() == nil || !strings.Contains(f, "%") {
 		return false
 	}
 	var parts []*pg_query.Node
@@ -30,40 +40,73 @@ func (r *rewriter) pgFormat(fc *pg_query.FuncCall) bool {
 			lit.Reset()
 		}
 	}
+	digits := func(i int) (int, int) {
+		n, j := 0, i
+		for ; j < len(f) && f[j] >= '0' && f[j] <= '9'; j++ {
+			n = n*10 + int(f[j]-'0')
+		}
+		return n, j
+	}
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
 			lit.WriteByte(f[i])
 			continue
 		}
-		if i+1 >= len(f) {
+		i++
+		if i >= len(f) {
 			return false
 		}
-		i++
-		var conv []string
-		switch f[i] {
-		case '%':
+		if f[i] == '%' {
 			lit.WriteByte('%')
 			continue
+		}
+		argNo := next
+		if n, j := digits(i); j > i && j < len(f) && f[j] == '$' {
+			argNo, i = n, j+1
+		}
+		left := false
+		for i < len(f) && f[i] == '-' {
+			left, i = true, i+1
+		}
+		width, j := digits(i)
+		i = j
+		if i >= len(f) {
+			return false
+		}
+		var conv []string
+		switch f[i] {
 		case 's':
 		case 'I':
 			conv = []string{"quote_ident"}
 		case 'L':
-			conv = []string{"quote_literal"}
+			conv = []string{"quote_nullable"}
 		default:
-			return false // positions and widths: leave it to DuckDB
+			return false // a width argument (*) or an unknown conversion: leave it to DuckDB
 		}
-		if next >= len(fc.Args) {
+		if argNo < 1 || argNo >= len(fc.Args) {
 			return false
 		}
-		arg := fc.Args[next]
-		next++
+		arg := fc.Args[argNo]
+		next = argNo + 1
 		flush()
 		if conv != nil {
 			fn := conv
 			if r.t.funcs[conv[0]] {
-				fn = append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], conv[0])
+				fn = r.catalogName(conv[0])
 			}
 			arg = funcCall(fn, arg)
+		} else {
+			arg = r.text(arg)
+		}
+		if width > 0 {
+			text := &pg_query.Node{Node: &pg_query.Node_CoalesceExpr{CoalesceExpr: &pg_query.CoalesceExpr{
+				Args: []*pg_query.Node{typeCast(arg, varcharType()), strConst("")}, Location: -1}}}
+			pad := "lpad"
+			if left {
+				pad = "rpad"
+			}
+			w := funcCall([]string{"greatest"}, intConst(width), typeCast(funcCall([]string{"length"}, text), &pg_query.TypeName{Names: strNodes("integer"), Typemod: -1}))
+			arg = funcCall([]string{pad}, text, w, strConst(" "))
 		}
 		parts = append(parts, arg)
 	}
@@ -95,6 +138,13 @@ func (r *rewriter) funcCall(fc *pg_query.FuncCall) {
 	name, ok := nodeStrings(fc.Funcname)
 	if !ok || len(name) == 2 && parserFuncs[name[1]] {
 		return
+	}
+	if pgFunction(fc) && r.selectListSRF(fc, name[len(name)-1]) {
+		return
+	}
+	if pgFunction(fc) && name[len(name)-1] == "generate_series" && len(fc.Args) == 3 {
+		seriesArgs(fc) // in FROM
+		r.changed = true
 	}
 	if name[len(name)-1] == "format" && (len(name) == 1 || name[0] == "pg_catalog") {
 		if r.pgFormat(fc) {
@@ -146,10 +196,115 @@ var sqlValueFunctions = map[pg_query.SQLValueFunctionOp]string{
 // sqlValueFunction turns current_user and its kin into calls of the
 // emulation's functions of the same names.
 func (r *rewriter) sqlValueFunction(f *pg_query.SQLValueFunction) *pg_query.Node {
+	if n := timeWithPrecision(f); n != nil {
+		return n
+	}
 	name, ok := sqlValueFunctions[f.Op]
 	if !ok || !r.t.funcs[name] {
 		return nil
 	}
 	fn := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], name)
 	return pg_query.MakeFuncCallNode(strNodes(fn...), nil, -1)
+}
+
+// functionNode replaces calls of PostgreSQL functions whose answer DuckDB
+// spells as another expression; nil leaves the call alone.
+func (r *rewriter) functionNode(fc *pg_query.FuncCall) *pg_query.Node {
+	if !pgFunction(fc) || fc.AggStar || fc.AggDistinct || fc.Over != nil || len(fc.AggOrder) > 0 || fc.AggFilter != nil {
+		return nil
+	}
+	name := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
+	switch name {
+	case "extract":
+		if fc.Funcformat == pg_query.CoercionForm_COERCE_SQL_SYNTAX {
+			return r.extract(fc)
+		}
+	case "date_part":
+		return r.datePart(fc)
+	case "substring", "substr":
+		if n := r.substring(fc); n != nil || !r.t.funcs["substr"] || len(fc.Args) < 2 {
+			return n
+		}
+		// Positions: PostgreSQL's substr leaves out the characters before 1.
+		return funcCall(r.catalogName("substr"), fc.Args...)
+	case "date_trunc":
+		return r.dateTrunc(fc)
+	case "concat", "concat_ws":
+		r.textArgs(fc, name == "concat_ws")
+		return nil
+	case "regexp_like":
+		if len(fc.Args) == 2 || len(fc.Args) == 3 {
+			// PostgreSQL's regexp_like is DuckDB's regexp_matches.
+			return funcCall([]string{"regexp_matches"}, fc.Args...)
+		}
+	case "regexp_replace":
+		r.regexpReplacement(fc)
+		return nil
+	case "overlaps":
+		return r.overlaps(fc)
+	case "to_char":
+		return r.toChar(fc)
+	case "to_date":
+		return r.toTimestamp(fc, true)
+	case "to_timestamp":
+		return r.toTimestamp(fc, false)
+	case "to_number":
+		return r.toNumber(fc)
+	}
+	return nil
+}
+
+// text is x as concat and format print it (a boolean as t or f), for an
+// argument that is not a constant.
+func (r *rewriter) text(x *pg_query.Node) *pg_query.Node {
+	if c := x.GetAConst(); c != nil && (c.GetSval() != nil || c.GetIval() != nil || c.GetFval() != nil || c.Isnull) || !r.t.funcs["tp_text"] {
+		return x
+	}
+	return funcCall(r.catalogName("tp_text"), x)
+}
+
+// textArgs prints concat's and concat_ws's arguments as PostgreSQL does;
+// skipFirst leaves concat_ws's separator alone.
+func (r *rewriter) textArgs(fc *pg_query.FuncCall, skipFirst bool) {
+	for i, a := range fc.Args {
+		if i == 0 && skipFirst {
+			continue
+		}
+		if t := r.text(a); t != a {
+			fc.Args[i] = t
+			r.changed = true
+		}
+	}
+}
+
+// timeWithPrecision is current_timestamp(p), current_time(p),
+// localtimestamp(p) and localtime(p): the transaction's start rounded to p
+// decimals of a second, which DuckDB's keywords do not take.
+func timeWithPrecision(f *pg_query.SQLValueFunction) *pg_query.Node {
+	var typ string
+	switch f.Op {
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+		typ = "timestamptz"
+	case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+		typ = "timestamp"
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:
+		typ = "timetz"
+	case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+		typ = "time"
+	default:
+		return nil
+	}
+	p := int(f.Typmod)
+	if p < 0 || p > 6 {
+		p = 6
+	}
+	unit := int64(1)
+	for range 6 - p {
+		unit *= 10
+	}
+	// (epoch_us(now()) + unit / 2) // unit * unit microseconds after the epoch.
+	us := op("*", op("//", op("+", funcCall([]string{"epoch_us"}, funcCall([]string{"now"})), pg_query.MakeAConstIntNode(unit/2, -1)),
+		pg_query.MakeAConstIntNode(unit, -1)), pg_query.MakeAConstIntNode(unit, -1))
+	ts := op("+", funcCall([]string{"to_timestamp"}, intConst(0)), funcCall([]string{"to_microseconds"}, us))
+	return typeCast(ts, &pg_query.TypeName{Names: strNodes(typ), Typemod: -1, Location: -1})
 }

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // singleColumnSRFs are set-returning functions with one output column. In
@@ -21,9 +22,11 @@ var scalarFunctionsInFrom = map[string]bool{
 // functionInFrom turns `FROM generate_series(...) AS i` and
 // `FROM string_to_array(...) s` into subqueries, since DuckDB table
 // functions take only constant arguments and scalar functions are not
-// relations: (SELECT unnest(generate_series(...)) AS i) AS i(i).
+// relations: (SELECT unnest(generate_series(...)) AS i) AS i(i). So are
+// PostgreSQL's regexp_matches (a DuckDB boolean) and unnest of several
+// arrays (zipped, the shorter ones padded with NULLs).
 func (r *rewriter) functionInFrom(rf *pg_query.RangeFunction) *pg_query.Node {
-	if rf.Alias == nil || len(rf.Functions) != 1 || rf.Ordinality || rf.Lateral {
+	if len(rf.Functions) != 1 || rf.Ordinality {
 		return nil
 	}
 	pair := rf.Functions[0].GetList()
@@ -35,30 +38,122 @@ func (r *rewriter) functionInFrom(rf *pg_query.RangeFunction) *pg_query.Node {
 		return nil
 	}
 	name := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
-	var val *pg_query.Node
+	var vals []*pg_query.Node
 	switch {
+	case name == "regexp_matches" && pgFunction(fc):
+		vals = []*pg_query.Node{r.regexpMatches(fc)}
+	case name == "string_to_table" && pgFunction(fc):
+		vals = []*pg_query.Node{funcCall([]string{"unnest"}, funcCall([]string{"string_to_array"}, fc.Args...))}
+	case name == "regexp_split_to_table" && pgFunction(fc):
+		vals = []*pg_query.Node{pair.Items[0]} // rows in a select list
+	case name == "unnest" && pgFunction(fc) && len(fc.Args) > 1:
+		for _, a := range fc.Args {
+			vals = append(vals, funcCall([]string{"unnest"}, a))
+		}
+	case name == "generate_series" && pgFunction(fc) && numericSeries(fc.Args):
+		vals = []*pg_query.Node{funcCall([]string{"unnest"}, r.series(fc.Args))}
+	case rf.Alias == nil:
+		return nil
 	case name == "generate_series" && len(fc.Args) == 2:
-		val = pg_query.MakeFuncCallNode([]*pg_query.Node{pg_query.MakeStrNode("unnest")}, []*pg_query.Node{pair.Items[0]}, fc.Location)
+		vals = []*pg_query.Node{pg_query.MakeFuncCallNode([]*pg_query.Node{pg_query.MakeStrNode("unnest")}, []*pg_query.Node{pair.Items[0]}, fc.Location)}
 	case scalarFunctionsInFrom[name]:
-		val = pair.Items[0]
+		vals = []*pg_query.Node{pair.Items[0]}
 	default:
 		return nil
 	}
-	col := rf.Alias.Aliasname
-	if len(rf.Alias.Colnames) == 1 {
-		col = rf.Alias.Colnames[0].GetString_().GetSval()
-	} else if len(rf.Alias.Colnames) > 1 {
+	alias := &pg_query.Alias{Aliasname: name}
+	if rf.Alias != nil {
+		alias.Aliasname = rf.Alias.Aliasname
+	}
+	var cols []string
+	switch {
+	case rf.Alias != nil && len(rf.Alias.Colnames) == len(vals):
+		for _, c := range rf.Alias.Colnames {
+			cols = append(cols, c.GetString_().GetSval())
+		}
+	case rf.Alias != nil && len(rf.Alias.Colnames) > 0:
 		return nil
+	case len(vals) == 1:
+		cols = []string{alias.Aliasname}
+	default:
+		for range vals {
+			cols = append(cols, name)
+		}
 	}
 	sel := &pg_query.SelectStmt{
-		TargetList:  []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal(col, val, fc.Location)},
 		LimitOption: pg_query.LimitOption_LIMIT_OPTION_DEFAULT,
 		Op:          pg_query.SetOperation_SETOP_NONE,
 	}
+	for i, v := range vals {
+		sel.TargetList = append(sel.TargetList, pg_query.MakeResTargetNodeWithNameAndVal(cols[i], v, fc.Location))
+		alias.Colnames = append(alias.Colnames, pg_query.MakeStrNode(cols[i]))
+	}
 	return &pg_query.Node{Node: &pg_query.Node_RangeSubselect{RangeSubselect: &pg_query.RangeSubselect{
+		Lateral:  rf.Lateral,
 		Subquery: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}},
-		Alias:    &pg_query.Alias{Aliasname: rf.Alias.Aliasname, Colnames: []*pg_query.Node{pg_query.MakeStrNode(col)}},
+		Alias:    alias,
 	}}}
+}
+
+// pgFunction reports whether fc calls a function by its pg_catalog name.
+func pgFunction(fc *pg_query.FuncCall) bool {
+	return len(fc.Funcname) == 1 || len(fc.Funcname) == 2 && fc.Funcname[0].GetString_().GetSval() == "pg_catalog"
+}
+
+// fromCall reports whether fc is a FROM item rather than an expression.
+func (r *rewriter) fromCall(fc *pg_query.FuncCall) bool {
+	if r.fromCalls == nil {
+		r.fromCalls = map[*pg_query.FuncCall]bool{}
+		for _, raw := range r.tree.Stmts {
+			walkNode(raw.Stmt, nil, func(m protoreflect.Message) {
+				rf, ok := m.Interface().(*pg_query.RangeFunction)
+				if !ok {
+					return
+				}
+				for _, f := range rf.Functions {
+					if l := f.GetList(); l != nil && len(l.Items) > 0 && l.Items[0].GetFuncCall() != nil {
+						r.fromCalls[l.Items[0].GetFuncCall()] = true
+					}
+				}
+			})
+		}
+	}
+	return r.fromCalls[fc]
+}
+
+// selectListSRF gives set-returning functions in expressions PostgreSQL's
+// rows: DuckDB's generate_series is a list there, and regexp_matches a
+// boolean; unnest of the list makes the rows. It reports whether it
+// rewrote fc.
+func (r *rewriter) selectListSRF(fc *pg_query.FuncCall, name string) bool {
+	if r.fromCall(fc) || fc.AggStar || fc.Over != nil {
+		return false
+	}
+	var inner *pg_query.Node
+	switch name {
+	case "generate_series":
+		if len(fc.Args) < 2 {
+			return false
+		}
+		seriesArgs(fc)
+		inner = r.series(fc.Args)
+	case "string_to_table":
+		inner = funcCall([]string{"string_to_array"}, fc.Args...)
+	case "regexp_matches":
+		m := r.regexpMatches(fc)
+		if m.GetFuncCall() == nil || m.GetFuncCall().Funcname[len(m.GetFuncCall().Funcname)-1].GetString_().GetSval() != "unnest" {
+			fc.Funcname, fc.Args = m.GetFuncCall().Funcname, m.GetFuncCall().Args
+			r.changed = true
+			return true
+		}
+		inner = m.GetFuncCall().Args[0]
+	default:
+		return false
+	}
+	fc.Funcname = strNodes("unnest")
+	fc.Args = []*pg_query.Node{inner}
+	r.changed = true
+	return true
 }
 
 // rangeFunction gives `FROM srf(...) alias` the column list PostgreSQL implies.
@@ -80,4 +175,47 @@ func (r *rewriter) rangeFunction(rf *pg_query.RangeFunction) {
 	}
 	rf.Alias.Colnames = []*pg_query.Node{pg_query.MakeStrNode(rf.Alias.Aliasname)}
 	r.changed = true
+}
+
+// seriesArgs gives generate_series's arguments PostgreSQL's types: a
+// series of dates is one of timestamptz, and an untyped step an interval.
+func seriesArgs(fc *pg_query.FuncCall) {
+	if len(fc.Args) != 3 {
+		return
+	}
+	if _, ok := fc.Args[2].GetAConst().GetVal().(*pg_query.A_Const_Sval); ok {
+		fc.Args[2] = typeCast(fc.Args[2], &pg_query.TypeName{Names: strNodes("interval"), Typemod: -1, Location: -1})
+	}
+	if isDate(fc.Args[0]) || isDate(fc.Args[1]) {
+		for i := range fc.Args[:2] {
+			fc.Args[i] = typeCast(fc.Args[i], &pg_query.TypeName{Names: strNodes("timestamptz"), Typemod: -1, Location: -1})
+		}
+	}
+}
+
+// numericSeries reports a generate_series of numerics: an argument is a
+// numeric constant (1.5).
+func numericSeries(args []*pg_query.Node) bool {
+	if len(args) < 2 || len(args) > 3 {
+		return false
+	}
+	for _, a := range args {
+		if a.GetAConst().GetFval() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// series is the list generate_series(args) makes: DuckDB's, or for
+// numerics the emulation's tp_numeric_series.
+func (r *rewriter) series(args []*pg_query.Node) *pg_query.Node {
+	if !numericSeries(args) || !r.t.funcs["tp_numeric_series"] {
+		return funcCall([]string{"generate_series"}, args...)
+	}
+	step := intConst(1)
+	if len(args) == 3 {
+		step = args[2]
+	}
+	return funcCall(r.catalogName("tp_numeric_series"), args[0], args[1], step)
 }

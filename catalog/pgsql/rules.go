@@ -22,6 +22,8 @@ type rewriter struct {
 	// otherRelations is set when the statement reads a relation that is
 	// not an emulated pg_catalog one (a user table, a CTE, ...).
 	otherRelations bool
+	// fromCalls are the function calls that are FROM items (rule_srf.go).
+	fromCalls map[*pg_query.FuncCall]bool
 }
 
 func newRewriter(t *Translator, tree *pg_query.ParseResult) *rewriter {
@@ -160,6 +162,8 @@ func (r *rewriter) node(n *pg_query.Node) {
 		repl = r.systemColumn(x.ColumnRef)
 	case *pg_query.Node_SqlvalueFunction:
 		repl = r.sqlValueFunction(x.SqlvalueFunction)
+	case *pg_query.Node_FuncCall:
+		repl = r.functionNode(x.FuncCall)
 	}
 	if repl != nil {
 		n.Node = repl.Node

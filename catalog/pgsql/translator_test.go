@@ -27,7 +27,7 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"function unknown unqualified", `SELECT lower('A') FROM pg_class`, `SELECT lower('A') AS lower FROM tp_pg_catalog.pg_class`},
 	{"function info", `SELECT information_schema._pg_expandarray(i.indkey) FROM pg_catalog.pg_index i`, `SELECT tp_information_schema._pg_expandarray(i.indkey) AS _pg_expandarray FROM tp_pg_catalog.pg_index i`},
 	{"function table", `SELECT * FROM pg_catalog.generate_series(1, 3)`, `SELECT * FROM generate_series(1, 3)`},
-	{"function SQL syntax", `SELECT pg_catalog.lower(x), EXTRACT(epoch FROM t), SUBSTRING(s FROM 1 FOR 2) FROM pg_class`, `SELECT lower(x) AS lower, extract ('epoch' FROM t) AS "extract", SUBSTRING(s FROM 1 FOR 2) AS "substring" FROM tp_pg_catalog.pg_class`},
+	{"function SQL syntax", `SELECT pg_catalog.lower(x), EXTRACT(year FROM t), SUBSTRING(s FROM 1 FOR 2) FROM pg_class`, `SELECT lower(x) AS lower, date_part('year', t)::"decimal"(38, 0) AS "extract", SUBSTRING(s FROM 1 FOR 2) AS "substring" FROM tp_pg_catalog.pg_class`},
 	{"session user", `SELECT current_user, session_user, user, current_schema, current_role`, `SELECT tp_pg_catalog."current_user"() AS "current_user", tp_pg_catalog."session_user"() AS "session_user", tp_pg_catalog."user"() AS "user", tp_pg_catalog."current_schema"() AS "current_schema", current_role AS "current_role"`},
 	// 3. casts and types
 	{"cast regclass", `SELECT 'pg_class'::regclass`, `SELECT tp_pg_catalog.regclass_out(tp_pg_catalog.to_regclass('pg_class')) AS regclass`},
