@@ -120,13 +120,13 @@ func Script(lake []string) (string, error) {
 // object that changed kind between versions (a view that became a table)
 // or was dropped does not linger. The schemas hold nothing else.
 func Install(ctx context.Context, db *sql.DB, lake []string) error {
+	if err := registerClock(ctx, db); err != nil {
+		return err
+	}
 	if err := registerJSONFunctions(ctx, db); err != nil {
 		return err
 	}
 	if err := registerFormatType(ctx, db); err != nil {
-		return err
-	}
-	if err := registerClock(ctx, db); err != nil {
 		return err
 	}
 	script, err := Script(lake)
