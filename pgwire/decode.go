@@ -3,7 +3,6 @@ package pgwire
 import (
 	"database/sql/driver"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tpserver/tpserver/pgwire/pgtext"
 )
 
 // resolveFormats expands Bind result format codes to one per column.
@@ -98,28 +99,24 @@ func guessTextParam(s string) any {
 	return s
 }
 
-// decodeTextParam converts a text-format parameter. Numbers and booleans are
-// converted so DuckDB sees a typed value even when it could not infer the
-// parameter type; everything else is passed as a string for DuckDB to cast.
+// decodeTextParam converts a text-format parameter as PostgreSQL's input
+// function for its type reads it. Numbers and booleans are converted so
+// DuckDB sees a typed value even when it could not infer the parameter
+// type; bytea becomes bytes, arrays DuckDB list text (decode_array.go);
+// everything else is passed as a string for DuckDB to cast.
 func decodeTextParam(oid uint32, s string) (any, error) {
 	switch oid {
 	case oidInt2, oidInt4, oidInt8:
-		return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		return pgtext.ParseInt(s, intBits(oid))
 	case oidFloat4, oidFloat8:
-		return strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return pgtext.ParseFloat(s)
 	case oidBool:
-		switch strings.ToLower(strings.TrimSpace(s)) {
-		case "t", "true", "yes", "y", "on", "1":
-			return true, nil
-		case "f", "false", "no", "n", "off", "0":
-			return false, nil
-		}
-		return nil, fmt.Errorf("invalid input syntax for type boolean: %q", s)
+		return pgtext.ParseBool(s)
 	case oidBytea:
-		if strings.HasPrefix(s, `\x`) {
-			return hex.DecodeString(s[2:])
-		}
-		return []byte(s), nil
+		return pgtext.ParseBytea(s)
+	}
+	if elem, ok := arrayElemOIDs[oid]; ok {
+		return decodeTextArray(elem, s)
 	}
 	return s, nil
 }
@@ -164,8 +161,17 @@ func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
 		return raw[0] != 0, nil
 	case oidBytea:
 		return append([]byte(nil), raw...), nil
-	case oidText, oidVarchar, oidJSON:
+	case oidText, oidVarchar, oidBpchar, oidJSON:
 		return string(raw), nil
+	case oidJSONB:
+		// jsonb_send: a version byte (1), then the text.
+		if len(raw) == 0 || raw[0] != 1 {
+			return nil, fmt.Errorf("unsupported jsonb version number")
+		}
+		return string(raw[1:]), nil
+	}
+	if _, ok := arrayElemOIDs[oid]; ok {
+		return e.decodeBinaryArray(raw)
 	}
 	t, ok := e.tmap.TypeForOID(oid)
 	if !ok {

@@ -76,6 +76,7 @@
 //	cancel.go     CancelRequest, statement_timeout, query errors of cancelled statements
 //	inbox.go      reading the socket while a statement runs, to notice a client gone
 //	decode.go     parameter values from the client (text and binary)
+//	decode_array.go array parameters: PostgreSQL's array text and binary forms as DuckDB list text
 //	encode.go     result values to the client (text and binary)
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them
@@ -88,7 +89,10 @@
 //
 // DuckDB driver internals that duckdb-go does not export (the streaming
 // switch, the C connection for interrupts, the C prepared statement for JSON
-// columns) live in internal/duckdbx, each with a tripwire test.
+// columns and parameters' list element types) live in internal/duckdbx,
+// each with a tripwire test. Package pgtext reads values in PostgreSQL's
+// text input forms (booleans, bytea, integers, array literals); the SQL
+// translator of a backend may use it too.
 //
 // Tests: protocol exchanges are written as scripts in testdata/*.script
 // (messages sent, messages expected, marked differences) that

@@ -28,13 +28,16 @@ type column struct {
 // statement is a parsed (prepared) statement: the metadata DuckDB reports for
 // it and the SQL actually executed.
 type statement struct {
-	name        string
-	sql         string
-	clientSQL   string // the client's text when sql is its translation (SQLTranslator)
-	empty       bool   // only whitespace/comments: EmptyQueryResponse
-	stmtType    duckdb.StmtType
-	paramOIDs   []uint32      // per parameter: client-given OID, else inferred
-	paramDuck   []duckdb.Type // DuckDB's inferred parameter types
+	name      string
+	sql       string
+	clientSQL string // the client's text when sql is its translation (SQLTranslator)
+	empty     bool   // only whitespace/comments: EmptyQueryResponse
+	stmtType  duckdb.StmtType
+	paramOIDs []uint32      // per parameter: client-given OID, else inferred
+	paramDuck []duckdb.Type // DuckDB's inferred parameter types
+	// paramInfo is what the parameters' DuckDB logical types tell beyond
+	// paramDuck (JSON, list element types); nil when unknown.
+	paramInfo   []duckdbx.Param
 	cols        []column
 	returnsRows bool
 	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
@@ -92,7 +95,11 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 		if i < len(clientOIDs) && clientOIDs[i] != 0 {
 			st.paramOIDs[i] = clientOIDs[i]
 		} else {
-			st.paramOIDs[i] = paramOIDForDuck(t)
+			var info duckdbx.Param
+			if i < len(st.paramInfo) {
+				info = st.paramInfo[i]
+			}
+			st.paramOIDs[i] = paramOIDForDuck(t, info)
 		}
 	}
 
@@ -293,7 +300,7 @@ func (st *statement) commandTag(n int64) string {
 // describe prepares query in DuckDB and records its statement type,
 // parameter types and result columns.
 func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string) error {
-	st.cols, st.paramDuck = nil, nil
+	st.cols, st.paramDuck, st.paramInfo = nil, nil, nil
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
@@ -319,6 +326,9 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string)
 				return fmt.Errorf("parameter %d type: %w", i+1, err)
 			}
 			st.paramDuck[i] = t
+		}
+		if info, ok := duckdbx.Params(s, n); ok {
+			st.paramInfo = info
 		}
 		ncol, err := s.ColumnCount()
 		if err != nil {
@@ -363,6 +373,19 @@ var duckTypeForOID = map[uint32]string{
 	oidTimestampTZ: "TIMESTAMPTZ", oidInterval: "INTERVAL", oidUUID: "UUID", oidJSON: "JSON", 3802: "JSON",
 }
 
+// duckTypeForParamOID is duckTypeForOID for scalars and arrays of them.
+func duckTypeForParamOID(oid uint32) (string, bool) {
+	if typ, ok := duckTypeForOID[oid]; ok {
+		return typ, true
+	}
+	if elem, ok := arrayElemOIDs[oid]; ok {
+		if typ, ok := duckTypeForOID[elem]; ok {
+			return typ + "[]", true
+		}
+	}
+	return "", false
+}
+
 // castUntypedParams wraps each $n whose type DuckDB left unresolved, and for
 // which the client named a type, in a cast to that type.
 func castUntypedParams(query string, duck []duckdb.Type, clientOIDs []uint32) string {
@@ -374,7 +397,7 @@ func castUntypedParams(query string, duck []duckdb.Type, clientOIDs []uint32) st
 		if i >= len(clientOIDs) {
 			continue
 		}
-		if typ, ok := duckTypeForOID[clientOIDs[i]]; ok {
+		if typ, ok := duckTypeForParamOID(clientOIDs[i]); ok {
 			casts[fmt.Sprintf("$%d", i+1)] = typ
 		}
 	}

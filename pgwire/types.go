@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
 )
 
 // PostgreSQL type OIDs used by the type registry.
@@ -47,6 +49,10 @@ const (
 	oidNumeric     uint32 = 1700
 	oidUUID        uint32 = 2950
 	oidUUIDArray   uint32 = 2951
+	oidBpchar      uint32 = 1042
+	oidBpcharArray uint32 = 1014
+	oidJSONB       uint32 = 3802
+	oidJSONBArray  uint32 = 3807
 )
 
 // pgTypeInfo describes a PostgreSQL type as announced in RowDescription.
@@ -277,16 +283,26 @@ func (ct *colType) String() string {
 }
 
 // paramOIDForDuck returns the PostgreSQL OID announced for a parameter whose
-// type DuckDB inferred (text when unknown).
-func paramOIDForDuck(t duckdb.Type) uint32 {
-	if oid, ok := scalarOIDs[t]; ok {
-		return oid
+// type DuckDB inferred (text when unknown): json for DuckDB's JSON, the
+// array type of the element type for a list.
+func paramOIDForDuck(t duckdb.Type, info duckdbx.Param) uint32 {
+	if info.JSON {
+		return oidJSON
 	}
 	switch t {
 	case duckdb.TYPE_LIST, duckdb.TYPE_ARRAY:
+		if info.ElemJSON {
+			return oidJSONArray
+		}
+		if oid, ok := scalarOIDs[info.Elem]; ok && pgTypes[oid].arrayOID != 0 {
+			return pgTypes[oid].arrayOID
+		}
 		return oidTextArray
 	case duckdb.TYPE_STRUCT, duckdb.TYPE_MAP, duckdb.TYPE_UNION:
 		return oidJSON
+	}
+	if oid, ok := scalarOIDs[t]; ok {
+		return oid
 	}
 	return oidText
 }

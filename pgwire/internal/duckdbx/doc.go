@@ -14,6 +14,8 @@
 //   - ColumnJSONKinds reads the C logical types of a prepared statement's
 //     result columns, which keep DuckDB's JSON alias that duckdb-go's type
 //     information drops (prepared.go).
+//   - Params reads the C logical types of a prepared statement's
+//     parameters: JSON, and the element type of a list (prepared.go).
 //
 // Each lookup by reflection returns nil or false when the layout changed;
 // callers fall back to slower or weaker behaviour, and the tests here fail.

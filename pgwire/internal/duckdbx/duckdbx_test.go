@@ -97,3 +97,30 @@ func TestRawPreparedFound(t *testing.T) {
 		t.Errorf("JSON kinds %v, want %v", kinds, want)
 	}
 }
+
+// TestParams reads JSON and list element types of parameters from the C
+// prepared statement.
+func TestParams(t *testing.T) {
+	conn := duckdbtest.Conn(t)
+	var params []Param
+	var ok bool
+	err := conn.Raw(func(dc any) error {
+		ds, err := dc.(*duckdb.Conn).PrepareContext(context.Background(), `SELECT $1::JSON, $2::INTEGER[][], $3::JSON[], $4::VARCHAR, $5 IS NULL`)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		params, ok = Params(ds.(*duckdb.Stmt), 5)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Fatal("duckdb-go's Stmt no longer has the expected C prepared statement field: update rawPrepared")
+	}
+	want := []Param{{JSON: true}, {Elem: duckdb.TYPE_INTEGER, Depth: 2}, {Elem: duckdb.TYPE_VARCHAR, Depth: 1, ElemJSON: true}, {}, {}}
+	if !reflect.DeepEqual(params, want) {
+		t.Errorf("params %+v, want %+v", params, want)
+	}
+}

@@ -68,3 +68,66 @@ func columnJSONKind(ps *bindings.PreparedStatement, i int) JSONKind {
 	}
 	return NotJSON
 }
+
+// Param is what the C logical type of a prepared statement's parameter
+// tells beyond duckdb-go's ParamType: the JSON alias, and for a LIST or
+// ARRAY parameter its element type and nesting depth.
+type Param struct {
+	JSON bool
+	// Elem is the innermost element type of a LIST or ARRAY parameter
+	// (Depth levels deep); zero otherwise.
+	Elem  duckdb.Type
+	Depth int
+	// ElemJSON says the innermost element type is JSON.
+	ElemJSON bool
+}
+
+// Params reports the first n parameters of a prepared statement; ok is
+// false when the C prepared statement cannot be reached.
+func Params(s *duckdb.Stmt, n int) (params []Param, ok bool) {
+	ps := rawPrepared(s)
+	if ps == nil {
+		return nil, false
+	}
+	params = make([]Param, n)
+	for i := range params {
+		lt := bindings.ParamLogicalType(*ps, bindings.IdxT(i+1))
+		if lt.Ptr == nil {
+			continue // unresolved: DuckDB has no type for it
+		}
+		params[i] = describeParam(lt)
+		bindings.DestroyLogicalType(&lt)
+	}
+	return params, true
+}
+
+// describeParam reads a parameter's logical type (it does not destroy it).
+func describeParam(lt bindings.LogicalType) Param {
+	var p Param
+	p.JSON = bindings.LogicalTypeGetAlias(lt) == "JSON"
+	cur := lt
+	var owned []bindings.LogicalType
+	defer func() {
+		for i := range owned {
+			bindings.DestroyLogicalType(&owned[i])
+		}
+	}()
+	for {
+		var child bindings.LogicalType
+		switch bindings.GetTypeId(cur) {
+		case bindings.TypeList:
+			child = bindings.ListTypeChildType(cur)
+		case bindings.TypeArray:
+			child = bindings.ArrayTypeChildType(cur)
+		default:
+			if p.Depth > 0 {
+				p.Elem = bindings.GetTypeId(cur)
+				p.ElemJSON = bindings.LogicalTypeGetAlias(cur) == "JSON"
+			}
+			return p
+		}
+		owned = append(owned, child)
+		cur = child
+		p.Depth++
+	}
+}

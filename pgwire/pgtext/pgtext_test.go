@@ -1,0 +1,120 @@
+package pgtext
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+func TestParseBool(t *testing.T) {
+	for in, want := range map[string]bool{"t": true, "TRUE": true, " yes ": true, "y": true, "on": true, "1": true, "tr": true,
+		"f": false, "False": false, "no": false, "n": false, "off": false, "of": false, "0": false, "\tfa\n": false} {
+		got, err := ParseBool(in)
+		if err != nil || got != want {
+			t.Errorf("ParseBool(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "o", "2", "yess", "truee", "t t", "onn"} {
+		if _, err := ParseBool(in); err == nil {
+			t.Errorf("ParseBool(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParseInt(t *testing.T) {
+	for in, want := range map[string]int64{"  12 ": 12, "-7": -7, "+3": 3, "007": 7} {
+		if got, err := ParseInt(in, 32); err != nil || got != want {
+			t.Errorf("ParseInt(%q) = %d, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "1.5", "1e3", "0x10", "1_000", "--1", "3000000000", " "} {
+		if _, err := ParseInt(in, 32); err == nil {
+			t.Errorf("ParseInt(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParseFloat(t *testing.T) {
+	for _, in := range []string{" 1.5 ", "-1e3", "NaN", "-Infinity", "inf", ".5"} {
+		if _, err := ParseFloat(in); err != nil {
+			t.Errorf("ParseFloat(%q): %v", in, err)
+		}
+	}
+	for _, in := range []string{"", "0x1p3", "1_0", "abc", "1.5x"} {
+		if _, err := ParseFloat(in); err == nil {
+			t.Errorf("ParseFloat(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParseBytea(t *testing.T) {
+	cases := map[string][]byte{
+		`\xdead00ff`:  {0xde, 0xad, 0, 0xff},
+		`\xDE AD`:     {0xde, 0xad},
+		`\x`:          {},
+		`abc\000`:     {'a', 'b', 'c', 0},
+		`a\\b`:        {'a', '\\', 'b'},
+		`\377\001x`:   {0xff, 1, 'x'},
+		"plain text":  []byte("plain text"),
+		`\\x41`:       {'\\', 'x', '4', '1'},
+		`quote'"here`: []byte(`quote'"here`),
+	}
+	for in, want := range cases {
+		got, err := ParseBytea(in)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("ParseBytea(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{`\xabc`, `\xzz`, `a\9`, `a\`, `\400`} {
+		if _, err := ParseBytea(in); err == nil {
+			t.Errorf("ParseBytea(%q) succeeded", in)
+		}
+	}
+}
+
+// render shows a parsed array: NULL, "x" for a string, {...} for a sub-array.
+func render(a Array) string {
+	s := "{"
+	for i, e := range a {
+		if i > 0 {
+			s += ","
+		}
+		switch x := e.(type) {
+		case Array:
+			s += render(x)
+		case *string:
+			if x == nil {
+				s += "NULL"
+			} else {
+				s += fmt.Sprintf("%q", *x)
+			}
+		}
+	}
+	return s + "}"
+}
+
+func TestParseArray(t *testing.T) {
+	cases := map[string]string{
+		`{}`:                          `{}`,
+		` { a , "b c" ,NULL, null } `: `{"a","b c",NULL,NULL}`,
+		`{"NULL",""}`:                 `{"NULL",""}`,
+		`{a\,b,"q\"u\\"}`:             `{"a,b","q\"u\\"}`,
+		`{{1,2},{3,NULL}}`:            `{{"1","2"},{"3",NULL}}`,
+		`{{{1}},{{2}}}`:               `{{{"1"}},{{"2"}}}`,
+		`[0:1]={1,2}`:                 `{"1","2"}`,
+		`{ab cd}`:                     `{"ab cd"}`,
+		`{\NULL}`:                     `{"NULL"}`,
+		`{"2024-01-02 03:04:05+00"}`:  `{"2024-01-02 03:04:05+00"}`,
+	}
+	for in, want := range cases {
+		got, err := ParseArray(in)
+		if err != nil || render(got) != want {
+			t.Errorf("ParseArray(%q) = %s, %v; want %s", in, render(got), err, want)
+		}
+	}
+	for _, in := range []string{``, `a`, `{`, `{a`, `{a,}`, `{,a}`, `{a}x`, `{{1},2}`, `{{1,2},{3}}`, `{"a`, `{a"b}`, `[1:2]{1}`} {
+		if _, err := ParseArray(in); err == nil {
+			t.Errorf("ParseArray(%q) succeeded", in)
+		}
+	}
+}
