@@ -106,24 +106,11 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 	}
 	r.typeName(tn)
-	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil && len(tn.ArrayBounds) == 1 {
-		if elems, ok := parseArrayLiteral(lit.GetSval().Sval); ok {
-			arr := &pg_query.A_ArrayExpr{Location: -1}
-			for _, e := range elems {
-				var en *pg_query.Node
-				if e == nil {
-					en = nullConst()
-				} else {
-					en = strConst(*e)
-				}
-				if conv != nil && e != nil {
-					en = conv(en)
-				}
-				arr.Elements = append(arr.Elements, en)
-			}
-			tc.Arg = &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: arr}}
-			r.changed = true
+	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil {
+		if len(tn.ArrayBounds) == 0 {
+			return r.scalarLiteral(tc, base, lit.GetSval())
 		}
+		return r.arrayLiteral(tc, base, conv, lit.GetSval().Sval)
 	}
 	return nil
 }
@@ -174,73 +161,6 @@ func (r *rewriter) regConverter(base string) func(*pg_query.Node) *pg_query.Node
 	}
 	name := append(r.t.catSchema[:len(r.t.catSchema):len(r.t.catSchema)], "to_"+base)
 	return func(arg *pg_query.Node) *pg_query.Node { return funcCall(name, arg) }
-}
-
-// parseArrayLiteral parses a one-dimensional PostgreSQL array literal
-// ('{a,"b c",NULL}'); a nil element is NULL.
-func parseArrayLiteral(s string) ([]*string, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, false
-	}
-	body := s[1 : len(s)-1]
-	var out []*string
-	if strings.TrimSpace(body) == "" {
-		return out, true
-	}
-	i := 0
-	for {
-		for i < len(body) && body[i] == ' ' {
-			i++
-		}
-		var b strings.Builder
-		quoted := false
-		if i < len(body) && body[i] == '"' {
-			quoted = true
-			i++
-			for ; i < len(body) && body[i] != '"'; i++ {
-				if body[i] == '\\' && i+1 < len(body) {
-					i++
-				}
-				b.WriteByte(body[i])
-			}
-			if i >= len(body) {
-				return nil, false
-			}
-			i++ // closing quote
-			for i < len(body) && body[i] == ' ' {
-				i++
-			}
-		} else {
-			for ; i < len(body) && body[i] != ','; i++ {
-				switch body[i] {
-				case '{', '}', '"':
-					return nil, false // nested or malformed
-				case '\\':
-					if i+1 < len(body) {
-						i++
-					}
-				}
-				b.WriteByte(body[i])
-			}
-		}
-		v := b.String()
-		if !quoted {
-			v = strings.TrimRight(v, " ")
-		}
-		if !quoted && strings.EqualFold(v, "null") {
-			out = append(out, nil)
-		} else {
-			out = append(out, &v)
-		}
-		if i >= len(body) {
-			return out, true
-		}
-		if body[i] != ',' {
-			return nil, false
-		}
-		i++
-	}
 }
 
 // regResults makes the reg* values a query returns print as PostgreSQL

@@ -49,6 +49,11 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"cast jsonb", `SELECT request_parameters::jsonb ->> 'roleArn' FROM t`, `SELECT request_parameters::"json" ->> 'roleArn' AS "?column?" FROM t`},
 	{"cast array literal", `SELECT '{a,"b c",NULL}'::text[]`, `SELECT ARRAY['a', 'b c', NULL]::text[] AS text`},
 	{"cast array literal empty", `SELECT '{}'::pg_catalog.text[]`, `SELECT ARRAY[]::text[] AS text`},
+	{"cast array literal nested", `SELECT '{{1,2},{3,4}}'::int[]`, `SELECT ARRAY[ARRAY['1', '2'], ARRAY['3', '4']]::int[][] AS int4`},
+	{"cast boolean literal", `SELECT 'yes'::boolean, 'off'::bool`, `SELECT true AS bool, false AS bool`},
+	{"cast bytea literal", `SELECT '\xdead00ff'::bytea, 'abc\000'::bytea`, `SELECT E'\\xDE\\xAD\\x00\\xFF'::bytea AS bytea, E'abc\\x00'::bytea AS bytea`},
+	{"cast int literal", `SELECT '  12 '::int, '1.50'::numeric`, `SELECT '12'::int AS int4, '1.50'::numeric(3, 2) AS "numeric"`},
+	{"cast invalid literal", `SELECT 'maybe'::boolean`, `SELECT 'invalid input syntax for type boolean: "maybe"'::int AS bool`},
 	{"cast plain", `SELECT x::int, x::text, x::varchar(3) FROM t`, `SELECT x::int, x::text, x::varchar(3) FROM t`},
 	// 4. operators
 	{"regex", `SELECT 1 FROM t WHERE a ~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE regexp_matches(a, '^x')`},
