@@ -240,6 +240,7 @@ func runPgx(t *testing.T, tg target) (*result, error) {
 		var num pgtype.Numeric
 		err = c.QueryRow(ctx, "select $1::bigint + 1, $2::text || 'x', $3::numeric(10,2)", int64(41), "ab'c", "12.5").Scan(&sum, &cat, &num)
 		r.set("params/"+m.name, fmt.Sprintf("%d %s %s err=%s", sum, cat, render(num), sqlState(err)))
+		pgxParamTypes(ctx, r, c, m.name)
 		c.Close(ctx)
 	}
 
@@ -365,4 +366,54 @@ func runPgx(t *testing.T, tg target) (*result, error) {
 	err = c.QueryRow(ctx, "select 1").Scan(&one)
 	r.ok("cancel_usable", err == nil && one == 1, "select 1 after cancel: %v", err)
 	return r, nil
+}
+
+// pgxParamTypes binds parameters of each type, arrays among them, and
+// records what comes back (compared with PostgreSQL's answer).
+func pgxParamTypes(ctx context.Context, r *result, c *pgx.Conn, mode string) {
+	str := func(s string) *string { return &s }
+	cases := []struct {
+		name, sql string
+		args      []any
+	}{
+		{"any_text", "select count(*) from alltypes where s = any($1)", []any{[]string{"text", "none"}}},
+		{"any_int", "select count(*) from alltypes where i4 = any($1)", []any{[]int32{3, 7}}},
+		{"int4_array", "select $1::int4[]", []any{[]int32{1, -2}}},
+		{"int8_array_2d", "select ($1::int8[][])[2][1]", []any{[][]int64{{1, 2}, {3, 4}}}},
+		{"text_array", "select $1::text[]", []any{[]*string{str("a"), nil, str("b c"), str(`q"u\x`), str("NULL"), str(""), str("{x}")}}},
+		{"float8_array", "select $1::float8[]", []any{[]float64{1.5, -0.25}}},
+		{"bool_array", "select $1::bool[]", []any{[]bool{true, false}}},
+		{"date_array", "select $1::date[]", []any{[]time.Time{time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)}}},
+		{"tstz_array", "select $1::timestamptz[]", []any{[]time.Time{time.Date(2024, 1, 2, 3, 4, 5, 500000000, time.UTC)}}},
+		{"bytea", "select $1::bytea", []any{[]byte{0xde, 0xad, 0, 0xff}}},
+		{"json_map", "select $1::json", []any{map[string]any{"a": 1, "b": []any{true, nil}}}},
+		{"jsonb_map", "select $1::jsonb", []any{map[string]any{"k": "v"}}},
+		{"bool_text", "select $1::boolean", []any{"yes"}},
+		{"date", "select $1::date", []any{time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)}},
+		{"timestamptz", "select $1::timestamptz", []any{time.Date(2024, 1, 2, 3, 4, 5, 123456000, time.UTC)}},
+		{"interval", "select $1::interval", []any{90 * time.Minute}},
+		{"uuid", "select $1::uuid", []any{[16]byte{0x5b, 0x6f, 0x3a, 0x2e, 0x9d, 0x5c, 0x4b, 0x1e, 0x8f, 0x3a, 0x2c, 0x1d, 0x0e, 0x9f, 0x8a, 0x7b}}},
+		{"numeric", "select $1::numeric(10,3)", []any{"12.345"}},
+	}
+	for _, tc := range cases {
+		rows, err := c.Query(ctx, tc.sql, tc.args...)
+		var got []string
+		if err == nil {
+			for rows.Next() {
+				vals, verr := rows.Values()
+				if verr != nil {
+					err = verr
+					break
+				}
+				for _, v := range vals {
+					got = append(got, render(v))
+				}
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+		}
+		r.set("param_types/"+tc.name+"/"+mode, fmt.Sprintf("%s err=%s", strings.Join(got, " "), sqlState(err)))
+	}
 }

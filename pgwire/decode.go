@@ -161,6 +161,11 @@ func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
 		return raw[0] != 0, nil
 	case oidBytea:
 		return append([]byte(nil), raw...), nil
+	case oidUUID:
+		if len(raw) != 16 {
+			return nil, fmt.Errorf("invalid uuid length %d", len(raw))
+		}
+		return string(appendUUID(nil, raw)), nil
 	case oidText, oidVarchar, oidBpchar, oidJSON:
 		return string(raw), nil
 	case oidJSONB:

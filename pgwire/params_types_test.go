@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // paramModes are the pgx modes that bind parameters: the default cache
@@ -39,6 +40,7 @@ func TestArrayParameters(t *testing.T) {
 		{"SELECT CAST(to_json($1::DATE[]) AS VARCHAR)", []time.Time{time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}, `["2024-01-02"]`},
 		{"SELECT CAST(to_json($1::TIMESTAMP[]) AS VARCHAR)", []time.Time{time.Date(2024, 1, 2, 3, 4, 5, 500000000, time.UTC)}, `["2024-01-02 03:04:05.5"]`},
 		{"SELECT CAST(to_json($1::TIMESTAMPTZ[]) AS VARCHAR)", []time.Time{time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 7200))}, `["2024-01-02 01:04:05+00"]`},
+		{"SELECT $1::UUID", pgtype.UUID{Valid: true, Bytes: [16]byte{0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11}}, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
 		{"SELECT CAST(to_json($1::UUID[]) AS VARCHAR)", []string{"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}, `["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"]`},
 	}
 	for _, mode := range paramModes {
@@ -71,6 +73,17 @@ func TestArrayParameterRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(in, out) {
 			t.Errorf("%v: got %q, want %q", mode, out, in)
 		}
+	}
+}
+
+// TestNestedArrayParameter binds a two-dimensional array in binary format.
+func TestNestedArrayParameter(t *testing.T) {
+	ts := startServer(t)
+	ctx := testCtx(t)
+	conn := connectPgx(t, ts, pgx.QueryExecModeCacheStatement)
+	var got string
+	if err := conn.QueryRow(ctx, "SELECT CAST(to_json($1::INTEGER[][]) AS VARCHAR)", [][]int32{{1, 2}, {3, 4}}).Scan(&got); err != nil || got != "[[1,2],[3,4]]" {
+		t.Errorf("got %s, %v", got, err)
 	}
 }
 

@@ -195,3 +195,39 @@ func (r *rewriter) arrayLiteral(tc *pg_query.TypeCast, base string, conv func(*p
 	r.changed = true
 	return nil
 }
+
+// untypedArrayOperand types the array literal of x op ANY('{...}') and
+// x op ALL('{...}'), which PostgreSQL reads as an array of x's type:
+// the literal becomes cast_to_type(ARRAY[...], ARRAY[x]), which DuckDB
+// casts to a list of x's type. It runs before the operator rules.
+func (r *rewriter) untypedArrayOperand(e *pg_query.A_Expr) {
+	if e.Kind != pg_query.A_Expr_Kind_AEXPR_OP_ANY && e.Kind != pg_query.A_Expr_Kind_AEXPR_OP_ALL || e.Lexpr == nil || e.Rexpr == nil {
+		return
+	}
+	lit := e.Rexpr.GetAConst()
+	if lit == nil || lit.GetSval() == nil {
+		return
+	}
+	arr, err := pgtext.ParseArray(lit.GetSval().Sval)
+	if err != nil {
+		e.Rexpr = invalidInput(err.Error())
+		r.changed = true
+		return
+	}
+	expr := &pg_query.A_ArrayExpr{Location: -1}
+	for _, el := range arr {
+		s, ok := el.(*string)
+		switch {
+		case !ok:
+			return // a multidimensional literal: left to DuckDB
+		case s == nil:
+			expr.Elements = append(expr.Elements, nullConst())
+		default:
+			expr.Elements = append(expr.Elements, strConst(*s))
+		}
+	}
+	like := &pg_query.A_ArrayExpr{Elements: []*pg_query.Node{e.Lexpr}, Location: -1}
+	e.Rexpr = funcCall([]string{"cast_to_type"}, &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: expr}},
+		&pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: like}})
+	r.changed = true
+}

@@ -153,6 +153,7 @@ func (r *rewriter) node(n *pg_query.Node) {
 	case *pg_query.Node_TypeCast:
 		repl = r.typeCast(x.TypeCast)
 	case *pg_query.Node_AExpr:
+		r.untypedArrayOperand(x.AExpr)
 		repl = r.aExpr(x.AExpr)
 	case *pg_query.Node_CollateClause:
 		repl = r.collate(x.CollateClause)
