@@ -57,6 +57,49 @@ def _params():
     check("params", True)
 
 
+@guard("param_types")
+def _param_types():
+    import datetime
+    import decimal
+    import uuid
+    from psycopg2.extras import Json
+    # psycopg2 interpolates on the client: every value arrives as a literal
+    # ('\\x..'::bytea, ARRAY['a','b'], '...'::date, 't'/'f', ...).
+    cases = [
+        ("any_text", "select count(*) from alltypes where s = any(%s)", (["text", "none"],)),
+        ("in_tuple", "select count(*) from alltypes where i4 in %s", ((3, 7),)),
+        ("any_int", "select count(*) from alltypes where i4 = any(%s)", ([3, 7],)),
+        ("text_array", "select %s::text[]", (["a", None, "b c", 'q"u\\x', "NULL", "", "{x}"],)),
+        ("int_array", "select %s", ([1, -2, None],)),
+        ("nested_array", "select (%s)[2][1]", ([[1, 2], [3, 4]],)),
+        ("bytea", "select %s::bytea, %s", (psycopg2.Binary(b"\xde\xad\x00\xff"), psycopg2.Binary(b"a\\b'"))),
+        ("bytea_len", "select octet_length(%s)", (psycopg2.Binary(b"\xde\xad\x00\xff"),)),
+        ("bool", "select %s, %s", (True, False)),
+        ("date", "select %s", (datetime.date(2024, 2, 29),)),
+        ("timestamp", "select %s", (datetime.datetime(2024, 1, 2, 3, 4, 5, 123456),)),
+        ("timestamptz", "select %s", (datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),)),
+        ("interval", "select %s", (datetime.timedelta(days=1, seconds=5400),)),
+        ("numeric", "select %s", (decimal.Decimal("12.345"),)),
+        ("uuid", "select %s::uuid", (str(uuid.UUID("5b6f3a2e-9d5c-4b1e-8f3a-2c1d0e9f8a7b")),)),
+        ("json", "select %s::json", (Json({"a": 1, "b": [True, None]}),)),
+        ("bool_literal", "select 'yes'::boolean, 'off'::bool", ()),
+        ("bytea_literal", "select '\\xdead00ff'::bytea, octet_length('\\xdead00ff'::bytea)", ()),
+        ("array_literal", "select '{{1,2},{3,4}}'::int[]", ()),
+        ("int_literal", "select '  12 '::int", ()),
+    ]
+    for name, sql, args in cases:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, args)
+            row = cur.fetchone()
+            row = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+            data("param_types/" + name, repr(row))
+        except psycopg2.Error as e:
+            data("param_types/" + name, "error " + str(e.pgcode))
+        conn.rollback()
+    check("param_types", True)
+
+
 @guard("alltypes")
 def _alltypes():
     # Raw wire text: a cursor whose values are not converted.
