@@ -72,6 +72,30 @@ public class Client {
         }
     }
 
+    interface Binder { void bind(PreparedStatement ps) throws Exception; }
+
+    // paramCase runs sql with bind twice (pgjdbc may switch to a server-
+    // prepared statement) and records each column as getString and class.
+    static void paramCase(Connection c, String mode, String name, String sql, Binder bind) {
+        StringBuilder sb = new StringBuilder();
+        for (int round = 0; round < 2; round++) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        sb.append(str(rs, i)).append(" | ").append(obj(rs, i)).append("; ");
+                    }
+                }
+            } catch (SQLException e) {
+                sb.append("error ").append(state(e)).append("; ");
+            } catch (Exception e) {
+                sb.append("exception ").append(e).append("; ");
+            }
+        }
+        data("param_types/" + name + "/" + mode, sb.toString());
+    }
+
     public static void main(String[] args) throws Exception {
         boolean tp = "tpserver".equals(System.getenv("CT_TARGET"));
         guard("connect_plain", () -> {
@@ -94,6 +118,51 @@ public class Client {
                 }
             }
             check("params", true, "");
+        });
+
+        // Parameters of each type: arrays (createArrayOf), bytea, json
+        // (PGobject), dates, uuid; with the default connection and with
+        // one that prepares and binds binary from the first execution.
+        guard("param_types", () -> {
+            try (Connection cb = DriverManager.getConnection(url2("&prepareThreshold=-1"))) {
+                for (Connection cc : new Connection[] {c, cb}) {
+                    String mode = cc == c ? "default" : "prepared";
+                    paramCase(cc, mode, "any_varchar", "select count(*) from alltypes where s = any(?)",
+                            ps -> ps.setArray(1, cc.createArrayOf("varchar", new Object[] {"text", "none"})));
+                    paramCase(cc, mode, "any_int4", "select count(*) from alltypes where i4 = any(?)",
+                            ps -> ps.setArray(1, cc.createArrayOf("int4", new Object[] {3, 7})));
+                    paramCase(cc, mode, "text_array", "select ?::text[]",
+                            ps -> ps.setArray(1, cc.createArrayOf("text", new Object[] {"a", null, "b c", "q\"u\\x", "NULL", "", "{x}"})));
+                    paramCase(cc, mode, "float8_array", "select ?::float8[]",
+                            ps -> ps.setArray(1, cc.createArrayOf("float8", new Object[] {1.5, -0.25})));
+                    paramCase(cc, mode, "bytea", "select ?::bytea",
+                            ps -> ps.setBytes(1, new byte[] {(byte) 0xde, (byte) 0xad, 0, (byte) 0xff}));
+                    paramCase(cc, mode, "json", "select ?::json", ps -> {
+                        org.postgresql.util.PGobject o = new org.postgresql.util.PGobject();
+                        o.setType("json");
+                        o.setValue("{\"a\": [1, true, null]}");
+                        ps.setObject(1, o);
+                    });
+                    paramCase(cc, mode, "jsonb_compare", "select ?::jsonb ->> 'a'", ps -> {
+                        org.postgresql.util.PGobject o = new org.postgresql.util.PGobject();
+                        o.setType("jsonb");
+                        o.setValue("{\"a\": \"x\"}");
+                        ps.setObject(1, o);
+                    });
+                    paramCase(cc, mode, "bool", "select ?::boolean, ?", ps -> {
+                        ps.setString(1, "yes");
+                        ps.setBoolean(2, false);
+                    });
+                    paramCase(cc, mode, "date", "select ?::date", ps -> ps.setDate(1, java.sql.Date.valueOf("2024-02-29")));
+                    paramCase(cc, mode, "timestamp", "select ?::timestamp",
+                            ps -> ps.setTimestamp(1, java.sql.Timestamp.valueOf("2024-01-02 03:04:05.123456")));
+                    paramCase(cc, mode, "uuid", "select ?::uuid",
+                            ps -> ps.setObject(1, java.util.UUID.fromString("5b6f3a2e-9d5c-4b1e-8f3a-2c1d0e9f8a7b")));
+                    paramCase(cc, mode, "numeric", "select ?::numeric(10,3)",
+                            ps -> ps.setBigDecimal(1, new java.math.BigDecimal("12.345")));
+                }
+            }
+            check("param_types", true, "");
         });
 
         // Every column of alltypes as text, and metadata.
