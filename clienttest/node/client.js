@@ -43,6 +43,36 @@ async function main() {
     check('params', true);
   });
 
+  // Parameters of each type: node-postgres sends every value as text with
+  // no type (arrays as '{...}' literals, Buffers as '\\x..', objects as JSON).
+  await guard('param_types', async () => {
+    const cases = [
+      ['any_text', 'select count(*)::int as n from alltypes where s = any($1)', [['text', 'none']]],
+      ['any_int', 'select count(*)::int as n from alltypes where i4 = any($1)', [[3, 7]]],
+      ['text_array', 'select $1::text[] as v', [['a', null, 'b c', 'q"u\\x', 'NULL', '', '{x}']]],
+      ['int_array', 'select $1::int[] as v', [[1, -2, null]]],
+      ['nested_array', 'select ($1::int[][])[2][1] as v', [[[1, 2], [3, 4]]]],
+      ['bytea', 'select $1::bytea as v', [Buffer.from([0xde, 0xad, 0x00, 0xff])]],
+      ['json', 'select $1::json as v', [{ a: 1, b: [true, null] }]],
+      ['jsonb', "select $1::jsonb ->> 'a' as v", [{ a: 'x' }]],
+      ['bool', 'select $1::boolean as a, $2::boolean as b', [true, 'off']],
+      ['date', 'select $1::date as v', ['2024-02-29']],
+      ['timestamptz', 'select $1::timestamptz as v', [new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 123))]],
+      ['uuid', 'select $1::uuid as v', ['5b6f3a2e-9d5c-4b1e-8f3a-2c1d0e9f8a7b']],
+      ['int_spaces', 'select $1::int + 1 as v', ['  12 ']],
+    ];
+    for (const [name, text, values] of cases) {
+      try {
+        const r = await client.query(text, values);
+        const row = r.rows[0];
+        data('param_types/' + name, Object.keys(row).map((k) => k + '=' + show(row[k])).join(' '));
+      } catch (e) {
+        data('param_types/' + name, 'error ' + e.code);
+      }
+    }
+    check('param_types', true);
+  });
+
   await guard('alltypes', async () => {
     const raw = await client.query({ text: 'select * from alltypes order by id', types: { getTypeParser: () => (v) => v } });
     for (const f of raw.fields) data('meta/' + f.name, `oid=${f.dataTypeID} mod=${f.dataTypeModifier} size=${f.dataTypeSize}`);
