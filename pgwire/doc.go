@@ -78,6 +78,7 @@
 //	decode.go     parameter values from the client (text and binary)
 //	decode_array.go array parameters: PostgreSQL's array text and binary forms as DuckDB list text
 //	encode.go     result values to the client (text and binary)
+//	encode_binary.go numeric and array binary forms byte for byte as PostgreSQL sends them
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them
 //	audit.go      the audit log: connections, their end, and every statement's outcome

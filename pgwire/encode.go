@@ -594,21 +594,12 @@ func (e *encoder) appendBinary(dst []byte, ct *colType, v any) ([]byte, error) {
 		if !ok {
 			return dst, fmt.Errorf("encode %s: unexpected Go value %T", ct, v)
 		}
-		conv := make([]any, len(list))
-		for i, x := range list {
-			if x == nil {
-				continue
-			}
-			var err error
-			if conv[i], err = e.binaryValue(ct.elem, x); err != nil {
-				return dst, err
-			}
+		return e.appendArrayBinary(dst, ct, list)
+	}
+	if ct.pg.oid == oidNumeric {
+		if unscaled, scale, ok := numericValue(v); ok {
+			return appendNumericBinary(dst, unscaled, scale), nil
 		}
-		out, err := e.tmap.Encode(ct.pg.oid, pgtype.BinaryFormatCode, conv, dst)
-		if err != nil {
-			return dst, fmt.Errorf("encode %s as binary: %w", ct.pg.name, err)
-		}
-		return out, nil
 	}
 	bv, err := e.binaryValue(ct, v)
 	if err != nil {

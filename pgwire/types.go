@@ -208,6 +208,7 @@ func (ct *colType) resolve() {
 		ct.elem.resolve()
 		ct.kind = kindArray
 		ct.pg = pgTypeInfo{oid: ct.elem.pg.arrayOID, name: "_" + ct.elem.pg.name, size: -1}
+		ct.typmod = ct.elem.typmod // numeric(p,s)[] as PostgreSQL describes it
 		if ct.pg.oid == 0 {
 			ct.kind, ct.pg = kindNested, pgTypes[oidJSON]
 		}

@@ -32,6 +32,7 @@ var literalChecks = []struct {
 	{check: `' 1.5 '::float8 = 1.5 AND '-1e3'::real = -1000 AND 'NaN'::float8 <> 0 AND '-Infinity'::float8 < 0`},
 	{check: `'1.23456'::numeric = 1.23456 AND '  0.000001 '::numeric > 0 AND '1e5'::numeric = 100000 AND '1.5e-3'::numeric = 0.0015`},
 	{check: `'123456789012345.678901'::numeric::text = '123456789012345.678901'`},
+	{check: `1.23456::numeric::text = '1.23456' AND 7::numeric::text = '7' AND 0.5::numeric::text = '0.5'`},
 	{check: `array_length('{a,"b c",NULL}'::text[], 1) = 3`},
 	{check: `('{{1,2},{3,4}}'::int[])[2][1] = 3`},
 	{check: `('{"a\"b", "c\\d", NULL}'::text[])[1] = 'a"b' AND ('{"a\"b", "c\\d", NULL}'::text[])[2] = 'c\d' AND ('{"a\"b", "c\\d", NULL}'::text[])[3] IS NULL`},

@@ -112,6 +112,9 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 		return r.arrayLiteral(tc, base, conv, lit.GetSval().Sval)
 	}
+	if lit := tc.Arg.GetAConst(); lit != nil && base == "numeric" && len(tn.Typmods) == 0 && len(tn.ArrayBounds) == 0 {
+		r.numericConstant(tc, lit)
+	}
 	return nil
 }
 

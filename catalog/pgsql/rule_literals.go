@@ -112,6 +112,26 @@ func (r *rewriter) numericLiteral(tc *pg_query.TypeCast, lit *pg_query.String) *
 	return nil
 }
 
+// numericConstant gives 1.5::numeric and 7::numeric the precision and
+// scale of their value, as numericLiteral does for text.
+func (r *rewriter) numericConstant(tc *pg_query.TypeCast, lit *pg_query.A_Const) {
+	var text string
+	switch {
+	case lit.GetFval() != nil:
+		text = lit.GetFval().Fval
+	case lit.GetIval() != nil:
+		text = strconv.FormatInt(int64(lit.GetIval().Ival), 10)
+	default:
+		return
+	}
+	prec, scale, ok := decimalShape(text)
+	if !ok || prec > 38 || strings.ContainsAny(text, "eE") {
+		return
+	}
+	tc.TypeName.Typmods = []*pg_query.Node{pg_query.MakeAConstIntNode(int64(prec), -1), pg_query.MakeAConstIntNode(int64(scale), -1)}
+	r.changed = true
+}
+
 // decimalShape returns the precision and scale PostgreSQL's numeric keeps
 // for a decimal number in text ([+-]digits[.digits][e[+-]digits]).
 func decimalShape(s string) (prec, scale int, ok bool) {
@@ -132,7 +152,7 @@ func decimalShape(s string) (prec, scale int, ok bool) {
 	all := intPart + frac
 	zeros := len(all) - len(strings.TrimLeft(all, "0"))
 	prec = max(len(intPart)+exp-zeros, 0) + scale
-	return max(prec, 1), scale, true
+	return max(prec, scale+1), scale, true // an integer digit: DuckDB prints DECIMAL(1,1) as ".5"
 }
 
 // arrayLiteral rewrites '{...}'::type[] into ARRAY[...]::type[] (DuckDB
