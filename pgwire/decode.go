@@ -114,6 +114,11 @@ func decodeTextParam(oid uint32, s string) (any, error) {
 		return pgtext.ParseBool(s)
 	case oidBytea:
 		return pgtext.ParseBytea(s)
+	case oidInterval:
+		if iv, err := pgtext.ParseInterval(s); err == nil {
+			return iv.String(), nil
+		}
+		return s, nil // DuckDB's input may still read it, or rejects it
 	}
 	if elem, ok := arrayElemOIDs[oid]; ok {
 		return decodeTextArray(elem, s)

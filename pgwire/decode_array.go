@@ -97,6 +97,10 @@ func duckElemText(elem uint32, s string) (string, error) {
 	case oidBytea:
 		v, err := pgtext.ParseBytea(s)
 		return duckBlobText(v), err
+	case oidInterval:
+		if iv, err := pgtext.ParseInterval(s); err == nil {
+			return iv.String(), nil
+		}
 	}
 	return s, nil
 }

@@ -47,6 +47,12 @@ func literalText(base, s string) (text string, ok bool, err error) {
 	case "bytea":
 		b, err := pgtext.ParseBytea(s)
 		return duckBlobLiteral(b), true, err
+	case "interval":
+		iv, err := pgtext.ParseInterval(s)
+		if err != nil {
+			return s, false, nil // DuckDB's input may still read it, or rejects it
+		}
+		return iv.String(), true, nil
 	}
 	return s, false, nil
 }
@@ -76,6 +82,9 @@ func invalidInput(msg string) *pg_query.Node {
 func (r *rewriter) scalarLiteral(tc *pg_query.TypeCast, base string, lit *pg_query.String) *pg_query.Node {
 	if base == "numeric" && len(tc.TypeName.Typmods) == 0 {
 		return r.numericLiteral(tc, lit)
+	}
+	if base == "interval" && len(tc.TypeName.Typmods) > 0 {
+		return nil // interval '1' day: the fields qualify the text
 	}
 	text, ok, err := literalText(base, lit.Sval)
 	switch {

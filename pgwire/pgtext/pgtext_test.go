@@ -118,3 +118,39 @@ func TestParseArray(t *testing.T) {
 		}
 	}
 }
+
+func TestParseInterval(t *testing.T) {
+	cases := map[string]Interval{
+		"1 year 2 mons 3 days 04:05:06.5": {14, 3, 14706500000},
+		"@ 1 day ago":                     {0, -1, 0},
+		"1 mon -1 day":                    {1, -1, 0},
+		"1-2":                             {14, 0, 0},
+		"-1-2":                            {-14, 0, 0},
+		"3 04:05:06":                      {0, 3, 14706000000},
+		"01:02:03":                        {0, 0, 3723000000},
+		"-01:02":                          {0, 0, -3720000000},
+		"1.5 days":                        {0, 1, 43200000000},
+		"1.5 months":                      {1, 15, 0},
+		"1.5 years":                       {18, 0, 0},
+		"2 weeks":                         {0, 14, 0},
+		"5":                               {0, 0, 5000000},
+		"1day 2hours":                     {0, 1, 7200000000},
+		"  10 MINUTES ":                   {0, 0, 600000000},
+		"P1Y2M3DT4H5M6S":                  {14, 3, 14706000000},
+		"PT1.5S":                          {0, 0, 1500000},
+		"p2w":                             {0, 14, 0},
+		"1 century":                       {1200, 0, 0},
+		"250 ms":                          {0, 0, 250000},
+	}
+	for in, want := range cases {
+		got, err := ParseInterval(in)
+		if err != nil || got != want {
+			t.Errorf("ParseInterval(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "1 fortnight", "P", "P1X", "1:99", "ago 1 day", "1-13"} {
+		if _, err := ParseInterval(in); err == nil {
+			t.Errorf("ParseInterval(%q) succeeded", in)
+		}
+	}
+}
