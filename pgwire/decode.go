@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -70,7 +71,7 @@ func (e *encoder) decodeParams(st *statement, formats []int16, values [][]byte) 
 		case i < len(st.paramDuck) && unresolvedParam(st.paramDuck[i]) && oid == oidText:
 			args[i] = guessTextParam(string(raw))
 		default:
-			args[i], err = decodeTextParam(oid, string(raw))
+			args[i], err = decodeTextParam(oid, string(raw), e.loc)
 		}
 		if err != nil {
 			return nil, newError(codeInvalidText, "invalid value for parameter $%d: %v", i+1, err)
@@ -102,9 +103,11 @@ func guessTextParam(s string) any {
 // decodeTextParam converts a text-format parameter as PostgreSQL's input
 // function for its type reads it. Numbers and booleans are converted so
 // DuckDB sees a typed value even when it could not infer the parameter
-// type; bytea becomes bytes, arrays DuckDB list text (decode_array.go);
-// everything else is passed as a string for DuckDB to cast.
-func decodeTextParam(oid uint32, s string) (any, error) {
+// type; bytea becomes bytes, arrays DuckDB list text (decode_array.go),
+// dates and times ISO text (or, for 'now' and 'today', the time in the
+// session's zone loc); everything else is passed as a string for DuckDB
+// to cast.
+func decodeTextParam(oid uint32, s string, loc *time.Location) (any, error) {
 	switch oid {
 	case oidInt2, oidInt4, oidInt8:
 		return pgtext.ParseInt(s, intBits(oid))
@@ -119,6 +122,13 @@ func decodeTextParam(oid uint32, s string) (any, error) {
 			return iv.String(), nil
 		}
 		return s, nil // DuckDB's input may still read it, or rejects it
+	case oidDate, oidTimestamp, oidTimestampTZ, oidTime:
+		kind := dateTimeKinds[oid]
+		v, special := pgtext.NormalizeDateTime(s, kind)
+		if special == "" {
+			return v, nil
+		}
+		return specialDateTime(special, kind, time.Now().In(loc)), nil
 	}
 	if elem, ok := arrayElemOIDs[oid]; ok {
 		return decodeTextArray(elem, s)
@@ -195,4 +205,28 @@ func (e *encoder) decodeBinaryParam(oid uint32, raw []byte) (any, error) {
 		return dv.Value()
 	}
 	return v, nil
+}
+
+// dateTimeKinds maps the date/time types to pgtext's kinds.
+var dateTimeKinds = map[uint32]pgtext.DateTimeKind{
+	oidDate: pgtext.Date, oidTimestamp: pgtext.Timestamp, oidTimestampTZ: pgtext.TimestampTZ, oidTime: pgtext.Time,
+}
+
+// specialDateTime is the text of 'now', 'today', 'tomorrow' or
+// 'yesterday' read at now (in the session's zone).
+func specialDateTime(sp pgtext.Special, kind pgtext.DateTimeKind, now time.Time) string {
+	if sp != pgtext.Now {
+		day := map[pgtext.Special]int{pgtext.Today: 0, pgtext.Tomorrow: 1, pgtext.Yesterday: -1}[sp]
+		y, m, d := now.Date()
+		now = time.Date(y, m, d+day, 0, 0, 0, 0, now.Location())
+	}
+	switch kind {
+	case pgtext.Date:
+		return now.Format("2006-01-02")
+	case pgtext.Time:
+		return now.Format("15:04:05.999999")
+	case pgtext.Timestamp:
+		return now.Format("2006-01-02 15:04:05.999999")
+	}
+	return now.Format("2006-01-02 15:04:05.999999-07:00")
 }

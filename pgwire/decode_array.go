@@ -101,6 +101,10 @@ func duckElemText(elem uint32, s string) (string, error) {
 		if iv, err := pgtext.ParseInterval(s); err == nil {
 			return iv.String(), nil
 		}
+	case oidDate, oidTimestamp, oidTimestampTZ, oidTime:
+		if v, special := pgtext.NormalizeDateTime(s, dateTimeKinds[elem]); special == "" {
+			return v, nil
+		}
 	}
 	return s, nil
 }

@@ -47,6 +47,12 @@ func literalText(base, s string) (text string, ok bool, err error) {
 	case "bytea":
 		b, err := pgtext.ParseBytea(s)
 		return duckBlobLiteral(b), true, err
+	case "date", "timestamp", "timestamptz", "time":
+		v, special := pgtext.NormalizeDateTime(s, dateTimeKinds[base])
+		if special != "" {
+			return s, false, nil // scalarLiteral reads the clock in SQL
+		}
+		return v, true, nil
 	case "interval":
 		iv, err := pgtext.ParseInterval(s)
 		if err != nil {
@@ -85,6 +91,13 @@ func (r *rewriter) scalarLiteral(tc *pg_query.TypeCast, base string, lit *pg_que
 	}
 	if base == "interval" && len(tc.TypeName.Typmods) > 0 {
 		return nil // interval '1' day: the fields qualify the text
+	}
+	if kind, ok := dateTimeKinds[base]; ok {
+		if _, special := pgtext.NormalizeDateTime(lit.Sval, kind); special != "" {
+			tc.Arg = clockExpr(special)
+			r.changed = true
+			return nil
+		}
 	}
 	text, ok, err := literalText(base, lit.Sval)
 	switch {
@@ -259,4 +272,28 @@ func (r *rewriter) untypedArrayOperand(e *pg_query.A_Expr) {
 	e.Rexpr = funcCall([]string{"cast_to_type"}, &pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: expr}},
 		&pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: like}})
 	r.changed = true
+}
+
+// dateTimeKinds are the date/time types whose literals are normalized.
+var dateTimeKinds = map[string]pgtext.DateTimeKind{
+	"date": pgtext.Date, "timestamp": pgtext.Timestamp, "timestamptz": pgtext.TimestampTZ, "time": pgtext.Time,
+}
+
+// clockExpr is SQL for the clock-dependent inputs: 'now' is now() (the
+// transaction's start, as in PostgreSQL), 'today' current_date, 'tomorrow'
+// and 'yesterday' a day after and before; the cast around it makes the
+// literal's type.
+func clockExpr(sp pgtext.Special) *pg_query.Node {
+	if sp == pgtext.Now {
+		return funcCall([]string{"now"})
+	}
+	today := &pg_query.Node{Node: &pg_query.Node_SqlvalueFunction{SqlvalueFunction: &pg_query.SQLValueFunction{
+		Op: pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE, Typmod: -1, Location: -1}}}
+	switch sp {
+	case pgtext.Tomorrow:
+		return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"), today, pg_query.MakeAConstIntNode(1, -1), -1)
+	case pgtext.Yesterday:
+		return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), today, pg_query.MakeAConstIntNode(1, -1), -1)
+	}
+	return today
 }

@@ -154,3 +154,47 @@ func TestParseInterval(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeDateTime(t *testing.T) {
+	cases := []struct {
+		in   string
+		kind DateTimeKind
+		want string
+	}{
+		{"January 8, 1999", Date, "1999-01-08"},
+		{"Jan 8 1999", Date, "1999-01-08"},
+		{"8 Jan 1999", Date, "1999-01-08"},
+		{"1999-Jan-08", Date, "1999-01-08"},
+		{"08-Jan-1999", Date, "1999-01-08"},
+		{"1/8/1999", Date, "1999-01-08"},
+		{"1/8/99", Date, "1999-01-08"},
+		{"19990108", Date, "1999-01-08"},
+		{" 1999-01-08 ", Date, "1999-01-08"},
+		{"1999-01-08 04:05:06", Date, "1999-01-08"},
+		{"0044-03-15 BC", Date, "-0043-03-15"},
+		{"Friday, January 8, 1999", Date, "1999-01-08"},
+		{"epoch", Date, "1970-01-01"},
+		{"epoch", TimestampTZ, "1970-01-01 00:00:00+00"},
+		{"-infinity", Timestamp, "-infinity"},
+		{"1999-01-08 04:05:06 -8:00", TimestampTZ, "1999-01-08 04:05:06-08:00"},
+		{"1999-01-08 04:05:06-8", TimestampTZ, "1999-01-08 04:05:06-08"},
+		{"1999-01-08 04:05:06 +0530", TimestampTZ, "1999-01-08 04:05:06+05:30"},
+		{"1999-01-08T04:05:06.5Z", TimestampTZ, "1999-01-08 04:05:06.5+00"},
+		{"1999-01-08 04:05:06 -8:00", Timestamp, "1999-01-08 04:05:06"},
+		{"January 8 1999 4:05 PM", Timestamp, "1999-01-08 16:05:00"},
+		{"12:30 AM", Time, "00:30:00"},
+		{"4:05:06.789", Time, "04:05:06.789"},
+		{"allballs", Time, "00:00:00"},
+		{"1999-01-08 04:05:06 America/New_York", TimestampTZ, "1999-01-08 04:05:06 America/New_York"},
+		{"garbage", Date, "garbage"},
+	}
+	for _, c := range cases {
+		got, sp := NormalizeDateTime(c.in, c.kind)
+		if got != c.want || sp != "" {
+			t.Errorf("NormalizeDateTime(%q, %d) = %q, %q; want %q", c.in, c.kind, got, sp, c.want)
+		}
+	}
+	if _, sp := NormalizeDateTime(" Today ", Date); sp != Today {
+		t.Errorf("today: %q", sp)
+	}
+}
