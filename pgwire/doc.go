@@ -76,6 +76,7 @@
 //	cancel.go     CancelRequest, statement_timeout, query errors of cancelled statements
 //	inbox.go      reading the socket while a statement runs, to notice a client gone
 //	decode.go     parameter values from the client (text and binary)
+//	paramcast.go  a parameter typed by its explicit cast ($1::boolean) where DuckDB leaves it untyped
 //	decode_array.go array parameters: PostgreSQL's array text and binary forms as DuckDB list text
 //	encode.go     result values to the client (text and binary)
 //	encode_binary.go numeric and array binary forms byte for byte as PostgreSQL sends them

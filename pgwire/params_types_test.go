@@ -3,6 +3,7 @@ package pgwire
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,6 +201,26 @@ func TestParameterDescriptionTypes(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: %v, want %s", tc.sql, msgs, tc.want)
+		}
+	}
+}
+
+// TestExplicitCastTypesParameter checks that $n::type types a parameter
+// DuckDB leaves untyped, in ParameterDescription and for its value.
+func TestExplicitCastTypesParameter(t *testing.T) {
+	ts := startServer(t)
+	cases := []struct{ sql, in, desc, want string }{
+		{"SELECT CAST($1::BOOLEAN AS VARCHAR)", "yes", "ParameterDescription [16]", "DataRow true"},
+		{"SELECT CAST($1::double precision AS VARCHAR)", " 1.5 ", "ParameterDescription [701]", "DataRow 1.5"},
+		{"SELECT CAST($1::int[] AS VARCHAR)", "{1,2}", "ParameterDescription [1007]", "DataRow [1, 2]"},
+	}
+	for _, tc := range cases {
+		rc := dialRaw(t, ts)
+		rc.send(&pgproto3.Parse{Query: tc.sql}, &pgproto3.Describe{ObjectType: 'S'},
+			&pgproto3.Bind{Parameters: [][]byte{[]byte(tc.in)}}, &pgproto3.Execute{}, &pgproto3.Sync{})
+		msgs := fmt.Sprint(rc.until("ReadyForQuery"))
+		if !strings.Contains(msgs, tc.desc) || !strings.Contains(msgs, tc.want) {
+			t.Errorf("%s: %s, want %s and %s", tc.sql, msgs, tc.desc, tc.want)
 		}
 	}
 }

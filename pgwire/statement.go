@@ -82,6 +82,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	// query alone does not tell it (`$2 || 'x'`); DuckDB cannot, so such
 	// parameters are cast to the client's type and the statement prepared
 	// again.
+	clientOIDs = withCastTypes(query, st.paramDuck, clientOIDs)
 	if typed := castUntypedParams(query, st.paramDuck, clientOIDs); typed != query {
 		if err := st.describe(ctx, conn, typed); err == nil {
 			st.sql, st.execSQL = typed, typed
@@ -384,6 +385,26 @@ func duckTypeForParamOID(oid uint32) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// withCastTypes adds to the client's parameter types, for each parameter
+// DuckDB left untyped and the client did not type, the type an explicit
+// cast in the query names (explicitCastOIDs).
+func withCastTypes(query string, duck []duckdb.Type, clientOIDs []uint32) []uint32 {
+	var casts []uint32
+	out := clientOIDs
+	for i, t := range duck {
+		if !unresolvedParam(t) || i < len(clientOIDs) && clientOIDs[i] != 0 {
+			continue
+		}
+		if casts == nil {
+			casts = explicitCastOIDs(query, len(duck))
+			out = make([]uint32, len(duck))
+			copy(out, clientOIDs)
+		}
+		out[i] = casts[i]
+	}
+	return out
 }
 
 // castUntypedParams wraps each $n whose type DuckDB left unresolved, and for
