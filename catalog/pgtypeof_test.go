@@ -32,6 +32,9 @@ var pgTypeofCases = []struct{ expr, want string }{
 	{"ARRAY[true]", "boolean[]"},
 	{"(SELECT count(*) FROM (VALUES (1)) v(x))", "bigint"},
 	{"NULL", "unknown"},
+	{"(SELECT sum(CASE WHEN x > 0 THEN 1 ELSE 0 END) FROM (VALUES (1)) v(x))", "bigint"},
+	{"(SELECT sum(x::int) FROM (VALUES (1)) v(x))", "bigint"},
+	{"(SELECT sum(x::int8) FROM (VALUES (1)) v(x))", "numeric"},
 }
 
 // TestPgTypeof checks pg_typeof's names, as a result and as text.

@@ -224,3 +224,67 @@ func (r *rewriter) catalogColumn(n *pg_query.Node) (string, bool) {
 	}
 	return "", false
 }
+
+// intFunctions return integer (int4) in PostgreSQL.
+var intFunctions = map[string]bool{"length": true, "char_length": true, "character_length": true,
+	"octet_length": true, "bit_length": true, "array_length": true, "cardinality": true, "strpos": true}
+
+// isInt4Expr reports whether PostgreSQL types n as smallint or integer,
+// as far as the syntax tells: integer literals, casts to them, and
+// arithmetic, CASE and coalesce of such.
+func isInt4Expr(n *pg_query.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_AConst:
+		return x.AConst.GetIval() != nil || x.AConst.Isnull
+	case *pg_query.Node_TypeCast:
+		names, ok := nodeStrings(x.TypeCast.TypeName.GetNames())
+		if !ok || len(names) == 0 || len(x.TypeCast.TypeName.ArrayBounds) > 0 {
+			return false
+		}
+		base := names[len(names)-1]
+		return base == "int2" || base == "int4"
+	case *pg_query.Node_AExpr:
+		name, ok := nodeStrings(x.AExpr.Name)
+		if !ok || len(name) != 1 || x.AExpr.Kind != pg_query.A_Expr_Kind_AEXPR_OP || x.AExpr.Rexpr == nil {
+			return false
+		}
+		switch name[0] {
+		case "+", "-", "*", "%":
+			return (x.AExpr.Lexpr == nil || isInt4Expr(x.AExpr.Lexpr)) && isInt4Expr(x.AExpr.Rexpr)
+		}
+	case *pg_query.Node_CaseExpr:
+		for _, w := range x.CaseExpr.Args {
+			if cw := w.GetCaseWhen(); cw == nil || !isInt4Expr(cw.Result) {
+				return false
+			}
+		}
+		return x.CaseExpr.Defresult == nil || isInt4Expr(x.CaseExpr.Defresult)
+	case *pg_query.Node_CoalesceExpr:
+		for _, a := range x.CoalesceExpr.Args {
+			if !isInt4Expr(a) {
+				return false
+			}
+		}
+		return len(x.CoalesceExpr.Args) > 0
+	case *pg_query.Node_FuncCall:
+		name, ok := nodeStrings(x.FuncCall.Funcname)
+		return ok && len(name) > 0 && intFunctions[name[len(name)-1]] && x.FuncCall.Over == nil
+	}
+	return false
+}
+
+// sumResult makes sum over a smallint or integer expression bigint, as in
+// PostgreSQL, where DuckDB's sum of integers is HUGEINT (numeric on the
+// wire): sum(CASE WHEN ... THEN 1 ELSE 0 END) is bigint. Over anything
+// else (columns, whose types the translator does not know) DuckDB's type
+// stays.
+func (r *rewriter) sumResult(fc *pg_query.FuncCall) *pg_query.Node {
+	name, ok := nodeStrings(fc.Funcname)
+	if !ok || len(fc.Args) != 1 || fc.AggStar || len(name) == 0 || name[len(name)-1] != "sum" ||
+		len(name) == 2 && name[0] != "pg_catalog" || len(name) > 2 || !isInt4Expr(fc.Args[0]) {
+		return nil
+	}
+	call := &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: fc}}
+	tn := &pg_query.TypeName{Names: strNodes("pg_catalog", "int8"), Typemod: -1, Location: -1}
+	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{Arg: call, TypeName: tn, Location: -1}}}
+}

@@ -164,7 +164,9 @@ func (r *rewriter) node(n *pg_query.Node) {
 	case *pg_query.Node_SqlvalueFunction:
 		repl = r.sqlValueFunction(x.SqlvalueFunction)
 	case *pg_query.Node_FuncCall:
-		repl = r.functionNode(x.FuncCall)
+		if repl = r.sumResult(x.FuncCall); repl == nil {
+			repl = r.functionNode(x.FuncCall)
+		}
 	}
 	if repl != nil {
 		n.Node = repl.Node

@@ -54,6 +54,7 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"cast bytea literal", `SELECT '\xdead00ff'::bytea, 'abc\000'::bytea`, `SELECT E'\\xDE\\xAD\\x00\\xFF'::bytea AS bytea, E'abc\\x00'::bytea AS bytea`},
 	{"cast int literal", `SELECT '  12 '::int, '1.50'::numeric`, `SELECT '12'::int AS int4, '1.50'::numeric(3, 2) AS "numeric"`},
 	{"cast invalid literal", `SELECT 'maybe'::boolean`, `SELECT 'invalid input syntax for type boolean: "maybe"'::int AS bool`},
+	{"sum of integers", `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END), sum(x), sum(1) OVER (), sum(length(s)) FROM t`, `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END)::bigint AS sum, sum(x) AS sum, sum(1) OVER ()::bigint AS sum, sum(length(s))::bigint AS sum FROM t`},
 	{"cast plain", `SELECT x::int, x::text, x::varchar(3) FROM t`, `SELECT x::int, x::text, x::varchar(3) FROM t`},
 	// 4. operators
 	{"regex", `SELECT 1 FROM t WHERE a ~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE regexp_matches(a, '^x')`},
