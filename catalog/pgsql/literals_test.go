@@ -51,6 +51,7 @@ var literalChecks = []struct {
 	{check: `'today'::date = current_date AND 'tomorrow'::date = current_date + 1 AND 'yesterday'::date = current_date - 1 AND 'now'::timestamptz = now()`},
 	{check: `'4:05 PM'::time = '16:05:00'::time AND 'allballs'::time = '00:00:00'::time AND '12:30 AM'::time = '00:30'::time`},
 	{check: `'1999-13-45'::date IS NULL`, fails: true},
+	{check: `'abcd'::varchar(3) = 'abc' AND 12345::varchar(2) = '12' AND length('ab'::char(4)::text) >= 2 AND 'abcdef'::char(4) = 'abcd'`},
 	{check: `'maybe'::boolean`, fails: true},
 	{check: `3 = ANY('{1,x}')`, fails: true},
 	{check: `'o'::boolean`, fails: true},

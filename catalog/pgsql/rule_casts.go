@@ -106,6 +106,7 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 	}
 	r.typeName(tn)
+	r.lengthLimit(tc, base)
 	if lit := tc.Arg.GetAConst(); lit != nil && lit.GetSval() != nil {
 		if len(tn.ArrayBounds) == 0 {
 			return r.scalarLiteral(tc, base, lit.GetSval())
@@ -287,4 +288,26 @@ func (r *rewriter) sumResult(fc *pg_query.FuncCall) *pg_query.Node {
 	call := &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: fc}}
 	tn := &pg_query.TypeName{Names: strNodes("pg_catalog", "int8"), Typemod: -1, Location: -1}
 	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{Arg: call, TypeName: tn, Location: -1}}}
+}
+
+// lengthLimit makes x::varchar(n) cut x to n characters and x::char(n)
+// pad or cut it to n, as PostgreSQL's explicit casts do; DuckDB ignores
+// the length.
+func (r *rewriter) lengthLimit(tc *pg_query.TypeCast, base string) {
+	if base != "varchar" && base != "bpchar" || len(tc.TypeName.Typmods) != 1 || len(tc.TypeName.ArrayBounds) > 0 {
+		return
+	}
+	c := tc.TypeName.Typmods[0].GetAConst()
+	if c == nil || c.GetIval() == nil || c.GetIval().Ival < 1 {
+		return
+	}
+	n := pg_query.MakeAConstIntNode(int64(c.GetIval().Ival), -1)
+	text := &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{Arg: tc.Arg,
+		TypeName: &pg_query.TypeName{Names: strNodes("text"), Typemod: -1, Location: -1}, Location: -1}}}
+	if base == "varchar" {
+		tc.Arg = funcCall([]string{"left"}, text, n)
+	} else {
+		tc.Arg = funcCall([]string{"rpad"}, text, n, strConst(" "))
+	}
+	r.changed = true
 }

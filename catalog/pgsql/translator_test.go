@@ -55,7 +55,8 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"cast int literal", `SELECT '  12 '::int, '1.50'::numeric`, `SELECT '12'::int AS int4, '1.50'::numeric(3, 2) AS "numeric"`},
 	{"cast invalid literal", `SELECT 'maybe'::boolean`, `SELECT 'invalid input syntax for type boolean: "maybe"'::int AS bool`},
 	{"sum of integers", `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END), sum(x), sum(1) OVER (), sum(length(s)) FROM t`, `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END)::bigint AS sum, sum(x) AS sum, sum(1) OVER ()::bigint AS sum, sum(length(s))::bigint AS sum FROM t`},
-	{"cast plain", `SELECT x::int, x::text, x::varchar(3) FROM t`, `SELECT x::int, x::text, x::varchar(3) FROM t`},
+	{"cast plain", `SELECT x::int, x::text, x::varchar FROM t`, `SELECT x::int, x::text, x::varchar FROM t`},
+	{"cast varchar(n) char(n)", `SELECT x::varchar(3), x::char(4) FROM t`, `SELECT "left"(x::text, 3)::varchar(3) AS x, rpad(x::text, 4, ' ')::char(4) AS x FROM t`},
 	// 4. operators
 	{"regex", `SELECT 1 FROM t WHERE a ~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE regexp_matches(a, '^x')`},
 	{"regex negated", `SELECT 1 FROM t WHERE a !~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE NOT regexp_matches(a, '^x')`},
