@@ -33,6 +33,7 @@ var (
 	_ pgwire.SQLTranslator    = (*Catalog)(nil)
 	_ pgwire.ColumnNamer      = (*Catalog)(nil)
 	_ pgwire.ColumnOriginer   = (*Catalog)(nil)
+	_ pgwire.ColumnTyper      = (*Catalog)(nil)
 	_ pgwire.ParameterChanger = (*Catalog)(nil)
 	_ pgwire.ParameterMirror  = (*Catalog)(nil)
 	_ pgwire.SchemaWatcher    = (*Catalog)(nil)

@@ -87,3 +87,11 @@ func (c *Catalog) describeResult(sql string) pgsql.Result {
 	c.describeMu.Unlock()
 	return r
 }
+
+// ColumnTypes returns the PostgreSQL type oids of the result columns the
+// emulation computes as reg* names (pg_typeof(x), x::regclass), 0 for the
+// others. It implements pgwire.ColumnTyper.
+func (c *Catalog) ColumnTypes(sql string) ([]uint32, bool) {
+	r := c.describeResult(sql)
+	return r.Types, r.TypesOK
+}

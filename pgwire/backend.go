@@ -21,8 +21,9 @@ import (
 //   - before a statement is prepared: ObjectGuard.ProtectedRelation and
 //     ProtectedVariable for what it would change (authorize.go);
 //   - when a statement is prepared: SQLTranslator.TranslateSQL, then
-//     ColumnNamer.ColumnNames, ColumnOriginer.ColumnOrigins and
-//     ParameterChanger.ParameterChanges on the client's text;
+//     ColumnNamer.ColumnNames, ColumnOriginer.ColumnOrigins,
+//     ColumnTyper.ColumnTypes and ParameterChanger.ParameterChanges on the
+//     client's text;
 //   - before it runs: ParameterMirror.MirrorParameters (if any parameter
 //     changed), SchemaWatcher.SyncSchema, then TxSchemaWatcher.SyncTxSchema
 //     (inside a transaction block with schema changes);
@@ -32,7 +33,7 @@ import (
 //     SchemaWatcher.SchemaChanged again if the block changed the schema.
 //
 // Hooks that see SQL text (TranslateSQL, ColumnNames, ColumnOrigins,
-// ParameterChanges) are called by every session at once and must be safe
+// ColumnTypes, ParameterChanges) are called by every session at once and must be safe
 // for concurrent use; what preparing a text told the server is cached by
 // text (see stmtcache.go), so they must answer the same for the same text
 // until the schema changes.
@@ -75,6 +76,18 @@ type ColumnNamer interface {
 // used only when there are as many as the statement has columns.
 type ColumnOriginer interface {
 	ColumnOrigins(sql string) (origins []ColumnOrigin, ok bool)
+}
+
+// ColumnTyper is implemented by backends that compute some result columns
+// as the text of a PostgreSQL type DuckDB lacks: reg* values such as
+// pg_typeof(x) and x::regclass, which print as names. ColumnTypes gives,
+// per result column, the PostgreSQL type oid of such a column and 0 for
+// the others; ok is false when it cannot tell. pgwire describes a VARCHAR
+// column with the oid (sending it in text format only) and leaves other
+// columns alone; the oids are used only when there are as many as the
+// statement has columns.
+type ColumnTyper interface {
+	ColumnTypes(sql string) (oids []uint32, ok bool)
 }
 
 // ColumnOrigin is the table column a result column comes from, as

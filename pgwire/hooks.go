@@ -104,6 +104,7 @@ func (s *session) describeColumns(st *statement, clientText string) {
 	s.jsonbColumns(st, clientText) // jsonb.go
 	s.renameColumns(st, clientText)
 	s.originColumns(st, clientText)
+	s.typeColumns(st, clientText)
 	if c, ok := s.srv.backend.(ParameterChanger); ok {
 		st.paramChanges = c.ParameterChanges(clientText)
 	}
@@ -122,6 +123,24 @@ func (s *session) originColumns(st *statement, clientText string) {
 	for i := range st.cols {
 		st.cols[i].tableOID = origins[i].TableOID
 		st.cols[i].attnum = origins[i].Attnum
+	}
+}
+
+// typeColumns describes the columns the backend computes as the text of a
+// PostgreSQL type DuckDB lacks (ColumnTyper) as that type.
+func (s *session) typeColumns(st *statement, clientText string) {
+	ct, ok := s.srv.backend.(ColumnTyper)
+	if !ok || len(st.cols) == 0 {
+		return
+	}
+	oids, ok := ct.ColumnTypes(clientText)
+	if !ok || len(oids) != len(st.cols) {
+		return
+	}
+	for i, oid := range oids {
+		if info, known := textOnlyTypes[oid]; known && st.cols[i].typ.kind == kindScalar && st.cols[i].typ.duck == duckdb.TYPE_VARCHAR {
+			st.cols[i].typ.pg = info
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"database/sql"
 	"fmt"
 	"reflect"
 	"strings"
@@ -222,5 +223,26 @@ func TestExplicitCastTypesParameter(t *testing.T) {
 		if !strings.Contains(msgs, tc.desc) || !strings.Contains(msgs, tc.want) {
 			t.Errorf("%s: %s, want %s and %s", tc.sql, msgs, tc.desc, tc.want)
 		}
+	}
+}
+
+// regtypeBackend names every first column regtype (ColumnTyper).
+type regtypeBackend struct{ testBackend }
+
+func (regtypeBackend) ColumnTypes(sql string) ([]uint32, bool) { return []uint32{2206, 0}, true }
+
+// TestColumnTyper describes a VARCHAR column as the type the backend names,
+// and leaves a column of another DuckDB type alone.
+func TestColumnTyper(t *testing.T) {
+	ts := serveBackend(t, func(db *sql.DB) Backend { return &regtypeBackend{testBackend{db: db}} }, nil)
+	rc := dialRaw(t, ts)
+	rc.send(&pgproto3.Query{String: "SELECT 'integer' AS a, 1 AS b"})
+	got := fmt.Sprint(rc.until("ReadyForQuery"))
+	if !strings.Contains(got, "RowDescription a:2206 b:23") || !strings.Contains(got, "DataRow integer 1") {
+		t.Errorf("got %s", got)
+	}
+	rc.send(&pgproto3.Query{String: "SELECT 1 AS a, 'x' AS b"})
+	if got := fmt.Sprint(rc.until("ReadyForQuery")); !strings.Contains(got, "RowDescription a:23 b:25") {
+		t.Errorf("got %s", got)
 	}
 }

@@ -88,6 +88,20 @@ var pgTypes = map[uint32]pgTypeInfo{
 	oidBit:         {oidBit, "bit", -1, oidBitArray, false},
 }
 
+// textOnlyTypes are the PostgreSQL types a backend may compute as their
+// text (ColumnTyper): the reg* types, which print as names. Their binary
+// form is an oid, which the text does not give.
+var textOnlyTypes = map[uint32]pgTypeInfo{
+	24:   {24, "regproc", 4, 1008, false},
+	2202: {2202, "regprocedure", 4, 2207, false},
+	2203: {2203, "regoper", 4, 2208, false},
+	2204: {2204, "regoperator", 4, 2209, false},
+	2205: {2205, "regclass", 4, 2210, false},
+	2206: {2206, "regtype", 4, 2211, false},
+	4089: {4089, "regnamespace", 4, 4090, false},
+	4096: {4096, "regrole", 4, 4097, false},
+}
+
 // scalarOIDs maps DuckDB scalar types to PostgreSQL type OIDs.
 var scalarOIDs = map[duckdb.Type]uint32{
 	duckdb.TYPE_BOOLEAN:      oidBool,

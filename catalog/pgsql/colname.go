@@ -186,6 +186,9 @@ type Result struct {
 	NamesOK   bool
 	Origins   []Origin
 	OriginsOK bool
+	// Types are the reg* type oids of the columns (columnRegTypes).
+	Types   []uint32
+	TypesOK bool
 	// SetConfigs are the statement's set_config calls with constant
 	// arguments, in order.
 	SetConfigs []SetConfig
@@ -201,6 +204,7 @@ func DescribeResult(sql string) Result {
 	var r Result
 	r.Names, r.NamesOK = columnNames(tree)
 	r.Origins, r.OriginsOK = columnOrigins(tree)
+	r.Types, r.TypesOK = columnRegTypes(tree)
 	r.SetConfigs = setConfigCalls(tree)
 	return r
 }

@@ -93,6 +93,11 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 		}
 		return conv(tc.Arg)
 	}
+	if textTypes[base] && len(tn.ArrayBounds) == 0 && isByteaCast(tc.Arg) {
+		// bytea as text is its hex output form, where DuckDB escapes bytes.
+		tc.Arg = funcCall([]string{"concat"}, strConst(`\x`), funcCall([]string{"lower"}, funcCall([]string{"hex"}, tc.Arg)))
+		r.changed = true
+	}
 	if textTypes[base] && len(tn.ArrayBounds) == 0 {
 		// A reg* value cast to text is the object's name, not its oid.
 		if reg, ok := r.regValue(tc.Arg); ok && r.t.funcs[reg+"_out"] {
@@ -290,9 +295,10 @@ func (r *rewriter) sumResult(fc *pg_query.FuncCall) *pg_query.Node {
 	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{Arg: call, TypeName: tn, Location: -1}}}
 }
 
-// lengthLimit makes x::varchar(n) cut x to n characters and x::char(n)
-// pad or cut it to n, as PostgreSQL's explicit casts do; DuckDB ignores
-// the length.
+// lengthLimit makes x::varchar(n) and x::char(n) cut x to n characters,
+// as PostgreSQL's explicit casts do; DuckDB ignores the length. char(n)'s
+// padding is not added: PostgreSQL ignores it when comparing, concatenating
+// and measuring, where DuckDB would count it.
 func (r *rewriter) lengthLimit(tc *pg_query.TypeCast, base string) {
 	if base != "varchar" && base != "bpchar" || len(tc.TypeName.Typmods) != 1 || len(tc.TypeName.ArrayBounds) > 0 {
 		return
@@ -304,10 +310,56 @@ func (r *rewriter) lengthLimit(tc *pg_query.TypeCast, base string) {
 	n := pg_query.MakeAConstIntNode(int64(c.GetIval().Ival), -1)
 	text := &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{Arg: tc.Arg,
 		TypeName: &pg_query.TypeName{Names: strNodes("text"), Typemod: -1, Location: -1}, Location: -1}}}
-	if base == "varchar" {
-		tc.Arg = funcCall([]string{"left"}, text, n)
-	} else {
-		tc.Arg = funcCall([]string{"rpad"}, text, n, strConst(" "))
-	}
+	tc.Arg = funcCall([]string{"left"}, text, n)
 	r.changed = true
+}
+
+// regTypeOIDs are the oids of the reg* types.
+var regTypeOIDs = map[string]uint32{
+	"regproc": 24, "regprocedure": 2202, "regoper": 2203, "regoperator": 2204, "regclass": 2205,
+	"regtype": 2206, "regnamespace": 4089, "regrole": 4096,
+}
+
+// columnRegTypes returns, per result column of a plain SELECT, the oid of
+// the reg* type PostgreSQL gives it when it is pg_typeof(...) or a cast to
+// a reg* type, 0 for other columns; ok is false when the statement selects
+// `*` or has no such column.
+func columnRegTypes(tree *pg_query.ParseResult) (oids []uint32, ok bool) {
+	if len(tree.Stmts) != 1 {
+		return nil, false
+	}
+	sel := leftmostSelect(tree.Stmts[0].GetStmt().GetSelectStmt())
+	if sel == nil || len(sel.ValuesLists) > 0 {
+		return nil, false
+	}
+	for _, n := range sel.TargetList {
+		rt := n.GetResTarget()
+		if rt == nil || rt.Val == nil || isStar(rt.Val) {
+			return nil, false
+		}
+		var oid uint32
+		if fc := rt.Val.GetFuncCall(); fc != nil {
+			if name, isNames := nodeStrings(fc.Funcname); isNames && name[len(name)-1] == "pg_typeof" && (len(name) == 1 || len(name) == 2 && name[0] == "pg_catalog") {
+				oid = 2206
+			}
+		}
+		if tc := rt.Val.GetTypeCast(); tc != nil && tc.TypeName != nil && len(tc.TypeName.ArrayBounds) == 0 {
+			if names, isNames := nodeStrings(tc.TypeName.Names); isNames && len(names) > 0 && (len(names) == 1 || names[0] == "pg_catalog") {
+				oid = regTypeOIDs[names[len(names)-1]]
+			}
+		}
+		ok = ok || oid != 0
+		oids = append(oids, oid)
+	}
+	return oids, ok
+}
+
+// isByteaCast reports a cast to bytea.
+func isByteaCast(n *pg_query.Node) bool {
+	tc := n.GetTypeCast()
+	if tc == nil || tc.TypeName == nil || len(tc.TypeName.ArrayBounds) > 0 {
+		return false
+	}
+	names, ok := nodeStrings(tc.TypeName.Names)
+	return ok && len(names) > 0 && names[len(names)-1] == "bytea"
 }

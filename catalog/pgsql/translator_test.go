@@ -56,7 +56,7 @@ var ruleCases = []struct{ rule, in, want string }{
 	{"cast invalid literal", `SELECT 'maybe'::boolean`, `SELECT 'invalid input syntax for type boolean: "maybe"'::int AS bool`},
 	{"sum of integers", `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END), sum(x), sum(1) OVER (), sum(length(s)) FROM t`, `SELECT sum(CASE WHEN a THEN 1 ELSE 0 END)::bigint AS sum, sum(x) AS sum, sum(1) OVER ()::bigint AS sum, sum(length(s))::bigint AS sum FROM t`},
 	{"cast plain", `SELECT x::int, x::text, x::varchar FROM t`, `SELECT x::int, x::text, x::varchar FROM t`},
-	{"cast varchar(n) char(n)", `SELECT x::varchar(3), x::char(4) FROM t`, `SELECT "left"(x::text, 3)::varchar(3) AS x, rpad(x::text, 4, ' ')::char(4) AS x FROM t`},
+	{"cast varchar(n) char(n)", `SELECT x::varchar(3), x::char(4) FROM t`, `SELECT "left"(x::text, 3)::varchar(3) AS x, "left"(x::text, 4)::char(4) AS x FROM t`},
 	// 4. operators
 	{"regex", `SELECT 1 FROM t WHERE a ~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE regexp_matches(a, '^x')`},
 	{"regex negated", `SELECT 1 FROM t WHERE a !~ '^x'`, `SELECT 1 AS "?column?" FROM t WHERE NOT regexp_matches(a, '^x')`},
@@ -250,4 +250,19 @@ func BenchmarkTranslateParallel(b *testing.B) {
 			tr.Translate(q)
 		}
 	})
+}
+
+// TestColumnRegTypes checks the reg* types of result columns.
+func TestColumnRegTypes(t *testing.T) {
+	cases := map[string]string{
+		`SELECT pg_typeof(1), 1, x::regclass, pg_catalog.pg_typeof(y) FROM t`: "[2206 0 2205 2206] true",
+		`SELECT 1, 'a'`:                 "[0 0] false",
+		`SELECT *, pg_typeof(1) FROM t`: "[] false",
+	}
+	for in, want := range cases {
+		r := DescribeResult(in)
+		if got := fmt.Sprintf("%v %v", r.Types, r.TypesOK); got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+	}
 }

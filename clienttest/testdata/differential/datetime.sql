@@ -87,9 +87,7 @@ SELECT (timestamp '2024-01-01', interval '1 day') OVERLAPS (timestamp '2024-01-0
 SELECT generate_series(timestamp '2024-01-01', timestamp '2024-01-01 03:00', interval '1 hour');
 SELECT x FROM generate_series(timestamp '2024-01-30', timestamp '2024-04-30', interval '1 month') g(x);
 SELECT x::date FROM generate_series(date '2024-02-27', date '2024-03-02', interval '1 day') g(x);
--- differs: error: tpserver bug: timestamp input "2024-03-30 00:00+00" is not accepted (DuckDB wants ISO format)
 SELECT count(*) FROM generate_series(timestamptz '2024-03-30 00:00+00', timestamptz '2024-04-01 00:00+00', interval '1 hour');
--- differs: value: tpserver bug: pg_typeof names DuckDB types ("timestamp", PostgreSQL "timestamp without time zone")
 SELECT pg_typeof(now()), pg_typeof(current_date), pg_typeof(current_timestamp), pg_typeof(localtimestamp);
 SELECT now() = current_timestamp, now() >= timestamptz '2024-01-01';
 SELECT current_date >= date '2024-01-01', clock_timestamp() >= now();
