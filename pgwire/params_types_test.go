@@ -246,3 +246,16 @@ func TestColumnTyper(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// TestListParameterResultTypes describes a statement whose result types
+// DuckDB leaves open until its list parameter is bound.
+func TestListParameterResultTypes(t *testing.T) {
+	ts := startServer(t)
+	rc := dialRaw(t, ts)
+	rc.send(&pgproto3.Parse{Query: "SELECT $1::INTEGER[] AS a, len($1::INTEGER[]) AS n", ParameterOIDs: []uint32{1007}}, &pgproto3.Describe{ObjectType: 'S'},
+		&pgproto3.Bind{Parameters: [][]byte{[]byte("{1,2,3}")}}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	got := fmt.Sprint(rc.until("ReadyForQuery"))
+	if !strings.Contains(got, "RowDescription a:1007 n:20") || !strings.Contains(got, "DataRow {1,2,3} 3") {
+		t.Errorf("got %s", got)
+	}
+}

@@ -91,6 +91,10 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 		}
 	}
 
+	if st.unknownResult() {
+		st.describeResultWithNulls(ctx, conn, st.sql)
+	}
+
 	st.paramOIDs = make([]uint32, len(st.paramDuck))
 	for i, t := range st.paramDuck {
 		if i < len(clientOIDs) && clientOIDs[i] != 0 {
@@ -372,6 +376,90 @@ var duckTypeForOID = map[uint32]string{
 	oidText: "VARCHAR", 1043: "VARCHAR", 1042: "VARCHAR", 19: "VARCHAR",
 	oidBytea: "BLOB", oidDate: "DATE", oidTime: "TIME", oidTimestamp: "TIMESTAMP",
 	oidTimestampTZ: "TIMESTAMPTZ", oidInterval: "INTERVAL", oidUUID: "UUID", oidJSON: "JSON", 3802: "JSON",
+}
+
+// unknownResult reports DuckDB's placeholder for the result of a statement
+// whose result types depend on how its list parameters are bound: one
+// column of no type.
+func (st *statement) unknownResult() bool {
+	return len(st.paramDuck) > 0 && len(st.cols) == 1 && st.cols[0].typ.duck == duckdb.TYPE_INVALID
+}
+
+// describeResultWithNulls describes the result of query with each
+// parameter replaced by a NULL of the parameter's type, which DuckDB
+// types where it cannot type the parameterized statement; when a
+// parameter's type is not known the placeholder stays. The statement
+// itself still runs with its parameters.
+func (st *statement) describeResultWithNulls(ctx context.Context, conn *sql.Conn, query string) {
+	nulls := map[string]string{}
+	for i, t := range st.paramDuck {
+		var info duckdbx.Param
+		if i < len(st.paramInfo) {
+			info = st.paramInfo[i]
+		}
+		name, ok := duckTypeName(t, info)
+		if !ok {
+			return // an untyped NULL would type the result its own way
+		}
+		nulls[fmt.Sprintf("$%d", i+1)] = "CAST(NULL AS " + name + ")"
+	}
+	var b strings.Builder
+	last := 0
+	lx := sqlclass.NewLexer(query)
+	for tok, ok := lx.Next(); ok; tok, ok = lx.Next() {
+		if repl, isParam := nulls[tok.Text]; isParam && tok.Kind == sqlclass.Param {
+			b.WriteString(query[last:tok.Pos])
+			b.WriteString(repl)
+			last = tok.Pos + len(tok.Text)
+		}
+	}
+	b.WriteString(query[last:])
+	tmp := &statement{}
+	if err := tmp.describe(ctx, conn, b.String()); err != nil || len(tmp.paramDuck) > 0 || tmp.unknownResult() {
+		return
+	}
+	// DuckDB names unnamed columns by their expression: as written, with
+	// the parameters (where a NULL stands for one parameter only).
+	uses := map[string]int{}
+	for _, repl := range nulls {
+		uses[repl]++
+	}
+	for i := range tmp.cols {
+		for param, repl := range nulls {
+			if uses[repl] == 1 {
+				tmp.cols[i].name = strings.ReplaceAll(tmp.cols[i].name, repl, param)
+			}
+		}
+	}
+	st.cols, st.jsonKnown = tmp.cols, tmp.jsonKnown
+}
+
+// duckTypeNames spell DuckDB's scalar types in SQL.
+var duckTypeNames = map[duckdb.Type]string{
+	duckdb.TYPE_BOOLEAN: "BOOLEAN", duckdb.TYPE_TINYINT: "TINYINT", duckdb.TYPE_SMALLINT: "SMALLINT",
+	duckdb.TYPE_INTEGER: "INTEGER", duckdb.TYPE_BIGINT: "BIGINT", duckdb.TYPE_HUGEINT: "HUGEINT",
+	duckdb.TYPE_UTINYINT: "UTINYINT", duckdb.TYPE_USMALLINT: "USMALLINT", duckdb.TYPE_UINTEGER: "UINTEGER",
+	duckdb.TYPE_UBIGINT: "UBIGINT", duckdb.TYPE_FLOAT: "FLOAT", duckdb.TYPE_DOUBLE: "DOUBLE",
+	duckdb.TYPE_VARCHAR: "VARCHAR", duckdb.TYPE_BLOB: "BLOB", duckdb.TYPE_DATE: "DATE", duckdb.TYPE_TIME: "TIME",
+	duckdb.TYPE_TIMESTAMP: "TIMESTAMP", duckdb.TYPE_TIMESTAMP_TZ: "TIMESTAMPTZ", duckdb.TYPE_INTERVAL: "INTERVAL",
+	duckdb.TYPE_UUID: "UUID",
+}
+
+// duckTypeName spells a parameter's DuckDB type in SQL; ok is false when
+// it is not known (or has parameters, like DECIMAL, that are not known).
+func duckTypeName(t duckdb.Type, info duckdbx.Param) (string, bool) {
+	if info.JSON {
+		return "JSON", true
+	}
+	if info.Depth == 0 {
+		name, ok := duckTypeNames[t]
+		return name, ok
+	}
+	name, ok := duckTypeNames[info.Elem]
+	if info.ElemJSON {
+		name, ok = "JSON", true
+	}
+	return name + strings.Repeat("[]", info.Depth), ok
 }
 
 // duckTypeForParamOID is duckTypeForOID for scalars and arrays of them.

@@ -70,8 +70,8 @@ SELECT u, count(*) FROM aws_cloudtrail_log, unnest(tp_usernames) AS u GROUP BY u
 SELECT tp_ips, tp_akas FROM aws_cloudtrail_log ORDER BY tp_id LIMIT 3;
 SELECT array_to_string(tp_ips, ',') FROM aws_cloudtrail_log ORDER BY tp_id LIMIT 3;
 -- param: int4[] {1,2,3}
--- differs text,binary,pgx: error: tpserver bug: an array parameter in PostgreSQL's text format {...} is not parsed
--- differs psycopg2: type: tpserver bug: cardinality is int8, PostgreSQL int4
+-- differs text,binary,psycopg2: type: tpserver bug: cardinality is int8, PostgreSQL int4
+-- differs pgx: format: tpserver bug: cardinality is int8, PostgreSQL int4
 SELECT $1::int4[], cardinality($1::int4[]);
 -- param: int4 2
 SELECT $1 = ANY(ARRAY[1,2,3]);

@@ -62,6 +62,4 @@ SELECT count(*) FROM aws_cloudtrail_log WHERE aws_region = $1;
 -- param: int8 3
 SELECT event_name, count(*) FROM aws_cloudtrail_log WHERE aws_region = $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $2;
 -- param: text AccessDenied
--- differs text,binary: type: tpserver bug: count is text, PostgreSQL int8
--- differs pgx: format: tpserver bug: count(*) is described as text (PostgreSQL int8) in this statement with a parameter
 SELECT count(*) FROM aws_cloudtrail_log WHERE error_code = $1 OR $1 IS NULL;
