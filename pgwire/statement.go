@@ -387,9 +387,9 @@ func (st *statement) unknownResult() bool {
 
 // describeResultWithNulls describes the result of query with each
 // parameter replaced by a NULL of the parameter's type, which DuckDB
-// types where it cannot type the parameterized statement; when a
-// parameter's type is not known the placeholder stays. The statement
-// itself still runs with its parameters.
+// types where it cannot type the parameterized statement: a parameter of
+// no type is text, as it is announced. The statement itself still runs
+// with its parameters.
 func (st *statement) describeResultWithNulls(ctx context.Context, conn *sql.Conn, query string) {
 	nulls := map[string]string{}
 	for i, t := range st.paramDuck {
@@ -398,10 +398,15 @@ func (st *statement) describeResultWithNulls(ctx context.Context, conn *sql.Conn
 			info = st.paramInfo[i]
 		}
 		name, ok := duckTypeName(t, info)
-		if !ok {
+		switch {
+		case !ok && unresolvedParam(t):
+			name = "VARCHAR" // announced as text (paramOIDForDuck)
+		case !ok:
 			return // an untyped NULL would type the result its own way
 		}
-		nulls[fmt.Sprintf("$%d", i+1)] = "CAST(NULL AS " + name + ")"
+		// A NULL DuckDB cannot fold into a constant (whose type it then
+		// loses: CAST(NULL AS VARCHAR) || 'x' would be INTEGER).
+		nulls[fmt.Sprintf("$%d", i+1)] = "CAST(CASE WHEN random() < 0 THEN NULL END AS " + name + ")"
 	}
 	var b strings.Builder
 	last := 0

@@ -119,5 +119,4 @@ SELECT count(*) FROM aws_cloudtrail_log WHERE event_time BETWEEN $1 AND $2;
 -- param: text 1 day
 SELECT timestamp '2024-05-17' + $1::interval;
 -- param: text day
--- differs pgx: value: tpserver bug: with the field as a parameter, date_trunc's result is described as text
 SELECT date_trunc($1, timestamp '2024-05-17 13:45');
