@@ -134,8 +134,7 @@ var vectorColumns = map[string]bool{"indkey": true, "indoption": true, "indclass
 var textTypes = map[string]bool{"text": true, "varchar": true, "name": true, "bpchar": true}
 
 // regValue reports which reg* type n is a (rewritten) cast to: the
-// conversion functions regConverter and the regclass_in rule make, and
-// pg_typeof, a regtype.
+// conversion functions regConverter and the regclass_in rule make.
 func (r *rewriter) regValue(n *pg_query.Node) (string, bool) {
 	fc := n.GetFuncCall()
 	if fc == nil {
@@ -151,11 +150,8 @@ func (r *rewriter) regValue(n *pg_query.Node) (string, bool) {
 		}
 	}
 	fn := name[len(name)-1]
-	switch fn {
-	case "regclass_in":
+	if fn == "regclass_in" {
 		return "regclass", true
-	case "pg_typeof":
-		return "regtype", true
 	}
 	if base, ok := strings.CutPrefix(fn, "tp_oid_"); ok && regTypes[base] {
 		return base, true

@@ -214,7 +214,8 @@ CREATE OR REPLACE MACRO $pg.regtype_out(o) AS coalesce(
 -- pg_typeof: the PostgreSQL type of a value as pgwire describes DuckDB's
 -- type of it (typeof()): HUGEINT and DECIMAL are numeric, VARCHAR text,
 -- STRUCT, MAP, UNION and lists of them json, a list of a scalar that
--- scalar's array type. A regtype: the translator prints it as the name.
+-- scalar's array type. The result is the regtype's text, its name (pgwire
+-- describes the column as regtype: pgsql's columnRegTypes).
 CREATE OR REPLACE MACRO $pg.tp_scalar_type_oid(t) AS CASE regexp_replace(t, '\(.*\)$', '')
   WHEN 'BOOLEAN' THEN 16 WHEN 'TINYINT' THEN 21 WHEN 'SMALLINT' THEN 21 WHEN 'UTINYINT' THEN 21
   WHEN 'INTEGER' THEN 23 WHEN 'USMALLINT' THEN 23 WHEN 'BIGINT' THEN 20 WHEN 'UINTEGER' THEN 20
@@ -233,7 +234,20 @@ CREATE OR REPLACE MACRO $pg.tp_type_oid(t) AS CASE
     WHEN 700 THEN 1021 WHEN 701 THEN 1022 WHEN 25 THEN 1009 WHEN 17 THEN 1001 WHEN 1082 THEN 1182
     WHEN 1083 THEN 1183 WHEN 1266 THEN 1270 WHEN 1114 THEN 1115 WHEN 1184 THEN 1185 WHEN 1186 THEN 1187
     WHEN 2950 THEN 2951 WHEN 1560 THEN 1561 WHEN 114 THEN 199 ELSE 114 END END;
-CREATE OR REPLACE MACRO $pg.pg_typeof(x) AS CAST($pg.tp_type_oid(typeof(x)) AS BIGINT);
+-- The names, inline: a look-up in tp_type_names would be a subquery, which
+-- DuckDB cannot correlate with an aggregate argument (pg_typeof(count(*))).
+CREATE OR REPLACE MACRO $pg.tp_type_oid_name(o) AS CASE o
+  WHEN 16 THEN 'boolean' WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 20 THEN 'bigint' WHEN 1700 THEN 'numeric'
+  WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' WHEN 25 THEN 'text' WHEN 17 THEN 'bytea' WHEN 1082 THEN 'date'
+  WHEN 1083 THEN 'time without time zone' WHEN 1266 THEN 'time with time zone' WHEN 1114 THEN 'timestamp without time zone'
+  WHEN 1184 THEN 'timestamp with time zone' WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' WHEN 1560 THEN 'bit'
+  WHEN 114 THEN 'json' WHEN 705 THEN 'unknown'
+  WHEN 1000 THEN 'boolean[]' WHEN 1005 THEN 'smallint[]' WHEN 1007 THEN 'integer[]' WHEN 1016 THEN 'bigint[]'
+  WHEN 1231 THEN 'numeric[]' WHEN 1021 THEN 'real[]' WHEN 1022 THEN 'double precision[]' WHEN 1009 THEN 'text[]'
+  WHEN 1001 THEN 'bytea[]' WHEN 1182 THEN 'date[]' WHEN 1183 THEN 'time without time zone[]' WHEN 1270 THEN 'time with time zone[]'
+  WHEN 1115 THEN 'timestamp without time zone[]' WHEN 1185 THEN 'timestamp with time zone[]' WHEN 1187 THEN 'interval[]'
+  WHEN 2951 THEN 'uuid[]' WHEN 1561 THEN 'bit[]' WHEN 199 THEN 'json[]' END;
+CREATE OR REPLACE MACRO $pg.pg_typeof(x) AS $pg.tp_type_oid_name($pg.tp_type_oid(typeof(x)));
 CREATE OR REPLACE MACRO $pg.regproc_out(o) AS coalesce(
   (SELECT tp_p.proname FROM $pg.pg_proc tp_p WHERE tp_p.oid = o LIMIT 1), CAST(o AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.regprocedure_out(o) AS $pg.regproc_out(o);

@@ -61,7 +61,6 @@ SELECT pg_typeof(now() - interval '1 hour'), pg_typeof(date_trunc('day', timesta
 -- differs: value: tpserver bug: pg_typeof names DuckDB types ("json", PostgreSQL "jsonb")
 SELECT pg_typeof('{"a":1}'::jsonb -> 'a'), pg_typeof('{"a":1}'::json ->> 'a');
 SELECT pg_typeof(round(1.5)), pg_typeof(round(1.5::float8)), pg_typeof(sqrt(2)), pg_typeof(abs(-1));
--- differs: value: tpserver bug: pg_typeof names DuckDB types ("hugeint", PostgreSQL "bigint")
 SELECT pg_typeof(count(*)), pg_typeof(sum(1)), pg_typeof(max('a'));
 -- differs: value: tpserver bug: pg_typeof names DuckDB types ("bigint", PostgreSQL "integer")
 SELECT pg_typeof(length('a')), pg_typeof(position('a' in 'a')), pg_typeof(upper('a'));
