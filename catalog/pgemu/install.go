@@ -42,8 +42,8 @@ type scriptData struct {
 	// Rows of the static tables, as SQL value lists.
 	Types, Procs, ProcTexts, Operators, Keywords, Settings, SystemRelations, TypeNames []string
 
-	FirstNormalOID, OIDModulus, PublicOID, PGCatalogOID, InformationSchemaOID      int
-	Database, DatabaseKey, Superuser, Version, SessionVariable, FormatTypeFunction string
+	FirstNormalOID, OIDModulus, PublicOID, PGCatalogOID, InformationSchemaOID                      int
+	Database, DatabaseKey, Superuser, Version, SessionVariable, FormatTypeFunction, TypeofFunction string
 	// HiddenSchemas and LakeTables are DuckDB lists of string literals.
 	HiddenSchemas, LakeTables string
 	// ReservedPattern and ReservedList are PostgreSQL's reserved keywords,
@@ -64,6 +64,7 @@ func newScriptData(lake []string) scriptData {
 		PGCatalogOID: pgCatalogNamespaceOID, InformationSchemaOID: informationSchemaNSOID,
 		Database: DatabaseName, DatabaseKey: DatabaseKey, Superuser: SuperuserName, Version: Version, SessionVariable: SessionVariable,
 		FormatTypeFunction: formatTypeFunction,
+		TypeofFunction:     typeofFunction,
 		HiddenSchemas:      stringList(HiddenSchemas()), LakeTables: sortedStringList(lake),
 		ReservedPattern: strings.Join(reserved, "|"), ReservedList: stringList(reserved),
 		TypeLabels: typeLabels(), Collations: typeCollations(),
@@ -127,6 +128,9 @@ func Install(ctx context.Context, db *sql.DB, lake []string) error {
 		return err
 	}
 	if err := registerFormatType(ctx, db); err != nil {
+		return err
+	}
+	if err := registerTypeof(ctx, db); err != nil {
 		return err
 	}
 	script, err := Script(lake)

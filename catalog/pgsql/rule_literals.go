@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,9 @@ func literalText(base, s string) (text string, ok bool, err error) {
 		}
 		return v, true, nil
 	case "interval":
+		if plainInterval.MatchString(s) {
+			return s, true, nil // DuckDB reads it as PostgreSQL does
+		}
 		iv, err := pgtext.ParseInterval(s)
 		if err != nil {
 			return s, false, nil // DuckDB's input may still read it, or rejects it
@@ -102,6 +106,13 @@ func (r *rewriter) scalarLiteral(tc *pg_query.TypeCast, base string, lit *pg_que
 	text, ok, err := literalText(base, lit.Sval)
 	switch {
 	case !ok:
+		return nil
+	case err != nil && strings.Contains(err.Error(), "out of range") && (base == "int2" || base == "int4" || base == "int8"):
+		// The number itself, cast: DuckDB's out-of-range error (22003).
+		num := &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{
+			Val: &pg_query.A_Const_Fval{Fval: &pg_query.Float{Fval: strings.TrimPrefix(strings.TrimSpace(lit.Sval), "+")}}, Location: -1}}}
+		tc.Arg = num
+		r.changed = true
 		return nil
 	case err != nil:
 		return invalidInput(err.Error())
@@ -273,6 +284,10 @@ func (r *rewriter) untypedArrayOperand(e *pg_query.A_Expr) {
 		&pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: like}})
 	r.changed = true
 }
+
+// plainInterval matches intervals of whole numbers of units DuckDB reads
+// as PostgreSQL does ('1 day', '2 hours 30 minutes'), left as written.
+var plainInterval = regexp.MustCompile(`^\s*[+-]?\d+\s*(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)(\s+[+-]?\d+\s*(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?))*\s*$`)
 
 // dateTimeKinds are the date/time types whose literals are normalized.
 var dateTimeKinds = map[string]pgtext.DateTimeKind{

@@ -211,43 +211,9 @@ CREATE OR REPLACE MACRO $pg.regclass_out(o) AS coalesce(
 CREATE OR REPLACE MACRO $pg.regtype_out(o) AS coalesce(
   (SELECT tp_n.display FROM $pg.tp_type_names tp_n WHERE tp_n.oid = o),
   (SELECT tp_t.typname FROM $pg.pg_type tp_t WHERE tp_t.oid = o LIMIT 1), CAST(o AS VARCHAR));
--- pg_typeof: the PostgreSQL type of a value as pgwire describes DuckDB's
--- type of it (typeof()): HUGEINT and DECIMAL are numeric, VARCHAR text,
--- STRUCT, MAP, UNION and lists of them json, a list of a scalar that
--- scalar's array type. The result is the regtype's text, its name (pgwire
--- describes the column as regtype: pgsql's columnRegTypes).
-CREATE OR REPLACE MACRO $pg.tp_scalar_type_oid(t) AS CASE regexp_replace(t, '\(.*\)$', '')
-  WHEN 'BOOLEAN' THEN 16 WHEN 'TINYINT' THEN 21 WHEN 'SMALLINT' THEN 21 WHEN 'UTINYINT' THEN 21
-  WHEN 'INTEGER' THEN 23 WHEN 'USMALLINT' THEN 23 WHEN 'BIGINT' THEN 20 WHEN 'UINTEGER' THEN 20
-  WHEN 'UBIGINT' THEN 1700 WHEN 'HUGEINT' THEN 1700 WHEN 'UHUGEINT' THEN 1700 WHEN 'BIGNUM' THEN 1700 WHEN 'DECIMAL' THEN 1700
-  WHEN 'FLOAT' THEN 700 WHEN 'DOUBLE' THEN 701 WHEN 'VARCHAR' THEN 25 WHEN 'BLOB' THEN 17
-  WHEN 'DATE' THEN 1082 WHEN 'TIME' THEN 1083 WHEN 'TIME WITH TIME ZONE' THEN 1266
-  WHEN 'TIMESTAMP' THEN 1114 WHEN 'TIMESTAMP_S' THEN 1114 WHEN 'TIMESTAMP_MS' THEN 1114 WHEN 'TIMESTAMP_NS' THEN 1114
-  WHEN 'TIMESTAMP WITH TIME ZONE' THEN 1184 WHEN 'INTERVAL' THEN 1186 WHEN 'UUID' THEN 2950 WHEN 'BIT' THEN 1560
-  WHEN 'JSON' THEN 114 WHEN 'STRUCT' THEN 114 WHEN 'MAP' THEN 114 WHEN 'UNION' THEN 114
-  WHEN '"NULL"' THEN 705 ELSE 25 END;
-CREATE OR REPLACE MACRO $pg.tp_type_oid(t) AS CASE
-  WHEN NOT regexp_matches(t, '\[\d*\]$') THEN $pg.tp_scalar_type_oid(t)
-  WHEN regexp_matches(t, '(\]|^(STRUCT|MAP|UNION)\(.*)\[\d*\]$') THEN 114
-  ELSE CASE $pg.tp_scalar_type_oid(regexp_replace(t, '\[\d*\]$', ''))
-    WHEN 16 THEN 1000 WHEN 21 THEN 1005 WHEN 23 THEN 1007 WHEN 20 THEN 1016 WHEN 1700 THEN 1231
-    WHEN 700 THEN 1021 WHEN 701 THEN 1022 WHEN 25 THEN 1009 WHEN 17 THEN 1001 WHEN 1082 THEN 1182
-    WHEN 1083 THEN 1183 WHEN 1266 THEN 1270 WHEN 1114 THEN 1115 WHEN 1184 THEN 1185 WHEN 1186 THEN 1187
-    WHEN 2950 THEN 2951 WHEN 1560 THEN 1561 WHEN 114 THEN 199 ELSE 114 END END;
--- The names, inline: a look-up in tp_type_names would be a subquery, which
--- DuckDB cannot correlate with an aggregate argument (pg_typeof(count(*))).
-CREATE OR REPLACE MACRO $pg.tp_type_oid_name(o) AS CASE o
-  WHEN 16 THEN 'boolean' WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 20 THEN 'bigint' WHEN 1700 THEN 'numeric'
-  WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' WHEN 25 THEN 'text' WHEN 17 THEN 'bytea' WHEN 1082 THEN 'date'
-  WHEN 1083 THEN 'time without time zone' WHEN 1266 THEN 'time with time zone' WHEN 1114 THEN 'timestamp without time zone'
-  WHEN 1184 THEN 'timestamp with time zone' WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' WHEN 1560 THEN 'bit'
-  WHEN 114 THEN 'json' WHEN 705 THEN 'unknown'
-  WHEN 1000 THEN 'boolean[]' WHEN 1005 THEN 'smallint[]' WHEN 1007 THEN 'integer[]' WHEN 1016 THEN 'bigint[]'
-  WHEN 1231 THEN 'numeric[]' WHEN 1021 THEN 'real[]' WHEN 1022 THEN 'double precision[]' WHEN 1009 THEN 'text[]'
-  WHEN 1001 THEN 'bytea[]' WHEN 1182 THEN 'date[]' WHEN 1183 THEN 'time without time zone[]' WHEN 1270 THEN 'time with time zone[]'
-  WHEN 1115 THEN 'timestamp without time zone[]' WHEN 1185 THEN 'timestamp with time zone[]' WHEN 1187 THEN 'interval[]'
-  WHEN 2951 THEN 'uuid[]' WHEN 1561 THEN 'bit[]' WHEN 199 THEN 'json[]' END;
-CREATE OR REPLACE MACRO $pg.pg_typeof(x) AS $pg.tp_type_oid_name($pg.tp_type_oid(typeof(x)));
+-- pg_typeof: the PostgreSQL type's name (typeof.go), which pgwire describes
+-- as regtype (pgsql's columnRegTypes).
+CREATE OR REPLACE MACRO $pg.pg_typeof(x) AS {{.TypeofFunction}}(typeof(x));
 CREATE OR REPLACE MACRO $pg.regproc_out(o) AS coalesce(
   (SELECT tp_p.proname FROM $pg.pg_proc tp_p WHERE tp_p.oid = o LIMIT 1), CAST(o AS VARCHAR));
 CREATE OR REPLACE MACRO $pg.regprocedure_out(o) AS $pg.regproc_out(o);
