@@ -107,15 +107,12 @@ func (r *rewriter) scalarLiteral(tc *pg_query.TypeCast, base string, lit *pg_que
 	switch {
 	case !ok:
 		return nil
-	case err != nil && strings.Contains(err.Error(), "out of range") && (base == "int2" || base == "int4" || base == "int8"):
-		// The number itself, cast: DuckDB's out-of-range error (22003).
-		num := &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{
-			Val: &pg_query.A_Const_Fval{Fval: &pg_query.Float{Fval: strings.TrimPrefix(strings.TrimSpace(lit.Sval), "+")}}, Location: -1}}}
-		tc.Arg = num
-		r.changed = true
-		return nil
+	case err != nil && (base == "int2" || base == "int4" || base == "int8") && duckNumber.MatchString(strings.TrimSpace(lit.Sval)) && !strings.Contains(err.Error(), "out of range"):
+		return invalidInput(err.Error()) // DuckDB would read 1.5 (rounded), 1e3, 0x10, 1_000
 	case err != nil:
-		return invalidInput(err.Error())
+		// DuckDB rejects it too, with the error PostgreSQL's message is
+		// made from (pgwire's postgresDataError).
+		return nil
 	case base == "bool":
 		v := text == "true"
 		return &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Boolval{Boolval: &pg_query.Boolean{Boolval: v}}, Location: -1}}}
@@ -284,6 +281,10 @@ func (r *rewriter) untypedArrayOperand(e *pg_query.A_Expr) {
 		&pg_query.Node{Node: &pg_query.Node_AArrayExpr{AArrayExpr: like}})
 	r.changed = true
 }
+
+// duckNumber matches the numbers DuckDB's integer input reads and
+// PostgreSQL 15's rejects: decimals, exponents, 0x/0b/0o, underscores.
+var duckNumber = regexp.MustCompile(`^[+-]?((\d[\d_]*)?\.?\d[\d_]*([eE][+-]?\d+)?|0[xXbBoO][0-9a-fA-F_]+)$`)
 
 // plainInterval matches intervals of whole numbers of units DuckDB reads
 // as PostgreSQL does ('1 day', '2 hours 30 minutes'), left as written.
