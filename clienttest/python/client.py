@@ -73,7 +73,6 @@ def _param_types():
         ("int_array", "select %s", ([1, -2, None],)),
         ("nested_array", "select (%s)[2][1]", ([[1, 2], [3, 4]],)),
         ("bytea", "select %s::bytea, %s", (psycopg2.Binary(b"\xde\xad\x00\xff"), psycopg2.Binary(b"a\\b'"))),
-        ("bytea_len", "select octet_length(%s)", (psycopg2.Binary(b"\xde\xad\x00\xff"),)),
         ("bool", "select %s, %s", (True, False)),
         ("date", "select %s", (datetime.date(2024, 2, 29),)),
         ("timestamp", "select %s", (datetime.datetime(2024, 1, 2, 3, 4, 5, 123456),)),
@@ -83,7 +82,7 @@ def _param_types():
         ("uuid", "select %s::uuid", (str(uuid.UUID("5b6f3a2e-9d5c-4b1e-8f3a-2c1d0e9f8a7b")),)),
         ("json", "select %s::json", (Json({"a": 1, "b": [True, None]}),)),
         ("bool_literal", "select 'yes'::boolean, 'off'::bool", ()),
-        ("bytea_literal", "select '\\xdead00ff'::bytea, octet_length('\\xdead00ff'::bytea)", ()),
+        ("bytea_literal", "select '\\xdead00ff'::bytea, 'abc\\000'::bytea", ()),
         ("array_literal", "select '{{1,2},{3,4}}'::int[]", ()),
         ("int_literal", "select '  12 '::int", ()),
     ]

@@ -80,5 +80,4 @@ SELECT 'b' = ANY($1::text[]);
 -- param: int8[] {1,5,9}
 SELECT count(*) FROM tenk WHERE i = ANY($1);
 -- param: text[] {x,NULL,z}
--- differs: error: tpserver bug: array_to_string with a NULL replacement (3 arguments) is not translated
 SELECT array_to_string($1::text[], ',', '-');

@@ -54,7 +54,6 @@ SELECT pg_typeof(1 + 1.5), pg_typeof(1 / 2), pg_typeof(1::int2 + 1::int2), pg_ty
 SELECT pg_typeof(true), pg_typeof(NULL), pg_typeof(ARRAY[1]), pg_typeof('{}'::text[]);
 -- differs: value: tpserver bug: pg_typeof names DuckDB types ("bigint", PostgreSQL "integer")
 SELECT pg_typeof(date '2024-01-01' + 1), pg_typeof(date '2024-01-01' - date '2024-01-01'), pg_typeof(date '2024-01-01' + interval '1 day');
--- differs: value: tpserver bug: pg_typeof names DuckDB types ("bigint", PostgreSQL "numeric")
 SELECT pg_typeof(timestamp '2024-01-01' - timestamp '2024-01-01'), pg_typeof(extract(year from date '2024-01-01'));
 SELECT pg_typeof(now() - interval '1 hour'), pg_typeof(date_trunc('day', timestamp '2024-01-01'));
 SELECT pg_typeof('{"a":1}'::jsonb -> 'a'), pg_typeof('{"a":1}'::json ->> 'a');
