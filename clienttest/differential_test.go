@@ -630,6 +630,9 @@ func cellKind(tp, pg *string) string {
 			if x.Cmp(y) == 0 {
 				return "format"
 			}
+			if withinDoublePrecision(x, y) {
+				return "precision"
+			}
 			return "number"
 		}
 	}
@@ -637,6 +640,24 @@ func cellKind(tp, pg *string) string {
 		return "format"
 	}
 	return "value"
+}
+
+// doublePrecision is the relative difference below which two numbers agree
+// to the 15 significant digits a float8 carries: what DuckDB's double
+// arithmetic gives where PostgreSQL computes in numeric (avg, numeric
+// division, sqrt).
+const doublePrecision = 1e-15
+
+// withinDoublePrecision reports whether x and y differ by at most
+// doublePrecision of the larger magnitude.
+func withinDoublePrecision(x, y *big.Float) bool {
+	diff := new(big.Float).Sub(x, y)
+	diff.Abs(diff)
+	scale := new(big.Float).Abs(x)
+	if ay := new(big.Float).Abs(y); ay.Cmp(scale) > 0 {
+		scale = ay
+	}
+	return diff.Cmp(new(big.Float).Mul(scale, big.NewFloat(doublePrecision))) <= 0
 }
 
 // goTypePrefix is how render names the Go type of a number pgx decoded.

@@ -72,6 +72,8 @@ WITH a AS (SELECT 1 AS x) SELECT x FROM a ORDER BY x;
 		{ptr("3"), ptr("3"), ""},
 		{ptr("3.5"), ptr("3"), "number"},
 		{ptr("3.50"), ptr("3.5"), "format"},
+		{ptr("2.3333333333333335"), ptr("2.3333333333333333"), "precision"},
+		{ptr("0.6666667"), ptr("0.6666666666666666"), "number"},
 		{ptr("float64:2.5"), ptr("numeric:2.50"), "format"},
 		{ptr("[1,2]"), ptr("[1, 2]"), "format"},
 		{ptr("true"), ptr("t"), "format"},

@@ -35,6 +35,7 @@ const tpOnlyFile = "tpserver_only.sql"
 var diffKinds = []struct{ name, meaning string }{
 	{"no-error", "tpserver answers where PostgreSQL raises an error (silently different)"},
 	{"number", "a number differs (silently different)"},
+	{"precision", "numbers that agree to 15 significant digits (float8 where PostgreSQL computes in numeric)"},
 	{"value", "a non-numeric value or the row count differs"},
 	{"order", "the same rows in a different order"},
 	{"error", "tpserver raises an error where PostgreSQL answers"},
