@@ -535,6 +535,7 @@ var funcStatements = []string{
 	`SELECT decode('68656c6c6f', 'hex'), decode('aGVsbG8=', 'base64')`,
 	`SELECT octet_length('héllo'), bit_length('héllo'), length('héllo'), char_length('héllo')`,
 	`SELECT md5('hello')`,
+	`SELECT octet_length('\xdead00ff'::bytea), octet_length('abc\000'::bytea), octet_length(decode('00ff', 'hex'))`,
 	`SELECT strpos('hello', 'll'), position('ll' in 'hello')`,
 	`SELECT left('hello', 2), left('hello', -2), right('hello', 2), right('hello', -2)`,
 	`SELECT lpad('hi', 5, 'xy'), rpad('hi', 5, 'xy'), lpad('hello', 3), rpad('hi', 5)`,

@@ -38,7 +38,7 @@ CREATE OR REPLACE MACRO $pg.regexp_count(s, p) AS CAST(len(regexp_extract_all(s,
   (s, p, b) AS CAST(len(regexp_extract_all("system".main.substr(s, b), p)) AS INTEGER);
 CREATE OR REPLACE MACRO $pg.regexp_substr(s, p) AS CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p) END;
 CREATE OR REPLACE MACRO $pg.to_hex(x) AS lower("system".main.to_hex(x));
-CREATE OR REPLACE MACRO $pg.octet_length(s) AS CAST(strlen(CAST(s AS VARCHAR)) AS INTEGER);
+CREATE OR REPLACE MACRO $pg.octet_length(s) AS CAST(CASE WHEN typeof(s) = 'BLOB' THEN "system".main.octet_length(CAST(s AS BLOB)) ELSE strlen(CAST(s AS VARCHAR)) END AS INTEGER);
 CREATE OR REPLACE MACRO $pg.array_to_string(a, sep) AS "system".main.array_to_string(list_transform(a, tp_x -> $pg.tp_text(tp_x)), sep),
   (a, sep, n) AS CASE WHEN a IS NULL OR sep IS NULL THEN NULL
     ELSE coalesce(list_aggregate(list_transform(a, tp_x -> coalesce($pg.tp_text(tp_x), n)), 'string_agg', sep), '') END;
