@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -40,6 +41,17 @@ var dataErrorCases = []struct{ sql, code, msg string }{
 	{`select ln(-1)`, "2201E", "cannot take logarithm of a negative number"},
 	{`select ntile(0) over ()`, "22014", "argument of ntile must be greater than zero"},
 	{`select (select x from (values (1), (2)) t(x))`, "21000", "more than one row returned by a subquery used as an expression"},
+	{`select 1e400::float8`, "22003", `"1` + strings.Repeat("0", 400) + `" is out of range for type double precision`},
+	{`select 1.5e300::float8 * 1.5e300::float8`, "22003", "value out of range: overflow"},
+	{`select 2::float8 ^ 10000`, "22003", "value out of range: overflow"},
+	{`select pow(10, 400)`, "22003", "value out of range: overflow"},
+	{`select 0 ^ -1`, "2201F", "zero raised to a negative power is undefined"},
+	{`select power(0::float8, -2)`, "2201F", "zero raised to a negative power is undefined"},
+	{`select (-8) ^ (1.0/3)`, "2201F", "a negative number raised to a non-integer power yields a complex result"},
+	{`select power(-8::float8, 0.5::float8)`, "2201F", "a negative number raised to a non-integer power yields a complex result"},
+	{`select generate_series(1, 10, 0)`, "22023", "step size cannot equal zero"},
+	{`select * from generate_series(1, 10, 0) g`, "22023", "step size cannot equal zero"},
+	{`select array[[1,2],[3]]`, "2202E", "multidimensional arrays must have array expressions with matching dimensions"},
 }
 
 // TestDataErrorsArePostgres checks that tpserver answers data exceptions

@@ -217,6 +217,22 @@ var messageCodes = []struct{ prefix, code, message string }{
 	{"Cannot concatenate lists of types", codeUndefinedFunction, ""},
 }
 
+// raisedCodes are the SQLSTATEs of PostgreSQL's messages the translator
+// and the emulation's macros raise with DuckDB's error(), which DuckDB
+// reports as invalid input.
+var raisedCodes = map[string]string{
+	"division by zero":                             codeDivisionByZero,
+	"value out of range: overflow":                 codeNumericRange,
+	"zero raised to a negative power is undefined": "2201F",
+	"a negative number raised to a non-integer power yields a complex result": "2201F",
+	"step size cannot equal zero": codeInvalidParamValue,
+	"multidimensional arrays must have array expressions with matching dimensions": "2202E",
+}
+
+// outOfRangeFloat8 ends the translator's error of a float8 constant out of
+// range, "1e400" is out of range for type double precision.
+const outOfRangeFloat8 = " is out of range for type double precision"
+
 // postgresDataError maps the DuckDB errors PostgreSQL raises with a
 // SQLSTATE of its own (invalid input, out of range, division by zero, ...)
 // to that code and to PostgreSQL's message.
@@ -231,9 +247,13 @@ func postgresDataError(t duckdb.ErrorType, msg string) (code, message string, ok
 	}
 	switch t {
 	case duckdb.ErrorTypeInvalidInput:
-		// The translator's divisor check: error('division by zero').
-		if msg == "division by zero" {
-			return codeDivisionByZero, msg, true
+		// The translator's and the emulation's checks: error('division by
+		// zero'), error('value out of range: overflow'), ...
+		if code, ok := raisedCodes[msg]; ok {
+			return code, msg, true
+		}
+		if strings.HasSuffix(msg, outOfRangeFloat8) && strings.HasPrefix(msg, `"`) {
+			return codeNumericRange, msg, true
 		}
 	case duckdb.ErrorTypeDivideByZero:
 		return codeDivisionByZero, "division by zero", true

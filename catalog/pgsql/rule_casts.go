@@ -1,6 +1,10 @@
 package pgsql
 
 import (
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -121,7 +125,39 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 	if lit := tc.Arg.GetAConst(); lit != nil && base == "numeric" && len(tn.Typmods) == 0 && len(tn.ArrayBounds) == 0 {
 		r.numericConstant(tc, lit)
 	}
+	if lit := tc.Arg.GetAConst(); lit != nil && base == "float8" && len(tn.ArrayBounds) == 0 {
+		if msg, bad := float8Range(lit); bad {
+			r.changed = true
+			return typeCast(raise(msg), tn)
+		}
+	}
 	return nil
+}
+
+// float8Range reports a numeric constant out of double precision's range
+// (1e400::float8), with PostgreSQL's message (pgwire maps it to 22003).
+func float8Range(lit *pg_query.A_Const) (msg string, bad bool) {
+	v := lit.GetFval().GetFval()
+	if v == "" {
+		return "", false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err == nil || !math.IsInf(f, 0) {
+		return "", false
+	}
+	text := v
+	if _, scale, ok := decimalShape(v); ok {
+		if rat, ok := new(big.Rat).SetString(v); ok {
+			text = rat.FloatString(scale) // numeric's output: no exponent
+		}
+	}
+	return fmt.Sprintf("%q is out of range for type double precision", text), true
+}
+
+// raise is error(msg): DuckDB fails with msg as an invalid input error,
+// which pgwire maps to PostgreSQL's SQLSTATE of msg.
+func raise(msg string) *pg_query.Node {
+	return funcCall([]string{"error"}, strConst(msg))
 }
 
 // vectorColumns are the catalog columns of type int2vector or oidvector,

@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,15 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 	case pg_query.A_Expr_Kind_AEXPR_OP:
 		if e.Lexpr != nil && e.Rexpr != nil && (op == "/" || op == "%") {
 			return r.division(e, op)
+		}
+		if op == "^" && e.Lexpr != nil && e.Rexpr != nil && r.t.funcs["power"] {
+			// The emulation's power raises PostgreSQL's errors.
+			return funcCall(r.catalogName("power"), e.Lexpr, e.Rexpr)
+		}
+		if op == "*" && isFloat8(e.Lexpr) && isFloat8(e.Rexpr) && r.t.funcs["tp_float8_mul"] {
+			// A product of visible double precision values overflows as
+			// in PostgreSQL (22003), not to infinity.
+			return funcCall(r.catalogName("tp_float8_mul"), e.Lexpr, e.Rexpr)
 		}
 		if fn, ok := operatorFuncs[op]; ok && e.Rexpr != nil {
 			if e.Lexpr == nil {
@@ -281,7 +291,14 @@ func (r *rewriter) division(e *pg_query.A_Expr, op string) *pg_query.Node {
 			r.changed = true
 		}
 	}
-	if !nonZeroConst(e.Rexpr) {
+	checked := nonZeroConst(e.Rexpr)
+	if op == "/" && (isFloat4(e.Lexpr) && isExactNumber(e.Rexpr) || isExactNumber(e.Lexpr) && isFloat4(e.Rexpr)) {
+		// PostgreSQL divides a real by an integer or numeric as double
+		// precision (float48div); DuckDB as a FLOAT.
+		e.Lexpr, e.Rexpr = float8Cast(e.Lexpr), float8Cast(e.Rexpr)
+		r.changed = true
+	}
+	if !checked {
 		e.Rexpr = checkedDivisor(e.Rexpr)
 		r.changed = true
 	}
@@ -373,6 +390,36 @@ func isInt4(n *pg_query.Node) bool {
 	return false
 }
 
+// isFloat4 reports a cast to real.
+func isFloat4(n *pg_query.Node) bool {
+	tc := n.GetTypeCast()
+	return tc != nil && (castTo(tc, "float4") || castTo(tc, "real"))
+}
+
+// isFloat8 reports a cast to double precision.
+func isFloat8(n *pg_query.Node) bool {
+	tc := n.GetTypeCast()
+	return tc != nil && castTo(tc, "float8")
+}
+
+// isExactNumber reports an expression the tree shows to be an integer or
+// numeric: a constant or a cast.
+func isExactNumber(n *pg_query.Node) bool {
+	if c := n.GetAConst(); c != nil {
+		return c.GetIval() != nil || c.GetFval() != nil
+	}
+	tc := n.GetTypeCast()
+	if tc == nil {
+		return false
+	}
+	for _, t := range []string{"int2", "int4", "int8", "smallint", "integer", "bigint", "numeric", "decimal"} {
+		if castTo(tc, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // float8Cast is n::pg_catalog.float8.
 func float8Cast(n *pg_query.Node) *pg_query.Node {
 	return &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: &pg_query.TypeCast{
@@ -439,4 +486,40 @@ func isTimestamp(n *pg_query.Node) bool {
 func castTo(tc *pg_query.TypeCast, typ string) bool {
 	name, ok := nodeStrings(tc.GetTypeName().GetNames())
 	return ok && len(name) > 0 && name[len(name)-1] == typ && len(tc.GetTypeName().GetArrayBounds()) == 0
+}
+
+// unevenDims is PostgreSQL's message (2202E) for a multidimensional ARRAY
+// whose sub-arrays differ in length.
+const unevenDims = "multidimensional arrays must have array expressions with matching dimensions"
+
+// unevenArray makes ARRAY[[1,2],[3]] an error, as in PostgreSQL, where
+// DuckDB builds a list of lists of different lengths.
+func unevenArray(a *pg_query.A_ArrayExpr) *pg_query.Node {
+	if _, ok := arrayShape(a); ok {
+		return nil
+	}
+	return raise(unevenDims)
+}
+
+// arrayShape returns the lengths of a nested ARRAY constructor's
+// dimensions as far as its sub-arrays are written out; ok is false when
+// sub-arrays of one level differ.
+func arrayShape(a *pg_query.A_ArrayExpr) (dims []int, ok bool) {
+	dims = []int{len(a.Elements)}
+	var sub []int
+	for i, e := range a.Elements {
+		inner := e.GetAArrayExpr()
+		if inner == nil {
+			return dims, true // not (visibly) an array of arrays
+		}
+		d, ok := arrayShape(inner)
+		if !ok {
+			return nil, false
+		}
+		if i > 0 && !slices.Equal(d, sub) {
+			return nil, false
+		}
+		sub = d
+	}
+	return append(dims, sub...), true
 }

@@ -50,7 +50,7 @@ func (r *rewriter) functionInFrom(rf *pg_query.RangeFunction) *pg_query.Node {
 		for _, a := range fc.Args {
 			vals = append(vals, funcCall([]string{"unnest"}, a))
 		}
-	case name == "generate_series" && pgFunction(fc) && numericSeries(fc.Args):
+	case name == "generate_series" && pgFunction(fc) && (numericSeries(fc.Args) || zeroStep(fc.Args)):
 		vals = []*pg_query.Node{funcCall([]string{"unnest"}, r.series(fc.Args))}
 	case rf.Alias == nil:
 		return nil
@@ -210,6 +210,10 @@ func numericSeries(args []*pg_query.Node) bool {
 // series is the list generate_series(args) makes: DuckDB's, or for
 // numerics the emulation's tp_numeric_series.
 func (r *rewriter) series(args []*pg_query.Node) *pg_query.Node {
+	if zeroStep(args) {
+		// PostgreSQL raises 22023; DuckDB's series is empty.
+		args = []*pg_query.Node{args[0], args[1], typeCast(raise(zeroStepMsg), &pg_query.TypeName{Names: strNodes("int8"), Typemod: -1, Location: -1})}
+	}
 	if !numericSeries(args) || !r.t.funcs["tp_numeric_series"] {
 		return funcCall([]string{"generate_series"}, args...)
 	}
@@ -218,4 +222,14 @@ func (r *rewriter) series(args []*pg_query.Node) *pg_query.Node {
 		step = args[2]
 	}
 	return funcCall(r.catalogName("tp_numeric_series"), args[0], args[1], step)
+}
+
+// zeroStepMsg is PostgreSQL's message (22023) for generate_series with a
+// zero step.
+const zeroStepMsg = "step size cannot equal zero"
+
+// zeroStep reports a generate_series whose step is a zero constant.
+func zeroStep(args []*pg_query.Node) bool {
+	return len(args) == 3 && args[2].GetAConst() != nil && !args[2].GetAConst().Isnull && !nonZeroConst(args[2]) &&
+		(args[2].GetAConst().GetIval() != nil || args[2].GetAConst().GetFval() != nil)
 }

@@ -157,6 +157,8 @@ func (r *rewriter) node(n *pg_query.Node) {
 		repl = r.aExpr(x.AExpr)
 	case *pg_query.Node_CollateClause:
 		repl = r.collate(x.CollateClause)
+	case *pg_query.Node_AArrayExpr:
+		repl = unevenArray(x.AArrayExpr)
 	case *pg_query.Node_RangeFunction:
 		repl = r.functionInFrom(x.RangeFunction)
 	case *pg_query.Node_ColumnRef:

@@ -46,6 +46,16 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT x % y FROM (VALUES (1, 0)) t(x, y)`, `ERROR 22012`},
 	{`SELECT x / y FROM (VALUES (4, 0), (4, 2)) t(x, y) WHERE y <> 0`, `2`},
 	{`SELECT x / y FROM (VALUES (1, NULL::int)) t(x, y)`, `NULL`},
+	// real divided by an integer or numeric is double precision
+	{`SELECT 2.0::float4 / 3, 1::real / 2.5, 3 / 2::real`, `0.6666666666666666|0.4|1.5`},
+	// PostgreSQL's errors where DuckDB answers
+	{`SELECT 1e400::float8`, `ERROR 22003`},
+	{`SELECT generate_series(1, 10, 0)`, `ERROR 22023`},
+	{`SELECT * FROM generate_series(1, 10, 0)`, `ERROR 22023`},
+	{`SELECT x FROM generate_series(1.5, 3, 0) g(x)`, `ERROR 22023`},
+	{`SELECT ARRAY[[1,2],[3]]`, `ERROR 2202E`},
+	{`SELECT ARRAY[[[1],[2]],[[3],[4,5]]]`, `ERROR 2202E`},
+	{`SELECT (ARRAY[[1,2],[3,4]])[2][1], generate_series(1, 3, 2)`, "3|1\n3|3"},
 	// NULLs sort above every value
 	{`SELECT x FROM (VALUES (1), (NULL), (2)) t(x) ORDER BY x DESC`, "NULL\n2\n1"},
 	{`SELECT x FROM (VALUES (1), (NULL), (2)) t(x) ORDER BY x`, "1\n2\nNULL"},

@@ -11,8 +11,10 @@
 // The rules point PostgreSQL catalog references at emulation schemas (see
 // Objects) and rewrite the constructs DuckDB spells differently: regclass
 // and friends, the regex operators, LIKE's default escape, SIMILAR TO
-// patterns, division by zero, = ANY(array), COLLATE "C", PostgreSQL array
-// literals and PostgreSQL-only types. When a statement is rewritten,
+// patterns, division by zero, the errors PostgreSQL raises where DuckDB
+// answers (power's domain and overflow, a float8 constant out of range, a
+// zero series step, uneven sub-arrays), = ANY(array), COLLATE "C",
+// PostgreSQL array literals and PostgreSQL-only types. When a statement is rewritten,
 // unnamed SELECT targets get the column name PostgreSQL would give them.
 // Translations assume a connection set up with SessionSettings (integer
 // division, PostgreSQL's NULL order).

@@ -4,3 +4,18 @@
 CREATE OR REPLACE MACRO $pg.mod(a, b) AS a % CASE WHEN b = 0 THEN error('division by zero') ELSE b END;
 CREATE OR REPLACE MACRO $pg.div(a, b) AS
   CAST(trunc(CAST(a AS DOUBLE) / CASE WHEN b = 0 THEN error('division by zero') ELSE b END) AS DECIMAL(38, 0));
+-- power, pow and the translator's ^ raise PostgreSQL's errors where
+-- DuckDB's pow answers NaN or infinity: 2201F for zero to a negative power
+-- and a negative number to a non-integer one, 22003 for an infinite power
+-- of finite numbers (pgwire maps the messages). The type is pow's.
+CREATE OR REPLACE MACRO $pg.power(a, b) AS CASE
+  WHEN a = 0 AND b < 0 THEN error('zero raised to a negative power is undefined')
+  WHEN a < 0 AND b <> floor(b) THEN error('a negative number raised to a non-integer power yields a complex result')
+  WHEN isinf("system".main.pow(a, b)) AND NOT isinf(CAST(a AS DOUBLE)) AND NOT isinf(CAST(b AS DOUBLE))
+    THEN error('value out of range: overflow')
+  ELSE "system".main.pow(a, b) END;
+CREATE OR REPLACE MACRO $pg.pow(a, b) AS $pg.power(a, b);
+-- tp_float8_mul is the translator's product of two visible double
+-- precision values: 22003 where DuckDB's overflows to infinity.
+CREATE OR REPLACE MACRO $pg.tp_float8_mul(a, b) AS CASE
+  WHEN isinf(a * b) AND NOT isinf(a) AND NOT isinf(b) THEN error('value out of range: overflow') ELSE a * b END;
