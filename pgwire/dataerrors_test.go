@@ -45,6 +45,8 @@ var dataErrorCases = []struct{ sql, code, msg string }{
 	{`select 1.5e300::float8 * 1.5e300::float8`, "22003", "value out of range: overflow"},
 	{`select 2::float8 ^ 10000`, "22003", "value out of range: overflow"},
 	{`select pow(10, 400)`, "22003", "value out of range: overflow"},
+	{`select 2 ^ -10000`, "22003", "value out of range: underflow"},
+	{`select power(1e-200::float8, 2)`, "22003", "value out of range: underflow"},
 	{`select 0 ^ -1`, "2201F", "zero raised to a negative power is undefined"},
 	{`select power(0::float8, -2)`, "2201F", "zero raised to a negative power is undefined"},
 	{`select (-8) ^ (1.0/3)`, "2201F", "a negative number raised to a non-integer power yields a complex result"},

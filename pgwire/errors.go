@@ -221,11 +221,12 @@ var messageCodes = []struct{ prefix, code, message string }{
 // and the emulation's macros raise with DuckDB's error(), which DuckDB
 // reports as invalid input.
 var raisedCodes = map[string]string{
-	"division by zero":                             codeDivisionByZero,
-	"value out of range: overflow":                 codeNumericRange,
-	"zero raised to a negative power is undefined": "2201F",
-	"a negative number raised to a non-integer power yields a complex result": "2201F",
-	"step size cannot equal zero": codeInvalidParamValue,
+	"division by zero":                                                             codeDivisionByZero,
+	"value out of range: overflow":                                                 codeNumericRange,
+	"value out of range: underflow":                                                codeNumericRange,
+	"zero raised to a negative power is undefined":                                 "2201F",
+	"a negative number raised to a non-integer power yields a complex result":      "2201F",
+	"step size cannot equal zero":                                                  codeInvalidParamValue,
 	"multidimensional arrays must have array expressions with matching dimensions": "2202E",
 }
 

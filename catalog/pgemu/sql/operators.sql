@@ -7,12 +7,16 @@ CREATE OR REPLACE MACRO $pg.div(a, b) AS
 -- power, pow and the translator's ^ raise PostgreSQL's errors where
 -- DuckDB's pow answers NaN or infinity: 2201F for zero to a negative power
 -- and a negative number to a non-integer one, 22003 for an infinite power
--- of finite numbers (pgwire maps the messages). The type is pow's.
+-- of finite numbers and for a zero power of double precision ones (numeric
+-- underflows to 0 in PostgreSQL too); pgwire maps the messages. The type is
+-- pow's.
 CREATE OR REPLACE MACRO $pg.power(a, b) AS CASE
   WHEN a = 0 AND b < 0 THEN error('zero raised to a negative power is undefined')
   WHEN a < 0 AND b <> floor(b) THEN error('a negative number raised to a non-integer power yields a complex result')
   WHEN isinf("system".main.pow(a, b)) AND NOT isinf(CAST(a AS DOUBLE)) AND NOT isinf(CAST(b AS DOUBLE))
     THEN error('value out of range: overflow')
+  WHEN "system".main.pow(a, b) = 0 AND a <> 0 AND NOT isinf(CAST(a AS DOUBLE)) AND NOT isinf(CAST(b AS DOUBLE))
+    AND typeof(a) NOT LIKE 'DECIMAL%' AND typeof(b) NOT LIKE 'DECIMAL%' THEN error('value out of range: underflow')
   ELSE "system".main.pow(a, b) END;
 CREATE OR REPLACE MACRO $pg.pow(a, b) AS $pg.power(a, b);
 -- tp_float8_mul is the translator's product of two visible double
