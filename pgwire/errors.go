@@ -215,6 +215,8 @@ var messageCodes = []struct{ prefix, code, message string }{
 	{"extract specifier", codeInvalidParamValue, ""},
 	{"Unimplemented type for cast", "42846", ""},
 	{"Cannot concatenate lists of types", codeUndefinedFunction, ""},
+	// DuckDB's generate_series table function with a zero step.
+	{"interval cannot be 0", codeInvalidParamValue, "step size cannot equal zero"},
 }
 
 // raisedCodes are the SQLSTATEs of PostgreSQL's messages the translator

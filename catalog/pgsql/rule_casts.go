@@ -135,14 +135,18 @@ func (r *rewriter) typeCast(tc *pg_query.TypeCast) *pg_query.Node {
 }
 
 // float8Range reports a numeric constant out of double precision's range
-// (1e400::float8), with PostgreSQL's message (pgwire maps it to 22003).
+// (1e400::float8, 1e-400::float8), with PostgreSQL's message (pgwire maps
+// it to 22003).
 func float8Range(lit *pg_query.A_Const) (msg string, bad bool) {
 	v := lit.GetFval().GetFval()
 	if v == "" {
 		return "", false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err == nil || !math.IsInf(f, 0) {
+	mantissa, _, _ := strings.Cut(strings.ToLower(v), "e")
+	overflow := err != nil && math.IsInf(f, 0)
+	underflow := err == nil && f == 0 && strings.Trim(mantissa, "0.") != ""
+	if !overflow && !underflow {
 		return "", false
 	}
 	text := v

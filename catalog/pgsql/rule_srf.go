@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -210,9 +211,12 @@ func numericSeries(args []*pg_query.Node) bool {
 // series is the list generate_series(args) makes: DuckDB's, or for
 // numerics the emulation's tp_numeric_series.
 func (r *rewriter) series(args []*pg_query.Node) *pg_query.Node {
-	if zeroStep(args) {
+	switch {
+	case zeroStep(args):
 		// PostgreSQL raises 22023; DuckDB's series is empty.
 		args = []*pg_query.Node{args[0], args[1], typeCast(raise(zeroStepMsg), &pg_query.TypeName{Names: strNodes("int8"), Typemod: -1, Location: -1})}
+	case len(args) == 3 && !nonZeroConst(args[2]):
+		args = []*pg_query.Node{args[0], args[1], checkedStep(args[2])}
 	}
 	if !numericSeries(args) || !r.t.funcs["tp_numeric_series"] {
 		return funcCall([]string{"generate_series"}, args...)
@@ -232,4 +236,15 @@ const zeroStepMsg = "step size cannot equal zero"
 func zeroStep(args []*pg_query.Node) bool {
 	return len(args) == 3 && args[2].GetAConst() != nil && !args[2].GetAConst().Isnull && !nonZeroConst(args[2]) &&
 		(args[2].GetAConst().GetIval() != nil || args[2].GetAConst().GetFval() != nil)
+}
+
+// checkedStep is CASE WHEN s - s = s THEN error('step size cannot equal
+// zero') ELSE s END: s - s = s holds for a zero number or interval alone,
+// and the CASE has s's type.
+func checkedStep(s *pg_query.Node) *pg_query.Node {
+	diff := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), s, proto.Clone(s).(*pg_query.Node), -1)
+	cond := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), diff, proto.Clone(s).(*pg_query.Node), -1)
+	c := pg_query.MakeCaseExprNode(nil, []*pg_query.Node{pg_query.MakeCaseWhenNode(cond, raise(zeroStepMsg), -1)}, -1)
+	c.GetCaseExpr().Defresult = proto.Clone(s).(*pg_query.Node)
+	return c
 }
