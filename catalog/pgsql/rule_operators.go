@@ -46,6 +46,12 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 			// The emulation's power raises PostgreSQL's errors.
 			return funcCall(r.catalogName("power"), e.Lexpr, e.Rexpr)
 		}
+		if (op == "+" || op == "-" || op == "*") && mixedFloat4(e) {
+			// PostgreSQL computes a real and an integer or numeric in
+			// double precision (float48pl, ...); DuckDB in FLOAT.
+			e.Lexpr, e.Rexpr = float8Cast(e.Lexpr), float8Cast(e.Rexpr)
+			r.changed = true
+		}
 		if op == "*" && isFloat8(e.Lexpr) && isFloat8(e.Rexpr) && r.t.funcs["tp_float8_mul"] {
 			// A product of visible double precision values overflows as
 			// in PostgreSQL (22003), not to infinity.
@@ -292,7 +298,7 @@ func (r *rewriter) division(e *pg_query.A_Expr, op string) *pg_query.Node {
 		}
 	}
 	checked := nonZeroConst(e.Rexpr)
-	if op == "/" && (isFloat4(e.Lexpr) && isExactNumber(e.Rexpr) || isExactNumber(e.Lexpr) && isFloat4(e.Rexpr)) {
+	if op == "/" && mixedFloat4(e) {
 		// PostgreSQL divides a real by an integer or numeric as double
 		// precision (float48div); DuckDB as a FLOAT.
 		e.Lexpr, e.Rexpr = float8Cast(e.Lexpr), float8Cast(e.Rexpr)
@@ -388,6 +394,13 @@ func isInt4(n *pg_query.Node) bool {
 		return ok && len(name) > 0 && int4Funcs[name[len(name)-1]]
 	}
 	return false
+}
+
+// mixedFloat4 reports a real operand (a cast) with an integer or numeric
+// one, which PostgreSQL's operators take as double precision.
+func mixedFloat4(e *pg_query.A_Expr) bool {
+	return e.Lexpr != nil && e.Rexpr != nil &&
+		(isFloat4(e.Lexpr) && isExactNumber(e.Rexpr) || isExactNumber(e.Lexpr) && isFloat4(e.Rexpr))
 }
 
 // isFloat4 reports a cast to real.

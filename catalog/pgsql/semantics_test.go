@@ -46,8 +46,9 @@ var semanticCases = []struct{ sql, want string }{
 	{`SELECT x % y FROM (VALUES (1, 0)) t(x, y)`, `ERROR 22012`},
 	{`SELECT x / y FROM (VALUES (4, 0), (4, 2)) t(x, y) WHERE y <> 0`, `2`},
 	{`SELECT x / y FROM (VALUES (1, NULL::int)) t(x, y)`, `NULL`},
-	// real divided by an integer or numeric is double precision
+	// real with an integer or numeric is double precision
 	{`SELECT 2.0::float4 / 3, 1::real / 2.5, 3 / 2::real`, `0.6666666666666666|0.4|1.5`},
+	{`SELECT 0.1::float4 * 3, 0.1::real + 1, 1.5 - 0.1::float4, 0.1::float4 * 0.1::float4 < 0.011`, `0.30000000447034836|1.1000000014901161|1.3999999985098839|t`},
 	// PostgreSQL's errors where DuckDB answers
 	{`SELECT 1e400::float8`, `ERROR 22003`},
 	{`SELECT generate_series(1, 10, 0)`, `ERROR 22023`},
