@@ -52,10 +52,12 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 			e.Lexpr, e.Rexpr = float8Cast(e.Lexpr), float8Cast(e.Rexpr)
 			r.changed = true
 		}
-		if op == "*" && isFloat8(e.Lexpr) && isFloat8(e.Rexpr) && r.t.funcs["tp_float8_mul"] {
-			// A product of visible double precision values overflows as
-			// in PostgreSQL (22003), not to infinity.
-			return funcCall(r.catalogName("tp_float8_mul"), e.Lexpr, e.Rexpr)
+		if (op == "+" || op == "-" || op == "*") && float8Operands(e) && r.t.funcs["tp_float8_checked"] {
+			// A sum, difference or product of visible double precision
+			// values overflows as in PostgreSQL (22003), not to infinity.
+			l, rr := proto.Clone(e.Lexpr).(*pg_query.Node), proto.Clone(e.Rexpr).(*pg_query.Node)
+			e.Name = strNodes(op)
+			return funcCall(r.catalogName("tp_float8_checked"), &pg_query.Node{Node: &pg_query.Node_AExpr{AExpr: e}}, l, rr)
 		}
 		if fn, ok := operatorFuncs[op]; ok && e.Rexpr != nil {
 			if e.Lexpr == nil {
@@ -407,6 +409,14 @@ func mixedFloat4(e *pg_query.A_Expr) bool {
 func isFloat4(n *pg_query.Node) bool {
 	tc := n.GetTypeCast()
 	return tc != nil && (castTo(tc, "float4") || castTo(tc, "real"))
+}
+
+// float8Operands reports a double precision operand (a cast) with another
+// or with an integer or numeric one, which PostgreSQL takes as double
+// precision.
+func float8Operands(e *pg_query.A_Expr) bool {
+	return e.Lexpr != nil && e.Rexpr != nil &&
+		(isFloat8(e.Lexpr) && (isFloat8(e.Rexpr) || isExactNumber(e.Rexpr)) || isExactNumber(e.Lexpr) && isFloat8(e.Rexpr))
 }
 
 // isFloat8 reports a cast to double precision.

@@ -19,7 +19,8 @@ CREATE OR REPLACE MACRO $pg.power(a, b) AS CASE
     AND typeof(a) NOT LIKE 'DECIMAL%' AND typeof(b) NOT LIKE 'DECIMAL%' THEN error('value out of range: underflow')
   ELSE "system".main.pow(a, b) END;
 CREATE OR REPLACE MACRO $pg.pow(a, b) AS $pg.power(a, b);
--- tp_float8_mul is the translator's product of two visible double
--- precision values: 22003 where DuckDB's overflows to infinity.
-CREATE OR REPLACE MACRO $pg.tp_float8_mul(a, b) AS CASE
-  WHEN isinf(a * b) AND NOT isinf(a) AND NOT isinf(b) THEN error('value out of range: overflow') ELSE a * b END;
+-- tp_float8_checked is the translator's sum, difference or product x of
+-- two visible double precision values a and b: 22003 where DuckDB's
+-- overflows to infinity.
+CREATE OR REPLACE MACRO $pg.tp_float8_checked(x, a, b) AS CASE
+  WHEN isinf(x) AND NOT isinf(CAST(a AS DOUBLE)) AND NOT isinf(CAST(b AS DOUBLE)) THEN error('value out of range: overflow') ELSE x END;
