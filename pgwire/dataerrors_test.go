@@ -97,3 +97,45 @@ func TestDataErrorsArePostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckedArithmeticParams checks that the checks of power, float8
+// arithmetic and series steps keep the types of parameters and results
+// PostgreSQL 15 gives: double precision for a power's parameter, bigint
+// for generate_series's step (DuckDB's, as before the check).
+func TestCheckedArithmeticParams(t *testing.T) {
+	ts, _ := serveCatalog(t)
+	ctx := context.Background()
+	conn, err := pgconn.Connect(ctx, fmt.Sprintf("postgres://tester@%s/tpserver?sslmode=disable", ts.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	cases := []struct {
+		sql, param string
+		paramOID   uint32
+		want       string
+	}{
+		{`select $1 ^ 2`, "1.5", 701, "2.25"},
+		{`select power($1, 2)`, "3", 701, "9"},
+		{`select $1::float8 * 2`, "1.5", 701, "3"},
+		{`select sum(g) from (select generate_series(1, 5, $1) g) s`, "2", 20, "9"},
+	}
+	for _, c := range cases {
+		sd, err := conn.Prepare(ctx, "", c.sql, nil)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if len(sd.ParamOIDs) != 1 || sd.ParamOIDs[0] != c.paramOID {
+			t.Errorf("%s: parameter types %v, want [%d]", c.sql, sd.ParamOIDs, c.paramOID)
+		}
+		res := conn.ExecParams(ctx, c.sql, [][]byte{[]byte(c.param)}, sd.ParamOIDs, nil, nil).Read()
+		if res.Err != nil {
+			t.Errorf("%s: %v", c.sql, res.Err)
+			continue
+		}
+		if len(res.Rows) != 1 || string(res.Rows[0][0]) != c.want {
+			t.Errorf("%s with %s: %q, want %s", c.sql, c.param, res.Rows, c.want)
+		}
+	}
+}

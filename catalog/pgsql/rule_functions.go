@@ -146,6 +146,9 @@ func (r *rewriter) funcCall(fc *pg_query.FuncCall) {
 		seriesArgs(fc) // in FROM
 		r.changed = true
 	}
+	if fn := name[len(name)-1]; (fn == "power" || fn == "pow") && pgFunction(fc) && r.t.funcs[fn] {
+		float8Params(fc.Args)
+	}
 	if name[len(name)-1] == "format" && (len(name) == 1 || name[0] == "pg_catalog") {
 		if r.pgFormat(fc) {
 			return

@@ -44,7 +44,9 @@ func (r *rewriter) aExpr(e *pg_query.A_Expr) *pg_query.Node {
 		}
 		if op == "^" && e.Lexpr != nil && e.Rexpr != nil && r.t.funcs["power"] {
 			// The emulation's power raises PostgreSQL's errors.
-			return funcCall(r.catalogName("power"), e.Lexpr, e.Rexpr)
+			args := []*pg_query.Node{e.Lexpr, e.Rexpr}
+			float8Params(args)
+			return funcCall(r.catalogName("power"), args...)
 		}
 		if (op == "+" || op == "-" || op == "*") && mixedFloat4(e) {
 			// PostgreSQL computes a real and an integer or numeric in
@@ -409,6 +411,17 @@ func mixedFloat4(e *pg_query.A_Expr) bool {
 func isFloat4(n *pg_query.Node) bool {
 	tc := n.GetTypeCast()
 	return tc != nil && (castTo(tc, "float4") || castTo(tc, "real"))
+}
+
+// float8Params casts the bare parameters among a power's arguments to
+// double precision, the type PostgreSQL gives them and DuckDB's pow did;
+// the emulation's macro leaves them untyped.
+func float8Params(args []*pg_query.Node) {
+	for i, a := range args {
+		if a.GetParamRef() != nil {
+			args[i] = float8Cast(a)
+		}
+	}
 }
 
 // float8Operands reports a double precision operand (a cast) with another

@@ -215,7 +215,8 @@ func (r *rewriter) series(args []*pg_query.Node) *pg_query.Node {
 	case zeroStep(args):
 		// PostgreSQL raises 22023; DuckDB's series is empty.
 		args = []*pg_query.Node{args[0], args[1], typeCast(raise(zeroStepMsg), &pg_query.TypeName{Names: strNodes("int8"), Typemod: -1, Location: -1})}
-	case len(args) == 3 && !nonZeroConst(args[2]):
+	case len(args) == 3 && !nonZeroConst(args[2]) && args[2].GetParamRef() == nil:
+		// (A parameter stays bare: DuckDB types it by the function.)
 		args = []*pg_query.Node{args[0], args[1], checkedStep(args[2])}
 	}
 	if !numericSeries(args) || !r.t.funcs["tp_numeric_series"] {
