@@ -70,6 +70,9 @@ type Catalog struct {
 	mu sync.Mutex
 	// signatures identify the manifests each view was defined from.
 	signatures map[string]string
+	// fileSchemas holds each table's data files' Parquet schemas, by path
+	// (see sameSchema).
+	fileSchemas map[string]map[string]string
 	// translator rewrites PostgreSQL client SQL onto the emulated catalog.
 	translator *pgsql.Translator
 	// originCache remembers relations' columns for RowDescription origins.
@@ -118,7 +121,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -220,7 +223,13 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 			rows += f.Rows
 			bytes += f.Size
 		}
-		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), t.ScanSQL(files))
+		scan := t.ScanSQL(files)
+		if same, err := c.sameSchema(ctx, t.Name, files); err != nil {
+			return fmt.Errorf("define view %s: %w", t.Name, err)
+		} else if same {
+			scan = t.ScanSameSchemaSQL(files)
+		}
+		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), scan)
 		if _, err := c.db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("define view %s: %w", t.Name, err)
 		}
@@ -308,6 +317,9 @@ func manifestSignature(dataDir, table string) (string, error) {
 
 // setEngineLimits sets DuckDB's memory_limit and threads, when configured.
 func setEngineLimits(ctx context.Context, db *sql.DB, opt Options) error {
+	if _, err := db.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true"); err != nil {
+		return fmt.Errorf("set parquet_metadata_cache: %w", err)
+	}
 	if opt.MemoryLimit != "" {
 		if _, err := db.ExecContext(ctx, "SET GLOBAL memory_limit = '"+strings.ReplaceAll(opt.MemoryLimit, "'", "''")+"'"); err != nil {
 			return fmt.Errorf("set memory_limit %q: %w", opt.MemoryLimit, err)

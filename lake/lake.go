@@ -127,6 +127,18 @@ func (t Table) Column(name string) (Column, bool) {
 // schema. files lists the data files to read; when it is empty the result is
 // an empty relation with the same columns and types.
 func (t Table) ScanSQL(files []string) string {
+	return t.scanSQL(files, true)
+}
+
+// ScanSameSchemaSQL is ScanSQL for files that all have one Parquet schema
+// (the same columns, types and order): it reads them without
+// union_by_name, which makes DuckDB open every file's footer each time it
+// plans a query over them.
+func (t Table) ScanSameSchemaSQL(files []string) string {
+	return t.scanSQL(files, false)
+}
+
+func (t Table) scanSQL(files []string, unionByName bool) string {
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	for i, c := range t.Columns {
@@ -150,8 +162,8 @@ func (t Table) ScanSQL(files []string) string {
 		}
 		b.WriteString(QuoteString(f))
 	}
-	fmt.Fprintf(&b, "], hive_partitioning = true, union_by_name = true, hive_types = {'%s': VARCHAR, '%s': VARCHAR, '%s': VARCHAR, '%s': DATE})",
-		KeyTable, KeyPartition, KeyIndex, KeyDate)
+	fmt.Fprintf(&b, "], hive_partitioning = true, union_by_name = %t, hive_types = {'%s': VARCHAR, '%s': VARCHAR, '%s': VARCHAR, '%s': DATE})",
+		unionByName, KeyTable, KeyPartition, KeyIndex, KeyDate)
 	return b.String()
 }
 
