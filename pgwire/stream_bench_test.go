@@ -1,0 +1,264 @@
+package pgwire
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// streamBenchRows is the size of BenchmarkStreamSelectStar's table:
+// TPSERVER_STREAM_ROWS, default 200,000.
+func streamBenchRows(b *testing.B) int {
+	n := 200_000
+	if s := os.Getenv("TPSERVER_STREAM_ROWS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			b.Fatalf("TPSERVER_STREAM_ROWS=%q: want a positive integer", s)
+		}
+		n = v
+	}
+	return n
+}
+
+// cloudtrailShapedSQL generates n rows shaped like aws_cloudtrail_log: many
+// VARCHAR columns, JSON text columns, STRUCT columns (sent through the
+// to_json rewrite), a list of structs, timestamps and booleans.
+func cloudtrailShapedSQL(n int) string {
+	return fmt.Sprintf(`SELECT
+  '1.08' AS eventversion,
+  {'type': 'AssumedRole', 'principalid': 'AROA' || (i %% 977)::VARCHAR || ':session', 'arn': 'arn:aws:sts::123456789012:assumed-role/Role' || (i %% 31)::VARCHAR || '/session',
+   'accountid': '123456789012', 'accesskeyid': 'ASIA' || md5(i::VARCHAR)[1:16], 'username': NULL::VARCHAR,
+   'sessioncontext': {'attributes': {'creationdate': '2024-01-01T00:00:00Z', 'mfaauthenticated': 'false'}, 'sessionissuer': {'type': 'Role', 'arn': 'arn:aws:iam::123456789012:role/R'}}} AS useridentity,
+  TIMESTAMP '2024-01-01 00:00:00' + to_microseconds(i * 1000003) AS eventtime,
+  ['ec2', 's3', 'iam', 'sts', 'kms'][1 + i %% 5] || '.amazonaws.com' AS eventsource,
+  ['DescribeInstances', 'GetObject', 'ListRoles', 'AssumeRole', 'Decrypt', 'PutObject'][1 + i %% 6] AS eventname,
+  ['us-east-1', 'eu-west-1', 'ap-south-1'][1 + i %% 3] AS awsregion,
+  '10.' || (i %% 256)::VARCHAR || '.' || ((i // 256) %% 256)::VARCHAR || '.7' AS sourceipaddress,
+  'aws-sdk-go/1.44.' || (i %% 300)::VARCHAR || ' (go1.21; linux; amd64)' AS useragent,
+  CASE WHEN i %% 17 = 0 THEN 'AccessDenied' END AS errorcode,
+  CASE WHEN i %% 17 = 0 THEN 'User is not authorized to perform this operation' END AS errormessage,
+  ('{"instancesSet":{"items":[{"instanceId":"i-' || md5(i::VARCHAR)[1:17] || '"}]},"filterSet":{},"maxResults":' || (i %% 1000)::VARCHAR || '}')::JSON AS requestparameters,
+  CASE WHEN i %% 3 = 0 THEN ('{"credentials":{"accessKeyId":"ASIA' || md5((i+1)::VARCHAR)[1:16] || '","expiration":"Jan 1, 2024 1:00:00 AM"}}')::JSON END AS responseelements,
+  NULL::JSON AS additionaleventdata,
+  uuid() AS requestid,
+  md5(i::VARCHAR) AS eventid,
+  CASE WHEN i %% 4 = 0 THEN [{'arn': 'arn:aws:s3:::bucket' || (i %% 50)::VARCHAR, 'accountid': '123456789012', 'type': 'AWS::S3::Bucket'}] END AS resources,
+  'AwsApiCall' AS eventtype,
+  i %% 2 = 0 AS readonly,
+  '123456789012' AS recipientaccountid,
+  'Management' AS eventcategory,
+  {'tlsversion': 'TLSv1.2', 'ciphersuite': 'ECDHE-RSA-AES128-GCM-SHA256', 'clientprovidedhostheader': 'ec2.us-east-1.amazonaws.com'} AS tlsdetails,
+  'us-east-1' AS region,
+  DATE '2024-01-01' + (i %% 365)::INTEGER AS date
+FROM range(%d) AS t(i)`, n)
+}
+
+// memSample is the process memory at one moment: DuckDB allocates outside
+// Go's heap, so RSS is what counts.
+type memSample struct {
+	rss, hwm   int64 // VmRSS, VmHWM (bytes)
+	heapInuse  uint64
+	sys        uint64
+	numGC      uint32
+	pauseTotal time.Duration
+}
+
+func readMem(b *testing.B) memSample {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	s := memSample{heapInuse: ms.HeapInuse, sys: ms.Sys, numGC: ms.NumGC, pauseTotal: time.Duration(ms.PauseTotalNs)}
+	s.rss, s.hwm = procStatus(b)
+	return s
+}
+
+// procStatus reads VmRSS and VmHWM of this process.
+func procStatus(b *testing.B) (rss, hwm int64) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, k := range []string{"VmRSS:", "VmHWM:"} {
+			if v, ok := strings.CutPrefix(line, k); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err != nil {
+					b.Fatalf("parse %s: %v", line, err)
+				}
+				if k == "VmRSS:" {
+					rss = kb << 10
+				} else {
+					hwm = kb << 10
+				}
+			}
+		}
+	}
+	return rss, hwm
+}
+
+// rssPeak samples VmRSS every 20 ms until stopped and returns the peak.
+// (Resetting VmHWM through /proc/self/clear_refs is not allowed everywhere.)
+func rssPeak(b *testing.B) (stop func() int64) {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss, _ := procStatus(b); rss > peak.Load() {
+				peak.Store(rss)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak.Load()
+	}
+}
+
+// BenchmarkStreamSelectStar reads `select *` of a Parquet table shaped like
+// aws_cloudtrail_log through the server with pgx (text and binary results)
+// and, as the baseline, through database/sql in process without encoding.
+// It reports rows/s and the server process's RSS growth (peak over the
+// RSS before the query). Run it once per size:
+//
+//	TPSERVER_STREAM_ROWS=500000 go test ./pgwire -run '^$' -bench StreamSelectStar -benchtime 1x
+func BenchmarkStreamSelectStar(b *testing.B) {
+	n := streamBenchRows(b)
+	ctx := context.Background()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	file := filepath.Join(b.TempDir(), "cloudtrail.parquet")
+	if _, err := db.ExecContext(ctx, "COPY ("+cloudtrailShapedSQL(n)+") TO '"+file+"' (FORMAT parquet)"); err != nil {
+		b.Fatalf("generate: %v", err)
+	}
+	if _, err := db.ExecContext(ctx, "CREATE VIEW aws_cloudtrail_log AS SELECT * FROM read_parquet('"+file+"')"); err != nil {
+		b.Fatalf("view: %v", err)
+	}
+	ts := startBenchServer(b, db)
+	const query = "select * from aws_cloudtrail_log"
+
+	measure := func(name string, read func() (int64, error)) {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				runtime.GC()
+				before := readMem(b)
+				stop := rssPeak(b)
+				start := time.Now()
+				got, err := read()
+				el := time.Since(start)
+				peak := stop()
+				after := readMem(b)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got != int64(n) {
+					b.Fatalf("read %d rows, want %d", got, n)
+				}
+				b.ReportMetric(float64(n)/el.Seconds(), "rows/s")
+				b.ReportMetric(float64(max(peak, after.rss)-before.rss)/(1<<20), "MiB-RSS-growth")
+				b.ReportMetric(float64(after.rss-before.rss)/(1<<20), "MiB-RSS-after")
+				b.ReportMetric(float64(after.heapInuse)/(1<<20), "MiB-heap-inuse")
+				b.ReportMetric(float64(after.sys)/(1<<20), "MiB-go-sys")
+				b.ReportMetric(float64(after.numGC-before.numGC), "GCs")
+				b.Logf("%s: %d rows in %v; RSS %d -> peak %d -> %d MiB; HWM %d MiB", name, n, el.Round(time.Millisecond),
+					before.rss>>20, peak>>20, after.rss>>20, after.hwm>>20)
+			}
+		})
+	}
+
+	measure("database_sql", func() (int64, error) {
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		var k int64
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return k, err
+			}
+			k++
+		}
+		return k, rows.Err()
+	})
+	for _, mode := range []struct {
+		name string
+		mode pgx.QueryExecMode
+	}{{"pgx_text", pgx.QueryExecModeSimpleProtocol}, {"pgx_binary", pgx.QueryExecModeDescribeExec}} {
+		measure(mode.name, func() (int64, error) {
+			cfg, err := pgx.ParseConfig(ts.dsn())
+			if err != nil {
+				return 0, err
+			}
+			cfg.DefaultQueryExecMode = mode.mode
+			conn, err := pgx.ConnectConfig(ctx, cfg)
+			if err != nil {
+				return 0, err
+			}
+			defer conn.Close(ctx)
+			rows, err := conn.Query(ctx, query)
+			if err != nil {
+				return 0, err
+			}
+			defer rows.Close()
+			var k int64
+			for rows.Next() {
+				_ = rows.RawValues()
+				k++
+			}
+			return k, rows.Err()
+		})
+	}
+}
+
+// startBenchServer serves db's sessions on 127.0.0.1 until b ends.
+func startBenchServer(b *testing.B, db *sql.DB) *testServer {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := NewServer(&testBackend{db: db}, Options{Logger: zapNop()})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	b.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}
+}
