@@ -21,6 +21,7 @@ type encoder struct {
 	tmap         *pgtype.Map    // binary codecs
 	floatDigits  int            // extra_float_digits
 	isoIntervals bool           // IntervalStyle iso_8601
+	scratch      []byte         // array element scratch, reused from row to row
 }
 
 func newEncoder(loc *time.Location) *encoder {
@@ -255,7 +256,8 @@ func appendInterval(dst []byte, iv duckdb.Interval) []byte {
 		dst = append(dst, '0')
 	}
 	dst = strconv.AppendInt(dst, h, 10)
-	dst = fmt.Appendf(dst, ":%02d:%02d", m, sec)
+	dst = append2(append(dst, ':'), int(m))
+	dst = append2(append(dst, ':'), int(sec))
 	return appendMicros(dst, us)
 }
 
@@ -312,8 +314,12 @@ func appendMicros(dst []byte, us int64) []byte {
 	if us == 0 {
 		return dst
 	}
-	s := fmt.Sprintf("%06d", us)
-	return append(append(dst, '.'), strings.TrimRight(s, "0")...)
+	width := 6
+	for us%10 == 0 {
+		us /= 10
+		width--
+	}
+	return appendPadded(append(dst, '.'), us, width)
 }
 
 // infinity reports whether a DATE or TIMESTAMP value is DuckDB's infinity
@@ -350,22 +356,43 @@ func (e *encoder) appendTime(dst []byte, ct *colType, t time.Time) []byte {
 	case duckdb.TYPE_DATE:
 		return appendDate(dst, t)
 	case duckdb.TYPE_TIME:
-		dst = fmt.Appendf(dst, "%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
-		return appendMicros(dst, int64(t.Nanosecond()/1000))
+		return appendClock(dst, t)
 	case duckdb.TYPE_TIME_TZ:
-		dst = fmt.Appendf(dst, "%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
-		dst = appendMicros(dst, int64(t.Nanosecond()/1000))
-		return appendOffset(dst, t)
+		return appendOffset(appendClock(dst, t), t)
 	case duckdb.TYPE_TIMESTAMP_TZ:
 		t = t.In(e.loc)
-		dst = appendDate(dst, t)
-		dst = fmt.Appendf(dst, " %02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
-		dst = appendMicros(dst, int64(t.Nanosecond()/1000))
-		return appendOffset(dst, t)
+		dst = append(appendDate(dst, t), ' ')
+		return appendOffset(appendClock(dst, t), t)
 	}
-	dst = appendDate(dst, t)
-	dst = fmt.Appendf(dst, " %02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
+	dst = append(appendDate(dst, t), ' ')
+	return appendClock(dst, t)
+}
+
+// appendClock appends t's time of day as hh:mm:ss[.ffffff].
+func appendClock(dst []byte, t time.Time) []byte {
+	h, m, sec := t.Clock()
+	dst = append2(dst, h)
+	dst = append2(append(dst, ':'), m)
+	dst = append2(append(dst, ':'), sec)
 	return appendMicros(dst, int64(t.Nanosecond()/1000))
+}
+
+// append2 appends n (0 <= n) with at least two digits.
+func append2(dst []byte, n int) []byte {
+	if n < 10 {
+		dst = append(dst, '0')
+	}
+	return strconv.AppendInt(dst, int64(n), 10)
+}
+
+// appendPadded appends n (0 <= n) with at least width digits.
+func appendPadded(dst []byte, n int64, width int) []byte {
+	var buf [20]byte
+	d := strconv.AppendInt(buf[:0], n, 10)
+	for i := len(d); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
 }
 
 func appendDate(dst []byte, t time.Time) []byte {
@@ -374,7 +401,9 @@ func appendDate(dst []byte, t time.Time) []byte {
 	if bc {
 		y = 1 - y
 	}
-	dst = fmt.Appendf(dst, "%04d-%02d-%02d", y, int(t.Month()), t.Day())
+	dst = appendPadded(dst, int64(y), 4)
+	dst = append2(append(dst, '-'), int(t.Month()))
+	dst = append2(append(dst, '-'), t.Day())
 	if bc {
 		dst = append(dst, " BC"...)
 	}
@@ -388,11 +417,11 @@ func appendOffset(dst []byte, t time.Time) []byte {
 	if off < 0 {
 		sign, off = '-', -off
 	}
-	dst = fmt.Appendf(dst, "%c%02d", sign, off/3600)
+	dst = append2(append(dst, sign), off/3600)
 	if m := (off % 3600) / 60; m != 0 || off%60 != 0 {
-		dst = fmt.Appendf(dst, ":%02d", m)
+		dst = append2(append(dst, ':'), m)
 		if s := off % 60; s != 0 {
-			dst = fmt.Appendf(dst, ":%02d", s)
+			dst = append2(append(dst, ':'), s)
 		}
 	}
 	return dst
@@ -405,7 +434,9 @@ func (e *encoder) appendArray(dst []byte, ct *colType, v any) ([]byte, error) {
 		return dst, fmt.Errorf("encode %s: unexpected Go value %T", ct, v)
 	}
 	dst = append(dst, '{')
-	var elem []byte
+	elem := e.scratch // taken while in use: elements may be arrays too
+	e.scratch = nil
+	defer func() { e.scratch = elem[:0] }()
 	for i, x := range list {
 		if i > 0 {
 			dst = append(dst, ',')

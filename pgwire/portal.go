@@ -3,6 +3,9 @@ package pgwire
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 )
@@ -287,21 +290,23 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 	return n, nil
 }
 
-// sendRow encodes the current row of p as a DataRow.
+// sendRow encodes the current row of p as a DataRow straight into the
+// session's row buffer (values are appended in place, their lengths patched
+// afterwards) and hands it to the buffered writer, which flushes to the
+// client whenever it holds Options.FlushBytes: memory per session stays one
+// row plus the write buffer, whatever the result size.
 func (s *session) sendRow(p *portal) error {
 	st := p.stmt
-	if cap(s.out.rowVals) < len(st.cols) {
-		s.out.rowVals = make([][]byte, len(st.cols))
-	}
-	vals := s.out.rowVals[:len(st.cols)]
-	buf := s.out.rowBuf[:0]
-	ends := make([]int, len(st.cols)) // -1 for NULL
+	buf := append(s.out.rowBuf[:0], 'D', 0, 0, 0, 0)
+	buf = binary.BigEndian.AppendUint16(buf, uint16(len(st.cols)))
 	var err error
 	for i, v := range p.vals {
 		if v == nil {
-			ends[i] = -1
+			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // -1: NULL
 			continue
 		}
+		at := len(buf)
+		buf = append(buf, 0, 0, 0, 0)
 		ct := st.cols[i].typ
 		if p.formats[i] == 1 {
 			buf, err = s.enc.appendBinary(buf, ct, v)
@@ -311,17 +316,21 @@ func (s *session) sendRow(p *portal) error {
 		if err != nil {
 			return newError(codeInternal, "encode column %q: %v", st.cols[i].name, err)
 		}
-		ends[i] = len(buf)
+		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 	}
-	start := 0
-	for i := range vals {
-		if ends[i] < 0 {
-			vals[i] = nil
-			continue
-		}
-		vals[i] = buf[start:ends[i]]
-		start = ends[i]
+	if len(buf)-1 > math.MaxInt32 {
+		return newError(codeInternal, "row of %d bytes is too large for a DataRow", len(buf)-1)
 	}
+	binary.BigEndian.PutUint32(buf[1:], uint32(len(buf)-1))
 	s.out.rowBuf = buf
-	return s.send(&pgproto3.DataRow{Values: vals})
+	if cap(buf) > maxKeptRowBuf {
+		s.out.rowBuf = nil // one huge row does not pin its buffer
+	}
+	if _, err := s.out.w.Write(buf); err != nil {
+		return fmt.Errorf("write DataRow: %w", err)
+	}
+	return nil
 }
+
+// maxKeptRowBuf is the largest row buffer a session keeps for the next row.
+const maxKeptRowBuf = 1 << 20

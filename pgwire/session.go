@@ -62,10 +62,9 @@ type session struct {
 // outputBuffers are the session's buffered writer and the scratch space
 // messages and rows are encoded into, reused from message to message.
 type outputBuffers struct {
-	w       *bufio.Writer
-	wbuf    []byte   // message encoding scratch
-	rowBuf  []byte   // DataRow value storage, reused per row
-	rowVals [][]byte // DataRow values, reused per row
+	w      *bufio.Writer
+	wbuf   []byte // message encoding scratch
+	rowBuf []byte // the DataRow being encoded, reused per row
 }
 
 // paramState is the session's parameters, and what the client and the
