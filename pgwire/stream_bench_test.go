@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // streamBenchRows is the size of BenchmarkStreamSelectStar's table:
@@ -150,6 +152,8 @@ func rssPeak(b *testing.B) (stop func() int64) {
 // It reports rows/s and the server process's RSS growth (peak over the
 // RSS before the query). Run it once per size:
 //
+// TPSERVER_STREAM_PG=1 adds PostgreSQL 15 holding the same rows.
+//
 //	TPSERVER_STREAM_ROWS=500000 go test ./pgwire -run '^$' -bench StreamSelectStar -benchtime 1x
 func BenchmarkStreamSelectStar(b *testing.B) {
 	n := streamBenchRows(b)
@@ -246,6 +250,86 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 		})
 	}
 	measureSQL()
+	if os.Getenv("TPSERVER_STREAM_PG") != "" {
+		benchPostgres(b, ctx, db, n)
+	}
+}
+
+// benchPostgres loads the same rows into PostgreSQL 15 (nested and list
+// columns as json) and reads them with pgx in text format, the baseline of
+// the target. PostgreSQL runs in its own processes: the RSS figures
+// of this process do not apply to it.
+func benchPostgres(b *testing.B, ctx context.Context, db *sql.DB, n int) {
+	pg, err := testsupport.StartPostgres("tester", "tpserver")
+	if err != nil {
+		b.Logf("no PostgreSQL baseline: %v", err)
+		return
+	}
+	defer pg.Stop()
+	rows, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM aws_cloudtrail_log")
+	if err != nil {
+		b.Fatalf("describe: %v", err)
+	}
+	var sel, defs []string
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra sql.NullString
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			b.Fatal(err)
+		}
+		q := quoteIdent(name)
+		pgType, expr := "text", q
+		switch {
+		case typ == "TIMESTAMP", typ == "DATE", typ == "BOOLEAN", typ == "UUID":
+			pgType = strings.ToLower(typ)
+		case typ == "JSON", strings.HasPrefix(typ, "STRUCT"), strings.HasSuffix(typ, "[]"):
+			pgType, expr = "json", "CAST(to_json("+q+") AS VARCHAR)"
+		}
+		sel = append(sel, expr+" AS "+q)
+		defs = append(defs, q+" "+pgType)
+	}
+	rows.Close()
+	file := filepath.Join(b.TempDir(), "rows.csv")
+	if _, err := db.ExecContext(ctx, "COPY (SELECT "+strings.Join(sel, ", ")+" FROM aws_cloudtrail_log) TO '"+file+"' (FORMAT csv)"); err != nil {
+		b.Fatalf("export: %v", err)
+	}
+	conn, err := pgx.Connect(ctx, pg.DSN())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE TABLE aws_cloudtrail_log ("+strings.Join(defs, ", ")+")"); err != nil {
+		b.Fatalf("create: %v", err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := conn.PgConn().CopyFrom(ctx, f, "COPY aws_cloudtrail_log FROM STDIN (FORMAT csv)"); err != nil {
+		b.Fatalf("load: %v", err)
+	}
+	b.Run("postgres15_text", func(b *testing.B) {
+		for range b.N {
+			start := time.Now()
+			rows, err := conn.Query(ctx, "select * from aws_cloudtrail_log", pgx.QueryExecModeSimpleProtocol)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var k int64
+			for rows.Next() {
+				_ = rows.RawValues()
+				k++
+			}
+			if err := rows.Err(); err != nil {
+				b.Fatal(err)
+			}
+			if k != int64(n) {
+				b.Fatalf("read %d rows, want %d", k, n)
+			}
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
+		}
+	})
 }
 
 // startBenchServer serves db's sessions on 127.0.0.1 until b ends.
@@ -271,11 +355,18 @@ func startBenchServer(b *testing.B, db *sql.DB) *testServer {
 // them the way the catalog does: read_parquet of the files with hive
 // partitioning and union_by_name, each column cast to its type.
 func createLakeView(ctx context.Context, db *sql.DB, dir string, n int) error {
+	// A database of its own writes the files, so that the memory it
+	// used is returned before the server's figures are taken.
+	genDB, err := sql.Open("duckdb", "")
+	if err != nil {
+		return fmt.Errorf("open generator: %w", err)
+	}
+	defer genDB.Close()
 	gen := cloudtrailShapedSQL(n)
-	if _, err := db.ExecContext(ctx, "COPY ("+gen+") TO '"+dir+"' (FORMAT parquet, PARTITION_BY (tp_date))"); err != nil {
+	if _, err := genDB.ExecContext(ctx, "COPY ("+gen+") TO '"+dir+"' (FORMAT parquet, PARTITION_BY (tp_date))"); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, "DESCRIBE "+gen)
+	rows, err := genDB.QueryContext(ctx, "DESCRIBE "+gen)
 	if err != nil {
 		return fmt.Errorf("describe: %w", err)
 	}
@@ -294,6 +385,10 @@ func createLakeView(ctx context.Context, db *sql.DB, dir string, n int) error {
 	}
 	view := "CREATE VIEW aws_cloudtrail_log AS SELECT " + strings.Join(casts, ", ") +
 		" FROM read_parquet('" + filepath.Join(dir, "*", "*.parquet") + "', hive_partitioning = true, union_by_name = true, hive_types = {'tp_date': DATE})"
+	rows.Close()
+	if err := genDB.Close(); err != nil {
+		return fmt.Errorf("close generator: %w", err)
+	}
 	if _, err := db.ExecContext(ctx, view); err != nil {
 		return fmt.Errorf("view: %w", err)
 	}
