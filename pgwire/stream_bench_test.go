@@ -194,6 +194,7 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 				b.ReportMetric(float64(after.numGC-before.numGC), "GCs")
 				b.Logf("%s: %d rows in %v; RSS %d -> peak %d -> %d MiB; HWM %d MiB", name, n, el.Round(time.Millisecond),
 					before.rss>>20, peak>>20, after.rss>>20, after.hwm>>20)
+				b.Logf("%s: DuckDB memory after: %s", name, duckdbMemory(ctx, db))
 			}
 		})
 	}
@@ -290,7 +291,7 @@ func benchPostgres(b *testing.B, ctx context.Context, db *sql.DB, n int) {
 	}
 	rows.Close()
 	file := filepath.Join(b.TempDir(), "rows.csv")
-	if _, err := db.ExecContext(ctx, "COPY (SELECT "+strings.Join(sel, ", ")+" FROM aws_cloudtrail_log) TO '"+file+"' (FORMAT csv)"); err != nil {
+	if _, err := db.ExecContext(ctx, "COPY (SELECT "+strings.Join(sel, ", ")+" FROM aws_cloudtrail_log) TO '"+file+"' (FORMAT csv, HEADER false)"); err != nil {
 		b.Fatalf("export: %v", err)
 	}
 	conn, err := pgx.Connect(ctx, pg.DSN())
@@ -307,7 +308,7 @@ func benchPostgres(b *testing.B, ctx context.Context, db *sql.DB, n int) {
 	}
 	defer f.Close()
 	if _, err := conn.PgConn().CopyFrom(ctx, f, "COPY aws_cloudtrail_log FROM STDIN (FORMAT csv)"); err != nil {
-		b.Fatalf("load: %v", err)
+		b.Fatalf("load %s: %v", file, err)
 	}
 	b.Run("postgres15_text", func(b *testing.B) {
 		for range b.N {
@@ -393,4 +394,24 @@ func createLakeView(ctx context.Context, db *sql.DB, dir string, n int) error {
 		return fmt.Errorf("view: %w", err)
 	}
 	return nil
+}
+
+// duckdbMemory lists DuckDB's own memory accounting by tag (non-zero tags
+// only), such as the external file cache that keeps Parquet bytes read.
+func duckdbMemory(ctx context.Context, db *sql.DB) string {
+	rows, err := db.QueryContext(ctx, "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0")
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var tag string
+		var n int64
+		if err := rows.Scan(&tag, &n); err != nil {
+			return err.Error()
+		}
+		out = append(out, fmt.Sprintf("%s %d MiB", tag, n>>20))
+	}
+	return strings.Join(out, ", ")
 }
