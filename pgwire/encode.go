@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -627,6 +628,9 @@ func (e *encoder) appendBinary(dst []byte, ct *colType, v any) ([]byte, error) {
 		}
 		return e.appendArrayBinary(dst, ct, list)
 	}
+	if out, ok := appendBinaryFast(dst, ct, v); ok {
+		return out, nil
+	}
 	if ct.pg.oid == oidNumeric {
 		if unscaled, scale, ok := numericValue(v); ok {
 			return appendNumericBinary(dst, unscaled, scale), nil
@@ -642,6 +646,38 @@ func (e *encoder) appendBinary(dst []byte, ct *colType, v any) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// appendBinaryFast appends the binary form of the commonest values (text,
+// booleans, finite timestamps) without boxing them for pgx's codecs; ok is
+// false for anything else.
+func appendBinaryFast(dst []byte, ct *colType, v any) (out []byte, ok bool) {
+	switch x := v.(type) {
+	case string:
+		if ct.pg.oid == oidText || ct.pg.oid == oidVarchar {
+			return append(dst, x...), true
+		}
+	case bool:
+		if ct.pg.oid == oidBool {
+			if x {
+				return append(dst, 1), true
+			}
+			return append(dst, 0), true
+		}
+	case time.Time:
+		// Microseconds since 2000-01-01 00:00:00 UTC; a timestamp without
+		// time zone counts its wall clock, which duckdb-go hands over in UTC.
+		if (ct.pg.oid == oidTimestamp || ct.pg.oid == oidTimestampTZ) && infinity(ct, x) == 0 {
+			if ct.pg.oid == oidTimestamp && x.Location() != time.UTC {
+				return dst, false
+			}
+			return binary.BigEndian.AppendUint64(dst, uint64(x.UnixMicro()-y2kMicros)), true
+		}
+	}
+	return dst, false
+}
+
+// y2kMicros is 2000-01-01 00:00:00 UTC, PostgreSQL's epoch, in Unix microseconds.
+const y2kMicros = 946_684_800_000_000
 
 // binaryValue converts a duckdb-go value into one pgx's codec for the column's
 // PostgreSQL type accepts.

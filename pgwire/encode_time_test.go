@@ -47,3 +47,43 @@ func TestAppendTimeForms(t *testing.T) {
 		t.Errorf("appendInterval = %q, want %q", got, want)
 	}
 }
+
+// TestAppendBinaryFast checks the fast binary forms against pgx's codecs.
+func TestAppendBinaryFast(t *testing.T) {
+	e := newEncoder(time.FixedZone("X", 3*3600))
+	typ := func(d duckdb.Type) *colType {
+		ct := &colType{duck: d}
+		ct.resolve()
+		return ct
+	}
+	times := []time.Time{
+		time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999000, time.UTC),
+		time.Date(1800, 1, 1, 0, 0, 0, 1000, time.UTC),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	var vals []any
+	for _, x := range times {
+		vals = append(vals, x)
+	}
+	vals = append(vals, true, false, "héllo", "")
+	for _, ct := range []*colType{typ(duckdb.TYPE_TIMESTAMP), typ(duckdb.TYPE_TIMESTAMP_TZ), typ(duckdb.TYPE_BOOLEAN), typ(duckdb.TYPE_VARCHAR)} {
+		for _, v := range vals {
+			fast, ok := appendBinaryFast(nil, ct, v)
+			if !ok {
+				continue
+			}
+			bv, err := e.binaryValue(ct, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := e.tmap.Encode(ct.pg.oid, 1, bv, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(fast) != string(want) {
+				t.Errorf("%s %v: fast % x, pgx % x", ct.pg.name, v, fast, want)
+			}
+		}
+	}
+}

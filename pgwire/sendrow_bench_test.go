@@ -9,10 +9,16 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// BenchmarkSendRow encodes one cloudtrail-like row (text format) as a
-// DataRow into a discarding writer: the Go cost per row of the result path,
-// without DuckDB or the client.
+// BenchmarkSendRow encodes one cloudtrail-like row as a DataRow into a
+// discarding writer, in text and in binary format: the Go cost per row of
+// the result path, without DuckDB or the client.
 func BenchmarkSendRow(b *testing.B) {
+	for _, format := range []int16{0, 1} {
+		b.Run([]string{"text", "binary"}[format], func(b *testing.B) { benchSendRow(b, format) })
+	}
+}
+
+func benchSendRow(b *testing.B, format int16) {
 	typ := func(d duckdb.Type, json bool) *colType {
 		ct := &colType{duck: d, json: json}
 		ct.resolve()
@@ -36,6 +42,9 @@ func BenchmarkSendRow(b *testing.B) {
 	}
 	s := &session{out: outputBuffers{w: bufio.NewWriterSize(io.Discard, 64<<10)}, enc: newEncoder(time.UTC)}
 	p := &portal{stmt: &statement{cols: cols}, formats: make([]int16, len(cols)), vals: vals}
+	for i := range p.formats {
+		p.formats[i] = format
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.sendRow(p); err != nil {
