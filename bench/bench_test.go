@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// TestMain lets the test binary stand in for the bench binary when it is
+// re-executed for the DuckDB-alone baseline.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == duckdbConvertCmd {
+		if err := duckdbConvertMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestSmall runs the measured sections on a tiny dataset, so that CI checks
+// the benchmark program still works.
+func TestSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds tpserver and DuckDB")
+	}
+	if _, err := exec.LookPath("zcat"); err != nil {
+		testsupport.Missing(t, "zcat", "apt-get install gzip")
+	}
+	c, err := parseFlags([]string{"-events", "2000", "-dir", t.TempDir()}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(c, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "not measured yet"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for the baseline
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// duckdbConvertCmd is the hidden first argument that makes the bench binary
+// run the DuckDB-alone baseline conversion, so that it is measured as a
+// child process exactly like tpserver collect.
+const duckdbConvertCmd = "__duckdb_convert"
+
+// measured is one timed child process.
+type measured struct {
+	took   time.Duration
+	maxRSS int64 // bytes
+}
+
+// runMeasured runs cmd and returns its wall time and peak RSS.
+func runMeasured(cmd *exec.Cmd) (measured, error) {
+	var stderr bytes.Buffer
+	if cmd.Stderr == nil {
+		cmd.Stderr = &stderr
+	}
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		return measured{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 20))
+	}
+	m := measured{took: took}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	return m, nil
+}
+
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
+}
+
+// tpserverBinary returns bin, or builds ./cmd/tpserver.
+func tpserverBinary(bin string) (string, func(), error) {
+	if bin != "" {
+		return bin, func() {}, nil
+	}
+	var b testsupport.Binary
+	p, err := b.Path()
+	if err != nil {
+		return "", nil, fmt.Errorf("build tpserver: %w", err)
+	}
+	return p, b.Remove, nil
+}
+
+// collectConfig is the .tpc file of the benchmark's local partition.
+const collectConfig = `partition "aws_cloudtrail_log" "bench" {
+  source "file" {
+    paths       = [%q]
+    file_layout = ` + "`AWSLogs/%%{NUMBER:account_id}/CloudTrail/%%{DATA:region}/%%{YEAR:year}/%%{MONTHNUM:month}/%%{MONTHDAY:day}/%%{DATA}.json.gz`" + `
+  }
+}
+`
+
+// collectResult is what collectSection measured, for later sections.
+type collectResult struct {
+	configDir, dataDir string
+}
+
+// collectSection times tpserver collect, DuckDB alone and zcat over ds.
+func collectSection(r *report, bin, dir string, ds *dataset) (*collectResult, error) {
+	cr := &collectResult{configDir: filepath.Join(dir, "config"), dataDir: filepath.Join(dir, "data")}
+	if err := os.MkdirAll(cr.configDir, 0o755); err != nil {
+		return nil, fmt.Errorf("config dir: %w", err)
+	}
+	tpc := fmt.Sprintf(collectConfig, ds.dir)
+	if err := os.WriteFile(filepath.Join(cr.configDir, "bench.tpc"), []byte(tpc), 0o644); err != nil {
+		return nil, fmt.Errorf("write config: %w", err)
+	}
+
+	fmt.Fprintln(os.Stderr, "bench: tpserver collect")
+	tp, err := runMeasured(exec.Command(bin, "collect", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
+		"--from", "2000-01-01", "--progress=false"))
+	if err != nil {
+		return nil, fmt.Errorf("tpserver collect: %w", err)
+	}
+	out, err := exec.Command(bin, "query", "--config-path", cr.configDir, "--data-dir", cr.dataDir, "-o", "csv",
+		"select count(*) from aws_cloudtrail_log").Output()
+	if err != nil {
+		return nil, fmt.Errorf("tpserver query count: %w", err)
+	}
+	rows := lastLines(strings.TrimSpace(string(out)), 1)
+	if n, _ := strconv.Atoi(rows); n != ds.events {
+		return nil, fmt.Errorf("tpserver collected %s rows, want %d", rows, ds.events)
+	}
+
+	fmt.Fprintln(os.Stderr, "bench: DuckDB alone")
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("own executable: %w", err)
+	}
+	parquet := filepath.Join(dir, "duckdb.parquet")
+	dk, err := runMeasured(exec.Command(self, duckdbConvertCmd, ds.dir, parquet))
+	if err != nil {
+		return nil, fmt.Errorf("duckdb baseline: %w", err)
+	}
+	os.Remove(parquet)
+
+	fmt.Fprintln(os.Stderr, "bench: zcat")
+	zc := exec.Command("sh", "-c", `find "$1" -name '*.json.gz' -print0 | xargs -0 zcat > /dev/null`, "sh", ds.dir)
+	zm, err := runMeasured(zc)
+	if err != nil {
+		return nil, fmt.Errorf("zcat baseline: %w", err)
+	}
+
+	r.section("Collection")
+	r.line(fmt.Sprintf("%d events, %d files, %.1f MB gzipped. MB/s is gzipped input per second.\n", ds.events, ds.files, mb(ds.gzBytes)))
+	row := func(name string, m measured, base *measured) []string {
+		eps := float64(ds.events) / m.took.Seconds()
+		mbs := mb(ds.gzBytes) / m.took.Seconds()
+		cells := []string{name, m.took.Round(time.Millisecond).String(), fmt.Sprintf("%.0f", eps), fmt.Sprintf("%.2f", mbs), fmt.Sprintf("%.0f MiB", float64(m.maxRSS)/(1<<20))}
+		if base == nil {
+			return append(cells, "", "")
+		}
+		return append(cells, fmt.Sprintf("%.2f", m.took.Seconds()/base.took.Seconds()), fmt.Sprintf("%.2f", float64(base.maxRSS)/float64(m.maxRSS)))
+	}
+	r.table([]string{"run", "time", "events/s", "MB/s", "peak RSS", "tpserver/this throughput", "tpserver/this RSS"},
+		[][]string{
+			row("tpserver collect", tp, nil),
+			row("DuckDB alone (read_json + COPY TO parquet)", dk, &tp),
+			row("zcat of all files (RSS: sh, find, xargs, zcat)", zm, &tp),
+		})
+	return cr, nil
+}
+
+// duckdbConvertMain converts the CloudTrail files under args[0] to the
+// Parquet file args[1] with DuckDB alone.
+func duckdbConvertMain(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("usage: %s <cloudtrail dir> <out.parquet>", duckdbConvertCmd)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return fmt.Errorf("open duckdb: %w", err)
+	}
+	defer db.Close()
+	glob := filepath.Join(args[0], "**", "*.json.gz")
+	q := fmt.Sprintf(`COPY (
+  SELECT * REPLACE (eventTime::TIMESTAMP AS eventTime)
+  FROM (SELECT unnest(Records, max_depth := 2)
+        FROM read_json(%s, columns = {'Records': '%s[]'}, maximum_object_size = 1073741824))
+) TO %s (FORMAT parquet)`, sqlString(glob), recordType, sqlString(args[1]))
+	if _, err := db.Exec(q); err != nil {
+		return fmt.Errorf("duckdb convert: %w", err)
+	}
+	return nil
+}
+
+// recordType is the CloudTrail record as DuckDB reads it: top-level
+// fields typed, nested objects kept as JSON, as tpserver's table does.
+const recordType = `STRUCT(eventVersion VARCHAR, userIdentity JSON, eventTime VARCHAR, eventSource VARCHAR,
+eventName VARCHAR, awsRegion VARCHAR, sourceIPAddress VARCHAR, userAgent VARCHAR, errorCode VARCHAR,
+errorMessage VARCHAR, requestParameters JSON, responseElements JSON, additionalEventData JSON,
+requestID VARCHAR, eventID VARCHAR, readOnly BOOLEAN, resources JSON, eventType VARCHAR,
+apiVersion VARCHAR, managementEvent BOOLEAN, recipientAccountId VARCHAR, sharedEventID VARCHAR,
+vpcEndpointId VARCHAR, serviceEventDetails JSON, eventCategory VARCHAR, tlsDetails JSON,
+sessionCredentialFromConsole VARCHAR, edgeDeviceDetails JSON, insightDetails JSON)`
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -1,0 +1,26 @@
+// Command bench measures tpserver at scale and prints every figure beside a
+// baseline measured in the same run, as a ratio.
+//
+//	go run ./bench -events 1000000 -out BENCHMARKS.md
+//
+// Sections (pick with -sections, comma-separated):
+//
+//   - generate: writes N events of realistic synthetic CloudTrail in the S3
+//     delivery layout (gzipped {"Records":[...]} files per account, region
+//     and 15-minute slot), by running collector/demo over consecutive
+//     30-day windows with a seed per window, so the data is deterministic
+//     for a given -events. Figures: files, events, compressed and raw bytes.
+//   - collect: `tpserver collect` of those files into a fresh lake, timed,
+//     with the child's peak RSS (wait4 rusage). Baselines: DuckDB alone
+//     doing the same conversion (read_json of the .json.gz files, Records
+//     unnested, COPY ... TO parquet) in a child process, and `zcat` of all
+//     files to /dev/null (the cost of merely reading them). Figures:
+//     events/s, MB/s of compressed input, peak RSS; ratio = tpserver
+//     throughput / baseline throughput (1.00 = as fast; below 1 = slower)
+//     and tpserver RSS / baseline RSS.
+//
+// Sections not measured yet (printed as "not measured yet"): the blog's
+// queries through pgx and psql against in-process DuckDB and PostgreSQL 15,
+// select * streaming, the 1/8/32-client dashboard mix and start-up with
+// 10,000 lake files.
+package main
