@@ -41,7 +41,7 @@ func TestSmall(t *testing.T) {
 	if err := run(c, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "not measured yet"} {
+	for _, want := range []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

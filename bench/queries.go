@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// queryRuns is how many timed runs each query gets after one warm-up run.
+const queryRuns = 5
+
+// benchQuery is one query of the queries section.
+type benchQuery struct{ name, sql string }
+
+// benchQueries are the small queries of the issue and the blog's top
+// services query.
+func benchQueries() []benchQuery {
+	return []benchQuery{
+		{"count(*)", `select count(*) from aws_cloudtrail_log`},
+		{"ORDER BY event_time DESC LIMIT 100", `select * from aws_cloudtrail_log order by event_time desc limit 100`},
+		{"most active services (blog)", `select event_source, event_name, count(*) as event_count from aws_cloudtrail_log
+group by event_source, event_name order by event_count desc limit 10`},
+		{"errors by user (blog)", `select user_identity.arn as arn, error_code, count(*) as n from aws_cloudtrail_log
+where error_code is not null group by 1, 2 order by n desc limit 10`},
+	}
+}
+
+// queriesSection times benchQueries through pgx on tpserver serve against
+// in-process DuckDB over the same Parquet files.
+func queriesSection(r *report, bin string, cr *collectResult) error {
+	port, err := testsupport.FreePort()
+	if err != nil {
+		return fmt.Errorf("free port: %w", err)
+	}
+	fmt.Fprintln(os.Stderr, "bench: tpserver serve")
+	srv, err := testsupport.StartProcess(exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
+		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h"))
+	if err != nil {
+		return fmt.Errorf("start tpserver serve: %w", err)
+	}
+	defer srv.Stop()
+	if err := srv.WaitListening(port, 5*time.Minute); err != nil {
+		return fmt.Errorf("tpserver serve: %w\n%s", err, lastLines(srv.Logs.String(), 20))
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port))
+	if err != nil {
+		return fmt.Errorf("connect to tpserver: %w", err)
+	}
+	defer conn.Close(ctx)
+
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return fmt.Errorf("open duckdb: %w", err)
+	}
+	defer db.Close()
+	glob := filepath.Join(cr.dataDir, "tp_table=aws_cloudtrail_log", "*", "*", "*", "*.parquet")
+	if _, err := db.Exec(fmt.Sprintf(`create view aws_cloudtrail_log as select * from read_parquet(%s, hive_partitioning = true)`, sqlString(glob))); err != nil {
+		return fmt.Errorf("duckdb view over the lake: %w", err)
+	}
+
+	var rows [][]string
+	for _, q := range benchQueries() {
+		tp, err := median(func() error { return pgxQuery(ctx, conn, q.sql) })
+		if err != nil {
+			return fmt.Errorf("%s through pgx: %w", q.name, err)
+		}
+		dk, err := median(func() error { return sqlQuery(db, q.sql) })
+		if err != nil {
+			return fmt.Errorf("%s in-process: %w", q.name, err)
+		}
+		rows = append(rows, []string{q.name, ms(tp), ms(dk), fmt.Sprintf("%.2f", tp.Seconds()/dk.Seconds())})
+	}
+	r.section("Queries")
+	r.line(fmt.Sprintf("Median of %d runs after a warm-up. pgx: extended protocol to `tpserver serve` on 127.0.0.1; in-process: the same SQL in DuckDB over the lake's Parquet files (read_parquet, hive partitioning). Ratio = tpserver time / in-process time (above 1 = tpserver slower).\n", queryRuns))
+	r.table([]string{"query", "tpserver via pgx", "DuckDB in-process", "tpserver/in-process time"}, rows)
+	r.line("\nPostgreSQL 15 holding the same rows (jsonb, index on event_time) and psql: not measured yet.")
+	return nil
+}
+
+// median runs f once to warm up, then queryRuns times, and returns the
+// median duration.
+func median(f func() error) (time.Duration, error) {
+	if err := f(); err != nil {
+		return 0, err
+	}
+	ds := make([]time.Duration, queryRuns)
+	for i := range ds {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		ds[i] = time.Since(start)
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], nil
+}
+
+// pgxQuery runs q and reads every value of every row.
+func pgxQuery(ctx context.Context, conn *pgx.Conn, q string) error {
+	rows, err := conn.Query(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if _, err := rows.Values(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// sqlQuery runs q and scans every value of every row.
+func sqlQuery(db *sql.DB, q string) error {
+	rows, err := db.Query(q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
