@@ -10,6 +10,7 @@
 //     and 15-minute slot), by running collector/demo over consecutive
 //     30-day windows with a seed per window, so the data is deterministic
 //     for a given -events. Figures: files, events, compressed and raw bytes.
+//
 //   - collect: `tpserver collect` of those files into a fresh lake, timed,
 //     with the child's peak RSS (wait4 rusage). Baselines: DuckDB alone
 //     doing the same conversion (read_json of the .json.gz files, Records
