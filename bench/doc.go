@@ -9,7 +9,7 @@
 //     delivery layout (gzipped {"Records":[...]} files per account, region
 //     and 15-minute slot), by running collector/demo over consecutive
 //     30-day windows with a seed per window, so the data is deterministic
-//     for a given -events. Figures: files, events, compressed and raw bytes.
+//     for a given -events. Figures: files, events, gzipped bytes.
 //
 //   - collect: `tpserver collect` of those files into a fresh lake, timed,
 //     with the child's peak RSS (wait4 rusage). Baselines: DuckDB alone
