@@ -44,6 +44,9 @@ func TestSmall(t *testing.T) {
 	if strings.Contains(out.String(), pgNotInstalled) {
 		testsupport.LeftOut(t, "PostgreSQL 15 server", testsupport.PostgresInstall, "the PostgreSQL 15 baselines")
 	}
+	if strings.Contains(out.String(), "psql not installed") {
+		testsupport.LeftOut(t, "psql", "apt-get install postgresql-client", "the psql figures")
+	}
 	for _, want := range []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())

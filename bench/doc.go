@@ -22,15 +22,15 @@
 //
 //   - queries: `tpserver serve` on that lake (127.0.0.1, a free port);
 //     count(*), ORDER BY event_time DESC LIMIT 100 and two of the blog's
-//     queries through pgx, every value of every row read. Baselines: the
+//     queries through pgx (every value of every row read) and through psql
+//     (its \timing, output to /dev/null). Baselines: the
 //     same SQL in DuckDB in-process over the lake's Parquet files, and
 //     PostgreSQL 15 (a throwaway cluster) holding the same rows in the
 //     columns the queries use, nested objects as jsonb, an index on
 //     event_time. Figure: median of 5 runs after a warm-up; ratio =
 //     tpserver time / baseline time.
 //
-// Not measured yet (printed as "not measured yet"): the same queries through
-// psql, select * streaming of 1M/10M rows to pgx text/binary and psql
+// Not measured yet (printed as "not measured yet"): select * streaming of 1M/10M rows to pgx text/binary and psql
 // with server RSS, the 1/8/32-client dashboard mix and start-up with 10,000
 // lake files.
 package main

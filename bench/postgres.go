@@ -133,26 +133,30 @@ func (s *sqlRowSource) Err() error {
 	return s.rows.Err()
 }
 
-// postgresTimes times each query on PostgreSQL 15; it returns nil times
-// and pgNotInstalled's reason when PostgreSQL is not installed.
-func postgresTimes(ctx context.Context, db *sql.DB, qs []benchQuery) ([]time.Duration, error) {
+// postgresTimes times each query on PostgreSQL 15 through pgx and through
+// psql (nil when psql is missing); it returns nil times when PostgreSQL is
+// not installed.
+func postgresTimes(ctx context.Context, db *sql.DB, qs []benchQuery) (pgxTimes, psqlDurations []time.Duration, err error) {
 	fmt.Fprintln(os.Stderr, "bench: PostgreSQL 15")
 	pg, conn, err := startLoadedPostgres(ctx, db)
 	if errors.Is(err, testsupport.ErrNoPostgres) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer pg.Stop()
 	defer conn.Close(ctx)
-	var out []time.Duration
 	for _, q := range qs {
 		d, err := median(func() error { return pgxQuery(ctx, conn, q.pgSQL) })
 		if err != nil {
-			return nil, fmt.Errorf("%s on PostgreSQL 15: %w", q.name, err)
+			return nil, nil, fmt.Errorf("%s on PostgreSQL 15: %w", q.name, err)
 		}
-		out = append(out, d)
+		pgxTimes = append(pgxTimes, d)
 	}
-	return out, nil
+	psqlDurations, err = psqlTimes(pg.DSN(), qs, func(q benchQuery) string { return q.pgSQL })
+	if err != nil {
+		return nil, nil, fmt.Errorf("PostgreSQL 15: %w", err)
+	}
+	return pgxTimes, psqlDurations, nil
 }

@@ -89,7 +89,11 @@ func queriesSection(r *report, bin string, cr *collectResult) error {
 		}
 		tps, dks = append(tps, tp), append(dks, dk)
 	}
-	pgs, err := postgresTimes(ctx, db, qs)
+	tpPsql, err := psqlTimes(fmt.Sprintf("postgresql://bench@127.0.0.1:%d/bench?sslmode=disable", port), qs, func(q benchQuery) string { return q.sql })
+	if err != nil {
+		return fmt.Errorf("tpserver: %w", err)
+	}
+	pgs, pgPsql, err := postgresTimes(ctx, db, qs)
 	if err != nil {
 		return err
 	}
@@ -109,7 +113,24 @@ func queriesSection(r *report, bin string, cr *collectResult) error {
 	if pgs == nil {
 		r.line("\n" + pgNotInstalled + ".")
 	}
-	r.line("\nThe same queries through psql: not measured yet.")
+	switch {
+	case tpPsql == nil:
+		r.line("\npsql not installed: the queries through psql are not measured.")
+	case pgPsql == nil:
+		r.line("\nThrough psql (median of psql's `\\timing`, output to /dev/null): PostgreSQL 15 not measured.\n")
+		var prow [][]string
+		for i, q := range qs {
+			prow = append(prow, []string{q.name, ms(tpPsql[i])})
+		}
+		r.table([]string{"query", "tpserver via psql"}, prow)
+	default:
+		r.line("\nThrough psql (median of psql's `\\timing` over 5 runs after a warm-up, output to /dev/null):\n")
+		var prow [][]string
+		for i, q := range qs {
+			prow = append(prow, []string{q.name, ms(tpPsql[i]), ms(pgPsql[i]), fmt.Sprintf("%.2f", tpPsql[i].Seconds()/pgPsql[i].Seconds())})
+		}
+		r.table([]string{"query", "tpserver via psql", "PostgreSQL 15 via psql", "tpserver/PostgreSQL"}, prow)
+	}
 	return nil
 }
 
