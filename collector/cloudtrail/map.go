@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -183,7 +184,7 @@ func (m *Mapper) Map(raw json.RawMessage) ([]any, []error, error) {
 	}
 	var ev rawEvent
 	var jb jsonBuf
-	if err := json.Unmarshal(raw, &ev); err != nil {
+	if err := unmarshalEvent(raw, &ev); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
 			return nil, nil, fmt.Errorf("event %s: %w", eventName(&ev), err)
@@ -558,4 +559,16 @@ func indexText(v any) string {
 		return x.Format("2006-01-02T15:04:05Z")
 	}
 	return ""
+}
+
+// unmarshalEvent decodes raw into ev with go-json, about twice as fast as
+// encoding/json on CloudTrail events. go-json stops at a field of the wrong
+// type where encoding/json goes on, so input it rejects is decoded again by
+// encoding/json, whose errors and partial results the mapping reports.
+func unmarshalEvent(raw []byte, ev *rawEvent) error {
+	if err := gojson.Unmarshal(raw, ev); err == nil {
+		return nil
+	}
+	*ev = rawEvent{}
+	return json.Unmarshal(raw, ev)
 }
