@@ -36,96 +36,121 @@ var dateTokens = map[string]dateToken{}
 // dateTokenNames are the keys of dateTokens, longest first.
 var dateTokenNames []string
 
-func init() {
-	field := func(f string, width int) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			v := typeCast(funcCall([]string{"date_part"}, strConst(f), x), varcharType())
-			if fm || width == 0 {
-				return v
-			}
-			return padZeros(v, width)
-		}
-	}
-	lastDigits := func(f string, n int) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return funcCall([]string{"right"}, funcCall([]string{"lpad"}, field(f, 0)(x, false), intConst(20), strConst("0")), intConst(n))
-		}
-	}
-	name := func(directive string, pad bool, convert string) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			v := funcCall([]string{"strftime"}, x, strConst(directive))
-			if convert != "" {
-				v = funcCall([]string{convert}, v)
-			}
-			if pad && !fm {
-				v = funcCall([]string{"rpad"}, v, pg_query.MakeAConstIntNode(9, -1), strConst(" "))
-			}
+// tokenExpr builds the text of one date/time pattern from timestamp x; fm
+// is set under the FM prefix (no padding).
+type tokenExpr func(x *pg_query.Node, fm bool) *pg_query.Node
+
+// tokField is date_part(f, x) as text, zero-padded to width unless FM
+// (width 0: no padding).
+func tokField(f string, width int) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		v := typeCast(funcCall([]string{"date_part"}, strConst(f), x), varcharType())
+		if fm || width == 0 {
 			return v
 		}
+		return padZeros(v, width)
 	}
-	meridiem := func(am, pm string) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("<"),
-				funcCall([]string{"date_part"}, strConst("hour"), x), pg_query.MakeAConstIntNode(12, -1), -1), strConst(am), strConst(pm))
+}
+
+// tokLastDigits is the last n digits of date_part(f, x) (YYY, YY, Y).
+func tokLastDigits(f string, n int) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		return funcCall([]string{"right"}, funcCall([]string{"lpad"}, tokField(f, 0)(x, false), intConst(20), strConst("0")), intConst(n))
+	}
+}
+
+// tokName is a month or day name by strftime directive, case-converted
+// by convert (upper/lower) and blank-padded to 9 unless FM when pad is set.
+func tokName(directive string, pad bool, convert string) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		v := funcCall([]string{"strftime"}, x, strConst(directive))
+		if convert != "" {
+			v = funcCall([]string{convert}, v)
 		}
-	}
-	era := func(ad, bc string) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes(">"),
-				funcCall([]string{"date_part"}, strConst("year"), x), pg_query.MakeAConstIntNode(0, -1), -1), strConst(ad), strConst(bc))
+		if pad && !fm {
+			v = funcCall([]string{"rpad"}, v, pg_query.MakeAConstIntNode(9, -1), strConst(" "))
 		}
+		return v
 	}
-	roman := func(lower bool) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			numerals := []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"}
-			var elems []*pg_query.Node
-			for _, n := range numerals {
-				if lower {
-					n = strings.ToLower(n)
-				}
-				if !fm {
-					n = fmt.Sprintf("%-4s", n)
-				}
-				elems = append(elems, strConst(n))
+}
+
+// tokMeridiem is am before noon, pm after.
+func tokMeridiem(am, pm string) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("<"),
+			funcCall([]string{"date_part"}, strConst("hour"), x), pg_query.MakeAConstIntNode(12, -1), -1), strConst(am), strConst(pm))
+	}
+}
+
+// tokEra is ad for years after 0, bc otherwise.
+func tokEra(ad, bc string) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes(">"),
+			funcCall([]string{"date_part"}, strConst("year"), x), pg_query.MakeAConstIntNode(0, -1), -1), strConst(ad), strConst(bc))
+	}
+}
+
+// tokRoman is the month in Roman numerals (RM, rm).
+func tokRoman(lower bool) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		numerals := []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"}
+		var elems []*pg_query.Node
+		for _, n := range numerals {
+			if lower {
+				n = strings.ToLower(n)
 			}
-			return indirection(arrayExpr(elems), funcCall([]string{"date_part"}, strConst("month"), x))
-		}
-	}
-	week := func(f string) func(x *pg_query.Node, fm bool) *pg_query.Node {
-		// (f - 1) / 7 + 1: the week of the year (WW) or month (W) that
-		// starts on its first day.
-		return func(x *pg_query.Node, fm bool) *pg_query.Node {
-			n := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"),
-				pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("//"),
-					pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), funcCall([]string{"date_part"}, strConst(f), x), pg_query.MakeAConstIntNode(1, -1), -1),
-					pg_query.MakeAConstIntNode(7, -1), -1),
-				pg_query.MakeAConstIntNode(1, -1), -1)
-			v := typeCast(n, varcharType())
-			if fm || f == "day" {
-				return v
+			if !fm {
+				n = fmt.Sprintf("%-4s", n)
 			}
-			return padZeros(v, 2)
+			elems = append(elems, strConst(n))
 		}
+		return indirection(arrayExpr(elems), funcCall([]string{"date_part"}, strConst("month"), x))
 	}
-	secondsOfDay := func(x *pg_query.Node, fm bool) *pg_query.Node {
-		part := func(f string) *pg_query.Node { return funcCall([]string{"date_part"}, strConst(f), x) }
-		return typeCast(op("+", op("+", op("*", part("hour"), intConst(3600)), op("*", part("minute"), intConst(60))), part("second")), varcharType())
+}
+
+// tokWeek is (date_part(f) - 1) / 7 + 1: the week of the year (WW) or
+// month (W) that starts on its first day.
+func tokWeek(f string) tokenExpr {
+	return func(x *pg_query.Node, fm bool) *pg_query.Node {
+		n := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"),
+			pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("//"),
+				pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), funcCall([]string{"date_part"}, strConst(f), x), pg_query.MakeAConstIntNode(1, -1), -1),
+				pg_query.MakeAConstIntNode(7, -1), -1),
+			pg_query.MakeAConstIntNode(1, -1), -1)
+		v := typeCast(n, varcharType())
+		if fm || f == "day" {
+			return v
+		}
+		return padZeros(v, 2)
 	}
-	for _, t := range []struct {
-		names []string
-		tok   dateToken
-	}{
-		{[]string{"YYYY", "yyyy"}, dateToken{expr: field("year", 4), number: true, parse: "%Y"}},
+}
+
+// tokSecondsOfDay is SSSS: seconds past midnight.
+func tokSecondsOfDay(x *pg_query.Node, fm bool) *pg_query.Node {
+	part := func(f string) *pg_query.Node { return funcCall([]string{"date_part"}, strConst(f), x) }
+	return typeCast(op("+", op("+", op("*", part("hour"), intConst(3600)), op("*", part("minute"), intConst(60))), part("second")), varcharType())
+}
+
+// dateTokenSpelling is a date/time pattern and the spellings it has.
+type dateTokenSpelling struct {
+	names []string
+	tok   dateToken
+}
+
+// dateTokenTable lists to_char's date/time patterns.
+func dateTokenTable() []dateTokenSpelling {
+	return []dateTokenSpelling{
+		{[]string{"YYYY", "yyyy"}, dateToken{expr: tokField("year", 4), number: true, parse: "%Y"}},
 		{[]string{"Y,YYY", "y,yyy"}, dateToken{expr: func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return funcCall([]string{"regexp_replace"}, field("year", 4)(x, fm), strConst(`(\d)(\d{3})$`), strConst(`\1,\2`))
+			return funcCall([]string{"regexp_replace"}, tokField("year", 4)(x, fm), strConst(`(\d)(\d{3})$`), strConst(`\1,\2`))
 		}, number: true}},
-		{[]string{"YYY", "yyy"}, dateToken{expr: lastDigits("year", 3), number: true}},
-		{[]string{"YY", "yy"}, dateToken{expr: lastDigits("year", 2), number: true, parse: "%y"}},
-		{[]string{"Y", "y"}, dateToken{expr: lastDigits("year", 1), number: true}},
-		{[]string{"IYYY", "iyyy"}, dateToken{expr: field("isoyear", 4), number: true, parse: "%G"}},
-		{[]string{"IYY", "iyy"}, dateToken{expr: lastDigits("isoyear", 3), number: true}},
-		{[]string{"IY", "iy"}, dateToken{expr: lastDigits("isoyear", 2), number: true}},
-		{[]string{"I", "i"}, dateToken{expr: lastDigits("isoyear", 1), number: true}},
+		{[]string{"YYY", "yyy"}, dateToken{expr: tokLastDigits("year", 3), number: true}},
+		{[]string{"YY", "yy"}, dateToken{expr: tokLastDigits("year", 2), number: true, parse: "%y"}},
+		{[]string{"Y", "y"}, dateToken{expr: tokLastDigits("year", 1), number: true}},
+		{[]string{"IYYY", "iyyy"}, dateToken{expr: tokField("isoyear", 4), number: true, parse: "%G"}},
+		{[]string{"IYY", "iyy"}, dateToken{expr: tokLastDigits("isoyear", 3), number: true}},
+		{[]string{"IY", "iy"}, dateToken{expr: tokLastDigits("isoyear", 2), number: true}},
+		{[]string{"I", "i"}, dateToken{expr: tokLastDigits("isoyear", 1), number: true}},
 		{[]string{"MM", "mm"}, dateToken{strftime: "%m", fmStrftime: "%-m", number: true, parse: "%m"}},
 		{[]string{"DD", "dd"}, dateToken{strftime: "%d", fmStrftime: "%-d", number: true, parse: "%d"}},
 		{[]string{"DDD", "ddd"}, dateToken{strftime: "%j", fmStrftime: "%-j", number: true, parse: "%j"}},
@@ -135,45 +160,49 @@ func init() {
 		{[]string{"SS", "ss"}, dateToken{strftime: "%S", fmStrftime: "%-S", number: true, parse: "%S"}},
 		{[]string{"MS", "ms"}, dateToken{strftime: "%g", fmStrftime: "%g", number: true, parse: "%g"}},
 		{[]string{"US", "us"}, dateToken{strftime: "%f", fmStrftime: "%f", number: true, parse: "%f"}},
-		{[]string{"SSSS", "ssss", "SSSSS", "sssss"}, dateToken{expr: secondsOfDay, number: true}},
+		{[]string{"SSSS", "ssss", "SSSSS", "sssss"}, dateToken{expr: tokSecondsOfDay, number: true}},
 		{[]string{"AM", "PM"}, dateToken{strftime: "%p", fmStrftime: "%p", parse: "%p"}},
-		{[]string{"am", "pm"}, dateToken{expr: name("%p", false, "lower"), parse: "%p"}},
-		{[]string{"A.M.", "P.M."}, dateToken{expr: meridiem("A.M.", "P.M.")}},
-		{[]string{"a.m.", "p.m."}, dateToken{expr: meridiem("a.m.", "p.m.")}},
-		{[]string{"AD", "BC"}, dateToken{expr: era("AD", "BC")}},
-		{[]string{"ad", "bc"}, dateToken{expr: era("ad", "bc")}},
-		{[]string{"A.D.", "B.C."}, dateToken{expr: era("A.D.", "B.C.")}},
-		{[]string{"a.d.", "b.c."}, dateToken{expr: era("a.d.", "b.c.")}},
-		{[]string{"Month"}, dateToken{expr: name("%B", true, ""), parse: "%B"}},
-		{[]string{"MONTH"}, dateToken{expr: name("%B", true, "upper"), parse: "%B"}},
-		{[]string{"month"}, dateToken{expr: name("%B", true, "lower"), parse: "%B"}},
+		{[]string{"am", "pm"}, dateToken{expr: tokName("%p", false, "lower"), parse: "%p"}},
+		{[]string{"A.M.", "P.M."}, dateToken{expr: tokMeridiem("A.M.", "P.M.")}},
+		{[]string{"a.m.", "p.m."}, dateToken{expr: tokMeridiem("a.m.", "p.m.")}},
+		{[]string{"AD", "BC"}, dateToken{expr: tokEra("AD", "BC")}},
+		{[]string{"ad", "bc"}, dateToken{expr: tokEra("ad", "bc")}},
+		{[]string{"A.D.", "B.C."}, dateToken{expr: tokEra("A.D.", "B.C.")}},
+		{[]string{"a.d.", "b.c."}, dateToken{expr: tokEra("a.d.", "b.c.")}},
+		{[]string{"Month"}, dateToken{expr: tokName("%B", true, ""), parse: "%B"}},
+		{[]string{"MONTH"}, dateToken{expr: tokName("%B", true, "upper"), parse: "%B"}},
+		{[]string{"month"}, dateToken{expr: tokName("%B", true, "lower"), parse: "%B"}},
 		{[]string{"Mon"}, dateToken{strftime: "%b", fmStrftime: "%b", parse: "%b"}},
-		{[]string{"MON"}, dateToken{expr: name("%b", false, "upper"), parse: "%b"}},
-		{[]string{"mon"}, dateToken{expr: name("%b", false, "lower"), parse: "%b"}},
-		{[]string{"Day"}, dateToken{expr: name("%A", true, ""), parse: "%A"}},
-		{[]string{"DAY"}, dateToken{expr: name("%A", true, "upper"), parse: "%A"}},
-		{[]string{"day"}, dateToken{expr: name("%A", true, "lower"), parse: "%A"}},
+		{[]string{"MON"}, dateToken{expr: tokName("%b", false, "upper"), parse: "%b"}},
+		{[]string{"mon"}, dateToken{expr: tokName("%b", false, "lower"), parse: "%b"}},
+		{[]string{"Day"}, dateToken{expr: tokName("%A", true, ""), parse: "%A"}},
+		{[]string{"DAY"}, dateToken{expr: tokName("%A", true, "upper"), parse: "%A"}},
+		{[]string{"day"}, dateToken{expr: tokName("%A", true, "lower"), parse: "%A"}},
 		{[]string{"Dy"}, dateToken{strftime: "%a", fmStrftime: "%a", parse: "%a"}},
-		{[]string{"DY"}, dateToken{expr: name("%a", false, "upper"), parse: "%a"}},
-		{[]string{"dy"}, dateToken{expr: name("%a", false, "lower"), parse: "%a"}},
+		{[]string{"DY"}, dateToken{expr: tokName("%a", false, "upper"), parse: "%a"}},
+		{[]string{"dy"}, dateToken{expr: tokName("%a", false, "lower"), parse: "%a"}},
 		{[]string{"D", "d"}, dateToken{expr: func(x *pg_query.Node, fm bool) *pg_query.Node {
 			return typeCast(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"), funcCall([]string{"date_part"}, strConst("dow"), x), pg_query.MakeAConstIntNode(1, -1), -1), varcharType())
 		}, number: true}},
-		{[]string{"ID", "id"}, dateToken{expr: field("isodow", 0), number: true}},
-		{[]string{"IW", "iw"}, dateToken{expr: field("week", 2), number: true, parse: "%V"}},
-		{[]string{"WW", "ww"}, dateToken{expr: week("doy"), number: true}},
-		{[]string{"W", "w"}, dateToken{expr: week("day"), number: true}},
-		{[]string{"Q", "q"}, dateToken{expr: field("quarter", 0), number: true}},
-		{[]string{"CC", "cc"}, dateToken{expr: field("century", 2), number: true}},
+		{[]string{"ID", "id"}, dateToken{expr: tokField("isodow", 0), number: true}},
+		{[]string{"IW", "iw"}, dateToken{expr: tokField("week", 2), number: true, parse: "%V"}},
+		{[]string{"WW", "ww"}, dateToken{expr: tokWeek("doy"), number: true}},
+		{[]string{"W", "w"}, dateToken{expr: tokWeek("day"), number: true}},
+		{[]string{"Q", "q"}, dateToken{expr: tokField("quarter", 0), number: true}},
+		{[]string{"CC", "cc"}, dateToken{expr: tokField("century", 2), number: true}},
 		{[]string{"J", "j"}, dateToken{expr: func(x *pg_query.Node, fm bool) *pg_query.Node {
 			return typeCast(typeCast(funcCall([]string{"floor"}, funcCall([]string{"date_part"}, strConst("julian"), x)), &pg_query.TypeName{Names: strNodes("bigint"), Typemod: -1}), varcharType())
 		}, number: true}},
-		{[]string{"RM"}, dateToken{expr: roman(false)}},
-		{[]string{"rm"}, dateToken{expr: roman(true)}},
+		{[]string{"RM"}, dateToken{expr: tokRoman(false)}},
+		{[]string{"rm"}, dateToken{expr: tokRoman(true)}},
 		{[]string{"TZ"}, dateToken{strftime: "%Z", fmStrftime: "%Z", parse: "%Z", zone: true}},
-		{[]string{"tz"}, dateToken{expr: name("%Z", false, "lower"), parse: "%Z", zone: true, lower: true}},
+		{[]string{"tz"}, dateToken{expr: tokName("%Z", false, "lower"), parse: "%Z", zone: true, lower: true}},
 		{[]string{"OF", "of"}, dateToken{strftime: "%z", fmStrftime: "%z", parse: "%z"}},
-	} {
+	}
+}
+
+func init() {
+	for _, t := range dateTokenTable() {
 		for _, n := range t.names {
 			dateTokens[n] = t.tok
 			dateTokenNames = append(dateTokenNames, n)
