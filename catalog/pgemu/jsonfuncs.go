@@ -88,6 +88,21 @@ func canonArg(args []driver.Value, i int) (*pgjson.Value, error) {
 	return pgjson.Canon(v), nil
 }
 
+// jsonbEdit makes a function whose first argument is a jsonb value that
+// edit changes: the value comes canonical, the result goes out as jsonb text.
+func jsonbEdit(edit func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error)) func([]driver.Value) (any, error) {
+	return func(args []driver.Value) (any, error) {
+		v, err := canonArg(args, 0)
+		if err != nil {
+			return nil, err
+		}
+		if v, err = edit(v, args); err != nil {
+			return nil, err
+		}
+		return jsonbText(v), nil
+	}
+}
+
 // jsonFunctions are the Go functions, by SQL name.
 func jsonFunctions() map[string]jsonUDF {
 	out := jsonReadFunctions()
@@ -192,77 +207,42 @@ func jsonReadFunctions() map[string]jsonUDF {
 func jsonEditFunctions() map[string]jsonUDF {
 	V, B, I, L := duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN, duckdb.TYPE_BIGINT, duckdb.TYPE_LIST
 	return map[string]jsonUDF{
-		"tp_go_jsonb_concat": {in: []duckdb.Type{V, V}, out: V, fn: func(args []driver.Value) (any, error) {
-			a, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
+		"tp_go_jsonb_concat": {in: []duckdb.Type{V, V}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
 			b, err := canonArg(args, 1)
 			if err != nil {
 				return nil, err
 			}
-			return jsonbText(pgjson.Concat(a, b)), nil
-		}},
-		"tp_go_jsonb_delete": {in: []duckdb.Type{V, L}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
+			return pgjson.Concat(v, b), nil
+		})},
+		"tp_go_jsonb_delete": {in: []duckdb.Type{V, L}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
+			var err error
 			for _, k := range textList(args[1]) {
 				if v, err = pgjson.DeleteKey(v, k); err != nil {
 					return nil, err
 				}
 			}
-			return jsonbText(v), nil
-		}},
-		"tp_go_jsonb_delete_index": {in: []duckdb.Type{V, I}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
-			if v, err = pgjson.DeleteIndex(v, int(args[1].(int64))); err != nil {
-				return nil, err
-			}
-			return jsonbText(v), nil
-		}},
-		"tp_go_jsonb_delete_path": {in: []duckdb.Type{V, L}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
-			if v, err = pgjson.DeletePath(v, textList(args[1])); err != nil {
-				return nil, err
-			}
-			return jsonbText(v), nil
-		}},
-		"tp_go_jsonb_set": {in: []duckdb.Type{V, L, V, B}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
+			return v, nil
+		})},
+		"tp_go_jsonb_delete_index": {in: []duckdb.Type{V, I}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
+			return pgjson.DeleteIndex(v, int(args[1].(int64)))
+		})},
+		"tp_go_jsonb_delete_path": {in: []duckdb.Type{V, L}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
+			return pgjson.DeletePath(v, textList(args[1]))
+		})},
+		"tp_go_jsonb_set": {in: []duckdb.Type{V, L, V, B}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
 			nv, err := canonArg(args, 2)
 			if err != nil {
 				return nil, err
 			}
-			if v, err = pgjson.Set(v, textList(args[1]), nv, args[3].(bool)); err != nil {
-				return nil, err
-			}
-			return jsonbText(v), nil
-		}},
-		"tp_go_jsonb_insert": {in: []duckdb.Type{V, L, V, B}, out: V, fn: func(args []driver.Value) (any, error) {
-			v, err := canonArg(args, 0)
-			if err != nil {
-				return nil, err
-			}
+			return pgjson.Set(v, textList(args[1]), nv, args[3].(bool))
+		})},
+		"tp_go_jsonb_insert": {in: []duckdb.Type{V, L, V, B}, out: V, fn: jsonbEdit(func(v *pgjson.Value, args []driver.Value) (*pgjson.Value, error) {
 			nv, err := canonArg(args, 2)
 			if err != nil {
 				return nil, err
 			}
-			if v, err = pgjson.Insert(v, textList(args[1]), nv, args[3].(bool)); err != nil {
-				return nil, err
-			}
-			return jsonbText(v), nil
-		}},
+			return pgjson.Insert(v, textList(args[1]), nv, args[3].(bool))
+		})},
 	}
 }
 
