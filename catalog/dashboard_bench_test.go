@@ -41,33 +41,45 @@ func dashboardPanels(from, to time.Time) []string {
 	}
 }
 
-// benchLake writes rows events over a week into the catalog's lake.
+// benchLake writes rows events, three seconds apart, into one file of the
+// catalog's lake.
 func benchLake(b *testing.B, dir string, rows int) {
+	writeBenchLake(b, dir, 1, rows, func(int, int) string { return "TIMESTAMP '2024-01-01' + to_seconds(i * 3)" })
+}
+
+// writeBenchLake writes days daily files of perDay CloudTrail-shaped events
+// each into one partition of the lake under dir, with a manifest;
+// eventTime gives the event_time expression of day d (of i, the row).
+func writeBenchLake(b *testing.B, dir string, days, perDay int, eventTime func(d, perDay int) string) {
 	c := open(b, dir)
 	defer c.Close()
-	key := lake.PartitionKey{Table: lake.CloudTrailTableName, Partition: "p", Index: "default", Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	if err := os.MkdirAll(key.Dir(dir), 0o755); err != nil {
-		b.Fatal(err)
+	var files []lake.DataFile
+	for d := range days {
+		key := lake.PartitionKey{Table: lake.CloudTrailTableName, Partition: "p", Index: "default", Date: time.Date(2024, 1, 1+d, 0, 0, 0, 0, time.UTC)}
+		if err := os.MkdirAll(key.Dir(dir), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		file := filepath.Join(key.Dir(dir), fmt.Sprintf("data_1_%d%s", d, lake.DataFileExt))
+		vals := map[string]string{
+			"event_id": "'e' || i", "tp_id": "'t' || i", "event_time": eventTime(d, perDay),
+			"event_source": "['iam.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'signin.amazonaws.com'][i % 4 + 1]",
+			"event_name":   "['ConsoleLogin', 'GetObject', 'AuthorizeSecurityGroupIngress', 'AssumeRole', 'ListBuckets'][i % 5 + 1]",
+			"aws_region":   "['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3 + 1]", "source_ip_address": "'10.0.' || (i % 7) || '.' || (i % 250)",
+			"user_agent": "'aws-cli/2'", "error_code": "CASE WHEN i % 17 = 0 THEN 'AccessDenied' END", "recipient_account_id": "'12345678901' || (i % 3)",
+		}
+		q := fmt.Sprintf("COPY (SELECT %s FROM range(%d) r(i)) TO '%s' (FORMAT parquet, COMPRESSION zstd)", duckdbtest.CloudTrailRow(vals), perDay, file)
+		if _, err := c.DB().Exec(q); err != nil {
+			b.Fatal(err)
+		}
+		info, err := os.Stat(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, file)
+		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: int64(perDay), Size: info.Size()})
 	}
-	file := filepath.Join(key.Dir(dir), "data_bench_0"+lake.DataFileExt)
-	vals := map[string]string{
-		"event_id": "'e' || i", "tp_id": "'t' || i", "event_time": "TIMESTAMP '2024-01-01' + to_seconds(i * 3)",
-		"event_source": "['iam.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'signin.amazonaws.com'][i % 4 + 1]",
-		"event_name":   "['ConsoleLogin', 'GetObject', 'AuthorizeSecurityGroupIngress', 'AssumeRole', 'ListBuckets'][i % 5 + 1]",
-		"aws_region":   "['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3 + 1]", "source_ip_address": "'10.0.' || (i % 7) || '.' || (i % 250)",
-		"user_agent": "'aws-cli/2'", "error_code": "CASE WHEN i % 17 = 0 THEN 'AccessDenied' END", "recipient_account_id": "'12345678901' || (i % 3)",
-	}
-	q := fmt.Sprintf("COPY (SELECT %s FROM range(%d) r(i)) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), rows, file)
-	if _, err := c.DB().Exec(q); err != nil {
-		b.Fatal(err)
-	}
-	info, err := os.Stat(file)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rel, _ := filepath.Rel(dir, file)
-	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: []lake.DataFile{{Path: filepath.ToSlash(rel), Rows: int64(rows), Size: info.Size()}}})
-	if err := os.WriteFile(lake.ManifestPath(dir, key.Table, key.Partition), m, 0o644); err != nil {
+	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
+	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -2,58 +2,22 @@ package catalog
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
-	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
 
 // demoShapedLake writes a lake shaped like the demo data: rows events
 // spread over days daily files of one partition.
 func demoShapedLake(b *testing.B, dir string, rows, days int) {
-	c := open(b, dir)
-	defer c.Close()
-	var files []lake.DataFile
-	for d := range days {
-		key := lake.PartitionKey{Table: lake.CloudTrailTableName, Partition: "p", Index: "default", Date: time.Date(2024, 1, 1+d, 0, 0, 0, 0, time.UTC)}
-		if err := os.MkdirAll(key.Dir(dir), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		file := filepath.Join(key.Dir(dir), fmt.Sprintf("data_1_%d%s", d, lake.DataFileExt))
-		n := rows / days
-		vals := map[string]string{
-			"event_id": "'e' || i", "tp_id": "'t' || i",
-			"event_time":   fmt.Sprintf("TIMESTAMP '2024-01-%02d' + to_seconds(i * 86400 // %d)", 1+d, n),
-			"event_source": "['iam.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'signin.amazonaws.com'][i % 4 + 1]",
-			"event_name":   "['ConsoleLogin', 'GetObject', 'AuthorizeSecurityGroupIngress', 'AssumeRole', 'ListBuckets'][i % 5 + 1]",
-			"aws_region":   "['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3 + 1]", "source_ip_address": "'10.0.' || (i % 7) || '.' || (i % 250)",
-			"user_agent": "'aws-cli/2'", "error_code": "CASE WHEN i % 17 = 0 THEN 'AccessDenied' END", "recipient_account_id": "'12345678901' || (i % 3)",
-		}
-		q := fmt.Sprintf("COPY (SELECT %s FROM range(%d) r(i)) TO '%s' (FORMAT parquet, COMPRESSION zstd)", duckdbtest.CloudTrailRow(vals), n, file)
-		if _, err := c.DB().Exec(q); err != nil {
-			b.Fatal(err)
-		}
-		info, err := os.Stat(file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rel, _ := filepath.Rel(dir, file)
-		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: int64(n), Size: info.Size()})
-	}
-	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
-	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	writeBenchLake(b, dir, days, rows/days, func(d, n int) string {
+		return fmt.Sprintf("TIMESTAMP '2024-01-%02d' + to_seconds(i * 86400 // %d)", 1+d, n)
+	})
 }
 
 // smallQueries are the statements of BenchmarkSmallQuery.
