@@ -44,7 +44,7 @@ func (r *rewriter) fieldValue(field string, x *pg_query.Node) (val *pg_query.Nod
 		return micros, 0
 	}
 	dec := typeCast(micros, decimalType(38, 0))
-	return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("*"), dec, floatConst(unit), -1), fractionalScale[field]
+	return op("*", dec, floatConst(unit)), fractionalScale[field]
 }
 
 // isDate reports an expression PostgreSQL types as date: a cast to date or

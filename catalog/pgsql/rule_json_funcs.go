@@ -179,7 +179,7 @@ func (r *rewriter) jsonAggregate(fn string, fc *pg_query.FuncCall) *pg_query.Nod
 }
 
 func concatOp(a, b *pg_query.Node) *pg_query.Node {
-	return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("||"), a, b, -1)
+	return op("||", a, b)
 }
 
 // jsonSRFList returns the list a single-column json set-returning
@@ -322,7 +322,7 @@ func (r *rewriter) jsonFrom(rf *pg_query.RangeFunction) *pg_query.Node {
 		if rf.Ordinality {
 			// WITH ORDINALITY: the element's position, unnested alongside.
 			n := funcCall([]string{"unnest"}, funcCall([]string{"range"}, pg_query.MakeAConstIntNode(1, -1),
-				pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"), funcCall([]string{"len"}, item.list), pg_query.MakeAConstIntNode(1, -1), -1)))
+				op("+", funcCall([]string{"len"}, item.list), pg_query.MakeAConstIntNode(1, -1))))
 			cols = append(cols, "ordinality")
 			sel.TargetList = append(sel.TargetList, pg_query.MakeResTargetNodeWithNameAndVal("ordinality", n, -1))
 		}

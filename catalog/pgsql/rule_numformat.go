@@ -99,12 +99,6 @@ func parseNumberFormat(f string) (nf numberFormat, ok bool) {
 	return nf, hasDigits
 }
 
-func intConst(i int) *pg_query.Node { return pg_query.MakeAConstIntNode(int64(i), -1) }
-
-func op(name string, a, b *pg_query.Node) *pg_query.Node {
-	return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes(name), a, b, -1)
-}
-
 // numberToChar is to_char(x, format) of a number as PostgreSQL prints it:
 // rounded to the format's decimals, digits right-aligned in the digit
 // positions, '#' in each when the number has more, the sign where the
@@ -220,5 +214,5 @@ func (r *rewriter) toNumber(fc *pg_query.FuncCall) *pg_query.Node {
 	}
 	v := typeCast(digits, decimalType(38, int32(len(nf.frac))))
 	negative := funcCall([]string{"regexp_matches"}, fc.Args[0], strConst(`[-<]`))
-	return caseWhen(negative, pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), nil, v, -1), v)
+	return caseWhen(negative, op("-", nil, v), v)
 }

@@ -243,8 +243,8 @@ func zeroStep(args []*pg_query.Node) bool {
 // zero') ELSE s END: s - s = s holds for a zero number or interval alone,
 // and the CASE has s's type.
 func checkedStep(s *pg_query.Node) *pg_query.Node {
-	diff := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), s, proto.Clone(s).(*pg_query.Node), -1)
-	cond := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), diff, proto.Clone(s).(*pg_query.Node), -1)
+	diff := op("-", s, proto.Clone(s).(*pg_query.Node))
+	cond := op("=", diff, proto.Clone(s).(*pg_query.Node))
 	c := pg_query.MakeCaseExprNode(nil, []*pg_query.Node{pg_query.MakeCaseWhenNode(cond, raise(zeroStepMsg), -1)}, -1)
 	c.GetCaseExpr().Defresult = proto.Clone(s).(*pg_query.Node)
 	return c

@@ -77,16 +77,14 @@ func tokName(directive string, pad bool, convert string) tokenExpr {
 // tokMeridiem is am before noon, pm after.
 func tokMeridiem(am, pm string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("<"),
-			funcCall([]string{"date_part"}, strConst("hour"), x), pg_query.MakeAConstIntNode(12, -1), -1), strConst(am), strConst(pm))
+		return caseWhen(op("<", funcCall([]string{"date_part"}, strConst("hour"), x), pg_query.MakeAConstIntNode(12, -1)), strConst(am), strConst(pm))
 	}
 }
 
 // tokEra is ad for years after 0, bc otherwise.
 func tokEra(ad, bc string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes(">"),
-			funcCall([]string{"date_part"}, strConst("year"), x), pg_query.MakeAConstIntNode(0, -1), -1), strConst(ad), strConst(bc))
+		return caseWhen(op(">", funcCall([]string{"date_part"}, strConst("year"), x), pg_query.MakeAConstIntNode(0, -1)), strConst(ad), strConst(bc))
 	}
 }
 
@@ -112,11 +110,7 @@ func tokRoman(lower bool) tokenExpr {
 // month (W) that starts on its first day.
 func tokWeek(f string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		n := pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"),
-			pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("//"),
-				pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("-"), funcCall([]string{"date_part"}, strConst(f), x), pg_query.MakeAConstIntNode(1, -1), -1),
-				pg_query.MakeAConstIntNode(7, -1), -1),
-			pg_query.MakeAConstIntNode(1, -1), -1)
+		n := op("+", op("//", op("-", funcCall([]string{"date_part"}, strConst(f), x), pg_query.MakeAConstIntNode(1, -1)), pg_query.MakeAConstIntNode(7, -1)), pg_query.MakeAConstIntNode(1, -1))
 		v := typeCast(n, varcharType())
 		if fm || f == "day" {
 			return v
@@ -182,7 +176,7 @@ func dateTokenTable() []dateTokenSpelling {
 		{[]string{"DY"}, dateToken{expr: tokName("%a", false, "upper"), parse: "%a"}},
 		{[]string{"dy"}, dateToken{expr: tokName("%a", false, "lower"), parse: "%a"}},
 		{[]string{"D", "d"}, dateToken{expr: func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return typeCast(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("+"), funcCall([]string{"date_part"}, strConst("dow"), x), pg_query.MakeAConstIntNode(1, -1), -1), varcharType())
+			return typeCast(op("+", funcCall([]string{"date_part"}, strConst("dow"), x), pg_query.MakeAConstIntNode(1, -1)), varcharType())
 		}, number: true}},
 		{[]string{"ID", "id"}, dateToken{expr: tokField("isodow", 0), number: true}},
 		{[]string{"IW", "iw"}, dateToken{expr: tokField("week", 2), number: true, parse: "%V"}},
@@ -289,10 +283,10 @@ func parseDateFormat(f string) []formatPiece {
 func ordinalSuffix(num *pg_query.Node, upper bool) *pg_query.Node {
 	v := typeCast(num, &pg_query.TypeName{Names: strNodes("bigint"), Typemod: -1})
 	mod := func(m int64) *pg_query.Node {
-		return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("%"), v, pg_query.MakeAConstIntNode(m, -1), -1)
+		return op("%", v, pg_query.MakeAConstIntNode(m, -1))
 	}
 	eq := func(a *pg_query.Node, b int64) *pg_query.Node {
-		return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), a, pg_query.MakeAConstIntNode(b, -1), -1)
+		return op("=", a, pg_query.MakeAConstIntNode(b, -1))
 	}
 	s := func(x string) *pg_query.Node {
 		if upper {
@@ -359,7 +353,7 @@ func (r *rewriter) dateToChar(x *pg_query.Node, format string) *pg_query.Node {
 	flush()
 	if len(parts) == 0 {
 		// No pattern: the text itself, NULL for a NULL value.
-		return caseWhen(pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("="), pg_query.MakeAConstIntNode(1, -1), pg_query.MakeAConstIntNode(1, -1), -1), strConst(""), nil)
+		return caseWhen(op("=", pg_query.MakeAConstIntNode(1, -1), pg_query.MakeAConstIntNode(1, -1)), strConst(""), nil)
 	}
 	return concatText(parts)
 }
@@ -368,7 +362,7 @@ func (r *rewriter) dateToChar(x *pg_query.Node, format string) *pg_query.Node {
 func concatText(parts []*pg_query.Node) *pg_query.Node {
 	out := parts[0]
 	for _, p := range parts[1:] {
-		out = pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes("||"), out, p, -1)
+		out = op("||", out, p)
 	}
 	return out
 }

@@ -81,6 +81,13 @@ func notExpr(arg *pg_query.Node) *pg_query.Node {
 
 func strConst(s string) *pg_query.Node { return pg_query.MakeAConstStrNode(s, -1) }
 
+func intConst(i int) *pg_query.Node { return pg_query.MakeAConstIntNode(int64(i), -1) }
+
+// op is the binary operator expression a name b.
+func op(name string, a, b *pg_query.Node) *pg_query.Node {
+	return pg_query.MakeAExprNode(pg_query.A_Expr_Kind_AEXPR_OP, strNodes(name), a, b, -1)
+}
+
 func nullConst() *pg_query.Node {
 	return &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Isnull: true, Location: -1}}}
 }
