@@ -321,8 +321,8 @@ func (r *rewriter) jsonFrom(rf *pg_query.RangeFunction) *pg_query.Node {
 		sel.TargetList = []*pg_query.Node{pg_query.MakeResTargetNodeWithNameAndVal(col, funcCall([]string{"unnest"}, item.list), -1)}
 		if rf.Ordinality {
 			// WITH ORDINALITY: the element's position, unnested alongside.
-			n := funcCall([]string{"unnest"}, funcCall([]string{"range"}, pg_query.MakeAConstIntNode(1, -1),
-				op("+", funcCall([]string{"len"}, item.list), pg_query.MakeAConstIntNode(1, -1))))
+			n := funcCall([]string{"unnest"}, funcCall([]string{"range"}, intConst(1),
+				op("+", funcCall([]string{"len"}, item.list), intConst(1))))
 			cols = append(cols, "ordinality")
 			sel.TargetList = append(sel.TargetList, pg_query.MakeResTargetNodeWithNameAndVal("ordinality", n, -1))
 		}

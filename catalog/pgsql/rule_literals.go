@@ -307,9 +307,9 @@ func clockExpr(sp pgtext.Special) *pg_query.Node {
 		Op: pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE, Typmod: -1, Location: -1}}}
 	switch sp {
 	case pgtext.Tomorrow:
-		return op("+", today, pg_query.MakeAConstIntNode(1, -1))
+		return op("+", today, intConst(1))
 	case pgtext.Yesterday:
-		return op("-", today, pg_query.MakeAConstIntNode(1, -1))
+		return op("-", today, intConst(1))
 	}
 	return today
 }

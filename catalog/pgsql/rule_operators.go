@@ -138,7 +138,7 @@ func anyEqual(x, a *pg_query.Node) *pg_query.Node {
 	and := func(l, r *pg_query.Node) *pg_query.Node {
 		return pg_query.MakeBoolExprNode(pg_query.BoolExprType_AND_EXPR, []*pg_query.Node{l, r}, -1)
 	}
-	empty := op("=", funcCall([]string{"list_count"}, clone(a)), pg_query.MakeAConstIntNode(0, -1))
+	empty := op("=", funcCall([]string{"list_count"}, clone(a)), intConst(0))
 	return pg_query.MakeCaseExprNode(nil, []*pg_query.Node{
 		pg_query.MakeCaseWhenNode(funcCall([]string{"list_contains"}, a, x), boolConst(true), -1),
 		pg_query.MakeCaseWhenNode(and(noNullElement(), isNull(contains(), pg_query.NullTestType_IS_NOT_NULL)), boolConst(false), -1),
@@ -329,7 +329,7 @@ const divisionByZero = "division by zero"
 // checkedDivisor returns CASE WHEN d = 0 THEN error('division by zero')
 // ELSE d END.
 func checkedDivisor(d *pg_query.Node) *pg_query.Node {
-	cond := op("=", d, pg_query.MakeAConstIntNode(0, -1))
+	cond := op("=", d, intConst(0))
 	raise := funcCall([]string{"error"}, strConst(divisionByZero))
 	c := pg_query.MakeCaseExprNode(nil, []*pg_query.Node{pg_query.MakeCaseWhenNode(cond, raise, -1)}, -1)
 	c.GetCaseExpr().Defresult = proto.Clone(d).(*pg_query.Node)

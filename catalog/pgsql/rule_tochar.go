@@ -68,7 +68,7 @@ func tokName(directive string, pad bool, convert string) tokenExpr {
 			v = funcCall([]string{convert}, v)
 		}
 		if pad && !fm {
-			v = funcCall([]string{"rpad"}, v, pg_query.MakeAConstIntNode(9, -1), strConst(" "))
+			v = funcCall([]string{"rpad"}, v, intConst(9), strConst(" "))
 		}
 		return v
 	}
@@ -77,14 +77,14 @@ func tokName(directive string, pad bool, convert string) tokenExpr {
 // tokMeridiem is am before noon, pm after.
 func tokMeridiem(am, pm string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return caseWhen(op("<", funcCall([]string{"date_part"}, strConst("hour"), x), pg_query.MakeAConstIntNode(12, -1)), strConst(am), strConst(pm))
+		return caseWhen(op("<", funcCall([]string{"date_part"}, strConst("hour"), x), intConst(12)), strConst(am), strConst(pm))
 	}
 }
 
 // tokEra is ad for years after 0, bc otherwise.
 func tokEra(ad, bc string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		return caseWhen(op(">", funcCall([]string{"date_part"}, strConst("year"), x), pg_query.MakeAConstIntNode(0, -1)), strConst(ad), strConst(bc))
+		return caseWhen(op(">", funcCall([]string{"date_part"}, strConst("year"), x), intConst(0)), strConst(ad), strConst(bc))
 	}
 }
 
@@ -110,7 +110,7 @@ func tokRoman(lower bool) tokenExpr {
 // month (W) that starts on its first day.
 func tokWeek(f string) tokenExpr {
 	return func(x *pg_query.Node, fm bool) *pg_query.Node {
-		n := op("+", op("//", op("-", funcCall([]string{"date_part"}, strConst(f), x), pg_query.MakeAConstIntNode(1, -1)), pg_query.MakeAConstIntNode(7, -1)), pg_query.MakeAConstIntNode(1, -1))
+		n := op("+", op("//", op("-", funcCall([]string{"date_part"}, strConst(f), x), intConst(1)), intConst(7)), intConst(1))
 		v := typeCast(n, varcharType())
 		if fm || f == "day" {
 			return v
@@ -176,7 +176,7 @@ func dateTokenTable() []dateTokenSpelling {
 		{[]string{"DY"}, dateToken{expr: tokName("%a", false, "upper"), parse: "%a"}},
 		{[]string{"dy"}, dateToken{expr: tokName("%a", false, "lower"), parse: "%a"}},
 		{[]string{"D", "d"}, dateToken{expr: func(x *pg_query.Node, fm bool) *pg_query.Node {
-			return typeCast(op("+", funcCall([]string{"date_part"}, strConst("dow"), x), pg_query.MakeAConstIntNode(1, -1)), varcharType())
+			return typeCast(op("+", funcCall([]string{"date_part"}, strConst("dow"), x), intConst(1)), varcharType())
 		}, number: true}},
 		{[]string{"ID", "id"}, dateToken{expr: tokField("isodow", 0), number: true}},
 		{[]string{"IW", "iw"}, dateToken{expr: tokField("week", 2), number: true, parse: "%V"}},
@@ -295,7 +295,7 @@ func ordinalSuffix(num *pg_query.Node, upper bool) *pg_query.Node {
 		return strConst(x)
 	}
 	teen := &pg_query.Node{Node: &pg_query.Node_AExpr{AExpr: &pg_query.A_Expr{Kind: pg_query.A_Expr_Kind_AEXPR_BETWEEN, Name: strNodes("BETWEEN"), Lexpr: mod(100),
-		Rexpr: pg_query.MakeListNode([]*pg_query.Node{pg_query.MakeAConstIntNode(11, -1), pg_query.MakeAConstIntNode(13, -1)}), Location: -1}}}
+		Rexpr: pg_query.MakeListNode([]*pg_query.Node{intConst(11), intConst(13)}), Location: -1}}}
 	n := pg_query.MakeCaseExprNode(nil, []*pg_query.Node{
 		pg_query.MakeCaseWhenNode(teen, s("th"), -1),
 		pg_query.MakeCaseWhenNode(eq(mod(10), 1), s("st"), -1),
@@ -353,7 +353,7 @@ func (r *rewriter) dateToChar(x *pg_query.Node, format string) *pg_query.Node {
 	flush()
 	if len(parts) == 0 {
 		// No pattern: the text itself, NULL for a NULL value.
-		return caseWhen(op("=", pg_query.MakeAConstIntNode(1, -1), pg_query.MakeAConstIntNode(1, -1)), strConst(""), nil)
+		return caseWhen(op("=", intConst(1), intConst(1)), strConst(""), nil)
 	}
 	return concatText(parts)
 }
