@@ -78,14 +78,15 @@ type ColumnOriginer interface {
 	ColumnOrigins(sql string) (origins []ColumnOrigin, ok bool)
 }
 
-// ColumnTyper is implemented by backends that compute some result columns
-// as the text of a PostgreSQL type DuckDB lacks: reg* values such as
-// pg_typeof(x) and x::regclass, which print as names. ColumnTypes gives,
-// per result column, the PostgreSQL type oid of such a column and 0 for
-// the others; ok is false when it cannot tell. pgwire describes a VARCHAR
-// column with the oid (sending it in text format only) and leaves other
-// columns alone; the oids are used only when there are as many as the
-// statement has columns.
+// ColumnTyper is implemented by backends that know the PostgreSQL type of
+// result columns DuckDB cannot type as PostgreSQL does: reg* values such
+// as pg_typeof(x) and x::regclass, computed as text that prints as names,
+// and jsonb values, which DuckDB holds as its one JSON type. ColumnTypes
+// gives, per result column, the PostgreSQL type oid of such a column and 0
+// for the others; ok is false when it cannot tell. pgwire describes a
+// VARCHAR column with a reg* oid (sending it in text format only) and a
+// JSON column with jsonb's, and leaves other columns alone; the oids are
+// used only when there are as many as the statement has columns.
 type ColumnTyper interface {
 	ColumnTypes(sql string) (oids []uint32, ok bool)
 }

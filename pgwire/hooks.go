@@ -101,7 +101,6 @@ func (s *session) applyParamChanges(st *statement) error {
 // describeColumns gives a statement's result columns PostgreSQL's names and
 // table origins.
 func (s *session) describeColumns(st *statement, clientText string) {
-	s.jsonbColumns(st, clientText) // jsonb.go
 	s.renameColumns(st, clientText)
 	s.originColumns(st, clientText)
 	s.typeColumns(st, clientText)
@@ -126,8 +125,9 @@ func (s *session) originColumns(st *statement, clientText string) {
 	}
 }
 
-// typeColumns describes the columns the backend computes as the text of a
-// PostgreSQL type DuckDB lacks (ColumnTyper) as that type.
+// typeColumns describes the columns the backend types as a PostgreSQL type
+// DuckDB lacks (ColumnTyper) as that type: reg* values computed as text,
+// and JSON columns PostgreSQL types jsonb.
 func (s *session) typeColumns(st *statement, clientText string) {
 	ct, ok := s.srv.backend.(ColumnTyper)
 	if !ok || len(st.cols) == 0 {
@@ -138,8 +138,12 @@ func (s *session) typeColumns(st *statement, clientText string) {
 		return
 	}
 	for i, oid := range oids {
-		if info, known := textOnlyTypes[oid]; known && st.cols[i].typ.kind == kindScalar && st.cols[i].typ.duck == duckdb.TYPE_VARCHAR {
-			st.cols[i].typ.pg = info
+		c := &st.cols[i]
+		if info, known := textOnlyTypes[oid]; known && c.typ.kind == kindScalar && c.typ.duck == duckdb.TYPE_VARCHAR {
+			c.typ.pg = info
+		}
+		if oid == jsonbTypeOID && c.typ.kind == kindJSON {
+			describeJSONB(c) // jsonb.go
 		}
 	}
 }

@@ -11,9 +11,11 @@ import (
 // statement is jsonb.
 type jsonbBackend struct{ testBackend }
 
-func (b *jsonbBackend) JSONBColumns(q string) ([]bool, bool) { return []bool{true, false}, true }
+func (b *jsonbBackend) ColumnTypes(q string) ([]uint32, bool) {
+	return []uint32{jsonbTypeOID, 0}, true
+}
 
-// TestJSONBColumns checks that a JSONBColumner's jsonb columns are described
+// TestJSONBColumns checks that a ColumnTyper's jsonb columns are described
 // as jsonb, sent in jsonb's binary format (pgx decodes it), and that a
 // column that is not JSON stays what it is.
 func TestJSONBColumns(t *testing.T) {

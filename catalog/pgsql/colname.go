@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -186,13 +187,19 @@ type Result struct {
 	NamesOK   bool
 	Origins   []Origin
 	OriginsOK bool
-	// Types are the reg* type oids of the columns (columnRegTypes).
+	// Types are the PostgreSQL type oids of the columns DuckDB cannot type
+	// as PostgreSQL does: reg* values (columnRegTypes) and jsonb (3802,
+	// jsonbColumns); 0 for the others.
 	Types   []uint32
 	TypesOK bool
 	// SetConfigs are the statement's set_config calls with constant
 	// arguments, in order.
 	SetConfigs []SetConfig
 }
+
+// JSONBTypeOID is PostgreSQL's jsonb, the type Result.Types gives a jsonb
+// column.
+const JSONBTypeOID = 3802
 
 // DescribeResult parses sql once and returns both its PostgreSQL column
 // names and their origins (see PostgresColumnNames and ColumnOrigins).
@@ -205,6 +212,16 @@ func DescribeResult(sql string) Result {
 	r.Names, r.NamesOK = columnNames(tree)
 	r.Origins, r.OriginsOK = columnOrigins(tree)
 	r.Types, r.TypesOK = columnRegTypes(tree)
+	if jsonb, ok := jsonbColumns(tree); ok && slices.Contains(jsonb, true) {
+		if !r.TypesOK || len(r.Types) != len(jsonb) {
+			r.Types, r.TypesOK = make([]uint32, len(jsonb)), true
+		}
+		for i, j := range jsonb {
+			if j {
+				r.Types[i] = JSONBTypeOID
+			}
+		}
+	}
 	r.SetConfigs = setConfigCalls(tree)
 	return r
 }

@@ -12,14 +12,13 @@ var jsonbFuncs = map[string]bool{
 	"jsonb_extract_path": true, "jsonb_array_elements": true, "jsonb_object": true,
 }
 
-// JSONBColumns reports which result columns of a SELECT PostgreSQL types
+// jsonbColumns reports which result columns of a SELECT PostgreSQL types
 // jsonb, where DuckDB's answer is its one JSON type (pgwire then describes
 // those columns as jsonb). ok is false when it cannot tell (a star over
 // anything but one jsonb set-returning function, several statements, not
 // a SELECT).
-func JSONBColumns(sql string) (jsonb []bool, ok bool) {
-	tree, err := pg_query.Parse(sql)
-	if err != nil || len(tree.Stmts) != 1 {
+func jsonbColumns(tree *pg_query.ParseResult) (jsonb []bool, ok bool) {
+	if len(tree.Stmts) != 1 {
 		return nil, false
 	}
 	sel := tree.Stmts[0].Stmt.GetSelectStmt()

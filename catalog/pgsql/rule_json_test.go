@@ -3,6 +3,8 @@ package pgsql
 import (
 	"fmt"
 	"testing"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 func TestJSONBColumns(t *testing.T) {
@@ -20,7 +22,11 @@ func TestJSONBColumns(t *testing.T) {
 		{`SELECT coalesce(x::jsonb, '{}'), CASE WHEN true THEN x::jsonb END, CASE WHEN true THEN 1 END FROM t`, "[true true false]"},
 		{`SELECT * FROM t`, "not known"},
 	} {
-		got, ok := JSONBColumns(c.sql)
+		tree, err := pg_query.Parse(c.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := jsonbColumns(tree)
 		s := fmt.Sprint(got)
 		if !ok {
 			s = "not known"
