@@ -92,7 +92,7 @@ func run(c *config, w io.Writer) error {
 	r := &report{}
 	r.header(c)
 
-	needData := c.sections["generate"] || c.sections["collect"] || c.sections["queries"]
+	needData := c.sections["generate"] || c.sections["collect"] || c.sections["queries"] || c.sections["dashboard"]
 	var ds *dataset
 	if needData {
 		fmt.Fprintf(os.Stderr, "bench: generating %d events in %s\n", c.events, dir)
@@ -105,7 +105,7 @@ func run(c *config, w io.Writer) error {
 			ds.events, ds.files, mb(ds.gzBytes), float64(ds.events)/float64(ds.files), float64(ds.gzBytes)/float64(ds.files)/1024,
 			ds.from.Format("2006-01-02"), ds.to.Format("2006-01-02"), ds.took.Round(time.Millisecond)))
 	}
-	if c.sections["collect"] || c.sections["queries"] {
+	if c.sections["collect"] || c.sections["queries"] || c.sections["dashboard"] {
 		bin, cleanup, err := tpserverBinary(c.bin)
 		if err != nil {
 			return err
@@ -120,8 +120,13 @@ func run(c *config, w io.Writer) error {
 				return err
 			}
 		}
+		if c.sections["dashboard"] {
+			if err := dashboardSection(r, bin, dir, cr); err != nil {
+				return err
+			}
+		}
 	}
-	for _, s := range []string{"stream", "dashboard", "startup"} {
+	for _, s := range []string{"stream", "startup"} {
 		if c.sections[s] {
 			r.section(notYet[s])
 			r.line("not measured yet")

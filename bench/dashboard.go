@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// dashboardClients are the client counts of the dashboard mix.
+var dashboardClients = []int{1, 8, 32}
+
+// dashboardDuration is how long pgbench runs the mix at each client count.
+const dashboardDuration = 15 * time.Second
+
+// dashboardScript is the pgbench script of one dashboard refresh: three
+// panels over the last 7 days of the data (top services, events per hour,
+// latest 50 events). The window's end (:end, Unix seconds) is the data's
+// last event; each refresh moves its start by up to an hour, so that with
+// the simple protocol every refresh sends texts the server has not seen,
+// as Grafana does when it expands its time range into literals.
+const dashboardScript = `\set shift random(0, 3600)
+select event_source, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(:end - 604800 + :shift) group by event_source order by events desc limit 10;
+select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(:end - 604800 + :shift) group by 1 order by 1;
+select event_time, event_source, event_name, aws_region, source_ip_address, error_code from aws_cloudtrail_log order by event_time desc limit 50;
+`
+
+// mixResult is one pgbench run of the dashboard mix.
+type mixResult struct {
+	tps    float64
+	p99    time.Duration
+	txns   int
+	errors int
+	first  string // the first error pgbench printed, if any
+}
+
+// dashboardSection runs the dashboard mix with pgbench at 1, 8 and 32
+// clients against tpserver serve on the collected lake and against
+// PostgreSQL 15 holding the same rows.
+func dashboardSection(r *report, bin, dir string, cr *collectResult) error {
+	r.section("Dashboard mix at 1/8/32 clients vs PostgreSQL 15 (tps, p99)")
+	pgbench, err := exec.LookPath("pgbench")
+	if err != nil {
+		r.line("pgbench not installed (apt-get install postgresql-client): not measured.")
+		return nil
+	}
+	db, err := lakeDuckDB(cr.dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var end int64
+	if err := db.QueryRow("select epoch(max(event_time))::bigint from aws_cloudtrail_log").Scan(&end); err != nil {
+		return fmt.Errorf("last event time: %w", err)
+	}
+	script := filepath.Join(dir, "dashboard.pgbench")
+	if err := os.WriteFile(script, []byte(dashboardScript), 0o644); err != nil {
+		return fmt.Errorf("write pgbench script: %w", err)
+	}
+	run := func(dsn string) ([]mixResult, error) {
+		var out []mixResult
+		for _, n := range dashboardClients {
+			m, err := runPgbench(pgbench, dsn, script, filepath.Join(dir, fmt.Sprintf("pgbench-%d", n)), n, end)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+
+	fmt.Fprintln(os.Stderr, "bench: dashboard mix on tpserver")
+	srv, port, err := startServe(bin, cr)
+	if err != nil {
+		return err
+	}
+	tp, err := run(fmt.Sprintf("postgresql://bench@127.0.0.1:%d/bench?sslmode=disable", port))
+	srv.Stop()
+	if err != nil {
+		return fmt.Errorf("tpserver: %w", err)
+	}
+
+	fmt.Fprintln(os.Stderr, "bench: dashboard mix on PostgreSQL 15")
+	var pgm []mixResult
+	pg, conn, err := startLoadedPostgres(context.Background(), db)
+	switch {
+	case errors.Is(err, testsupport.ErrNoPostgres):
+	case err != nil:
+		return err
+	default:
+		conn.Close(context.Background())
+		pgm, err = run(pg.DSN())
+		pg.Stop()
+		if err != nil {
+			return fmt.Errorf("PostgreSQL 15: %w", err)
+		}
+	}
+	writeDashboard(r, tp, pgm)
+	return nil
+}
+
+// writeDashboard adds the dashboard mix's table to the report.
+func writeDashboard(r *report, tp, pg []mixResult) {
+	r.line(fmt.Sprintf("pgbench, simple protocol, %s per client count, one connection per client (`-c N -j N`), "+
+		"a transaction = one refresh of three panels over the data's last 7 days: top 10 services, events per hour, "+
+		"latest 50 events (script in bench/dashboard.go; each refresh moves the window by a random shift, so every "+
+		"text is new to the server). p99 from pgbench's per-transaction log. Errors: failed transactions and aborted clients. "+
+		"Ratio = tpserver tps / PostgreSQL 15 tps (above 1 = tpserver faster).\n", dashboardDuration))
+	var rows [][]string
+	for i, n := range dashboardClients {
+		t := tp[i]
+		row := []string{strconv.Itoa(n), fmt.Sprintf("%.1f", t.tps), ms(t.p99), strconv.Itoa(t.errors)}
+		if pg == nil {
+			row = append(row, "not measured", "", "", "")
+		} else {
+			p := pg[i]
+			row = append(row, fmt.Sprintf("%.1f", p.tps), ms(p.p99), strconv.Itoa(p.errors), fmt.Sprintf("%.2f", t.tps/p.tps))
+		}
+		rows = append(rows, row)
+	}
+	r.table([]string{"clients", "tpserver tps", "tpserver p99", "tpserver errors", "PostgreSQL 15 tps", "PostgreSQL 15 p99", "PostgreSQL 15 errors", "tpserver/PostgreSQL tps"}, rows)
+	for i, n := range dashboardClients {
+		if tp[i].first != "" {
+			r.line(fmt.Sprintf("\ntpserver at %d clients, first error: `%s`", n, tp[i].first))
+		}
+		if pg != nil && pg[i].first != "" {
+			r.line(fmt.Sprintf("\nPostgreSQL 15 at %d clients, first error: `%s`", n, pg[i].first))
+		}
+	}
+	if pg == nil {
+		r.line("\n" + pgNotInstalled + ".")
+	}
+}
+
+// startServe starts tpserver serve on the collected lake on a free port.
+func startServe(bin string, cr *collectResult) (*testsupport.Process, int, error) {
+	port, err := testsupport.FreePort()
+	if err != nil {
+		return nil, 0, fmt.Errorf("free port: %w", err)
+	}
+	srv, err := testsupport.StartProcess(exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
+		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h"))
+	if err != nil {
+		return nil, 0, fmt.Errorf("start tpserver serve: %w", err)
+	}
+	if err := srv.WaitListening(port, 5*time.Minute); err != nil {
+		srv.Stop()
+		return nil, 0, fmt.Errorf("tpserver serve: %w\n%s", err, lastLines(srv.Logs.String(), 20))
+	}
+	return srv, port, nil
+}
+
+// lakeDuckDB opens an in-process DuckDB with a view aws_cloudtrail_log over
+// the lake's Parquet files under dataDir.
+func lakeDuckDB(dataDir string) (*sql.DB, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	glob := filepath.Join(dataDir, "tp_table=aws_cloudtrail_log", "*", "*", "*", "*.parquet")
+	if _, err := db.Exec(fmt.Sprintf(`create view aws_cloudtrail_log as select * from read_parquet(%s, hive_partitioning = true)`, sqlString(glob))); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb view over the lake: %w", err)
+	}
+	return db, nil
+}
+
+// pgbenchTPS and pgbenchFailed read pgbench's summary; pgbenchAborted
+// matches a client aborted by an error.
+var (
+	pgbenchTPS     = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
+	pgbenchTxns    = regexp.MustCompile(`(?m)^number of transactions actually processed: ([0-9]+)`)
+	pgbenchFailed  = regexp.MustCompile(`(?m)^number of failed transactions: ([0-9]+)`)
+	pgbenchAborted = regexp.MustCompile(`(?m)^pgbench: error: client [0-9]+ .*aborted.*$|^.*client [0-9]+ aborted.*$`)
+)
+
+// runPgbench runs the dashboard script with clients connections for
+// dashboardDuration against dsn, logging every transaction under
+// logPrefix, and reads tps, p99 and errors from its output and logs.
+func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64) (mixResult, error) {
+	cmd := exec.Command(pgbench, "-n", "-M", "simple", "-f", script, "-D", fmt.Sprintf("end=%d", end),
+		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(clients), "-T", strconv.Itoa(int(dashboardDuration.Seconds())),
+		"-l", "--log-prefix", logPrefix, dsn)
+	out, err := cmd.CombinedOutput()
+	text := string(out)
+	var m mixResult
+	if sm := pgbenchTPS.FindStringSubmatch(text); sm != nil {
+		m.tps, _ = strconv.ParseFloat(sm[1], 64)
+	} else {
+		return m, fmt.Errorf("pgbench -c %d printed no tps (%v):\n%s", clients, err, lastLines(text, 20))
+	}
+	if sm := pgbenchTxns.FindStringSubmatch(text); sm != nil {
+		m.txns, _ = strconv.Atoi(sm[1])
+	}
+	if sm := pgbenchFailed.FindStringSubmatch(text); sm != nil {
+		m.errors, _ = strconv.Atoi(sm[1])
+	}
+	aborted := pgbenchAborted.FindAllString(text, -1)
+	m.errors += len(aborted)
+	if len(aborted) > 0 {
+		m.first = strings.TrimSpace(aborted[0])
+	}
+	lat, err := pgbenchLatencies(logPrefix)
+	if err != nil {
+		return m, err
+	}
+	m.p99 = percentile(lat, 0.99)
+	return m, nil
+}
+
+// pgbenchLatencies reads the latencies of every transaction from the
+// per-transaction logs pgbench wrote under prefix (one file per thread),
+// then removes them.
+func pgbenchLatencies(prefix string) ([]time.Duration, error) {
+	files, err := filepath.Glob(prefix + ".*")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("pgbench logs %s.*: none found (%v)", prefix, err)
+	}
+	var out []time.Duration
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, fmt.Errorf("pgbench log: %w", err)
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			// client_id transaction_no time script_no time_epoch time_us
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseInt(fields[2], 10, 64)
+			if err != nil {
+				continue // "failed" or "skipped" transactions
+			}
+			out = append(out, time.Duration(us)*time.Microsecond)
+		}
+		fh.Close()
+		os.Remove(f)
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read pgbench log %s: %w", f, err)
+		}
+	}
+	return out, nil
+}
+
+// percentile returns the q-quantile of ds (nearest rank); 0 when empty.
+func percentile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := int(q*float64(len(ds))+0.5) - 1
+	return ds[max(0, min(i, len(ds)-1))]
+}
