@@ -72,3 +72,33 @@ func TestDivModArePostgres(t *testing.T) {
 		}
 	}
 }
+
+// Each statement of a multi-statement Query sees what the statements
+// before it changed: the session's parameters (SET, set_config), views
+// replaced, and the emulated catalog. pgwire runs such a statement on the
+// prepared statement that describing it made, which DuckDB binds when it
+// prepares (session variables and views included), so the session's
+// state must be brought up to date before that.
+func TestQueryStatementsSeeWhatRanBefore(t *testing.T) {
+	c := startTPServer(t)
+	ctx := context.Background()
+	const script = `SET application_name = 'dash'; SELECT current_setting('application_name');
+SELECT set_config('application_name', 'board', false); SELECT current_setting('application_name');
+CREATE VIEW smallq_v AS SELECT 1 AS a; SELECT a FROM smallq_v;
+CREATE OR REPLACE VIEW smallq_v AS SELECT 2 AS a; SELECT a FROM smallq_v;
+SELECT count(*) FROM pg_class WHERE relname = 'smallq_v'`
+	results, err := c.Exec(ctx, script).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{1: "dash", 3: "board", 5: "1", 7: "2", 8: "1"}
+	if len(results) != 9 {
+		t.Fatalf("%d results, want 9", len(results))
+	}
+	for i, w := range want {
+		r := results[i]
+		if r.Err != nil || len(r.Rows) != 1 || string(r.Rows[0][0]) != w {
+			t.Errorf("result %d: rows %q, err %v; want %q", i, r.Rows, r.Err, w)
+		}
+	}
+}

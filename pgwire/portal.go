@@ -2,7 +2,6 @@ package pgwire
 
 import (
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -31,8 +30,8 @@ type portal struct {
 	ptrs    []any
 }
 
-// resultRows is what a portal reads its rows from: a live *sql.Rows, or the
-// rest of one read into memory by materialize.
+// resultRows is what a portal reads its rows from: a live *sql.Rows or
+// preparedRows, or the rest of one read into memory by materialize.
 type resultRows interface {
 	Next() bool
 	Scan(dest ...any) error
@@ -44,8 +43,8 @@ type resultRows interface {
 // keeps one live result per connection and silently ends it when another
 // statement runs, so a suspended portal is read out before that happens.
 func (p *portal) materialize() {
-	live, ok := p.rows.(*sql.Rows)
-	if !ok || p.done {
+	live := p.rows
+	if _, buffered := live.(*bufferedRows); buffered || live == nil || p.done {
 		return
 	}
 	buf := &bufferedRows{}
@@ -207,15 +206,8 @@ func (s *session) startPortal(p *portal) error {
 	p.started = true
 	s.materializePortals(p)
 	p.ctx, p.cancel = context.WithCancelCause(s.ctx)
-	if err := s.beforeStatement(p.ctx, st.execSQL); err != nil {
-		p.close()
-		return err
-	}
-	stop := s.track(p.cancel)
-	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
-	stop()
+	rows, err := s.runQuery(p)
 	if err != nil {
-		err = queryErr(p.ctx, err, st.errSQL())
 		p.close()
 		return err
 	}

@@ -13,7 +13,7 @@ func (s *session) prepare(name, text string, oids []uint32) (*statement, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.prepareUtility(name, text, u, oids)
+	return s.prepareUtility(name, text, u, oids, false)
 }
 
 // utilityOf classifies a one-statement text and returns its utility, or nil
@@ -27,8 +27,9 @@ func (s *session) utilityOf(text string) (*utility, error) {
 }
 
 // prepareUtility builds a statement from its utility, or has DuckDB
-// prepare it when u is nil.
-func (s *session) prepareUtility(name, text string, u *utility, oids []uint32) (*statement, error) {
+// prepare it when u is nil. runNow says the statement runs right away (a
+// simple Query's): see prepareDescribed.
+func (s *session) prepareUtility(name, text string, u *utility, oids []uint32, runNow bool) (*statement, error) {
 	if err := s.checkAborted(u); err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func (s *session) prepareUtility(name, text string, u *utility, oids []uint32) (
 		return utilityStatement(name, text, u), nil
 	}
 	s.materializePortals(nil)
-	return s.prepareTranslated(name, text, oids)
+	return s.prepareTranslated(name, text, oids, runNow)
 }
 
 // prepareQuery prepares the query of a DECLARE or COPY.
@@ -48,7 +49,7 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 		return nil, newError(codeSyntaxError, "cannot use %s here", strings.ToUpper(strings.Fields(q)[0]))
 	}
 	s.materializePortals(nil)
-	st, err := s.prepareTranslated("", q, nil)
+	st, err := s.prepareTranslated("", q, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 // position (it would point into text the client never sent).
 // When DuckDB rejects a translation but accepts the original, the original
 // is used.
-func (s *session) prepareTranslated(name, text string, oids []uint32) (*statement, error) {
+func (s *session) prepareTranslated(name, text string, oids []uint32, runNow bool) (*statement, error) {
 	key, cacheable := s.stmtCacheKey(text, oids)
 	if cacheable {
 		if st, ok := s.srv.stmts.get(key, name); ok {
@@ -72,17 +73,25 @@ func (s *session) prepareTranslated(name, text string, oids []uint32) (*statemen
 		}
 	}
 	gen := s.srv.stmts.generation.Load()
-	st, err := s.prepareDescribed(name, text, oids)
+	st, err := s.prepareDescribed(name, text, oids, runNow)
 	if err == nil && cacheable {
 		s.srv.stmts.put(key, gen, st)
 	}
 	return st, err
 }
 
-// prepareDescribed prepares the client's statement text with DuckDB.
-func (s *session) prepareDescribed(name, text string, oids []uint32) (*statement, error) {
+// prepareDescribed prepares the client's statement text with DuckDB. A
+// statement that runs right away (runNow) keeps DuckDB's prepared statement
+// for that run (prepared.go), so the backend's state is brought up to date
+// before DuckDB binds it rather than before it runs.
+func (s *session) prepareDescribed(name, text string, oids []uint32, runNow bool) (*statement, error) {
 	exec := s.translateSQL(text)
-	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids)
+	if runNow {
+		if err := s.beforeStatement(s.ctx, exec); err != nil {
+			return nil, err
+		}
+	}
+	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids, runNow)
 	if exec == text {
 		if err != nil {
 			return nil, sqlErr(err, text)
@@ -96,7 +105,7 @@ func (s *session) prepareDescribed(name, text string, oids []uint32) (*statement
 		return st, nil
 	}
 	s.log.Debug("translated statement failed", zap.String("sql", text), zap.String("translated", exec), zap.Error(err))
-	if orig, oerr := prepareStatement(s.ctx, s.conn, s.log, name, text, oids); oerr == nil {
+	if orig, oerr := prepareStatement(s.ctx, s.conn, s.log, name, text, oids, false); oerr == nil {
 		return orig, nil
 	}
 	pe := toPgError(err, exec)

@@ -595,7 +595,7 @@ func TestParameterTypes(t *testing.T) {
 func TestDescribeMarksJSONColumns(t *testing.T) {
 	conn := duckdbtest.Conn(t)
 	st := &statement{}
-	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`); err != nil {
+	if err := st.describe(context.Background(), conn, `SELECT '{"a":1}'::JSON AS j, ['[1]'::JSON] AS l, 'x' AS s`, false); err != nil {
 		t.Fatal(err)
 	}
 	if !st.jsonKnown {

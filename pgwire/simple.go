@@ -46,10 +46,11 @@ func (s *session) runSimpleStatement(cs *sqlclass.Statement) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.prepareUtility("", cs.Text, u, nil)
+	st, err := s.prepareUtility("", cs.Text, u, nil, true)
 	if err != nil {
 		return err
 	}
+	defer st.closePrepared() // when it did not run
 	if len(st.paramOIDs) > 0 {
 		return newError("08P01", "bind message supplies 0 parameters, but prepared statement requires %d", len(st.paramOIDs))
 	}

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,6 +48,10 @@ type statement struct {
 	// paramChanges are the session parameters the statement changes when
 	// it runs (ParameterChanger).
 	paramChanges []ParameterChange
+	// prepared is DuckDB's prepared statement of execSQL on the session's
+	// connection, kept from describing it when the statement runs at once
+	// (see prepared.go); nil otherwise. It is never shared (clone drops it).
+	prepared driver.Stmt
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
@@ -61,8 +66,9 @@ var rowStatementTypes = map[duckdb.StmtType]bool{
 }
 
 // prepareStatement asks DuckDB to prepare query and collects its parameter and
-// result metadata without executing it.
-func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32) (*statement, error) {
+// result metadata without executing it. With keep, a statement that returns
+// rows keeps DuckDB's prepared statement for its first run (prepared).
+func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32, keep bool) (*statement, error) {
 	st := &statement{name: name, sql: query, execSQL: query}
 	switch len(sqlclass.Split(query)) {
 	case 0:
@@ -75,7 +81,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	}
 	st.keywords = sqlclass.LeadingWords(query, 4)
 
-	if err := st.describe(ctx, conn, query); err != nil {
+	if err := st.describe(ctx, conn, query, keep); err != nil {
 		return nil, err
 	}
 	// PostgreSQL infers a parameter's type from the client's OID when the
@@ -84,9 +90,9 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	// again.
 	clientOIDs = withCastTypes(query, st.paramDuck, clientOIDs)
 	if typed := castUntypedParams(query, st.paramDuck, clientOIDs); typed != query {
-		if err := st.describe(ctx, conn, typed); err == nil {
+		if err := st.describe(ctx, conn, typed, keep); err == nil {
 			st.sql, st.execSQL = typed, typed
-		} else if err := st.describe(ctx, conn, query); err != nil {
+		} else if err := st.describe(ctx, conn, query, keep); err != nil {
 			return nil, err
 		}
 	}
@@ -116,10 +122,11 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	}
 	if !st.returnsRows {
 		st.cols = nil
+		st.closePrepared()
 	}
 	if st.returnsRows && st.stmtType == duckdb.STATEMENT_TYPE_SELECT {
 		st.detectJSON(ctx, conn, log)
-		st.rewrite(ctx, conn, log)
+		st.rewrite(ctx, conn, log, keep)
 	}
 	return st, nil
 }
@@ -168,7 +175,8 @@ func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Lo
 // rewrite wraps the query so that DuckDB renders JSON columns as their
 // original text and STRUCT/MAP/UNION/nested LIST columns with to_json (which
 // keeps field order). Without a usable rewrite the values are encoded in Go.
-func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logger) {
+// With keep, the rewrite's prepared statement replaces the kept one.
+func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logger, keep bool) {
 	var repl []string
 	seen := map[string]bool{}
 	dup := false
@@ -196,6 +204,10 @@ func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logge
 		ds, err := c.PrepareContext(ctx, rewritten)
 		if err != nil {
 			return err
+		}
+		if keep {
+			st.keepPrepared(ds)
+			return nil
 		}
 		return ds.Close()
 	})
@@ -303,9 +315,11 @@ func (st *statement) commandTag(n int64) string {
 }
 
 // describe prepares query in DuckDB and records its statement type,
-// parameter types and result columns.
-func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string) error {
+// parameter types and result columns. With keep, DuckDB's prepared
+// statement is kept (prepared) instead of closed.
+func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string, keep bool) error {
 	st.cols, st.paramDuck, st.paramInfo = nil, nil, nil
+	st.closePrepared()
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
@@ -315,7 +329,12 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string)
 		if err != nil {
 			return err
 		}
-		defer ds.Close()
+		kept := false
+		defer func() {
+			if !kept {
+				ds.Close()
+			}
+		}()
 		s, ok := ds.(*duckdb.Stmt)
 		if !ok {
 			return fmt.Errorf("prepared statement is %T, not a DuckDB statement", ds)
@@ -362,10 +381,13 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string)
 			}
 			st.jsonKnown = true
 		}
+		if keep {
+			st.keepPrepared(ds)
+			kept = true
+		}
 		return nil
 	})
 	return err
-
 }
 
 // duckTypeForOID is the DuckDB type a parameter of a PostgreSQL type is cast
@@ -420,7 +442,7 @@ func (st *statement) describeResultWithNulls(ctx context.Context, conn *sql.Conn
 	}
 	b.WriteString(query[last:])
 	tmp := &statement{}
-	if err := tmp.describe(ctx, conn, b.String()); err != nil || len(tmp.paramDuck) > 0 || tmp.unknownResult() {
+	if err := tmp.describe(ctx, conn, b.String(), false); err != nil || len(tmp.paramDuck) > 0 || tmp.unknownResult() {
 		return
 	}
 	// DuckDB names unnamed columns by their expression: as written, with

@@ -67,10 +67,12 @@ func (c *stmtCache) put(key stmtKey, gen uint64, st *statement) {
 }
 
 // clone copies a prepared statement under a new name; the column and
-// parameter slices are copied because sessions rename columns.
+// parameter slices are copied because sessions rename columns. The copy
+// has no DuckDB prepared statement: that belongs to one connection.
 func (st *statement) clone(name string) *statement {
 	cp := *st
 	cp.name = name
+	cp.prepared = nil
 	cp.cols = slices.Clone(st.cols)
 	cp.paramOIDs = slices.Clone(st.paramOIDs)
 	cp.paramDuck = slices.Clone(st.paramDuck)
