@@ -7,6 +7,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,5 +135,133 @@ func BenchmarkDashboardRefresh(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// mixPanels are the statements of one refresh of the dashboard of the
+// bench program's dashboard section (bench/dashboard.go): top services and
+// events per hour over the 7 days before end (Unix seconds), moved by
+// shift seconds, and the latest 50 events.
+func mixPanels(end int64, shift int) []string {
+	from := end - 7*86400 + int64(shift)
+	return []string{
+		fmt.Sprintf("select event_source, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(%d) group by event_source order by events desc limit 10", from),
+		fmt.Sprintf("select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(%d) group by 1 order by 1", from),
+		"select event_time, event_source, event_name, aws_region, source_ip_address, error_code from aws_cloudtrail_log order by event_time desc limit 50",
+	}
+}
+
+// BenchmarkDashboardMix measures the dashboard mix (mixPanels) at 1, 8 and
+// 32 concurrent clients on a lake shaped like the demo data: in-process,
+// each client on its own session connection of the catalog (the
+// baseline), and over the wire, each client a pgx connection with the
+// simple protocol. Every refresh moves the time range, so each text is
+// new. ns/op is wall time per refresh (all clients together: the inverse
+// of throughput); cpu-ms/op the process's CPU time per refresh; p99-ms the
+// 99th percentile of one refresh's latency.
+// Compare wire with inproc at the same client count for what the server
+// adds under concurrency; the rest is the engine's.
+func BenchmarkDashboardMix(b *testing.B) {
+	dir := b.TempDir()
+	demoShapedLake(b, dir, 62_000, 21)
+	c := open(b, dir)
+	defer c.Close()
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pgwire.NewServer(c, pgwire.Options{}).Serve(sctx, ln) }()
+	defer func() { cancel(); <-done }()
+	url := fmt.Sprintf("postgres://bench@%s/tpserver?sslmode=disable", ln.Addr())
+	end := time.Date(2024, 1, 22, 0, 0, 0, 0, time.UTC).Unix()
+
+	inproc := func() (func(string) error, func()) {
+		conn, err := c.OpenSession(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return func(q string) error {
+			rows, err := conn.QueryContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		}, func() { conn.Close() }
+	}
+	wire := func() (func(string) error, func()) {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return func(q string) error {
+			rows, err := conn.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+			}
+			return rows.Err()
+		}, func() { conn.Close(ctx) }
+	}
+	for _, clients := range []int{1, 8, 32} {
+		for _, tc := range []struct {
+			name    string
+			connect func() (func(string) error, func())
+		}{{"inproc", inproc}, {"wire", wire}} {
+			b.Run(fmt.Sprintf("%s/clients=%d", tc.name, clients), func(b *testing.B) {
+				runMix(b, clients, end, tc.connect)
+			})
+		}
+	}
+}
+
+// runMix runs b.N refreshes of mixPanels spread over clients concurrent
+// connections made by connect, and reports the p99 refresh latency.
+func runMix(b *testing.B, clients int, end int64, connect func() (func(string) error, func())) {
+	runs := make([]func(string) error, clients)
+	for i := range runs {
+		run, closeConn := connect()
+		defer closeConn()
+		runs[i] = run
+	}
+	var next atomic.Int64
+	lat := make([][]time.Duration, clients)
+	errs := make(chan error, clients)
+	b.ResetTimer()
+	cpu := processCPU()
+	var wg sync.WaitGroup
+	for i, run := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := next.Add(1); n <= int64(b.N); n = next.Add(1) {
+				start := time.Now()
+				for _, q := range mixPanels(end, int(n%3600)) {
+					if err := run(q); err != nil {
+						errs <- fmt.Errorf("%s: %w", q, err)
+						return
+					}
+				}
+				lat[i] = append(lat[i], time.Since(start))
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	reportCPU(b, cpu)
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[(len(all)*99+99)/100-1].Microseconds())/1000, "p99-ms")
 	}
 }

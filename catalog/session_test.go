@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // A client session's connection divides integers and orders NULLs as
@@ -100,5 +102,47 @@ SELECT count(*) FROM pg_class WHERE relname = 'smallq_v'`
 		if r.Err != nil || len(r.Rows) != 1 || string(r.Rows[0][0]) != w {
 			t.Errorf("result %d: rows %q, err %v; want %q", i, r.Rows, r.Err, w)
 		}
+	}
+}
+
+// A statement the client parsed and then runs sees what ran in between:
+// a SET of its own session, and a view another session created (reported
+// to the emulated catalog).
+func TestParsedStatementSeesWhatRanInBetween(t *testing.T) {
+	c := startTPServer(t)
+	ctx := context.Background()
+	other, err := pgconn.Connect(ctx, "postgres://tester@"+c.Conn().RemoteAddr().String()+"/tpserver?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	run := func(conn *pgconn.PgConn, q string) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, q).ReadAll(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	prepared := func(name string) string {
+		t.Helper()
+		r := c.ExecPrepared(ctx, name, nil, nil, nil).Read()
+		if r.Err != nil || len(r.Rows) != 1 {
+			t.Fatalf("%s: rows %q, %v", name, r.Rows, r.Err)
+		}
+		return string(r.Rows[0][0])
+	}
+	run(c, "SET application_name = 'before'")
+	if _, err := c.Prepare(ctx, "setting", "SELECT current_setting('application_name')", nil); err != nil {
+		t.Fatal(err)
+	}
+	run(c, "SET application_name = 'after'")
+	if got := prepared("setting"); got != "after" {
+		t.Errorf("current_setting = %q, want the value SET after the statement was parsed", got)
+	}
+	if _, err := c.Prepare(ctx, "relations", "SELECT count(*) FROM pg_class WHERE relname = 'smallq_w'", nil); err != nil {
+		t.Fatal(err)
+	}
+	run(other, "CREATE VIEW smallq_w AS SELECT 1 AS a")
+	if got := prepared("relations"); got != "1" {
+		t.Errorf("pg_class rows for a view another session created after the statement was parsed: %s, want 1", got)
 	}
 }

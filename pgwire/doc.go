@@ -40,9 +40,10 @@
 // which the session answers itself from its parsed form, or SQL prepared by
 // DuckDB after the backend's translation. What preparing a text told the
 // server (parameter and result types, column names and origins) is cached
-// by text for all sessions until the schema may have changed. A statement
-// of a simple Query that DuckDB had to prepare to describe it runs on that
-// prepared statement, so DuckDB binds and plans it once, as in-process.
+// by text for all sessions until the schema may have changed. A new text
+// that runs next (a simple Query's, or the one a client just parsed) runs on
+// the prepared statement DuckDB made to describe it, so DuckDB binds and
+// plans it once, as in-process.
 //
 // Transaction blocks follow PostgreSQL: an error fails the block (25P02)
 // until ROLLBACK; parameters set in a block revert with it; READ ONLY is
@@ -65,7 +66,7 @@
 //	authorize.go  what a session's role may run, checked before a statement is prepared (42501)
 //	prepare.go    preparing a statement: pgwire's own or DuckDB's, translated and cached
 //	statement.go  a prepared statement: DuckDB's description, JSON columns, command tags
-//	prepared.go   a simple Query's statement runs on the DuckDB prepared statement describing it made
+//	prepared.go   the statement run next runs on the DuckDB prepared statement describing it made
 //	stmtcache.go  the server's cache of statement descriptions, by text
 //	hooks.go      where a session calls the backend's optional hooks
 //	portal.go     portals: running a statement, paging its rows, DataRow encoding

@@ -10,6 +10,7 @@ func (s *session) handleParse(m *pgproto3.Parse) error {
 			return newError("42P05", "prepared statement %q already exists", m.Name)
 		}
 	}
+	s.dropKept()
 	oids := append([]uint32(nil), m.ParameterOIDs...)
 	st, err := s.prepare(m.Name, m.Query, oids)
 	if err != nil {
@@ -94,6 +95,9 @@ func (s *session) handleExecute(m *pgproto3.Execute) error {
 	if !ok {
 		return newError(codeInvalidCursor, "portal %q does not exist", m.Portal)
 	}
+	if p.stmt != s.kept {
+		s.dropKept() // another statement runs first
+	}
 	_, err := s.execute(p, int64(m.MaxRows))
 	return err
 }
@@ -101,6 +105,9 @@ func (s *session) handleExecute(m *pgproto3.Execute) error {
 func (s *session) handleClose(m *pgproto3.Close) error {
 	switch m.ObjectType {
 	case 'S':
+		if st := s.stmts[m.Name]; st != nil && st == s.kept {
+			s.dropKept()
+		}
 		delete(s.stmts, m.Name)
 	case 'P':
 		if p, ok := s.portals[m.Name]; ok {

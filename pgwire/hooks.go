@@ -45,7 +45,7 @@ func (s *session) schemaChanged() {
 // (ParameterMirror) and state derived from the schema (SchemaWatcher), and
 // from the schema changes of the open transaction block (TxSchemaWatcher).
 func (s *session) beforeStatement(ctx context.Context, sql string) error {
-	if m, ok := s.srv.backend.(ParameterMirror); ok && !maps.Equal(s.params.mirrored, s.params.guc.vals) {
+	if m, ok := s.srv.backend.(ParameterMirror); ok && s.paramsToMirror() {
 		params := maps.Clone(s.params.guc.vals)
 		params[DatabaseParameter] = s.database()
 		if err := m.MirrorParameters(ctx, s.conn, params); err != nil {
@@ -66,6 +66,13 @@ func (s *session) beforeStatement(ctx context.Context, sql string) error {
 		}
 	}
 	return nil
+}
+
+// paramsToMirror reports whether the backend mirrors the session's
+// parameters and some changed since it last did.
+func (s *session) paramsToMirror() bool {
+	_, ok := s.srv.backend.(ParameterMirror)
+	return ok && !maps.Equal(s.params.mirrored, s.params.guc.vals)
 }
 
 // endTxSchema lets the backend end what SyncTxSchema keeps for the block

@@ -13,7 +13,7 @@ func (s *session) prepare(name, text string, oids []uint32) (*statement, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.prepareUtility(name, text, u, oids, false)
+	return s.prepareUtility(name, text, u, oids, true)
 }
 
 // utilityOf classifies a one-statement text and returns its utility, or nil
@@ -27,9 +27,10 @@ func (s *session) utilityOf(text string) (*utility, error) {
 }
 
 // prepareUtility builds a statement from its utility, or has DuckDB
-// prepare it when u is nil. runNow says the statement runs right away (a
-// simple Query's): see prepareDescribed.
-func (s *session) prepareUtility(name, text string, u *utility, oids []uint32, runNow bool) (*statement, error) {
+// prepare it when u is nil. With keep, the statement is expected to run
+// next (a simple Query's, or one the client just parsed): see
+// prepareDescribed.
+func (s *session) prepareUtility(name, text string, u *utility, oids []uint32, keep bool) (*statement, error) {
 	if err := s.checkAborted(u); err != nil {
 		return nil, err
 	}
@@ -40,7 +41,7 @@ func (s *session) prepareUtility(name, text string, u *utility, oids []uint32, r
 		return utilityStatement(name, text, u), nil
 	}
 	s.materializePortals(nil)
-	return s.prepareTranslated(name, text, oids, runNow)
+	return s.prepareTranslated(name, text, oids, keep)
 }
 
 // prepareQuery prepares the query of a DECLARE or COPY.
@@ -65,7 +66,7 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 // position (it would point into text the client never sent).
 // When DuckDB rejects a translation but accepts the original, the original
 // is used.
-func (s *session) prepareTranslated(name, text string, oids []uint32, runNow bool) (*statement, error) {
+func (s *session) prepareTranslated(name, text string, oids []uint32, keep bool) (*statement, error) {
 	key, cacheable := s.stmtCacheKey(text, oids)
 	if cacheable {
 		if st, ok := s.srv.stmts.get(key, name); ok {
@@ -73,25 +74,31 @@ func (s *session) prepareTranslated(name, text string, oids []uint32, runNow boo
 		}
 	}
 	gen := s.srv.stmts.generation.Load()
-	st, err := s.prepareDescribed(name, text, oids, runNow)
-	if err == nil && cacheable {
+	st, err := s.prepareDescribed(name, text, oids, keep)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
 		s.srv.stmts.put(key, gen, st)
 	}
-	return st, err
+	if st.prepared != nil {
+		s.keep(st, gen)
+	}
+	return st, nil
 }
 
-// prepareDescribed prepares the client's statement text with DuckDB. A
-// statement that runs right away (runNow) keeps DuckDB's prepared statement
-// for that run (prepared.go), so the backend's state is brought up to date
-// before DuckDB binds it rather than before it runs.
-func (s *session) prepareDescribed(name, text string, oids []uint32, runNow bool) (*statement, error) {
+// prepareDescribed prepares the client's statement text with DuckDB. With
+// keep, DuckDB's prepared statement is kept for the statement's first run
+// (prepared.go), so the backend's state is brought up to date before DuckDB
+// binds it rather than before it runs.
+func (s *session) prepareDescribed(name, text string, oids []uint32, keep bool) (*statement, error) {
 	exec := s.translateSQL(text)
-	if runNow {
+	if keep {
 		if err := s.beforeStatement(s.ctx, exec); err != nil {
 			return nil, err
 		}
 	}
-	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids, runNow)
+	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids, keep)
 	if exec == text {
 		if err != nil {
 			return nil, sqlErr(err, text)

@@ -25,7 +25,9 @@ func TestPreparedToRunKeepsWhatRuns(t *testing.T) {
 		t.Error("a clone for the statement cache carries the connection's prepared statement")
 	}
 	s := &session{conn: conn}
-	rows, err := s.queryPrepared(ctx, st.takePrepared())
+	ds := st.prepared
+	st.prepared = nil
+	rows, err := s.queryPrepared(ctx, ds, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

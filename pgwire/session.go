@@ -43,6 +43,9 @@ type session struct {
 	portals map[string]*portal    // portals by name
 	cursors map[string]*portal    // DECLAREd cursors
 	private bool                  // statement descriptions are not shared (stmtCacheKey)
+	// kept is the statement holding DuckDB's prepared statement for its
+	// first run, if any (prepared.go).
+	kept *statement
 
 	// ignoreTillSync skips extended-protocol messages after an error
 	// until the next Sync.
@@ -191,6 +194,7 @@ func (s *session) closeAll() {
 		p.close()
 	}
 	s.portals, s.cursors = nil, nil
+	s.dropKept()
 	if s.conn != nil {
 		if err := discardConn(s.conn); err != nil {
 			s.log.Debug("close backend connection", zap.Error(err))

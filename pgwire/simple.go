@@ -11,6 +11,7 @@ import (
 // simpleQuery runs a Query message: each statement gets its own result;
 // execution stops at the first error.
 func (s *session) simpleQuery(q string) error {
+	s.dropKept()
 	stmts := s.srv.classes.Classify(q)
 	if len(stmts) == 0 {
 		if err := s.send(&pgproto3.EmptyQueryResponse{}); err != nil {
@@ -50,7 +51,7 @@ func (s *session) runSimpleStatement(cs *sqlclass.Statement) error {
 	if err != nil {
 		return err
 	}
-	defer st.closePrepared() // when it did not run
+	defer s.dropKept() // when it did not run
 	if len(st.paramOIDs) > 0 {
 		return newError("08P01", "bind message supplies 0 parameters, but prepared statement requires %d", len(st.paramOIDs))
 	}

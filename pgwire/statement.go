@@ -49,9 +49,12 @@ type statement struct {
 	// it runs (ParameterChanger).
 	paramChanges []ParameterChange
 	// prepared is DuckDB's prepared statement of execSQL on the session's
-	// connection, kept from describing it when the statement runs at once
-	// (see prepared.go); nil otherwise. It is never shared (clone drops it).
+	// connection, kept from describing it for the statement's first run
+	// (prepared.go); nil otherwise. It is never shared (clone drops it).
 	prepared driver.Stmt
+	// preparedGen is the statement cache's generation when prepared was
+	// made: a schema change since makes it unusable.
+	preparedGen uint64
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
