@@ -54,9 +54,11 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 
 // TranslateSQL rewrites one PostgreSQL statement into SQL DuckDB runs over
 // the emulated catalog; anything else (DuckDB's own dialect) comes back
-// unchanged. It implements pgwire.SQLTranslator.
+// unchanged. A text it has to parse is described (describeResult) from the
+// same parse: pgwire asks for the description right after. It implements
+// pgwire.SQLTranslator.
 func (c *Catalog) TranslateSQL(sql string) string {
-	return c.translator.Translate(sql)
+	return c.translator.TranslateDescribing(sql, func(r pgsql.Result) { c.rememberResult(sql, r) })
 }
 
 // ColumnNames returns the result column names PostgreSQL would give a
@@ -79,13 +81,18 @@ func (c *Catalog) describeResult(sql string) pgsql.Result {
 		return r
 	}
 	r = pgsql.DescribeResult(sql)
+	c.rememberResult(sql, r)
+	return r
+}
+
+// rememberResult caches the result description of sql.
+func (c *Catalog) rememberResult(sql string, r pgsql.Result) {
 	c.describeMu.Lock()
+	defer c.describeMu.Unlock()
 	if len(c.described) >= describeCacheSize {
 		clear(c.described)
 	}
 	c.described[sql] = r
-	c.describeMu.Unlock()
-	return r
 }
 
 // ColumnTypes returns the PostgreSQL type oids of the result columns the

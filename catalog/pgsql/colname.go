@@ -208,6 +208,12 @@ func DescribeResult(sql string) Result {
 	if err != nil {
 		return Result{}
 	}
+	return describeTree(tree)
+}
+
+// describeTree is DescribeResult of a parsed statement; it does not change
+// the tree.
+func describeTree(tree *pg_query.ParseResult) Result {
 	var r Result
 	r.Names, r.NamesOK = columnNames(tree)
 	r.Origins, r.OriginsOK = columnOrigins(tree)

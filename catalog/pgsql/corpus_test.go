@@ -3,6 +3,7 @@ package pgsql
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -184,4 +185,42 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d statements, %d parse as PostgreSQL, %d use PostgreSQL catalog constructs, %d changed by Translate", len(stmts), parsed, catalogUsers, changed)
+}
+
+// TestTranslateDescribing checks that translating and describing from one
+// parse gives, for every statement real clients sent and every rule case,
+// the translation Translate gives and the description DescribeResult gives
+// (the rules must not have changed the tree yet), and that a cached
+// translation describes nothing.
+func TestTranslateDescribing(t *testing.T) {
+	var texts []string
+	for _, s := range loadCorpus(t) {
+		texts = append(texts, s.sql)
+	}
+	for _, c := range ruleCases {
+		texts = append(texts, c.in)
+	}
+	o := corpusObjects()
+	tr := New(o)
+	for _, sql := range texts {
+		var got *Result
+		out := tr.TranslateDescribing(sql, func(r Result) { got = &r })
+		if want := New(o).Translate(sql); out != want {
+			t.Errorf("translation differs:\n%s\n=> %s\nwant %s", sql, out, want)
+		}
+		if got == nil {
+			if _, cached := tr.cache.get(sql); !cached || len(sql) > maxCachedLen {
+				t.Errorf("not described: %s", sql)
+			}
+			continue // a text seen before in the corpus
+		}
+		if want := DescribeResult(sql); !reflect.DeepEqual(*got, want) {
+			t.Errorf("description differs:\n%s\n=> %+v\nwant %+v", sql, *got, want)
+		}
+		tr.TranslateDescribing(sql, func(Result) {
+			if len(sql) <= maxCachedLen {
+				t.Errorf("a cached translation described again: %s", sql)
+			}
+		})
+	}
 }

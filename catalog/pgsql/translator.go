@@ -146,20 +146,41 @@ func (t *Translator) CatalogRelation(schema, name string) bool {
 // string, byte for byte) when no rule applies or sql is not PostgreSQL
 // syntax. sql may hold several statements; pgwire passes one at a time.
 func (t *Translator) Translate(sql string) string {
+	return t.TranslateDescribing(sql, nil)
+}
+
+// TranslateDescribing is Translate that, when it has to parse sql (the
+// translation is not cached), also passes describe (when not nil) the
+// result description of the same parse (DescribeResult), so that a
+// statement new to the server is parsed once for both.
+func (t *Translator) TranslateDescribing(sql string, describe func(Result)) string {
 	if len(sql) > maxCachedLen {
-		return t.translate(sql)
+		return t.translateDescribing(sql, describe)
 	}
 	if out, ok := t.cache.get(sql); ok {
 		return out
 	}
-	out := t.translate(sql)
+	out := t.translateDescribing(sql, describe)
 	t.cache.put(sql, out)
 	return out
 }
 
 // translate does the work of Translate, without the cache.
 func (t *Translator) translate(sql string) string {
+	return t.translateDescribing(sql, nil)
+}
+
+// translateDescribing parses sql once, describes its result to describe
+// (when not nil) and translates it.
+func (t *Translator) translateDescribing(sql string, describe func(Result)) string {
 	tree, err := pg_query.Parse(sql)
+	if describe != nil {
+		if err != nil {
+			describe(Result{})
+		} else {
+			describe(describeTree(tree)) // before the rules change the tree
+		}
+	}
 	if err != nil || len(tree.Stmts) == 0 {
 		return sql
 	}
