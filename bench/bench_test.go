@@ -33,7 +33,7 @@ func TestSmall(t *testing.T) {
 	if _, err := exec.LookPath("zcat"); err != nil {
 		testsupport.Missing(t, "zcat", "apt-get install gzip")
 	}
-	c, err := parseFlags([]string{"-events", "2000", "-dir", t.TempDir()}, &bytes.Buffer{})
+	c, err := parseFlags([]string{"-events", "2000", "-dir", t.TempDir(), "-dashboard-time", "1s"}, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,19 @@ func TestSmall(t *testing.T) {
 	if strings.Contains(out.String(), "psql not installed") {
 		testsupport.LeftOut(t, "psql", "apt-get install postgresql-client", "the psql figures")
 	}
-	for _, want := range []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet"} {
+	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet", "## Dashboard mix"}
+	if strings.Contains(out.String(), "pgbench not installed") {
+		testsupport.LeftOut(t, "pgbench", "apt-get install postgresql-client", "the dashboard mix")
+	} else {
+		// every client count measured on tpserver, without errors
+		wants = append(wants, "\n| 1 | ", "\n| 8 | ", "\n| 32 | ")
+		for _, l := range strings.Split(out.String(), "\n") {
+			if f := strings.Split(l, " | "); len(f) > 3 && (f[0] == "| 1" || f[0] == "| 8" || f[0] == "| 32") && f[3] != "0" {
+				t.Errorf("dashboard mix errors on tpserver: %s", l)
+			}
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

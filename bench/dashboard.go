@@ -21,9 +21,6 @@ import (
 // dashboardClients are the client counts of the dashboard mix.
 var dashboardClients = []int{1, 8, 32}
 
-// dashboardDuration is how long pgbench runs the mix at each client count.
-const dashboardDuration = 15 * time.Second
-
 // dashboardScript is the pgbench script of one dashboard refresh: three
 // panels over the last 7 days of the data (top services, events per hour,
 // latest 50 events). The window's end (:end, Unix seconds) is the data's
@@ -48,7 +45,7 @@ type mixResult struct {
 // dashboardSection runs the dashboard mix with pgbench at 1, 8 and 32
 // clients against tpserver serve on the collected lake and against
 // PostgreSQL 15 holding the same rows.
-func dashboardSection(r *report, bin, dir string, cr *collectResult) error {
+func dashboardSection(r *report, bin, dir string, cr *collectResult, mixFor time.Duration) error {
 	r.section("Dashboard mix at 1/8/32 clients vs PostgreSQL 15 (tps, p99)")
 	pgbench, err := exec.LookPath("pgbench")
 	if err != nil {
@@ -68,31 +65,13 @@ func dashboardSection(r *report, bin, dir string, cr *collectResult) error {
 	if err := os.WriteFile(script, []byte(dashboardScript), 0o644); err != nil {
 		return fmt.Errorf("write pgbench script: %w", err)
 	}
-	run := func(dsn string) ([]mixResult, error) {
-		var out []mixResult
-		for _, n := range dashboardClients {
-			m, err := runPgbench(pgbench, dsn, script, filepath.Join(dir, fmt.Sprintf("pgbench-%d", n)), n, end)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, m)
-		}
-		return out, nil
-	}
-
-	fmt.Fprintln(os.Stderr, "bench: dashboard mix on tpserver")
 	srv, port, err := startServe(bin, cr)
 	if err != nil {
 		return err
 	}
-	tp, err := run(fmt.Sprintf("postgresql://bench@127.0.0.1:%d/bench?sslmode=disable", port))
-	srv.Stop()
-	if err != nil {
-		return fmt.Errorf("tpserver: %w", err)
-	}
-
-	fmt.Fprintln(os.Stderr, "bench: dashboard mix on PostgreSQL 15")
-	var pgm []mixResult
+	defer srv.Stop()
+	tpDSN := fmt.Sprintf("postgresql://bench@127.0.0.1:%d/bench?sslmode=disable", port)
+	pgDSN := ""
 	pg, conn, err := startLoadedPostgres(context.Background(), db)
 	switch {
 	case errors.Is(err, testsupport.ErrNoPostgres):
@@ -100,23 +79,39 @@ func dashboardSection(r *report, bin, dir string, cr *collectResult) error {
 		return err
 	default:
 		conn.Close(context.Background())
-		pgm, err = run(pg.DSN())
-		pg.Stop()
+		defer pg.Stop()
+		pgDSN = pg.DSN()
+	}
+	// Each client count runs on tpserver and then on PostgreSQL, so that
+	// the two figures of a row share the machine's load.
+	var tp, pgm []mixResult
+	for _, n := range dashboardClients {
+		fmt.Fprintf(os.Stderr, "bench: dashboard mix, %d clients\n", n)
+		m, err := runPgbench(pgbench, tpDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-tp-%d", n)), n, end, mixFor)
+		if err != nil {
+			return fmt.Errorf("tpserver: %w", err)
+		}
+		tp = append(tp, m)
+		if pgDSN == "" {
+			continue
+		}
+		m, err = runPgbench(pgbench, pgDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-pg-%d", n)), n, end, mixFor)
 		if err != nil {
 			return fmt.Errorf("PostgreSQL 15: %w", err)
 		}
+		pgm = append(pgm, m)
 	}
-	writeDashboard(r, tp, pgm)
+	writeDashboard(r, tp, pgm, mixFor)
 	return nil
 }
 
 // writeDashboard adds the dashboard mix's table to the report.
-func writeDashboard(r *report, tp, pg []mixResult) {
-	r.line(fmt.Sprintf("pgbench, simple protocol, %s per client count, one connection per client (`-c N -j N`), "+
+func writeDashboard(r *report, tp, pg []mixResult, mixFor time.Duration) {
+	r.line(fmt.Sprintf("pgbench, simple protocol, %s per client count on tpserver then on PostgreSQL 15, one connection per client (`-c N -j N`), "+
 		"a transaction = one refresh of three panels over the data's last 7 days: top 10 services, events per hour, "+
 		"latest 50 events (script in bench/dashboard.go; each refresh moves the window by a random shift, so every "+
 		"text is new to the server). p99 from pgbench's per-transaction log. Errors: failed transactions and aborted clients. "+
-		"Ratio = tpserver tps / PostgreSQL 15 tps (above 1 = tpserver faster).\n", dashboardDuration))
+		"Ratio = tpserver tps / PostgreSQL 15 tps (above 1 = tpserver faster).\n", mixFor))
 	var rows [][]string
 	for i, n := range dashboardClients {
 		t := tp[i]
@@ -186,11 +181,11 @@ var (
 )
 
 // runPgbench runs the dashboard script with clients connections for
-// dashboardDuration against dsn, logging every transaction under
-// logPrefix, and reads tps, p99 and errors from its output and logs.
-func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64) (mixResult, error) {
+// mixFor against dsn, logging every transaction under logPrefix, and reads
+// tps, p99 and errors from its output and logs.
+func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64, mixFor time.Duration) (mixResult, error) {
 	cmd := exec.Command(pgbench, "-n", "-M", "simple", "-f", script, "-D", fmt.Sprintf("end=%d", end),
-		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(clients), "-T", strconv.Itoa(int(dashboardDuration.Seconds())),
+		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(clients), "-T", strconv.Itoa(max(1, int(mixFor.Seconds()))),
 		"-l", "--log-prefix", logPrefix, dsn)
 	out, err := cmd.CombinedOutput()
 	text := string(out)

@@ -30,7 +30,17 @@
 //     event_time. Figure: median of 5 runs after a warm-up; ratio =
 //     tpserver time / baseline time.
 //
+//   - dashboard: pgbench (simple protocol) runs a 3-panel dashboard refresh
+//     (top 10 services and events per hour over the data's last 7 days,
+//     latest 50 events; the window moves by a random shift each refresh, so
+//     every text is new to the server, as Grafana's literals are) for 15 s
+//     at 1, 8 and 32 clients (one connection and thread each) against
+//     `tpserver serve` on the collected lake, and against PostgreSQL 15
+//     holding the same rows (as in queries). Figures: tps, p99 latency of a
+//     refresh (from pgbench's per-transaction log), errors (failed
+//     transactions and aborted clients); ratio = tpserver tps / PostgreSQL
+//     tps.
+//
 // Not measured yet (printed as "not measured yet"): select * streaming of 1M/10M rows to pgx text/binary and psql
-// with server RSS, the 1/8/32-client dashboard mix and start-up with 10,000
-// lake files.
+// with server RSS and start-up with 10,000 lake files.
 package main

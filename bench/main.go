@@ -37,6 +37,8 @@ type config struct {
 	sections map[string]bool
 	keep     bool
 	args     []string
+	// mixFor is how long the dashboard mix runs per client count.
+	mixFor time.Duration
 }
 
 // allSections lists the sections in the order they run.
@@ -51,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.out, "out", "", "also write the report as Markdown to this file (e.g. BENCHMARKS.md)")
 	fs.StringVar(&c.bin, "bin", "", "tpserver binary to measure (default: build ./cmd/tpserver)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory")
+	fs.DurationVar(&c.mixFor, "dashboard-time", 15*time.Second, "how long the dashboard mix runs per client count and server")
 	secs := fs.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ","))
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -121,7 +124,7 @@ func run(c *config, w io.Writer) error {
 			}
 		}
 		if c.sections["dashboard"] {
-			if err := dashboardSection(r, bin, dir, cr); err != nil {
+			if err := dashboardSection(r, bin, dir, cr, c.mixFor); err != nil {
 				return err
 			}
 		}

@@ -160,13 +160,19 @@ func mixPanels(end int64, shift int) []string {
 // of throughput); cpu-ms/op the process's CPU time per refresh; p99-ms the
 // 99th percentile of one refresh's latency.
 // Compare wire with inproc at the same client count for what the server
-// adds under concurrency; the rest is the engine's.
+// adds under concurrency; the rest is the engine's. TP_BENCH_THREADS sets
+// DuckDB's threads (serve --threads).
 func BenchmarkDashboardMix(b *testing.B) {
 	dir := b.TempDir()
 	demoShapedLake(b, dir, 62_000, 21)
 	c := open(b, dir)
 	defer c.Close()
 	ctx := context.Background()
+	if n := os.Getenv("TP_BENCH_THREADS"); n != "" { // DuckDB's threads, as serve --threads
+		if _, err := c.DB().ExecContext(ctx, "SET threads = "+n); err != nil {
+			b.Fatal(err)
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
