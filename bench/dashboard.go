@@ -26,10 +26,13 @@ var dashboardClients = []int{1, 8, 32}
 // latest 50 events). The window's end (:end, Unix seconds) is the data's
 // last event; each refresh moves its start by up to an hour, so that with
 // the simple protocol every refresh sends texts the server has not seen,
-// as Grafana does when it expands its time range into literals.
+// as Grafana does when it expands its time range into literals. The bound
+// is a timestamp constant, as Grafana's $__timeFilter literals are
+// ('2026-06-24T10:00:00Z' compared with a timestamp column), written as
+// arithmetic because pgbench cannot format one.
 const dashboardScript = `\set shift random(0, 3600)
-select event_source, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(:end - 604800 + :shift) group by event_source order by events desc limit 10;
-select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(:end - 604800 + :shift) group by 1 order by 1;
+select event_source, count(*) as events from aws_cloudtrail_log where event_time >= timestamp 'epoch' + (:end - 604800 + :shift) * interval '1 second' group by event_source order by events desc limit 10;
+select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= timestamp 'epoch' + (:end - 604800 + :shift) * interval '1 second' group by 1 order by 1;
 select event_time, event_source, event_name, aws_region, source_ip_address, error_code from aws_cloudtrail_log order by event_time desc limit 50;
 `
 

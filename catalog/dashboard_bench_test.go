@@ -145,8 +145,8 @@ func BenchmarkDashboardRefresh(b *testing.B) {
 func mixPanels(end int64, shift int) []string {
 	from := end - 7*86400 + int64(shift)
 	return []string{
-		fmt.Sprintf("select event_source, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(%d) group by event_source order by events desc limit 10", from),
-		fmt.Sprintf("select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= to_timestamp(%d) group by 1 order by 1", from),
+		fmt.Sprintf("select event_source, count(*) as events from aws_cloudtrail_log where event_time >= timestamp 'epoch' + %d * interval '1 second' group by event_source order by events desc limit 10", from),
+		fmt.Sprintf("select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_log where event_time >= timestamp 'epoch' + %d * interval '1 second' group by 1 order by 1", from),
 		"select event_time, event_source, event_name, aws_region, source_ip_address, error_code from aws_cloudtrail_log order by event_time desc limit 50",
 	}
 }
