@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tpserver/tpserver/internal/testsupport"
 )
@@ -63,5 +65,39 @@ func TestSmall(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestPgbenchLatencies reads per-transaction logs as pgbench writes them
+// (one file per thread; failed transactions have no latency) and takes
+// their 99th percentile.
+func TestPgbenchLatencies(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "pgbench")
+	var a, b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&a, "0 %d %d 0 1765000000 %d\n", i, i*1000, i)
+	}
+	b.WriteString("1 1 failed 0 1765000000 1\n1 2 250000 0 1765000000 2\n")
+	if err := os.WriteFile(prefix+".123", []byte(a.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prefix+".123.1", []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lat, err := pgbenchLatencies(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lat) != 101 {
+		t.Fatalf("%d latencies, want 101", len(lat))
+	}
+	if p := percentile(lat, 0.99); p != 100*time.Millisecond {
+		t.Errorf("p99 = %v, want 100ms", p)
+	}
+	if p := percentile(lat, 1); p != 250*time.Millisecond {
+		t.Errorf("max = %v, want 250ms", p)
+	}
+	if left, _ := filepath.Glob(prefix + ".*"); len(left) != 0 {
+		t.Errorf("logs left behind: %v", left)
 	}
 }
