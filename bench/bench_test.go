@@ -49,7 +49,7 @@ func TestSmall(t *testing.T) {
 	if strings.Contains(out.String(), "psql not installed") {
 		testsupport.LeftOut(t, "psql", "apt-get install postgresql-client", "the psql figures")
 	}
-	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet", "## Dashboard mix"}
+	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet", "## Dashboard mix", "## Streaming select *", "| pgx binary |"}
 	if strings.Contains(out.String(), "pgbench not installed") {
 		testsupport.LeftOut(t, "pgbench", "apt-get install postgresql-client", "the dashboard mix")
 	} else {

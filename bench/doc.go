@@ -41,6 +41,15 @@
 //     transactions and aborted clients); ratio = tpserver tps / PostgreSQL
 //     tps.
 //
-// Not measured yet (printed as "not measured yet"): select * streaming of 1M/10M rows to pgx text/binary and psql
-// with server RSS and start-up with 10,000 lake files.
+//   - stream: `select * from aws_cloudtrail_log` of that lake (all -events
+//     rows; 1M and 10M are two runs) from `tpserver serve` to pgx in text
+//     (simple protocol) and binary (described statement), raw values, and
+//     to psql (output to /dev/null, FETCH_COUNT above 2M rows), with the
+//     server's RSS before, at its peak (sampled every 20 ms) and after.
+//     Baseline: PostgreSQL 15 holding the same rows in the types tpserver
+//     describes (copied through tpserver's COPY TO STDOUT). Figure: best
+//     of 2 runs; ratio = tpserver rows/s / PostgreSQL rows/s.
+//
+// Not measured yet (printed as "not measured yet"): start-up with 10,000
+// lake files.
 package main

@@ -182,6 +182,7 @@ func (s *session) runCopyOut(u *utility) error {
 	if err := s.startPortal(p); err != nil {
 		return err
 	}
+	p.encodeDirect = false // COPY formats the scanned values itself
 	if err := s.send(&pgproto3.CopyOutResponse{OverallFormat: byte(overall), ColumnFormatCodes: colFmt}); err != nil {
 		return err
 	}

@@ -17,7 +17,11 @@
 // objects, settings) reaches another. NewServer makes every DuckDB query of
 // the process stream its result chunk by chunk (see internal/duckdbx); a
 // session therefore reads a suspended portal's rest into memory before it
-// runs another statement on the connection.
+// runs another statement on the connection. Portals, cursors and COPY read
+// those chunks themselves (duckdbx.Chunks) and encode DataRows straight
+// from DuckDB's column vectors, without a Go value per field; a result with
+// a type the vector reader does not know is read value by value through
+// the driver.
 //
 // A backend takes part in more of a session's life by implementing the
 // optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator),
@@ -84,6 +88,8 @@
 //	decode_array.go array parameters: PostgreSQL's array text and binary forms as DuckDB list text
 //	encode.go     result values to the client (text and binary)
 //	encode_binary.go numeric and array binary forms byte for byte as PostgreSQL sends them
+//	encode_chunk.go  values read from DuckDB's vectors, encoded directly or as the Go values duckdb-go gives
+//	encode_chunkrows.go a portal's result read chunk by chunk (or value by value from the driver)
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them
 //	audit.go      the audit log: connections, their end, and every statement's outcome
@@ -95,7 +101,8 @@
 //
 // DuckDB driver internals that duckdb-go does not export (the streaming
 // switch, the C connection for interrupts, the C prepared statement for JSON
-// columns and parameters' list element types) live in internal/duckdbx,
+// columns and parameters' list element types, the C result of a query for
+// reading its chunks) live in internal/duckdbx,
 // each with a tripwire test. Package pgtext reads values in PostgreSQL's
 // text input forms (booleans, bytea, integers, array literals); the SQL
 // translator of a backend may use it too.

@@ -25,13 +25,17 @@ type portal struct {
 	started bool
 	done    bool
 	pending bool // rows.Next returned true but the row was not sent yet
-	sent    int64
-	vals    []any
-	ptrs    []any
+	// encodeDirect: the result is read chunk by chunk and sendRow encodes
+	// from DuckDB's vectors, not from vals.
+	encodeDirect bool
+	sent         int64
+	vals         []any
+	ptrs         []any
 }
 
-// resultRows is what a portal reads its rows from: a live *sql.Rows or
-// preparedRows, or the rest of one read into memory by materialize.
+// resultRows is what a portal reads its rows from: a live *sql.Rows, a
+// result read from the driver (chunkRows, driverRows), or the rest of one
+// read into memory by materialize.
 type resultRows interface {
 	Next() bool
 	Scan(dest ...any) error
@@ -71,7 +75,7 @@ func (p *portal) materialize() {
 	}
 	_ = live.Close()
 	p.rows = buf
-	p.pending = false
+	p.pending, p.encodeDirect = false, false
 }
 
 func (p *portal) close() {
@@ -212,11 +216,8 @@ func (s *session) startPortal(p *portal) error {
 		return err
 	}
 	p.rows = rows
+	_, p.encodeDirect = rows.(*chunkRows)
 	ncol := len(st.cols)
-	if cols, err := rows.Columns(); err == nil && len(cols) != ncol {
-		p.close()
-		return newError(codeInternal, "result has %d columns, expected %d", len(cols), ncol)
-	}
 	p.vals = make([]any, ncol)
 	p.ptrs = make([]any, ncol)
 	for i := range p.vals {
@@ -245,9 +246,11 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 			break
 		}
 		p.pending = false
-		if err := p.rows.Scan(p.ptrs...); err != nil {
-			p.close()
-			return n, queryErr(p.ctx, err, p.stmt.errSQL())
+		if !p.encodeDirect { // else sendRow encodes the row from the chunk
+			if err := p.rows.Scan(p.ptrs...); err != nil {
+				p.close()
+				return n, queryErr(p.ctx, err, p.stmt.errSQL())
+			}
 		}
 		if emit != nil {
 			if err := emit(p); err != nil {
@@ -292,6 +295,33 @@ func (s *session) sendRow(p *portal) error {
 	buf := append(s.out.rowBuf[:0], 'D', 0, 0, 0, 0)
 	buf = binary.BigEndian.AppendUint16(buf, uint16(len(st.cols)))
 	var err error
+	if cr, ok := p.rows.(*chunkRows); ok && p.encodeDirect {
+		buf, err = cr.appendRow(s.enc, buf, st)
+	} else {
+		buf, err = s.appendValues(buf, p)
+	}
+	if err != nil {
+		return err
+	}
+	if len(buf)-1 > math.MaxInt32 {
+		return newError(codeInternal, "row of %d bytes is too large for a DataRow", len(buf)-1)
+	}
+	binary.BigEndian.PutUint32(buf[1:], uint32(len(buf)-1))
+	s.out.rowBuf = buf
+	if cap(buf) > maxKeptRowBuf {
+		s.out.rowBuf = nil // one huge row does not pin its buffer
+	}
+	if _, err := s.out.w.Write(buf); err != nil {
+		return fmt.Errorf("write DataRow: %w", err)
+	}
+	return nil
+}
+
+// appendValues appends the values of p's current row, as scanned into
+// p.vals, to a DataRow being built in buf.
+func (s *session) appendValues(buf []byte, p *portal) ([]byte, error) {
+	st := p.stmt
+	var err error
 	for i, v := range p.vals {
 		if v == nil {
 			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // -1: NULL
@@ -306,22 +336,11 @@ func (s *session) sendRow(p *portal) error {
 			buf, err = s.enc.appendText(buf, ct, v)
 		}
 		if err != nil {
-			return newError(codeInternal, "encode column %q: %v", st.cols[i].name, err)
+			return buf, newError(codeInternal, "encode column %q: %v", st.cols[i].name, err)
 		}
 		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 	}
-	if len(buf)-1 > math.MaxInt32 {
-		return newError(codeInternal, "row of %d bytes is too large for a DataRow", len(buf)-1)
-	}
-	binary.BigEndian.PutUint32(buf[1:], uint32(len(buf)-1))
-	s.out.rowBuf = buf
-	if cap(buf) > maxKeptRowBuf {
-		s.out.rowBuf = nil // one huge row does not pin its buffer
-	}
-	if _, err := s.out.w.Write(buf); err != nil {
-		return fmt.Errorf("write DataRow: %w", err)
-	}
-	return nil
+	return buf, nil
 }
 
 // maxKeptRowBuf is the largest row buffer a session keeps for the next row.

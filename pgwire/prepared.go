@@ -1,12 +1,11 @@
 package pgwire
 
 import (
-	"bytes"
-	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
+
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
 )
 
 // Describing a statement has DuckDB bind and plan it. When the statement
@@ -77,61 +76,103 @@ func (s *session) takeKept(st *statement) driver.Stmt {
 	return ds
 }
 
-// queryRows is a live result of a portal's query.
-type queryRows interface {
-	resultRows
-	Columns() ([]string, error)
-}
-
 // runQuery runs a row-returning portal's query: the statement's kept
 // prepared statement when it has one, or else its text, prepared anew once
-// the backend's state is brought up to date.
-func (s *session) runQuery(p *portal) (queryRows, error) {
+// the backend's state is brought up to date. Its result is read chunk by
+// chunk from DuckDB's vectors when it can be (encode_chunkrows.go).
+func (s *session) runQuery(p *portal) (resultRows, error) {
 	st := p.stmt
-	if ds := s.takeKept(st); ds != nil {
-		stop := s.track(p.cancel)
-		rows, err := s.queryPrepared(p.ctx, ds, p.args)
-		stop()
-		if err != nil {
-			return nil, queryErr(p.ctx, err, st.errSQL())
+	ds := s.takeKept(st)
+	if ds == nil {
+		if err := s.beforeStatement(p.ctx, st.execSQL); err != nil {
+			return nil, err
 		}
-		return rows, nil
-	}
-	if err := s.beforeStatement(p.ctx, st.execSQL); err != nil {
-		return nil, err
 	}
 	stop := s.track(p.cancel)
-	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
+	rows, err := s.queryDriver(p, ds)
 	stop()
 	if err != nil {
-		return nil, queryErr(p.ctx, err, st.errSQL())
+		if _, ours := err.(*pgError); !ours {
+			err = queryErr(p.ctx, err, st.errSQL())
+		}
+		return nil, err
 	}
 	return rows, nil
 }
 
-// queryPrepared runs the prepared statement ds with args on the session's
-// connection; the rows close ds when they are closed, and ds is closed at
-// once when it fails.
-func (s *session) queryPrepared(ctx context.Context, ds driver.Stmt, args []any) (*preparedRows, error) {
-	q, ok := ds.(driver.StmtQueryContext)
-	if !ok {
-		ds.Close()
-		return nil, fmt.Errorf("prepared statement %T cannot run with a context", ds)
+// queryDriver runs p's query on the session's driver connection: the
+// prepared statement ds when given (closed with the result, or at once when
+// the query fails), else the statement's text. Without a way to interrupt
+// DuckDB mid-fetch, a text runs through database/sql instead.
+func (s *session) queryDriver(p *portal, ds driver.Stmt) (resultRows, error) {
+	st := p.stmt
+	if ds == nil && (s.cancel.interrupter == nil || s.srv.valueRows) {
+		return s.querySQL(p)
 	}
-	var rows driver.Rows
+	var rows resultRows
 	err := s.conn.Raw(func(dc any) error {
-		named, err := namedArgs(dc, args)
+		args, err := namedArgs(dc, p.args)
 		if err != nil {
 			return err
 		}
-		rows, err = q.QueryContext(ctx, named)
+		var dr driver.Rows
+		if ds != nil {
+			q, ok := ds.(driver.StmtQueryContext)
+			if !ok {
+				return fmt.Errorf("prepared statement %T cannot run with a context", ds)
+			}
+			dr, err = q.QueryContext(p.ctx, args)
+		} else {
+			q, ok := dc.(driver.QueryerContext)
+			if !ok {
+				return fmt.Errorf("connection %T cannot query with a context", dc)
+			}
+			dr, err = q.QueryContext(p.ctx, st.execSQL, args)
+		}
+		if err != nil {
+			return err
+		}
+		rows, err = s.driverResult(p, dr, ds)
 		return err
 	})
+	if rows == nil && ds != nil {
+		_ = ds.Close()
+	}
+	return rows, err
+}
+
+// querySQL runs p's statement text through database/sql.
+func (s *session) querySQL(p *portal) (resultRows, error) {
+	st := p.stmt
+	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
 	if err != nil {
-		ds.Close()
 		return nil, err
 	}
-	return &preparedRows{rows: rows, stmt: ds, vals: make([]driver.Value, len(rows.Columns()))}, nil
+	if cols, err := rows.Columns(); err == nil && len(cols) != len(st.cols) {
+		rows.Close()
+		return nil, newError(codeInternal, "result has %d columns, expected %d", len(cols), len(st.cols))
+	}
+	return rows, nil
+}
+
+// driverResult wraps a driver's result of p's query (and the prepared
+// statement ds it came from, if any, closed with it): chunk by chunk when
+// every column can be encoded from DuckDB's vectors, else value by value.
+func (s *session) driverResult(p *portal, dr driver.Rows, ds driver.Stmt) (resultRows, error) {
+	st := p.stmt
+	if n := len(dr.Columns()); n != len(st.cols) {
+		_ = dr.Close()
+		return nil, newError(codeInternal, "result has %d columns, expected %d", n, len(st.cols))
+	}
+	if !s.srv.valueRows {
+		if src, isDuck := duckdbx.NewChunks(dr); isDuck {
+			if cr, fits := newChunkRows(src, st, p.formats); fits {
+				cr.stmt = ds
+				return cr, nil
+			}
+		}
+	}
+	return &driverRows{rows: dr, stmt: ds, vals: make([]driver.Value, len(st.cols))}, nil
 }
 
 // namedArgs converts a portal's arguments for the driver connection dc as
@@ -158,64 +199,4 @@ func namedArgs(dc any, args []any) ([]driver.NamedValue, error) {
 		out[i] = nv
 	}
 	return out, nil
-}
-
-// preparedRows reads the result of a kept prepared statement as a portal
-// reads *sql.Rows.
-type preparedRows struct {
-	rows driver.Rows
-	stmt driver.Stmt
-	vals []driver.Value
-	err  error
-	done bool
-}
-
-func (r *preparedRows) Next() bool {
-	if r.done {
-		return false
-	}
-	if err := r.rows.Next(r.vals); err != nil {
-		if !errors.Is(err, io.EOF) {
-			r.err = err
-		}
-		r.done = true
-		return false
-	}
-	return true
-}
-
-// Scan stores the current row's values in dest (each an *any), copying
-// byte slices as database/sql does.
-func (r *preparedRows) Scan(dest ...any) error {
-	if len(dest) != len(r.vals) {
-		return fmt.Errorf("scan %d values into %d destinations", len(r.vals), len(dest))
-	}
-	for i, d := range dest {
-		v := r.vals[i]
-		if b, ok := v.([]byte); ok {
-			v = bytes.Clone(b)
-		}
-		*(d.(*any)) = v
-	}
-	return nil
-}
-
-func (r *preparedRows) Err() error { return r.err }
-
-// Columns returns the result's column names.
-func (r *preparedRows) Columns() ([]string, error) { return r.rows.Columns(), nil }
-
-// Close ends the result and closes the prepared statement; closing twice
-// does nothing.
-func (r *preparedRows) Close() error {
-	if r.stmt == nil {
-		return nil
-	}
-	r.done = true
-	err := r.rows.Close()
-	if cerr := r.stmt.Close(); err == nil {
-		err = cerr
-	}
-	r.stmt = nil
-	return err
 }

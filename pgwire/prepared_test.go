@@ -24,10 +24,10 @@ func TestPreparedToRunKeepsWhatRuns(t *testing.T) {
 	if cp := st.clone("x"); cp.prepared != nil {
 		t.Error("a clone for the statement cache carries the connection's prepared statement")
 	}
-	s := &session{conn: conn}
+	s := &session{conn: conn, srv: &Server{}}
 	ds := st.prepared
 	st.prepared = nil
-	rows, err := s.queryPrepared(ctx, ds, nil)
+	rows, err := s.queryDriver(&portal{ctx: ctx, stmt: st, formats: make([]int16, len(st.cols))}, ds)
 	if err != nil {
 		t.Fatal(err)
 	}

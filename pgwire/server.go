@@ -76,6 +76,10 @@ type Server struct {
 	classes  *sqlclass.Cache // classified query strings
 	auth     serverAuth      // failed logins' delays, unknown users' credentials
 	sessions atomic.Int64    // admitted sessions open now (MaxConnections)
+	// valueRows makes sessions read results value by value through
+	// database/sql instead of chunk by chunk (encode_chunkrows.go): the
+	// tests and benchmarks compare the two.
+	valueRows bool
 }
 
 // StreamResults makes every DuckDB query of the process stream its results

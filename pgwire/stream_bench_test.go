@@ -147,8 +147,9 @@ func rssPeak(b *testing.B) (stop func() int64) {
 }
 
 // BenchmarkStreamSelectStar reads `select *` of a Parquet table shaped like
-// aws_cloudtrail_log through the server with pgx (text and binary results)
-// and, as the baseline, through database/sql in process without encoding.
+// aws_cloudtrail_log through the server with pgx (text and binary results),
+// read chunk by chunk and, as before, value by value through database/sql
+// (_value_rows), and through database/sql in process without encoding.
 // It reports rows/s and the server process's RSS growth (peak over the
 // RSS before the query). Run it once per size:
 //
@@ -222,12 +223,20 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 			return k, rows.Err()
 		})
 	}
+	values := startBenchServer(b, db)
+	values.srv.valueRows = true
 	for _, mode := range []struct {
 		name string
 		mode pgx.QueryExecMode
-	}{{"pgx_text", pgx.QueryExecModeSimpleProtocol}, {"pgx_binary", pgx.QueryExecModeDescribeExec}} {
+		ts   *testServer
+	}{
+		{"pgx_text", pgx.QueryExecModeSimpleProtocol, ts},
+		{"pgx_binary", pgx.QueryExecModeDescribeExec, ts},
+		{"pgx_text_value_rows", pgx.QueryExecModeSimpleProtocol, values},
+		{"pgx_binary_value_rows", pgx.QueryExecModeDescribeExec, values},
+	} {
 		measure(mode.name, func() (int64, error) {
-			cfg, err := pgx.ParseConfig(ts.dsn())
+			cfg, err := pgx.ParseConfig(mode.ts.dsn())
 			if err != nil {
 				return 0, err
 			}

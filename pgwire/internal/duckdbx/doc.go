@@ -16,6 +16,8 @@
 //     information drops (prepared.go).
 //   - Params reads the C logical types of a prepared statement's
 //     parameters: JSON, and the element type of a list (prepared.go).
+//   - NewChunks takes over the C result behind duckdb-go's rows and hands
+//     out its chunks' column vectors as they are in memory (chunks.go).
 //
 // Each lookup by reflection returns nil or false when the layout changed;
 // callers fall back to slower or weaker behaviour, and the tests here fail.

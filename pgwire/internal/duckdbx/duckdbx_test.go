@@ -2,8 +2,10 @@ package duckdbx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +124,88 @@ func TestParams(t *testing.T) {
 	want := []Param{{JSON: true}, {Elem: duckdb.TYPE_INTEGER, Depth: 2}, {Elem: duckdb.TYPE_VARCHAR, Depth: 1, ElemJSON: true}, {}, {}}
 	if !reflect.DeepEqual(params, want) {
 		t.Errorf("params %+v, want %+v", params, want)
+	}
+}
+
+// TestChunksRead guards the lookup of the C result behind duckdb-go's rows
+// and reads values of each vector layout from its chunks.
+func TestChunksRead(t *testing.T) {
+	EnableStreamingResults()
+	conn := duckdbtest.Conn(t)
+	ctx := context.Background()
+	const q = `SELECT i::BIGINT AS n, CASE WHEN i % 2 = 0 THEN NULL ELSE 'value number ' || i::VARCHAR END AS s,
+		[i::VARCHAR, NULL] AS l FROM range(5000) t(i)`
+	err := conn.Raw(func(dc any) error {
+		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, q, nil)
+		if err != nil {
+			return err
+		}
+		c, ok := NewChunks(dr)
+		if !ok {
+			_ = dr.Close()
+			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
+		}
+		defer c.Close()
+		if want := []Column{{Type: duckdb.TYPE_BIGINT}, {Type: duckdb.TYPE_VARCHAR}, {Type: duckdb.TYPE_LIST, Elem: duckdb.TYPE_VARCHAR}}; !reflect.DeepEqual(c.Columns(), want) {
+			return fmt.Errorf("columns %+v, want %+v", c.Columns(), want)
+		}
+		next := int64(0)
+		for ch := c.Next(); ch != nil; ch = c.Next() {
+			for i := range ch.Size {
+				n := Get[int64](&ch.Cols[0], i)
+				if n != next {
+					return fmt.Errorf("row %d: n = %d", next, n)
+				}
+				s := &ch.Cols[1]
+				if s.Valid(i) != (n%2 == 1) || (s.Valid(i) && string(s.Bytes(i)) != fmt.Sprintf("value number %d", n)) {
+					return fmt.Errorf("row %d: s valid %v %q", n, s.Valid(i), s.Bytes(i))
+				}
+				off, length := ch.Cols[2].List(i)
+				child := ch.Cols[2].Child
+				if length != 2 || string(child.Bytes(off)) != fmt.Sprint(n) || child.Valid(off+1) {
+					return fmt.Errorf("row %d: list of %d", n, length)
+				}
+				next++
+			}
+		}
+		if next != 5000 {
+			return fmt.Errorf("read %d rows, want 5000", next)
+		}
+		return c.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestChunksError checks that an error raised after the first chunks is
+// reported by Err.
+func TestChunksError(t *testing.T) {
+	EnableStreamingResults()
+	conn := duckdbtest.Conn(t)
+	ctx := context.Background()
+	var got error
+	err := conn.Raw(func(dc any) error {
+		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, "SELECT CASE WHEN i = 300000 THEN error('boom') ELSE i END FROM range(400000) t(i)", nil)
+		if err != nil {
+			return err
+		}
+		c, ok := NewChunks(dr)
+		if !ok {
+			_ = dr.Close()
+			return fmt.Errorf("NewChunks failed")
+		}
+		defer c.Close()
+		for c.Next() != nil {
+		}
+		got = c.Err()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de *duckdb.Error
+	if !errors.As(got, &de) || !strings.Contains(de.Msg, "boom") {
+		t.Fatalf("error after the last chunk: %v, want DuckDB's boom", got)
 	}
 }

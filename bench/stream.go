@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
+)
+
+// streamRuns is how many times each client reads the whole result; the
+// report keeps the fastest run and the highest RSS.
+const streamRuns = 2
+
+// streamQuery is what every client reads.
+const streamQuery = "select * from aws_cloudtrail_log"
+
+// streamClient reads streamQuery from dsn and returns the rows it read
+// (-1 when the client does not count them).
+type streamClient struct {
+	name string
+	read func(ctx context.Context, dsn string) (int64, error)
+}
+
+// streamResult is one client's best run against one server.
+type streamResult struct {
+	took                   time.Duration
+	rssBefore, peak, after int64 // bytes; 0 when not sampled
+}
+
+// streamSection streams `select *` of the collected lake from `tpserver
+// serve` to pgx (text and binary) and psql, sampling the server's RSS, and
+// the same from PostgreSQL 15 holding the same rows (copied from tpserver
+// with COPY TO STDOUT, columns of the types tpserver describes).
+func streamSection(r *report, bin string, cr *collectResult) error {
+	port, err := testsupport.FreePort()
+	if err != nil {
+		return fmt.Errorf("free port: %w", err)
+	}
+	fmt.Fprintln(os.Stderr, "bench: tpserver serve (stream)")
+	cmd := exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
+		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h")
+	srv, err := testsupport.StartProcess(cmd)
+	if err != nil {
+		return fmt.Errorf("start tpserver serve: %w", err)
+	}
+	defer srv.Stop()
+	if err := srv.WaitListening(port, 5*time.Minute); err != nil {
+		return fmt.Errorf("tpserver serve: %w\n%s", err, lastLines(srv.Logs.String(), 20))
+	}
+	ctx := context.Background()
+	dsn := fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port)
+	n, err := countRows(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("tpserver: %w", err)
+	}
+	clients := streamClients(n)
+	tp := make([]streamResult, len(clients))
+	for i, c := range clients {
+		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver\n", n, c.name)
+		if tp[i], err = measureStream(ctx, c, dsn, n, cmd.Process.Pid); err != nil {
+			return fmt.Errorf("tpserver to %s: %w", c.name, err)
+		}
+	}
+	pg, err := streamPostgres(ctx, dsn, n, clients)
+	if err != nil {
+		return err
+	}
+	r.section("Streaming select *")
+	r.line(fmt.Sprintf("`%s` (%d rows, every column) read to the end by each client from `tpserver serve` over the collected lake and from PostgreSQL 15 holding the same rows (a table of the types tpserver describes, filled from tpserver's COPY TO STDOUT). Best of %d runs; pgx reads raw values (text: simple protocol; binary: described statement, binary for every type pgx knows); psql (`-X`, output to /dev/null; the whole result in memory, as psql does by default, or through a cursor with FETCH_COUNT=10000 above %d rows) by the wall time of the process. Server RSS: the tpserver process before the read, its peak (sampled every 20 ms) and after; PostgreSQL serves from other processes. Ratio = tpserver rows/s / PostgreSQL rows/s (above 1 = tpserver faster).\n", streamQuery, n, streamRuns, psqlFetchAbove))
+	var rows [][]string
+	for i, c := range clients {
+		row := []string{c.name, rowsPerSec(n, tp[i].took), fmt.Sprintf("%d → %d → %d MiB (+%d)", tp[i].rssBefore>>20, tp[i].peak>>20, tp[i].after>>20, (tp[i].peak-tp[i].rssBefore)>>20)}
+		if pg == nil {
+			row = append(row, "not measured", "")
+		} else {
+			row = append(row, rowsPerSec(n, pg[i].took), fmt.Sprintf("%.2f", pg[i].took.Seconds()/tp[i].took.Seconds()))
+		}
+		rows = append(rows, row)
+	}
+	r.table([]string{"client", "tpserver rows/s", "tpserver RSS before → peak → after", "PostgreSQL 15 rows/s", "tpserver/PostgreSQL"}, rows)
+	if pg == nil {
+		r.line("\n" + pgNotInstalled + ".")
+	}
+	return nil
+}
+
+func rowsPerSec(n int64, d time.Duration) string {
+	return fmt.Sprintf("%.0f", float64(n)/d.Seconds())
+}
+
+// countRows counts the rows of aws_cloudtrail_log.
+func countRows(ctx context.Context, dsn string) (int64, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return 0, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	var n int64
+	if err := conn.QueryRow(ctx, "select count(*) from aws_cloudtrail_log").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count rows: %w", err)
+	}
+	return n, nil
+}
+
+// streamClients are pgx in text and binary and psql (when installed).
+func streamClients(n int64) []streamClient {
+	cs := []streamClient{
+		{"pgx text", func(ctx context.Context, dsn string) (int64, error) {
+			return pgxStream(ctx, dsn, pgx.QueryExecModeSimpleProtocol)
+		}},
+		{"pgx binary", func(ctx context.Context, dsn string) (int64, error) {
+			return pgxStream(ctx, dsn, pgx.QueryExecModeDescribeExec)
+		}},
+	}
+	if _, err := exec.LookPath("psql"); err == nil {
+		cs = append(cs, streamClient{"psql", psqlStream(n)})
+	}
+	return cs
+}
+
+// measureStream runs c streamRuns times and keeps the fastest time and the
+// highest RSS of process pid (0: not sampled).
+func measureStream(ctx context.Context, c streamClient, dsn string, want int64, pid int) (streamResult, error) {
+	var best streamResult
+	for range streamRuns {
+		var res streamResult
+		stop := func() int64 { return 0 }
+		if pid != 0 {
+			res.rssBefore = processRSS(pid)
+			stop = samplePeakRSS(pid)
+		}
+		start := time.Now()
+		got, err := c.read(ctx, dsn)
+		res.took = time.Since(start)
+		res.peak = stop()
+		if pid != 0 {
+			res.after = processRSS(pid)
+		}
+		if err != nil {
+			return best, err
+		}
+		if got >= 0 && got != want {
+			return best, fmt.Errorf("read %d rows, want %d", got, want)
+		}
+		if best.took == 0 || res.took < best.took {
+			peak := max(best.peak, res.peak)
+			best = res
+			best.peak = peak
+		} else {
+			best.peak = max(best.peak, res.peak)
+		}
+	}
+	return best, nil
+}
+
+// pgxStream reads every row of streamQuery as raw values.
+func pgxStream(ctx context.Context, dsn string, mode pgx.QueryExecMode) (int64, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return 0, err
+	}
+	cfg.DefaultQueryExecMode = mode
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return 0, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, streamQuery)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var k int64
+	for rows.Next() {
+		_ = rows.RawValues()
+		k++
+	}
+	return k, rows.Err()
+}
+
+// psqlFetchAbove is the result size above which psql reads through a
+// cursor (FETCH_COUNT) instead of holding the whole result in memory.
+const psqlFetchAbove = 2_000_000
+
+// psqlStream returns a client reading streamQuery through psql into
+// /dev/null; its time is the wall time of the psql process (psql's \timing
+// would leave out printing). Rows are not counted (-1).
+func psqlStream(n int64) func(ctx context.Context, dsn string) (int64, error) {
+	return func(ctx context.Context, dsn string) (int64, error) {
+		args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-o", "/dev/null"}
+		if n > psqlFetchAbove {
+			args = append(args, "-v", "FETCH_COUNT=10000")
+		}
+		cmd := exec.CommandContext(ctx, "psql", append(args, "-c", streamQuery)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return 0, fmt.Errorf("psql: %w\n%s", err, lastLines(string(out), 10))
+		}
+		return -1, nil
+	}
+}
+
+// processRSS reads VmRSS of process pid in bytes (0 if unreadable).
+func processRSS(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// samplePeakRSS samples VmRSS of pid every 20 ms until stopped and returns
+// the peak.
+func samplePeakRSS(pid int) (stop func() int64) {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss := processRSS(pid); rss > peak.Load() {
+				peak.Store(rss)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak.Load()
+	}
+}
+
+// streamPostgres loads tpserver's rows into PostgreSQL 15 and runs the
+// clients against it; nil results when PostgreSQL 15 is not installed.
+func streamPostgres(ctx context.Context, tpDSN string, n int64, clients []streamClient) ([]streamResult, error) {
+	fmt.Fprintln(os.Stderr, "bench: PostgreSQL 15 (stream)")
+	pg, err := testsupport.StartPostgres("bench", "bench")
+	if errors.Is(err, testsupport.ErrNoPostgres) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start PostgreSQL 15: %w", err)
+	}
+	defer pg.Stop()
+	if err := copyToPostgres(ctx, tpDSN, pg.DSN()); err != nil {
+		return nil, err
+	}
+	out := make([]streamResult, len(clients))
+	for i, c := range clients {
+		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from PostgreSQL 15\n", n, c.name)
+		if out[i], err = measureStream(ctx, c, pg.DSN(), n, 0); err != nil {
+			return nil, fmt.Errorf("PostgreSQL 15 to %s: %w", c.name, err)
+		}
+	}
+	return out, nil
+}
+
+// copyToPostgres creates aws_cloudtrail_log in PostgreSQL with the column
+// types tpserver describes and copies tpserver's rows into it.
+func copyToPostgres(ctx context.Context, tpDSN, pgDSN string) error {
+	tp, err := pgconn.Connect(ctx, tpDSN)
+	if err != nil {
+		return fmt.Errorf("connect to tpserver: %w", err)
+	}
+	defer tp.Close(ctx)
+	pg, err := pgconn.Connect(ctx, pgDSN)
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL 15: %w", err)
+	}
+	defer pg.Close(ctx)
+	res := tp.ExecParams(ctx, streamQuery+" limit 1", nil, nil, nil, nil).Read() // (Read keeps the fields only with a row)
+	if res.Err != nil {
+		return fmt.Errorf("describe on tpserver: %w", res.Err)
+	}
+	types := pgtype.NewMap()
+	var defs []string
+	for _, f := range res.FieldDescriptions {
+		typ := "text"
+		if t, ok := types.TypeForOID(f.DataTypeOID); ok {
+			typ = t.Name
+		}
+		defs = append(defs, pgx.Identifier{f.Name}.Sanitize()+" "+typ)
+	}
+	if err := pg.Exec(ctx, "create table aws_cloudtrail_log ("+strings.Join(defs, ", ")+")").Close(); err != nil {
+		return fmt.Errorf("create PostgreSQL table: %w", err)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := tp.CopyTo(ctx, pw, "copy ("+streamQuery+") to stdout")
+		pw.CloseWithError(err)
+	}()
+	if _, err := pg.CopyFrom(ctx, pr, "copy aws_cloudtrail_log from stdin"); err != nil {
+		_ = pr.CloseWithError(err)
+		return fmt.Errorf("copy rows from tpserver into PostgreSQL: %w", err)
+	}
+	if err := pg.Exec(ctx, "vacuum analyze aws_cloudtrail_log").Close(); err != nil {
+		return fmt.Errorf("PostgreSQL vacuum analyze: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package pgwire
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
+)
+
+// chunkTypesTable holds one column per type the chunk encoder reads from
+// vectors (and two it leaves to database/sql), with NULLs, infinities, empty
+// and long strings, array elements that need quoting and NaNs.
+const chunkTypesTable = `CREATE TABLE chunk_types AS SELECT
+  i::INTEGER AS i32,
+  CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1000000007 - 99000000000)::BIGINT END AS i64,
+  (i % 100 - 50)::TINYINT AS i8, (i * 37 % 30000 - 15000)::SMALLINT AS i16,
+  (i % 200)::UTINYINT AS u8, (i * 211 % 65536)::USMALLINT AS u16, (i * 4000000 % 4294967296)::UINTEGER AS u32, (i * 18000000000000)::UBIGINT AS u64,
+  CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN '' ELSE 'text ' || repeat('é', i % 30) || i::VARCHAR END AS s,
+  CASE WHEN i % 6 = 0 THEN NULL ELSE ['a b', NULL, '', 'NULL', 'q"uote', 'back\slash', 'x{y}', repeat('y', i % 20)][1:1 + i % 8] END AS list,
+  CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS b,
+  CASE i WHEN 1 THEN 'NaN'::DOUBLE WHEN 2 THEN 'inf'::DOUBLE WHEN 3 THEN '-inf'::DOUBLE WHEN 4 THEN -0.0::DOUBLE WHEN 5 THEN 1e300
+    WHEN 6 THEN 1.5e-7 ELSE i / 7.0 END AS d,
+  CASE i WHEN 1 THEN 'NaN'::FLOAT ELSE (i / 3.0)::FLOAT END AS f,
+  CASE i WHEN 1 THEN 'infinity'::TIMESTAMP WHEN 2 THEN '-infinity'::TIMESTAMP WHEN 3 THEN NULL
+    ELSE TIMESTAMP '1999-12-31 23:00:00' + to_microseconds(i * 1234567891) END AS ts,
+  CASE i WHEN 1 THEN 'infinity'::TIMESTAMPTZ WHEN 2 THEN '-infinity'::TIMESTAMPTZ
+    ELSE (TIMESTAMP '2024-03-31 00:30:00' + to_microseconds(i * 987654321))::TIMESTAMPTZ END AS tstz,
+  (TIMESTAMP '2024-01-01' + to_microseconds(i * 1234567891))::TIMESTAMP_S AS ts_s,
+  (TIMESTAMP '2024-01-01' + to_microseconds(i * 1234567891))::TIMESTAMP_MS AS ts_ms,
+  (TIMESTAMP '2024-01-01' + to_microseconds(i * 1234567891))::TIMESTAMP_NS AS ts_ns,
+  CASE i WHEN 1 THEN 'infinity'::DATE WHEN 2 THEN '-infinity'::DATE WHEN 3 THEN make_date(-43, 3, 15)
+    ELSE DATE '1970-01-01' + (i * 97 - 3000)::INTEGER END AS dt,
+  TIME '00:00:00' + to_microseconds(i * 987654321 % 86400000000) AS tm,
+  to_months((i % 15 - 7)::INTEGER) + to_days((i % 40 - 20)::INTEGER) + to_microseconds(i * 12345678 - 99999999) AS iv,
+  CASE WHEN i % 7 = 0 THEN NULL ELSE md5(i::VARCHAR)::UUID END AS id,
+  ('bytes' || i::VARCHAR)::BLOB AS bl,
+  CASE WHEN i % 5 = 0 THEN NULL ELSE ('{"a": ' || i::VARCHAR || ', "b": [1, "x"]}')::JSON END AS js,
+  {'x': i, 'y': 'v' || i::VARCHAR, 'z': [i, NULL]} AS st,
+  [i, NULL, -i] AS li,
+  [TIMESTAMP '2024-01-01' + to_microseconds(i), NULL] AS lts,
+  [i % 2 = 0, NULL] AS lb,
+  [i / 3.0, 'NaN'::DOUBLE] AS ld,
+  [md5(i::VARCHAR)::UUID] AS luuid,
+  (i / 3)::DECIMAL(10, 2) AS dec,
+  (i * 1000000007)::HUGEINT AS huge
+FROM range(1, 400) AS t(i)`
+
+// TestChunkRowsMatchValueRows reads every column of chunk_types, in text
+// and in binary, with default and non-default session settings, from a
+// server reading results chunk by chunk and one reading them value by
+// value through database/sql: the bytes must be the same.
+func TestChunkRowsMatchValueRows(t *testing.T) {
+	ts := startServer(t)
+	values := startValueRowsServer(t)
+	ctx := testCtx(t)
+	for _, db := range []*sql.DB{ts.db, values.db} {
+		if _, err := db.ExecContext(ctx, chunkTypesTable); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cols := chunkTypesColumns(t, ts)
+	queries := []string{"SELECT * FROM chunk_types ORDER BY i32", "SELECT * EXCLUDE (dec, huge) FROM chunk_types ORDER BY i32"}
+	for _, c := range cols {
+		queries = append(queries, fmt.Sprintf("SELECT %s FROM chunk_types ORDER BY i32", c))
+	}
+	settings := []map[string]string{nil, {"TimeZone": "Asia/Kolkata", "extra_float_digits": "0", "IntervalStyle": "iso_8601"}}
+	for _, params := range settings {
+		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeDescribeExec} {
+			chunked := connectWith(t, ts, mode, params)
+			byValue := connectWith(t, values, mode, params)
+			for _, q := range queries {
+				want := rawRows(t, byValue, q)
+				got := rawRows(t, chunked, q)
+				if len(got) != len(want) {
+					t.Fatalf("%v %v %s: %d rows chunked, %d by value", params, mode, q, len(got), len(want))
+				}
+				for i := range got {
+					if !bytes.Equal(got[i], want[i]) {
+						t.Fatalf("%v %v %s: row %d differs\nchunked:  %q\nby value: %q", params, mode, q, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// startValueRowsServer runs a server that reads results value by value
+// through database/sql (Server.valueRows) over a fresh in-memory DuckDB.
+func startValueRowsServer(t testing.TB) *testServer {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(&testBackend{db: db}, Options{Logger: zapNop()})
+	srv.valueRows = true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve returned %v", err)
+		}
+		db.Close()
+	})
+	return &testServer{addr: ln.Addr().(*net.TCPAddr), db: db, srv: srv}
+}
+
+// chunkTypesColumns lists chunk_types' columns.
+func chunkTypesColumns(t *testing.T, ts *testServer) []string {
+	t.Helper()
+	rows, err := ts.db.QueryContext(testCtx(t), "SELECT column_name FROM duckdb_columns() WHERE table_name = 'chunk_types' ORDER BY column_index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	if len(cols) < 30 {
+		t.Fatalf("chunk_types has %d columns", len(cols))
+	}
+	return cols
+}
+
+func connectWith(t *testing.T, ts *testServer, mode pgx.QueryExecMode, params map[string]string) *pgx.Conn {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(ts.dsn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DefaultQueryExecMode = mode
+	for k, v := range params {
+		cfg.RuntimeParams[k] = v
+	}
+	conn, err := pgx.ConnectConfig(testCtx(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// rawRows reads a query's rows as the DataRow values the server sent
+// (length-prefixed, -1 for NULL), each row concatenated.
+func rawRows(t *testing.T, conn *pgx.Conn, q string) [][]byte {
+	t.Helper()
+	rows, err := conn.Query(testCtx(t), q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var row []byte
+		for _, v := range rows.RawValues() {
+			if v == nil {
+				row = append(row, "NULL|"...)
+				continue
+			}
+			row = fmt.Appendf(row, "%d:%s|", len(v), v)
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return out
+}
+
+// TestChunkRowsUsed checks that results of the types the chunk encoder
+// reads are read chunk by chunk (so that the comparison above compares
+// two paths), and that the others fall back.
+func TestChunkRowsUsed(t *testing.T) {
+	ts := startServer(t)
+	ctx := testCtx(t)
+	if _, err := ts.db.ExecContext(ctx, chunkTypesTable); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := ts.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, c := range chunkTypesColumns(t, ts) {
+		st, err := prepareStatement(ctx, conn, zapNop(), "", "SELECT "+c+" FROM chunk_types", nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []int16{0, 1} {
+			var used bool
+			err := conn.Raw(func(dc any) error {
+				dr, err := dc.(driver.QueryerContext).QueryContext(ctx, st.execSQL, nil)
+				if err != nil {
+					return err
+				}
+				defer dr.Close()
+				src, ok := duckdbx.NewChunks(dr)
+				if !ok {
+					return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update duckdbx.NewChunks")
+				}
+				_, used = newChunkRows(src, st, []int16{format})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := c != "dec" && c != "huge"; used != want {
+				t.Errorf("column %s format %d: read chunk by chunk %v, want %v", c, format, used, want)
+			}
+		}
+	}
+	if !strings.Contains(chunkTypesTable, "huge") {
+		t.Fatal("chunk_types lost its fallback columns")
+	}
+}
+
+// TestMidStreamErrorReported fails a query after DuckDB has handed out its
+// first chunks: every way of reading the result must end with the error,
+// not with a short result that looks complete.
+func TestMidStreamErrorReported(t *testing.T) {
+	ts := startServer(t)
+	const q = "SELECT CASE WHEN i = 300000 THEN error('boom') ELSE i END AS x, repeat('x', 50) AS y FROM range(400000) t(i)"
+	check := func(what string, n int, err error) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("%s: %d rows, error %v; want the query's error", what, n, err)
+		}
+	}
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeDescribeExec} {
+		conn := connectWith(t, ts, mode, nil)
+		rows, err := conn.Query(testCtx(t), q)
+		if err != nil {
+			check(fmt.Sprint(mode), 0, err)
+			continue
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		check(fmt.Sprint(mode), n, rows.Err())
+	}
+	conn := connectWith(t, ts, pgx.QueryExecModeSimpleProtocol, nil)
+	ctx := testCtx(t)
+	_, err := conn.PgConn().CopyTo(ctx, io.Discard, "COPY ("+q+") TO STDOUT")
+	check("COPY", 0, err)
+	if _, err := conn.Exec(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "DECLARE c CURSOR FOR "+q); err != nil {
+		t.Fatal(err)
+	}
+	ct, err := conn.Exec(ctx, "FETCH ALL FROM c")
+	check("FETCH", int(ct.RowsAffected()), err)
+}
