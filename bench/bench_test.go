@@ -14,10 +14,10 @@ import (
 )
 
 // TestMain lets the test binary stand in for the bench binary when it is
-// re-executed for the DuckDB-alone baseline.
+// re-executed for a baseline (hiddenCommands).
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == duckdbConvertCmd {
-		if err := duckdbConvertMain(os.Args[2:]); err != nil {
+	if handled, err := runHidden(os.Args[1:]); handled {
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -35,7 +35,9 @@ func TestSmall(t *testing.T) {
 	if _, err := exec.LookPath("zcat"); err != nil {
 		testsupport.Missing(t, "zcat", "apt-get install gzip")
 	}
-	c, err := parseFlags([]string{"-events", "2000", "-dir", t.TempDir(), "-dashboard-time", "1s"}, &bytes.Buffer{})
+	// Every section, on small inputs: the start-up lakes of 200 and 2
+	// files, 300 S3 objects.
+	c, err := parseFlags([]string{"-events", "4000", "-startup-files", "200", "-s3-objects", "300", "-dir", t.TempDir(), "-dashboard-time", "1s"}, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,8 @@ func TestSmall(t *testing.T) {
 	if strings.Contains(out.String(), "psql not installed") {
 		testsupport.LeftOut(t, "psql", "apt-get install postgresql-client", "the psql figures")
 	}
-	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "not measured yet", "## Dashboard mix", "## Streaming select *", "| pgx binary |"}
+	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "## Dashboard mix", "## Streaming select *", "| pgx binary |",
+		"## Start-up with 20", "| tpserver serve, 20", "| DuckDB alone, 20", "Per-statement growth with files"}
 	if strings.Contains(out.String(), "pgbench not installed") {
 		testsupport.LeftOut(t, "pgbench", "apt-get install postgresql-client", "the dashboard mix")
 	} else {
@@ -60,6 +63,14 @@ func TestSmall(t *testing.T) {
 				t.Errorf("dashboard mix errors on tpserver: %s", l)
 			}
 		}
+	}
+	if strings.Contains(out.String(), versityNotInstalled) {
+		testsupport.LeftOut(t, "versitygw", versityInstall, "the S3 figures")
+	} else {
+		wants = append(wants, "| tpserver collect from S3 |", "| download only (same client, 16 at a time) |", "| tpserver collect from local disk |")
+	}
+	if n := strings.Count(out.String(), "| tpserver/DuckDB alone |"); n != 2 {
+		t.Errorf("start-up table has %d ratio rows, want 2 (the lakes of 200 and 2 files)", n)
 	}
 	for _, want := range wants {
 		if !strings.Contains(out.String(), want) {

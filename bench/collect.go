@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for the baseline
@@ -28,23 +27,25 @@ type measured struct {
 	maxRSS int64 // bytes
 }
 
-// runMeasured runs cmd and returns its wall time and peak RSS.
+// runMeasured runs cmd and returns its wall time and peak RSS (of the
+// process and its descendants, see watchPeakRSS).
 func runMeasured(cmd *exec.Cmd) (measured, error) {
 	var stderr bytes.Buffer
 	if cmd.Stderr == nil {
 		cmd.Stderr = &stderr
 	}
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return measured{}, fmt.Errorf("%s: %w", strings.Join(cmd.Args, " "), err)
+	}
+	peak := watchPeakRSS(cmd.Process.Pid)
+	err := cmd.Wait()
 	took := time.Since(start)
+	maxRSS := peak()
 	if err != nil {
 		return measured{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 20))
 	}
-	m := measured{took: took}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
-	return m, nil
+	return measured{took: took, maxRSS: maxRSS}, nil
 }
 
 func lastLines(s string, n int) string {

@@ -12,7 +12,9 @@
 //     for a given -events. Figures: files, events, gzipped bytes.
 //
 //   - collect: `tpserver collect` of those files into a fresh lake, timed,
-//     with the child's peak RSS (wait4 rusage). Baselines: DuckDB alone
+//     with the child's peak RSS (the largest VmHWM of its process tree,
+//     polled from /proc: wait4's rusage would start from the bench
+//     process's own peak, see watchPeakRSS). Baselines: DuckDB alone
 //     doing the same conversion (read_json of the .json.gz files, Records
 //     unnested, COPY ... TO parquet) in a child process, and `zcat` of all
 //     files to /dev/null (the cost of merely reading them). Figures:
@@ -50,6 +52,30 @@
 //     describes (copied through tpserver's COPY TO STDOUT). Figure: best
 //     of 2 runs; ratio = tpserver rows/s / PostgreSQL rows/s.
 //
-// Not measured yet (printed as "not measured yet"): start-up with 10,000
-// lake files.
+//   - startup: the collected rows split into -startup-files Parquet files
+//     (default 10,000) of consecutive tp_timestamp, one tp_date each,
+//     written by DuckDB, dated an hour back and published in one commit
+//     through the lake package; `tpserver serve` on that lake (configured
+//     with another, idle partition so background compaction leaves the
+//     files alone), timed from exec until `select 1` and then
+//     `select count(*)` answer through pgx, its RSS (VmRSS, VmHWM) after
+//     that count, and the median of 5 warm runs of select 1, count(*) and
+//     a one-day count(*). Baseline: a child process of the bench binary
+//     opening DuckDB alone, defining the same view over the same files and
+//     running the same statements. The same again on a hundredth as many
+//     files (same rows) shows how a statement's cost grows with files.
+//
+//   - s3: -s3-objects CloudTrail objects (default 100,000, ~2.5 KB each)
+//     generated a day at a time straight into the bucket directory of
+//     versitygw's posix backend, served on 127.0.0.1; `tpserver collect`
+//     of an aws_s3_bucket partition, timed with its peak RSS. Baselines:
+//     download only (a child process with the collector's S3 client
+//     settings, one flat listing, then 16 GETs at a time, bodies
+//     discarded) and `tpserver collect` of the same files from local disk.
+//     Without versitygw on PATH the section says so.
+//
+// A section is one line in sections (main.go); what several need (the
+// generated files, the tpserver binary, the collected lake) is made once,
+// on first use, by env. Baselines that run as child processes are hidden
+// first arguments of the bench binary (hiddenCommands).
 package main

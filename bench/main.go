@@ -11,8 +11,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == duckdbConvertCmd {
-		if err := duckdbConvertMain(os.Args[2:]); err != nil {
+	if handled, err := runHidden(os.Args[1:]); handled {
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -28,34 +28,93 @@ func main() {
 	}
 }
 
+// hiddenCommands are baselines the bench binary runs in a child process of
+// itself (first argument), so that they are timed and their peak RSS read
+// exactly like tpserver's.
+var hiddenCommands = map[string]func(args []string) error{
+	duckdbConvertCmd: duckdbConvertMain,
+	duckdbStartupCmd: duckdbStartupMain,
+	s3DownloadCmd:    s3DownloadMain,
+}
+
+// runHidden runs a hidden command when args name one.
+func runHidden(args []string) (handled bool, err error) {
+	if len(args) == 0 {
+		return false, nil
+	}
+	f, ok := hiddenCommands[args[0]]
+	if !ok {
+		return false, nil
+	}
+	return true, f(args[1:])
+}
+
 // config is the command line.
 type config struct {
-	events   int
-	dir      string
-	out      string
-	bin      string
-	sections map[string]bool
-	keep     bool
-	args     []string
+	events       int
+	startupFiles int
+	s3Objects    int
+	dir          string
+	out          string
+	bin          string
+	sections     map[string]bool
+	keep         bool
+	args         []string
 	// mixFor is how long the dashboard mix runs per client count.
 	mixFor time.Duration
 }
 
-// allSections lists the sections in the order they run.
-var allSections = []string{"generate", "collect", "queries", "stream", "dashboard", "startup"}
+// section is one part of the report. To add one, append a line to
+// sections; run calls it in that order when -sections selects it.
+type section struct {
+	name string
+	run  func(e *env) error
+}
+
+// sections lists the sections in the order they run.
+var sections = []section{
+	{"generate", func(e *env) error { _, err := e.dataset(); return err }},
+	{"collect", func(e *env) error { _, err := e.collected(); return err }},
+	{"queries", func(e *env) error {
+		return e.withLake(func(bin string, cr *collectResult) error { return queriesSection(e.r, bin, cr) })
+	}},
+	{"stream", func(e *env) error {
+		return e.withLake(func(bin string, cr *collectResult) error { return streamSection(e.r, bin, cr) })
+	}},
+	{"dashboard", func(e *env) error {
+		return e.withLake(func(bin string, cr *collectResult) error { return dashboardSection(e.r, bin, e.dir, cr, e.c.mixFor) })
+	}},
+	{"startup", startupSection},
+	{"s3", s3Section},
+}
+
+func sectionNames() []string {
+	var out []string
+	for _, s := range sections {
+		out = append(out, s.name)
+	}
+	return out
+}
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &config{args: args}
+	all := sectionNames()
 	fs.IntVar(&c.events, "events", 200000, "number of CloudTrail events to generate (at least; whole 30-day windows)")
+	fs.IntVar(&c.startupFiles, "startup-files", 10000, "startup: number of data files of the lake tpserver serve starts on")
+	fs.IntVar(&c.s3Objects, "s3-objects", 100000, "s3: number of CloudTrail objects in the local S3 bucket (at least; whole days)")
 	fs.StringVar(&c.dir, "dir", "", "work directory (default: a temporary directory, removed at the end)")
 	fs.StringVar(&c.out, "out", "", "also write the report as Markdown to this file (e.g. BENCHMARKS.md)")
 	fs.StringVar(&c.bin, "bin", "", "tpserver binary to measure (default: build ./cmd/tpserver)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	fs.DurationVar(&c.mixFor, "dashboard-time", 15*time.Second, "how long the dashboard mix runs per client count and server")
-	secs := fs.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ","))
+	secs := fs.String("sections", strings.Join(all, ","), "sections to run, comma-separated: "+strings.Join(all, ","))
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*config, error) {
+		fmt.Fprintln(stderr, "bench:", err)
 		return nil, err
 	}
 	c.sections = make(map[string]bool)
@@ -65,20 +124,16 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			continue
 		}
 		found := false
-		for _, a := range allSections {
+		for _, a := range all {
 			found = found || a == s
 		}
 		if !found {
-			err := fmt.Errorf("unknown section %q (want %s)", s, strings.Join(allSections, ","))
-			fmt.Fprintln(stderr, "bench:", err)
-			return nil, err
+			return fail(fmt.Errorf("unknown section %q (want %s)", s, strings.Join(all, ",")))
 		}
 		c.sections[s] = true
 	}
-	if c.events <= 0 {
-		err := fmt.Errorf("-events must be positive")
-		fmt.Fprintln(stderr, "bench:", err)
-		return nil, err
+	if c.events <= 0 || c.startupFiles <= 0 || c.s3Objects <= 0 {
+		return fail(fmt.Errorf("-events, -startup-files and -s3-objects must be positive"))
 	}
 	return c, nil
 }
@@ -92,55 +147,18 @@ func run(c *config, w io.Writer) error {
 	if c.dir == "" && !c.keep {
 		defer os.RemoveAll(dir)
 	}
-	r := &report{}
-	r.header(c)
-
-	needData := c.sections["generate"] || c.sections["collect"] || c.sections["queries"] || c.sections["dashboard"] || c.sections["stream"]
-	var ds *dataset
-	if needData {
-		fmt.Fprintf(os.Stderr, "bench: generating %d events in %s\n", c.events, dir)
-		ds, err = generate(dir+"/cloudtrail", c.events)
-		if err != nil {
-			return err
+	e := &env{c: c, dir: dir, r: &report{}}
+	defer e.close()
+	e.r.header(c)
+	for _, s := range sections {
+		if !c.sections[s.name] {
+			continue
 		}
-		r.section("Generated data")
-		r.line(fmt.Sprintf("%d events in %d files (%.1f MB gzipped, %.0f events/file, %.1f KB/file), %s to %s, generated in %s.",
-			ds.events, ds.files, mb(ds.gzBytes), float64(ds.events)/float64(ds.files), float64(ds.gzBytes)/float64(ds.files)/1024,
-			ds.from.Format("2006-01-02"), ds.to.Format("2006-01-02"), ds.took.Round(time.Millisecond)))
-	}
-	if c.sections["collect"] || c.sections["queries"] || c.sections["dashboard"] || c.sections["stream"] {
-		bin, cleanup, err := tpserverBinary(c.bin)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		cr, err := collectSection(r, bin, dir, ds)
-		if err != nil {
-			return err
-		}
-		if c.sections["queries"] {
-			if err := queriesSection(r, bin, cr); err != nil {
-				return err
-			}
-		}
-		if c.sections["dashboard"] {
-			if err := dashboardSection(r, bin, dir, cr, c.mixFor); err != nil {
-				return err
-			}
-		}
-		if c.sections["stream"] {
-			if err := streamSection(r, bin, cr); err != nil {
-				return err
-			}
+		if err := s.run(e); err != nil {
+			return fmt.Errorf("section %s: %w", s.name, err)
 		}
 	}
-	for _, s := range []string{"startup"} {
-		if c.sections[s] {
-			r.section(notYet[s])
-			r.line("not measured yet")
-		}
-	}
-	out := r.String()
+	out := e.r.String()
 	if _, err := io.WriteString(w, out); err != nil {
 		return err
 	}
@@ -150,11 +168,6 @@ func run(c *config, w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// notYet names the sections that are not measured yet.
-var notYet = map[string]string{
-	"startup": "Start-up with 10,000 lake files",
 }
 
 func mb(b int64) float64 { return float64(b) / 1e6 }

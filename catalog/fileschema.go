@@ -2,16 +2,21 @@ package catalog
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
+	"go.uber.org/zap"
+
+	"github.com/tpserver/tpserver/catalog/internal/pqfooter"
 	"github.com/tpserver/tpserver/lake"
 )
 
 // sameSchema reports whether all files have one Parquet schema, so that a
 // lake view can read them without union_by_name (see
-// lake.Table.ScanSameSchemaSQL). Each file's schema is read once, in one
-// query for all files not seen before, and remembered by path: a data
+// lake.Table.ScanSameSchemaSQL). Each file's schema is read once, from its
+// footer (readFileSchemas), and remembered by path: a data
 // file's name is never reused, so the file at a path never changes. Files
 // no longer listed are forgotten. Callers hold c.mu.
 func (c *Catalog) sameSchema(ctx context.Context, table string, files []string) (bool, error) {
@@ -46,8 +51,70 @@ func (c *Catalog) sameSchema(ctx context.Context, table string, files []string) 
 	return true, nil
 }
 
-// readFileSchemas returns each file's Parquet schema as one string.
+// schemaReaders is how many files' footers are read at once: the work is
+// mostly waiting for the disk.
+const schemaReaders = 8
+
+// readFileSchemas returns a string identifying each file's Parquet schema.
+// The schema is read from the footer (pqfooter), files in parallel; a file
+// the footer reader cannot read is asked of DuckDB's parquet_schema, whose
+// answer never equals a footer digest, so such a file makes the view fall
+// back to union_by_name rather than guess.
 func (c *Catalog) readFileSchemas(ctx context.Context, files []string) (map[string]string, error) {
+	digests := make([]string, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(schemaReaders, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if d, err := pqfooter.SchemaDigest(files[i]); err == nil {
+					digests[i] = "footer:" + hex.EncodeToString(d[:])
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("read data file schemas: %w", err)
+	}
+	out := make(map[string]string, len(files))
+	var unread []string
+	for i, f := range files {
+		if digests[i] == "" {
+			unread = append(unread, f)
+			continue
+		}
+		out[f] = digests[i]
+	}
+	if len(unread) > 0 {
+		c.log.Debug("data file footers not readable without DuckDB", zap.Int("files", len(unread)), zap.String("first", unread[0]))
+		read, err := c.readFileSchemasWithDuckDB(ctx, unread)
+		if err != nil {
+			return nil, err
+		}
+		for f, s := range read {
+			out[f] = "duckdb:" + s
+		}
+	}
+	return out, nil
+}
+
+// readFileSchemasWithDuckDB returns each file's Parquet schema as one
+// string, read by DuckDB.
+func (c *Catalog) readFileSchemasWithDuckDB(ctx context.Context, files []string) (map[string]string, error) {
 	quoted := make([]string, len(files))
 	for i, f := range files {
 		quoted[i] = lake.QuoteString(f)

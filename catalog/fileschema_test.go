@@ -96,3 +96,42 @@ func TestViewWithoutUnionByNameWhenFilesShareASchema(t *testing.T) {
 		t.Errorf("%d file schemas remembered, want 2", n)
 	}
 }
+
+// TestReadFileSchemas checks the schema strings of data files read from
+// their footers: equal for files of one schema, different for another; a
+// file neither the footer reader nor DuckDB can read, or one that is not
+// there, fails the read with an error naming it.
+func TestReadFileSchemas(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	defer c.Close()
+	ctx := context.Background()
+	write := func(name, sel string) string {
+		t.Helper()
+		p := filepath.Join(dir, name+".parquet")
+		if _, err := c.DB().Exec(fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet)", sel, p)); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a1 := write("a1", "SELECT 1 AS x, 'a' AS y")
+	a2 := write("a2", "SELECT 2 AS x, 'b' AS y FROM range(1000)")
+	b := write("b", "SELECT 'a' AS y, 1 AS x")
+	got, err := c.readFileSchemas(ctx, []string{a1, a2, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[a1] == "" || got[a1] != got[a2] || got[a1] == got[b] || !strings.HasPrefix(got[a1], "footer:") {
+		t.Errorf("schemas %q", got)
+	}
+	// A footer length of 0: pqfooter refuses it, then DuckDB does.
+	bad := filepath.Join(dir, "bad.parquet")
+	if err := os.WriteFile(bad, []byte("PAR1\x0f\x00\x03\x00\x00\x00\x00PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{bad, filepath.Join(dir, "missing.parquet")} {
+		if _, err := c.readFileSchemas(ctx, []string{a1, f}); err == nil || !strings.Contains(err.Error(), filepath.Base(f)) {
+			t.Errorf("%s: error %v, want one naming the file", filepath.Base(f), err)
+		}
+	}
+}
