@@ -216,6 +216,9 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 		if err != nil {
 			return fmt.Errorf("read %s manifests: %w", t.Name, err)
 		}
+		// Newest first, so that a scan meets the newest rows first (see
+		// lake.FileOrder).
+		lake.NewestFirst(live)
 		files := make([]string, len(live))
 		var rows, bytes int64
 		for i, f := range live {

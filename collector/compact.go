@@ -26,7 +26,7 @@ type CompactResult struct {
 }
 
 // Compact merges the small data files of each day of a partition into one
-// file, sorted by time. Readers never see the change half-done: the new
+// file, in the lake's time order (lake.FileOrder). Readers never see the change half-done: the new
 // file replaces the old ones in a single manifest commit, and the old files
 // stay on disk for queries already reading them until the retire grace ends.
 func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactResult, error) {

@@ -96,11 +96,13 @@ func (w *writer) append(rows [][]any) error {
 	return nil
 }
 
-// writeAside writes the rows of a SELECT into f.Temp as sorted, zstd
-// Parquet and makes the file durable; a lake commit then renames it into
-// place.
+// writeAside writes the rows of a SELECT into f.Temp as zstd Parquet in
+// the lake's time order (lake.FileOrder), in row groups of
+// lake.RowGroupRows(f.Rows), and makes the file durable; a lake commit then
+// renames it into place.
 func writeAside(ctx context.Context, conn *sql.Conn, selectSQL string, f lake.StagedFile) error {
-	q := fmt.Sprintf("COPY (%s ORDER BY tp_timestamp, tp_id) TO %s (FORMAT parquet, COMPRESSION zstd)", selectSQL, lake.QuoteString(f.Temp))
+	q := fmt.Sprintf("COPY (%s ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)",
+		selectSQL, lake.FileOrder, lake.QuoteString(f.Temp), lake.RowGroupRows(f.Rows))
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		os.Remove(f.Temp)
 		return fmt.Errorf("write %s: %w", f.Temp, err)

@@ -22,6 +22,16 @@
 // grow, so a name is never reused. A file being written has the extension
 // TempFileExt and is renamed to DataFileExt once complete and synced.
 //
+// # Time order
+//
+// Every data file holds its rows newest first (FileOrder: tp_timestamp
+// DESC) in row groups of about an hour of events (RowGroupRows), and
+// readers list a table's files newest first (NewestFirst). DuckDB skips a
+// row group by its min/max statistics, so a query on a window of time reads
+// the row groups of that window, and a "latest N events" query (ORDER BY
+// the event time DESC LIMIT N) reads the first row groups of the newest
+// file: its top-N filter, set by them, rules out every older row group.
+//
 // # Manifests
 //
 // Each partition directory holds _manifest.json (Manifest): the live data

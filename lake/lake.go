@@ -124,8 +124,9 @@ func (t Table) Column(name string) (Column, bool) {
 }
 
 // ScanSQL is a DuckDB SELECT producing the table's rows with exactly its
-// schema. files lists the data files to read; when it is empty the result is
-// an empty relation with the same columns and types.
+// schema. files lists the data files to read, in the order to read them
+// (readers list them NewestFirst); when it is empty the result is an empty
+// relation with the same columns and types.
 func (t Table) ScanSQL(files []string) string {
 	return t.scanSQL(files, true)
 }
