@@ -318,10 +318,26 @@ func manifestSignature(dataDir, table string) (string, error) {
 	return b.String(), nil
 }
 
-// setEngineLimits sets DuckDB's memory_limit and threads, when configured.
+// lateMaterializationRows is the largest LIMIT for which DuckDB first
+// finds the rows of a `select * ... [ORDER BY ...] LIMIT n` by reading only
+// the columns it sorts on (and the rows' positions), then reads every
+// column of those n rows alone. DuckDB's default, 50, leaves "latest 100"
+// and psql's `select * ... limit 100` reading all ~50 columns, nested
+// structs included, of every lake file they touch; measured on a
+// 1M-event lake (335 files) in-process: latest 100 1.3-1.8x, `limit 100`
+// 5-10x, oldest 100 7-10x faster.
+const lateMaterializationRows = 1000
+
+// setEngineLimits sets DuckDB's engine-wide settings: the Parquet metadata
+// cache, late materialization (lateMaterializationRows), and memory_limit
+// and threads when configured.
 func setEngineLimits(ctx context.Context, db *sql.DB, opt Options) error {
 	if _, err := db.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true"); err != nil {
 		return fmt.Errorf("set parquet_metadata_cache: %w", err)
+	}
+	q := fmt.Sprintf("SET GLOBAL late_materialization_max_rows = %d", lateMaterializationRows)
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("set late_materialization_max_rows: %w", err)
 	}
 	if opt.MemoryLimit != "" {
 		if _, err := db.ExecContext(ctx, "SET GLOBAL memory_limit = '"+strings.ReplaceAll(opt.MemoryLimit, "'", "''")+"'"); err != nil {

@@ -55,3 +55,24 @@ func TestViewReadsNewestFirst(t *testing.T) {
 		t.Errorf("latest rows %s, want %s", got, want)
 	}
 }
+
+// TestLateMaterialization checks that sessions find the rows of a LIMIT
+// query of up to lateMaterializationRows rows before reading all their
+// columns.
+func TestLateMaterialization(t *testing.T) {
+	c := open(t, t.TempDir())
+	defer c.Close()
+	ctx := context.Background()
+	conn, err := c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT current_setting('late_materialization_max_rows')").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != lateMaterializationRows {
+		t.Errorf("late_materialization_max_rows = %d, want %d", n, lateMaterializationRows)
+	}
+}
