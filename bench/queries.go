@@ -22,22 +22,51 @@ const queryRuns = 5
 // benchQuery is one query of the queries section.
 type benchQuery struct{ name, sql, pgSQL string }
 
-// benchQueries are the small queries of the issue and the blog's top
-// services query.
-func benchQueries() []benchQuery {
+// benchQueries are the small queries of the issue, the blog's top
+// services query, and queries on windows of time ending at newest, the time
+// of the lake's newest event (the generated data lies in the past, so the
+// windows are literal times, not now()).
+func benchQueries(newest time.Time) []benchQuery {
 	qs := []benchQuery{
 		{"count(*)", `select count(*) from aws_cloudtrail_log`, ""},
 		{"ORDER BY event_time DESC LIMIT 100", `select * from aws_cloudtrail_log order by event_time desc limit 100`, ""},
+		{"latest 50", `select * from aws_cloudtrail_log order by event_time desc limit 50`, ""},
 		{"most active services (blog)", `select event_source, event_name, count(*) as event_count from aws_cloudtrail_log
 group by event_source, event_name order by event_count desc limit 10`, ""},
 		{"errors by user (blog)", `select user_identity.arn as arn, error_code, count(*) as n from aws_cloudtrail_log
 where error_code is not null group by 1, 2 order by n desc limit 10`, `select user_identity->>'arn' as arn, error_code, count(*) as n
 from aws_cloudtrail_log where error_code is not null group by 1, 2 order by n desc limit 10`},
 	}
+	qs = append(qs, windowQueries(newest)...)
 	for i := range qs {
 		if qs[i].pgSQL == "" {
 			qs[i].pgSQL = qs[i].sql
 		}
+	}
+	return qs
+}
+
+// windowQueries are a dashboard's queries on the last hour, day and week
+// before newest: their cost should follow the window, not the lake. The
+// bound is a TIMESTAMP for DuckDB (event_time's type, so the filter reaches
+// the Parquet scan) and a timestamptz for PostgreSQL's timestamptz column.
+func windowQueries(newest time.Time) []benchQuery {
+	since := func(d time.Duration) (string, string) {
+		t := newest.Add(-d).UTC().Format("2006-01-02 15:04:05")
+		return "timestamp '" + t + "'", "timestamptz '" + t + "+00'"
+	}
+	var qs []benchQuery
+	ts, tz := since(time.Hour)
+	qs = append(qs, benchQuery{"last hour, events",
+		`select * from aws_cloudtrail_log where event_time > ` + ts + ` order by event_time desc`,
+		`select * from aws_cloudtrail_log where event_time > ` + tz + ` order by event_time desc`})
+	for _, w := range []struct {
+		name string
+		d    time.Duration
+	}{{"last hour", time.Hour}, {"last day", 24 * time.Hour}, {"last 7 days", 7 * 24 * time.Hour}} {
+		ts, tz := since(w.d)
+		q := `select event_source, count(*) as n from aws_cloudtrail_log where event_time > %s group by 1 order by n desc, 1`
+		qs = append(qs, benchQuery{w.name + ", by service", fmt.Sprintf(q, ts), fmt.Sprintf(q, tz)})
 	}
 	return qs
 }
@@ -76,7 +105,11 @@ func queriesSection(r *report, bin string, cr *collectResult) error {
 		return fmt.Errorf("duckdb view over the lake: %w", err)
 	}
 
-	qs := benchQueries()
+	var newest time.Time
+	if err := db.QueryRow(`select max(event_time) from aws_cloudtrail_log`).Scan(&newest); err != nil {
+		return fmt.Errorf("newest event in-process: %w", err)
+	}
+	qs := benchQueries(newest)
 	var tps, dks []time.Duration
 	for _, q := range qs {
 		tp, err := median(func() error { return pgxQuery(ctx, conn, q.sql) })
@@ -108,7 +141,7 @@ func queriesSection(r *report, bin string, cr *collectResult) error {
 		rows = append(rows, row)
 	}
 	r.section("Queries")
-	r.line(fmt.Sprintf("Median of %d runs after a warm-up, every value of every row read. tpserver: pgx (extended protocol) to `tpserver serve` on 127.0.0.1. In-process: the same SQL in DuckDB over the lake's Parquet files (read_parquet, hive partitioning). PostgreSQL 15: the same rows through pgx, in a table of the columns the queries use (nested objects as jsonb, `select *` returns those %d columns), with an index on event_time, after VACUUM ANALYZE. Ratios = tpserver time / baseline time (above 1 = tpserver slower).\n", queryRuns, len(pgColumns)))
+	r.line(fmt.Sprintf("Median of %d runs after a warm-up, every value of every row read. tpserver: pgx (extended protocol) to `tpserver serve` on 127.0.0.1. In-process: the same SQL in DuckDB over the lake's Parquet files (read_parquet, hive partitioning). PostgreSQL 15: the same rows through pgx, in a table of the columns the queries use (nested objects as jsonb, `select *` returns those %d columns), with an index on event_time, after VACUUM ANALYZE. The \"last ...\" queries end at the newest event of the data (%s). Ratios = tpserver time / baseline time (above 1 = tpserver slower).\n", queryRuns, len(pgColumns), newest.UTC().Format("2006-01-02 15:04:05")))
 	r.table([]string{"query", "tpserver via pgx", "DuckDB in-process", "tpserver/in-process", "PostgreSQL 15 via pgx", "tpserver/PostgreSQL"}, rows)
 	if pgs == nil {
 		r.line("\n" + pgNotInstalled + ".")
