@@ -1,6 +1,8 @@
 // Package catalog owns tpserver's DuckDB database: one per process, holding
 // the users' own tables and views, with a view per lake table over the
-// Parquet files the collector publishes.
+// Parquet files the collector publishes, listed newest first so that
+// "latest N" reads only the newest row groups (see the lake package's
+// "Time order").
 package catalog
 
 import (
