@@ -61,6 +61,7 @@
 //	server.go     Server, Options, accepting connections
 //	tls.go        SSLRequest: the TLS upgrade, or 'N'; RequireTLS
 //	limits.go     MaxConnections, MaxMessageSize, idle timeouts, role defaults
+//	admit.go      MaxActiveStatements: the FIFO bound on statements working inside DuckDB
 //	session.go    the session's state (grouped by concern), message loop, dispatch
 //	startup.go    startup packet, SSL/GSSENC negotiation, authentication, startup parameters
 //	auth.go       who a client is: local trust without users, failed logins' growing delays

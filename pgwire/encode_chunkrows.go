@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"bytes"
+	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ type chunkRows struct {
 	cols  []chunkColumn
 	err   error
 	stmt  driver.Stmt // the prepared statement src came from, closed with it; or nil
+	gate  *admission  // held while a chunk is fetched
+	ctx   context.Context
 }
 
 // newChunkRows prepares the encoding of src's rows in the statement's
@@ -54,7 +57,12 @@ func (r *chunkRows) Next() bool {
 	if r.src == nil {
 		return false
 	}
+	if err := r.gate.acquire(r.ctx); err != nil {
+		r.chunk, r.err = nil, err
+		return false
+	}
 	r.chunk, r.row = r.src.Next(), 0
+	r.gate.release()
 	if r.chunk == nil {
 		r.err = r.src.Err()
 		return false
@@ -142,13 +150,21 @@ type driverRows struct {
 	stmt driver.Stmt // the prepared statement rows came from, closed with them; or nil
 	vals []driver.Value
 	err  error
+	gate *admission // held while a row is fetched
+	ctx  context.Context
 }
 
 func (d *driverRows) Next() bool {
 	if d.rows == nil || d.err != nil {
 		return false
 	}
-	if err := d.rows.Next(d.vals); err != nil {
+	if err := d.gate.acquire(d.ctx); err != nil {
+		d.err = err
+		return false
+	}
+	err := d.rows.Next(d.vals)
+	d.gate.release()
+	if err != nil {
 		if !errors.Is(err, io.EOF) {
 			d.err = err
 		}

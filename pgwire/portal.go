@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -169,7 +170,8 @@ func (s *session) execute(p *portal, maxRows int64) (suspended bool, err error) 
 			return false, err
 		}
 		stop := s.track(cancel)
-		res, err := s.conn.ExecContext(ctx, st.execSQL, p.args...)
+		var res sql.Result
+		err := s.srv.active.do(ctx, func() (err error) { res, err = s.conn.ExecContext(ctx, st.execSQL, p.args...); return err })
 		stop()
 		if err != nil {
 			return false, queryErr(ctx, err, st.errSQL())

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"context"
 	"strings"
 
 	"go.uber.org/zap"
@@ -98,7 +99,10 @@ func (s *session) prepareDescribed(name, text string, oids []uint32, keep bool) 
 			return nil, err
 		}
 	}
-	st, err := prepareStatement(s.ctx, s.conn, s.log, name, exec, oids, keep)
+	st, err := s.prepareAdmitted(name, exec, oids, keep)
+	if pe, ours := err.(*pgError); ours && pe.Code == codeQueryCanceled {
+		return nil, err // cancelled while waiting its turn
+	}
 	if exec == text {
 		if err != nil {
 			return nil, sqlErr(err, text)
@@ -112,7 +116,7 @@ func (s *session) prepareDescribed(name, text string, oids []uint32, keep bool) 
 		return st, nil
 	}
 	s.log.Debug("translated statement failed", zap.String("sql", text), zap.String("translated", exec), zap.Error(err))
-	if orig, oerr := prepareStatement(s.ctx, s.conn, s.log, name, text, oids, false); oerr == nil {
+	if orig, oerr := s.prepareAdmitted(name, text, oids, false); oerr == nil {
 		return orig, nil
 	}
 	pe := toPgError(err, exec)
@@ -127,4 +131,24 @@ func (st *statement) errSQL() string {
 		return st.clientSQL
 	}
 	return st.sql
+}
+
+// prepareAdmitted has DuckDB prepare query (prepareStatement) once the
+// statement's turn comes (admit.go). While it waits its turn it can be
+// cancelled, and statement_timeout counts, as for a running statement; a
+// statement cancelled while waiting fails with 57014.
+func (s *session) prepareAdmitted(name, query string, oids []uint32, keep bool) (*statement, error) {
+	if s.srv.active == nil {
+		return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep)
+	}
+	ctx, cancel := context.WithCancelCause(s.ctx)
+	defer cancel(nil)
+	stop := s.track(cancel)
+	err := s.srv.active.acquire(ctx)
+	stop()
+	if err != nil {
+		return nil, queryErr(ctx, err, query)
+	}
+	defer s.srv.active.release()
+	return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep)
 }

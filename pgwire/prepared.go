@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -121,13 +122,13 @@ func (s *session) queryDriver(p *portal, ds driver.Stmt) (resultRows, error) {
 			if !ok {
 				return fmt.Errorf("prepared statement %T cannot run with a context", ds)
 			}
-			dr, err = q.QueryContext(p.ctx, args)
+			err = s.srv.active.do(p.ctx, func() (err error) { dr, err = q.QueryContext(p.ctx, args); return err })
 		} else {
 			q, ok := dc.(driver.QueryerContext)
 			if !ok {
 				return fmt.Errorf("connection %T cannot query with a context", dc)
 			}
-			dr, err = q.QueryContext(p.ctx, st.execSQL, args)
+			err = s.srv.active.do(p.ctx, func() (err error) { dr, err = q.QueryContext(p.ctx, st.execSQL, args); return err })
 		}
 		if err != nil {
 			return err
@@ -144,7 +145,8 @@ func (s *session) queryDriver(p *portal, ds driver.Stmt) (resultRows, error) {
 // querySQL runs p's statement text through database/sql.
 func (s *session) querySQL(p *portal) (resultRows, error) {
 	st := p.stmt
-	rows, err := s.conn.QueryContext(p.ctx, st.execSQL, p.args...)
+	var rows *sql.Rows
+	err := s.srv.active.do(p.ctx, func() (err error) { rows, err = s.conn.QueryContext(p.ctx, st.execSQL, p.args...); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +154,10 @@ func (s *session) querySQL(p *portal) (resultRows, error) {
 		rows.Close()
 		return nil, newError(codeInternal, "result has %d columns, expected %d", len(cols), len(st.cols))
 	}
-	return rows, nil
+	if s.srv.active == nil {
+		return rows, nil
+	}
+	return &admittedRows{resultRows: rows, gate: s.srv.active, ctx: p.ctx}, nil
 }
 
 // driverResult wraps a driver's result of p's query (and the prepared
@@ -167,12 +172,12 @@ func (s *session) driverResult(p *portal, dr driver.Rows, ds driver.Stmt) (resul
 	if !s.srv.valueRows {
 		if src, isDuck := duckdbx.NewChunks(dr); isDuck {
 			if cr, fits := newChunkRows(src, st, p.formats); fits {
-				cr.stmt = ds
+				cr.stmt, cr.gate, cr.ctx = ds, s.srv.active, p.ctx
 				return cr, nil
 			}
 		}
 	}
-	return &driverRows{rows: dr, stmt: ds, vals: make([]driver.Value, len(st.cols))}, nil
+	return &driverRows{rows: dr, stmt: ds, vals: make([]driver.Value, len(st.cols)), gate: s.srv.active, ctx: p.ctx}, nil
 }
 
 // namedArgs converts a portal's arguments for the driver connection dc as

@@ -61,6 +61,15 @@ type Options struct {
 	RoleStatementTimeout map[Role]time.Duration
 	// Audit configures the audit log (audit.go); off by default.
 	Audit AuditOptions
+	// MaxActiveStatements bounds the statements working inside DuckDB at
+	// once, server wide (admit.go): further ones wait their turn, first
+	// come first served, cancellable while they wait. A statement holds
+	// its slot while DuckDB prepares or runs it or fetches a chunk of its
+	// result, not while a client reads. Zero or negative: no bound (the
+	// default: measured on the dashboard mix, DuckDB's CPU per statement
+	// does not grow with concurrency, and a bound near the core count only
+	// queues dashboards behind long statements; see README).
+	MaxActiveStatements int
 }
 
 // DefaultServerVersion is reported when Options.ServerVersion is empty.
@@ -76,6 +85,7 @@ type Server struct {
 	classes  *sqlclass.Cache // classified query strings
 	auth     serverAuth      // failed logins' delays, unknown users' credentials
 	sessions atomic.Int64    // admitted sessions open now (MaxConnections)
+	active   *admission      // statements working inside DuckDB (MaxActiveStatements)
 	// valueRows makes sessions read results value by value through
 	// database/sql instead of chunk by chunk (encode_chunkrows.go): the
 	// tests and benchmarks compare the two.
@@ -120,7 +130,8 @@ func NewServer(b Backend, opt Options) *Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Server{backend: b, opt: opt, log: log, classes: sqlclass.NewCache(classCacheSize), auth: newServerAuth(opt)}
+	return &Server{backend: b, opt: opt, log: log, classes: sqlclass.NewCache(classCacheSize), auth: newServerAuth(opt),
+		active: newAdmission(opt.MaxActiveStatements)}
 }
 
 // Serve accepts connections until ctx is cancelled or ln is closed; each

@@ -174,6 +174,7 @@ type serveNetwork struct {
 	tlsCert, tlsKey    string
 	requireTLS         bool
 	maxConnections     int
+	maxActive          int
 	maxMessageSize     string
 	memoryLimit        string
 	threads            int
@@ -195,6 +196,8 @@ func (n *serveNetwork) addFlags(cmd *cobra.Command) {
 		"refuse clients that do not use TLS; on by default when --listen is not a loopback address (env TPSERVER_REQUIRE_TLS)")
 	f.IntVar(&n.maxConnections, "max-connections", envParse(&n.envErrs, "TPSERVER_MAX_CONNECTIONS", pgwire.DefaultMaxConnections, strconv.Atoi),
 		"sessions open at once; beyond it clients get \"too many clients\" (env TPSERVER_MAX_CONNECTIONS)")
+	f.IntVar(&n.maxActive, "max-active-statements", envParse(&n.envErrs, "TPSERVER_MAX_ACTIVE_STATEMENTS", 0, strconv.Atoi),
+		"statements working inside DuckDB at once, others waiting their turn; 0 no bound (env TPSERVER_MAX_ACTIVE_STATEMENTS)")
 	f.StringVar(&n.maxMessageSize, "max-message-size", envOr("TPSERVER_MAX_MESSAGE_SIZE", "64MiB"),
 		"largest protocol message a client may send, such as 1MiB; a longer one ends its session (env TPSERVER_MAX_MESSAGE_SIZE)")
 	f.StringVar(&n.memoryLimit, "memory-limit", envOr("TPSERVER_MEMORY_LIMIT", ""),
@@ -225,7 +228,7 @@ func (n *serveNetwork) serverOptions(cmd *cobra.Command, usersConfigured bool) (
 			"(see \"Running on a network\" in README.md), or listen on a loopback address such as 127.0.0.1:5433", n.listen)
 	}
 	opt := pgwire.Options{
-		RequireTLS: n.requireTLS, MaxConnections: n.maxConnections, IdleSessionTimeout: n.idleSessionTimeout,
+		RequireTLS: n.requireTLS, MaxConnections: n.maxConnections, MaxActiveStatements: n.maxActive, IdleSessionTimeout: n.idleSessionTimeout,
 		RoleStatementTimeout: map[pgwire.Role]time.Duration{pgwire.RoleReader: n.readerTimeout, pgwire.RoleAnalyst: n.analystTimeout},
 	}
 	if !cmd.Flags().Changed("require-tls") && os.Getenv("TPSERVER_REQUIRE_TLS") == "" {
