@@ -43,6 +43,9 @@ type mixResult struct {
 	txns   int
 	errors int
 	first  string // the first error pgbench printed, if any
+	// cpu is the server's CPU time per transaction (treeCPU): unlike tps,
+	// it hardly depends on what else loads the machine.
+	cpu time.Duration
 }
 
 // dashboardSection runs the dashboard mix with pgbench at 1, 8 and 32
@@ -90,7 +93,7 @@ func dashboardSection(r *report, bin, dir string, cr *collectResult, mixFor time
 	var tp, pgm []mixResult
 	for _, n := range dashboardClients {
 		fmt.Fprintf(os.Stderr, "bench: dashboard mix, %d clients\n", n)
-		m, err := runPgbench(pgbench, tpDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-tp-%d", n)), n, end, mixFor)
+		m, err := runPgbench(pgbench, tpDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-tp-%d", n)), n, end, mixFor, srv.PID())
 		if err != nil {
 			return fmt.Errorf("tpserver: %w", err)
 		}
@@ -98,7 +101,7 @@ func dashboardSection(r *report, bin, dir string, cr *collectResult, mixFor time
 		if pgDSN == "" {
 			continue
 		}
-		m, err = runPgbench(pgbench, pgDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-pg-%d", n)), n, end, mixFor)
+		m, err = runPgbench(pgbench, pgDSN, script, filepath.Join(dir, fmt.Sprintf("pgbench-pg-%d", n)), n, end, mixFor, pg.PID())
 		if err != nil {
 			return fmt.Errorf("PostgreSQL 15: %w", err)
 		}
@@ -114,20 +117,23 @@ func writeDashboard(r *report, tp, pg []mixResult, mixFor time.Duration) {
 		"a transaction = one refresh of three panels over the data's last 7 days: top 10 services, events per hour, "+
 		"latest 50 events (script in bench/dashboard.go; each refresh moves the window by a random shift, so every "+
 		"text is new to the server). p99 from pgbench's per-transaction log. Errors: failed transactions and aborted clients. "+
-		"Ratio = tpserver tps / PostgreSQL 15 tps (above 1 = tpserver faster).\n", mixFor))
+		"Ratio = tpserver tps / PostgreSQL 15 tps (above 1 = tpserver faster). CPU/refresh: the server's CPU time "+
+		"(user + system, PostgreSQL's postmaster and backends together) per transaction, which depends far less "+
+		"on the machine's other load than tps does.\n", mixFor))
 	var rows [][]string
 	for i, n := range dashboardClients {
 		t := tp[i]
-		row := []string{strconv.Itoa(n), fmt.Sprintf("%.1f", t.tps), ms(t.p99), strconv.Itoa(t.errors)}
+		row := []string{strconv.Itoa(n), fmt.Sprintf("%.1f", t.tps), ms(t.p99), strconv.Itoa(t.errors), ms(t.cpu)}
 		if pg == nil {
-			row = append(row, "not measured", "", "", "")
+			row = append(row, "not measured", "", "", "", "")
 		} else {
 			p := pg[i]
-			row = append(row, fmt.Sprintf("%.1f", p.tps), ms(p.p99), strconv.Itoa(p.errors), fmt.Sprintf("%.2f", t.tps/p.tps))
+			row = append(row, fmt.Sprintf("%.1f", p.tps), ms(p.p99), strconv.Itoa(p.errors), ms(p.cpu), fmt.Sprintf("%.2f", t.tps/p.tps))
 		}
 		rows = append(rows, row)
 	}
-	r.table([]string{"clients", "tpserver tps", "tpserver p99", "tpserver errors", "PostgreSQL 15 tps", "PostgreSQL 15 p99", "PostgreSQL 15 errors", "tpserver/PostgreSQL tps"}, rows)
+	r.table([]string{"clients", "tpserver tps", "tpserver p99", "tpserver errors", "tpserver CPU/refresh",
+		"PostgreSQL 15 tps", "PostgreSQL 15 p99", "PostgreSQL 15 errors", "PostgreSQL 15 CPU/refresh", "tpserver/PostgreSQL tps"}, rows)
 	for i, n := range dashboardClients {
 		if tp[i].first != "" {
 			r.line(fmt.Sprintf("\ntpserver at %d clients, first error: `%s`", n, tp[i].first))
@@ -185,12 +191,16 @@ var (
 
 // runPgbench runs the dashboard script with clients connections for
 // mixFor against dsn, logging every transaction under logPrefix, and reads
-// tps, p99 and errors from its output and logs.
-func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64, mixFor time.Duration) (mixResult, error) {
+// tps, p99 and errors from its output and logs, and the CPU time per
+// transaction of the server process pid and its children.
+func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64, mixFor time.Duration, pid int) (mixResult, error) {
+	cpu0 := treeCPU(pid)
 	cmd := exec.Command(pgbench, "-n", "-M", "simple", "-f", script, "-D", fmt.Sprintf("end=%d", end),
 		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(clients), "-T", strconv.Itoa(max(1, int(mixFor.Seconds()))),
 		"-l", "--log-prefix", logPrefix, dsn)
 	out, err := cmd.CombinedOutput()
+	time.Sleep(200 * time.Millisecond) // PostgreSQL's backends exit and are reaped
+	cpu := treeCPU(pid) - cpu0
 	text := string(out)
 	var m mixResult
 	if sm := pgbenchTPS.FindStringSubmatch(text); sm != nil {
@@ -200,6 +210,9 @@ func runPgbench(pgbench, dsn, script, logPrefix string, clients int, end int64, 
 	}
 	if sm := pgbenchTxns.FindStringSubmatch(text); sm != nil {
 		m.txns, _ = strconv.Atoi(sm[1])
+	}
+	if m.txns > 0 {
+		m.cpu = cpu / time.Duration(m.txns)
 	}
 	if sm := pgbenchFailed.FindStringSubmatch(text); sm != nil {
 		m.errors, _ = strconv.Atoi(sm[1])

@@ -40,8 +40,10 @@
 //     `tpserver serve` on the collected lake, and against PostgreSQL 15
 //     holding the same rows (as in queries). Figures: tps, p99 latency of a
 //     refresh (from pgbench's per-transaction log), errors (failed
-//     transactions and aborted clients); ratio = tpserver tps / PostgreSQL
-//     tps.
+//     transactions and aborted clients), the server's CPU time per refresh
+//     (proccpu.go: tpserver's process, PostgreSQL's postmaster with its
+//     backends; far less sensitive to the machine's load than tps); ratio =
+//     tpserver tps / PostgreSQL tps.
 //
 //   - stream: `select * from aws_cloudtrail_log` of that lake (all -events
 //     rows; 1M and 10M are two runs) from `tpserver serve` to pgx in text

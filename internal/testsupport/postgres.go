@@ -174,3 +174,6 @@ func postgresCredential() (*syscall.Credential, error) {
 	gid, _ := strconv.Atoi(u.Gid)
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
+
+// PID is the postmaster's process id; its backends are its children.
+func (pg *Postgres) PID() int { return pg.proc.PID() }

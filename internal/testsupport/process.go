@@ -104,3 +104,6 @@ func (p *Process) WaitListening(port int, within time.Duration) error {
 	}
 	return fmt.Errorf("not listening on 127.0.0.1:%d within %v", port, within)
 }
+
+// PID is the process's id.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
