@@ -7,9 +7,13 @@
 //
 //   - generate: writes N events of realistic synthetic CloudTrail in the S3
 //     delivery layout (gzipped {"Records":[...]} files per account, region
-//     and 15-minute slot), by running collector/demo over consecutive
-//     30-day windows with a seed per window, so the data is deterministic
-//     for a given -events. Figures: files, events, gzipped bytes.
+//     and 5-minute slot), by running collector/demo scaled up to busy
+//     accounts (Options.Scale 60: about 140,000 events a day, 55 events of
+//     about 1.1 KB per file, like the issue's 16,964 files per 1M events;
+//     smaller scales below 135,000 events) over consecutive windows of at
+//     most 400,000 events with a seed per window, so the data is
+//     deterministic for a given -events. Figures: files, events, gzipped
+//     bytes.
 //
 //   - collect: `tpserver collect` of those files into a fresh lake, timed,
 //     with the child's peak RSS (the largest VmHWM of its process tree,

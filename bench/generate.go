@@ -11,9 +11,19 @@ import (
 	"github.com/tpserver/tpserver/collector/demo"
 )
 
-// windowDays is the largest number of days collector/demo generates per
-// call; the last window is shortened to come close to the wanted count.
-const windowDays = 30
+// windowEvents bounds the events collector/demo generates per call (it
+// holds a window's events in memory); the last window is shortened to come
+// close to the wanted count.
+const windowEvents = 400_000
+
+// busyScale is the demo.Options.Scale of the generated data: busy accounts
+// delivering a file every 5 minutes per account and region, about 55
+// events (1.2 KB each) per file, like the trails of the figures
+// (16,964 files for 1M events).
+const busyScale = 60
+
+// demoPerDay is the demo data set's approximate events per day at scale 1.
+const demoPerDay = 4500
 
 // genEnd is the last day of the first window; later windows go back in time.
 func genEnd() time.Time { return time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC) }
@@ -29,16 +39,26 @@ type dataset struct {
 	fileNames []string
 }
 
+// scaleFor is the demo scale for a data set of events: busyScale, or less
+// when even one busy day would be far more than wanted (small test runs).
+func scaleFor(events int) int {
+	if events >= busyScale*demoPerDay/2 {
+		return busyScale
+	}
+	return max(1, events/demoPerDay)
+}
+
 // generate writes at least events CloudTrail events under dir.
 func generate(dir string, events int) (*dataset, error) {
 	start := time.Now()
 	ds := &dataset{dir: dir}
 	genDays := 0
-	end, perDay := genEnd(), 4500.0 // demo's approximate events per day
+	scale := scaleFor(events)
+	end, perDay := genEnd(), float64(demoPerDay*scale)
 	for w := 0; ds.events < events; w++ {
 		days := int(float64(events-ds.events)/perDay) + 1
-		days = max(1, min(days, windowDays))
-		opt := demo.Options{End: end, Days: days, Seed: demo.DefaultSeed + int64(w)}
+		days = max(1, min(days, int(windowEvents/perDay)))
+		opt := demo.Options{End: end, Days: days, Seed: demo.DefaultSeed + int64(w), Scale: scale}
 		sum, err := demo.Generate(dir, opt)
 		if err != nil {
 			return nil, fmt.Errorf("generate window %d: %w", w, err)

@@ -12,7 +12,9 @@ import (
 
 // BenchmarkCollectDemoDays collects TP_BENCH_DAYS days of demo data (default
 // 40, about 100,000 events) into a fresh lake per iteration; the data set is
-// generated once, before the timer starts. Run it with -benchtime 1x under
+// generated once, before the timer starts. TP_BENCH_SCALE sets
+// demo.Options.Scale: TP_BENCH_DAYS=1 TP_BENCH_SCALE=60 gives about 140,000
+// events in busy-account files of about 55 events, the bench program's layout. Run it with -benchtime 1x under
 // /usr/bin/time -v to see the collection's peak RSS.
 func BenchmarkCollectDemoDays(b *testing.B) {
 	days := 40
@@ -23,8 +25,16 @@ func BenchmarkCollectDemoDays(b *testing.B) {
 		}
 		days = n
 	}
+	scale := 1
+	if s := os.Getenv("TP_BENCH_SCALE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("TP_BENCH_SCALE: %v", err)
+		}
+		scale = n
+	}
 	src := b.TempDir()
-	sum, err := demo.Generate(src, demo.Options{End: time.Date(2025, 5, 4, 0, 0, 0, 0, time.UTC), Days: days})
+	sum, err := demo.Generate(src, demo.Options{End: time.Date(2025, 5, 4, 0, 0, 0, 0, time.UTC), Days: days, Scale: scale})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,14 @@
 // Parquet lake: it discovers files through the source's layout, decodes and
 // maps their events, publishes Parquet files atomically, compacts them and
 // remembers what it collected.
+//
+// A run is a pipeline: discovery feeds decode workers (one file each at a
+// time), one goroutine stages their rows in an in-memory DuckDB table, and
+// a batch is published (partition filter, dedup, sorted zstd Parquet per
+// hive directory, one lake commit) when it reaches flushRows rows or
+// flushBytes of text, in the background while the next batch is staged in
+// a second staging database. Commits stay one at a time and in order. So
+// memory holds at most two batches, whatever the number of events.
 package collector
 
 import (
@@ -28,8 +36,14 @@ const DefaultInitialPeriod = 7 * 24 * time.Hour
 // disk for queries that were planned before the replacement.
 const DefaultRetireGrace = 10 * time.Minute
 
-// flushRows is how many staged rows trigger publishing a batch.
-const flushRows = 250_000
+// flushRows and flushBytes bound a batch: staged rows, or bytes of staged
+// text, that trigger publishing it. With one batch staging while the
+// previous one is written, they bound the collection's memory whatever the
+// number of events.
+const (
+	flushRows  = 250_000
+	flushBytes = 64 << 20
+)
 
 // Collector collects partitions into the lake under DataDir.
 type Collector struct {
@@ -46,6 +60,9 @@ type Collector struct {
 	RetireGrace time.Duration
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// batchRows, when positive, replaces flushRows (tests use small
+	// batches to exercise background commits).
+	batchRows int64
 }
 
 // Options narrow one collection run.
@@ -124,6 +141,14 @@ func (c *Collector) log() *zap.Logger {
 		return c.Logger
 	}
 	return zap.NewNop()
+}
+
+// flushAt is how many staged rows trigger publishing a batch.
+func (c *Collector) flushAt() int64 {
+	if c.batchRows > 0 {
+		return c.batchRows
+	}
+	return flushRows
 }
 
 func (c *Collector) retireGrace() time.Duration {
@@ -213,7 +238,7 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr 
 	defer rc.Close()
 	prog.Downloaded.Add(1)
 	counted := &countingReader{r: rc, n: &prog.Bytes}
-	dec, err := cloudtrail.NewDecoder(counted)
+	dec, err := cloudtrail.NewFileDecoder(counted)
 	if err != nil {
 		return nil, events, err
 	}

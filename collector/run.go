@@ -30,9 +30,15 @@ type run struct {
 	res    *Result
 	prog   *Progress
 	log    *zap.Logger
-	w      *writer
+	// w stages the rows of the files read; spare is the other staging
+	// writer, whose rows a background commit may be publishing meanwhile.
+	// Each is opened when first needed, so a run with nothing to read
+	// opens no database.
+	w, spare *writer
 	// batch are the log entries of the files staged in w, not committed yet.
 	batch []logEntry
+	// inflight receives the outcome of the background commit, if one runs.
+	inflight chan commitOutcome
 }
 
 // Collect collects one partition. Files that fail are reported in the result
@@ -48,12 +54,7 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 			return nil, err
 		}
 	}
-	w, err := newWriter(ctx, c.DataDir, r.table, p.Filter)
-	if err != nil {
-		return nil, err
-	}
-	defer w.close()
-	r.w = w
+	defer r.closeWriters()
 	if err := r.collectFiles(ctx); err != nil {
 		return r.res, err
 	}
@@ -152,8 +153,10 @@ type discovery struct {
 func (r *run) collectFiles(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	workers := max(2, runtime.NumCPU(), r.src.Concurrency())
 	work := make(chan job)
-	done := make(chan parsed)
+	// Decoders run ahead of staging by up to one file each.
+	done := make(chan parsed, workers)
 	discovered := make(chan discovery, 1)
 	// Discovery reads a copy: commits update r.st.collected meanwhile.
 	collected := make(map[string]fileState, len(r.st.collected))
@@ -165,7 +168,7 @@ func (r *run) collectFiles(ctx context.Context) error {
 		discovered <- r.discover(ctx, collected, work)
 	}()
 	var wg sync.WaitGroup
-	for range max(2, runtime.NumCPU(), r.src.Concurrency()) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -184,6 +187,11 @@ func (r *run) collectFiles(ctx context.Context) error {
 	}
 	if runErr == nil {
 		runErr = ctx.Err()
+	}
+	// A commit still running is waited for even after a failure: it may
+	// have changed the partition, and it uses a writer that closes after.
+	if err := r.waitCommit(); err != nil && runErr == nil {
+		runErr = err
 	}
 	if runErr == nil {
 		runErr = r.commit(ctx)
@@ -240,8 +248,10 @@ func (r *run) decode(ctx context.Context, work <-chan job, done chan<- parsed) {
 	}
 }
 
-// stage reports and stages the files read, committing every flushRows
-// rows. After a failure it cancels the run and drains done.
+// stage reports and stages the files read, publishing a batch in the
+// background whenever the staged rows reach flushRows or flushBytes, while
+// the next batch is staged. After a failure it cancels the run and drains
+// done.
 func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) error {
 	rep := &report{res: r.res, prog: r.prog, log: r.log, failures: r.opt.Failures, now: r.res.Start}
 	var runErr error
@@ -262,14 +272,18 @@ func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) erro
 			continue
 		}
 		rep.fileRead(p.a.Location, p.events)
+		if err := r.openWriter(ctx, &r.w); err != nil {
+			fail(err)
+			continue
+		}
 		if err := r.w.append(p.rows); err != nil {
 			fail(err)
 			continue
 		}
 		r.res.OutsideWindow += p.read.outside
 		r.batch = append(r.batch, p.read.entry(p.a, int64(len(p.rows))))
-		if r.w.rows >= flushRows {
-			if err := r.commit(ctx); err != nil {
+		if r.w.rows >= r.c.flushAt() || r.w.bytes >= flushBytes {
+			if err := r.startCommit(ctx); err != nil {
 				fail(err)
 			}
 		}
@@ -277,37 +291,105 @@ func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) erro
 	return runErr
 }
 
-// commit publishes the staged rows and records their source files in one
-// lake commit.
-func (r *run) commit(ctx context.Context) error {
-	if len(r.batch) == 0 {
+// openWriter opens the staging writer *w unless it is open.
+func (r *run) openWriter(ctx context.Context, w **writer) error {
+	if *w != nil {
 		return nil
 	}
-	out, fs, err := r.w.flush(ctx, r.st.part.NextBatch(), r.st.manifest().Files)
+	nw, err := newWriter(ctx, r.c.DataDir, r.table, r.p.Filter)
 	if err != nil {
 		return err
 	}
-	sources := r.batch
-	change := lake.Change{Add: out, Log: sources, Time: r.c.now().UTC()}
-	if err := r.st.commit(change); err != nil {
+	*w = nw
+	return nil
+}
+
+// closeWriters closes the staging writers that were opened.
+func (r *run) closeWriters() {
+	for _, w := range []*writer{r.w, r.spare} {
+		if w != nil {
+			w.close()
+		}
+	}
+}
+
+// commitOutcome is what a commit of one batch did.
+type commitOutcome struct {
+	sources   []logEntry
+	published int
+	stats     flushStats
+	err       error
+}
+
+// commit publishes the staged rows and records their source files in one
+// lake commit, after the background commit, if any, is done.
+func (r *run) commit(ctx context.Context) error {
+	if err := r.startCommit(ctx); err != nil {
 		return err
 	}
+	return r.waitCommit()
+}
+
+// startCommit waits for the background commit, if any, then hands the
+// staged rows and their log entries to a new one and stages the next rows
+// in the spare writer. Commits happen one at a time and in order, so each
+// batch's duplicates are looked up in the files of the commits before it.
+func (r *run) startCommit(ctx context.Context) error {
+	if err := r.waitCommit(); err != nil {
+		return err
+	}
+	if len(r.batch) == 0 {
+		return nil
+	}
+	w, sources := r.w, r.batch
+	r.w, r.spare, r.batch = r.spare, w, nil
+	out := make(chan commitOutcome, 1)
+	r.inflight = out
+	go func() { out <- r.publish(ctx, w, sources) }()
+	return nil
+}
+
+// waitCommit waits for the background commit, if any, and counts what it
+// did.
+func (r *run) waitCommit() error {
+	if r.inflight == nil {
+		return nil
+	}
+	o := <-r.inflight
+	r.inflight = nil
+	if o.err != nil {
+		return o.err
+	}
 	var rows int64
-	for _, e := range sources {
+	for _, e := range o.sources {
 		rows += e.Rows
 	}
 	res := r.res
-	res.Collected += len(sources)
-	res.Rows += rows - fs.Filtered - fs.Duplicates
-	res.Filtered += fs.Filtered
-	res.Duplicates += fs.Duplicates
-	res.Published += len(out)
+	res.Collected += len(o.sources)
+	res.Rows += rows - o.stats.Filtered - o.stats.Duplicates
+	res.Filtered += o.stats.Filtered
+	res.Duplicates += o.stats.Duplicates
+	res.Published += o.published
+	r.prog.Saved.Store(res.Rows)
+	return nil
+}
+
+// publish writes the rows staged in w to Parquet and commits them with the
+// log entries of their source files. It runs beside staging: it touches
+// only w, the partition state and the lake.
+func (r *run) publish(ctx context.Context, w *writer, sources []logEntry) commitOutcome {
+	out, fs, err := w.flush(ctx, r.st.part.NextBatch(), r.st.manifest().Files)
+	if err != nil {
+		return commitOutcome{err: err}
+	}
+	change := lake.Change{Add: out, Log: sources, Time: r.c.now().UTC()}
+	if err := r.st.commit(change); err != nil {
+		return commitOutcome{err: err}
+	}
 	if len(out) > 0 {
 		r.c.committed()
 	}
-	r.prog.Saved.Store(res.Rows)
-	r.batch = nil
-	return nil
+	return commitOutcome{sources: sources, published: len(out), stats: fs}
 }
 
 // finish stamps the run's end and logs its summary.

@@ -25,7 +25,8 @@ type writer struct {
 	dataDir  string
 	filter   string
 	appender *duckdb.Appender
-	rows     int64
+	// rows and bytes count the staged rows and their text (see rowBytes).
+	rows, bytes int64
 }
 
 const stagingTable = "staging"
@@ -41,24 +42,49 @@ func newWriter(ctx context.Context, dataDir string, table lake.Table, filter str
 		return nil, fmt.Errorf("open staging connection: %w", err)
 	}
 	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter}
-	var cols []string
-	for _, c := range table.Columns {
-		cols = append(cols, lake.QuoteIdent(c.Name)+" "+stagingType(c.Type))
+	// One thread: the flush runs on the calling goroutine's thread beside
+	// the decoding goroutines. With more, the calling thread spins on
+	// DuckDB's context lock while waiting for the workers (a sixth of the
+	// collection's CPU in perf), and the workers compete with decoding.
+	for _, set := range []string{"SET TimeZone = 'UTC'", "SET threads = 1"} {
+		if _, err := conn.ExecContext(ctx, set); err != nil {
+			w.close()
+			return nil, fmt.Errorf("configure staging database: %s: %w", set, err)
+		}
 	}
-	if _, err := conn.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
-		w.close()
-		return nil, err
-	}
-	ddl := fmt.Sprintf("CREATE TABLE %s (%s)", stagingTable, strings.Join(cols, ", "))
-	if _, err := conn.ExecContext(ctx, ddl); err != nil {
-		w.close()
-		return nil, fmt.Errorf("create staging table: %w", err)
-	}
-	if err := w.openAppender(); err != nil {
+	if err := w.createStaging(ctx); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
+}
+
+// createStaging creates the empty staging table and its appender.
+func (w *writer) createStaging(ctx context.Context) error {
+	var cols []string
+	for _, c := range w.table.Columns {
+		cols = append(cols, lake.QuoteIdent(c.Name)+" "+stagingType(c.Type))
+	}
+	ddl := fmt.Sprintf("CREATE TABLE %s (%s)", stagingTable, strings.Join(cols, ", "))
+	if _, err := w.conn.ExecContext(ctx, ddl); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	return w.openAppender()
+}
+
+// resetStaging empties the staging table by dropping and creating it again:
+// an in-memory table keeps the memory of deleted rows, a dropped one frees
+// it, so the staging memory stays that of one batch.
+func (w *writer) resetStaging(ctx context.Context) error {
+	err := w.appender.Close()
+	w.appender = nil
+	if err != nil {
+		return fmt.Errorf("close staging appender: %w", err)
+	}
+	if _, err := w.conn.ExecContext(ctx, "DROP TABLE "+stagingTable); err != nil {
+		return fmt.Errorf("drop staging table: %w", err)
+	}
+	return w.createStaging(ctx)
 }
 
 // stagingType is the type a column has while staged: JSON text is staged as
@@ -91,9 +117,35 @@ func (w *writer) append(rows [][]any) error {
 		if err := w.appender.AppendRow(vals...); err != nil {
 			return fmt.Errorf("stage row: %w", err)
 		}
+		w.bytes += rowBytes(r)
 	}
 	w.rows += int64(len(rows))
 	return nil
+}
+
+// rowBytes estimates the staged size of a row: the length of its text
+// values, nested ones included, and 8 bytes for every other value.
+func rowBytes(row []any) int64 {
+	var n int64
+	for _, v := range row {
+		switch x := v.(type) {
+		case string:
+			n += int64(len(x))
+		case []string:
+			for _, s := range x {
+				n += int64(len(s))
+			}
+		case map[string]any:
+			vals := make([]any, 0, len(x))
+			for _, f := range x {
+				vals = append(vals, f)
+			}
+			n += rowBytes(vals)
+		default:
+			n += 8
+		}
+	}
+	return n
 }
 
 // writeAside writes the rows of a SELECT into f.Temp as zstd Parquet in
@@ -196,11 +248,11 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 			return nil, st, err
 		}
 	}
-	if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+stagingTable); err != nil {
+	if err := w.resetStaging(ctx); err != nil {
 		cleanup()
-		return nil, st, fmt.Errorf("reset staging table: %w", err)
+		return nil, st, err
 	}
-	w.rows = 0
+	w.rows, w.bytes = 0, 0
 	return out, st, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,6 +59,12 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			}
 			if !opt.From.IsZero() && !opt.To.IsZero() && !opt.From.Before(opt.To) {
 				return usageError(fmt.Errorf("--from %s is not before --to %s", from, to))
+			}
+			if os.Getenv("GOGC") == "" {
+				// Collection allocates fast over a small live heap (tens of
+				// MiB): collecting garbage less often saves about a tenth
+				// of its CPU for less than 100 MiB more heap.
+				debug.SetGCPercent(400)
 			}
 			ctx := cmd.Context()
 			ws, err := g.workspace(ctx, log)

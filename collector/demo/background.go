@@ -28,7 +28,7 @@ func (g *gen) serviceNoise(d int) {
 			var burst time.Time
 			for h := range 24 {
 				work := h >= 7 && h < 20
-				mean := float64(a.noise[ri]) * weekendFactor
+				mean := float64(a.noise[ri]*g.scale) * weekendFactor
 				if !work {
 					mean *= 0.6 // application load follows the users
 				}
@@ -38,7 +38,8 @@ func (g *gen) serviceNoise(d int) {
 				// otherwise the hour's machine activity comes in one burst
 				// (scheduled jobs, Config recorder runs, credential refresh).
 				busy := a.noise[ri] >= 15
-				steady := work && busy
+				// A scaled-up organisation is busy around the clock.
+				steady := (work && busy) || g.scale > 1
 				period := 3 // hours between bursts
 				if busy {
 					period = 2

@@ -395,3 +395,34 @@ func BenchmarkGenerate(b *testing.B) {
 		b.ReportMetric(float64(sum.Files), "files/op")
 	}
 }
+
+// TestScaleModelsBusyAccounts checks that Options.Scale gives the bench's
+// busy-account layout (five-minute files of about 55 events) and that scale
+// one is the demo data set.
+func TestScaleModelsBusyAccounts(t *testing.T) {
+	end := time.Date(2025, 5, 4, 0, 0, 0, 0, time.UTC)
+	base, err := Generate(t.TempDir(), Options{End: end, Days: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Generate(t.TempDir(), Options{End: end, Days: 1, Scale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Files != base.Files || one.Events != base.Events {
+		t.Errorf("scale 1: %d events in %d files, default %d in %d", one.Events, one.Files, base.Events, base.Files)
+	}
+	busy, err := Generate(t.TempDir(), Options{End: end, Days: 1, Scale: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perFile := float64(busy.Events) / float64(busy.Files)
+	t.Logf("scale 60: %d events in %d files, %.1f per file", busy.Events, busy.Files, perFile)
+	if busy.Events < 40*base.Events || perFile < 40 || perFile > 80 {
+		t.Errorf("scale 60: %d events in %d files (%.1f per file), want about 60 times %d in files of 40-80", busy.Events, busy.Files, perFile, base.Events)
+	}
+	// Nine account-region pairs, each a file every five minutes.
+	if want := 9 * 24 * 12; busy.Files > want || busy.Files < want*9/10 {
+		t.Errorf("scale 60: %d files, want about %d", busy.Files, want)
+	}
+}

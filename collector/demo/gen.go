@@ -25,12 +25,14 @@ type gen struct {
 	w     *world
 	start time.Time
 	days  int
+	// scale multiplies the machine activity (Options.Scale, at least 1).
+	scale int
 	evs   []event
 }
 
-func newGenerator(seed int64, start time.Time, days int) *gen {
+func newGenerator(seed int64, start time.Time, days, scale int) *gen {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
-	return &gen{rng: rng, w: newWorld(rng), start: start, days: days, evs: make([]event, 0, days*4500)}
+	return &gen{rng: rng, w: newWorld(rng), start: start, days: days, scale: scale, evs: make([]event, 0, days*4500*scale)}
 }
 
 // actor is whoever makes calls: an identity plus where the calls come from.
@@ -347,9 +349,12 @@ func (g *gen) check(from, to time.Time) error {
 	return nil
 }
 
-// slotWidth is the delivery interval of an account/region: busy ones deliver
-// every 5 minutes, quiet ones every 15.
-func slotWidth(acct, region string) time.Duration {
+// slotWidth is the delivery interval of the files: every 15 minutes for the
+// demo's small organisation, every 5 for scaled-up, busy accounts.
+func (g *gen) slotWidth() time.Duration {
+	if g.scale > 1 {
+		return 5 * time.Minute
+	}
 	return 15 * time.Minute
 }
 
@@ -371,7 +376,7 @@ func (g *gen) files() []logFile {
 	var groups [][]*record
 	for i := range g.evs {
 		e := &g.evs[i]
-		w := slotWidth(e.rec.RecipientAccountID, e.rec.AWSRegion)
+		w := g.slotWidth()
 		k := key{e.rec.RecipientAccountID, e.rec.AWSRegion, e.t.Unix() / int64(w/time.Second) * int64(w/time.Second)}
 		j, ok := idx[k]
 		if !ok {
