@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,8 +22,14 @@ const rssPollInterval = 20 * time.Millisecond
 // returned function stops watching and returns the peak in bytes; a peak
 // within the last interval before exit can be missed.
 func watchPeakRSS(pid int) (stop func() int64) {
-	var mu sync.Mutex
-	var peak int64
+	return watchPeak(func() int64 { return treeHWM(pid) })
+}
+
+// watchPeak calls read every rssPollInterval, at once first, until the
+// returned function is called; that function returns the largest value
+// read.
+func watchPeak(read func() int64) (stop func() int64) {
+	var peak atomic.Int64
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -31,10 +38,9 @@ func watchPeakRSS(pid int) (stop func() int64) {
 		t := time.NewTicker(rssPollInterval)
 		defer t.Stop()
 		for {
-			hwm := treeHWM(pid)
-			mu.Lock()
-			peak = max(peak, hwm)
-			mu.Unlock()
+			if v := read(); v > peak.Load() {
+				peak.Store(v)
+			}
 			select {
 			case <-done:
 				return
@@ -45,9 +51,7 @@ func watchPeakRSS(pid int) (stop func() int64) {
 	return func() int64 {
 		close(done)
 		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		return peak
+		return peak.Load()
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -234,33 +232,10 @@ func processRSS(pid int) int64 {
 	return 0
 }
 
-// samplePeakRSS samples VmRSS of pid every 20 ms until stopped and returns
-// the peak.
+// samplePeakRSS samples VmRSS of pid every rssPollInterval until stopped
+// and returns the peak.
 func samplePeakRSS(pid int) (stop func() int64) {
-	var peak atomic.Int64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if rss := processRSS(pid); rss > peak.Load() {
-				peak.Store(rss)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		wg.Wait()
-		return peak.Load()
-	}
+	return watchPeak(func() int64 { return processRSS(pid) })
 }
 
 // streamPostgres loads tpserver's rows into PostgreSQL 15 and runs the
