@@ -4,9 +4,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/tpserver/tpserver/internal/testsupport"
 )
 
 // rssPollInterval is how often watchPeakRSS reads the process tree.
@@ -22,37 +22,7 @@ const rssPollInterval = 20 * time.Millisecond
 // returned function stops watching and returns the peak in bytes; a peak
 // within the last interval before exit can be missed.
 func watchPeakRSS(pid int) (stop func() int64) {
-	return watchPeak(func() int64 { return treeHWM(pid) })
-}
-
-// watchPeak calls read every rssPollInterval, at once first, until the
-// returned function is called; that function returns the largest value
-// read.
-func watchPeak(read func() int64) (stop func() int64) {
-	var peak atomic.Int64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(rssPollInterval)
-		defer t.Stop()
-		for {
-			if v := read(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		wg.Wait()
-		return peak.Load()
-	}
+	return testsupport.WatchPeak(rssPollInterval, func() int64 { return treeHWM(pid) })
 }
 
 // treeHWM returns the largest VmHWM of pid and its descendants.

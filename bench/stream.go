@@ -235,7 +235,7 @@ func processRSS(pid int) int64 {
 // samplePeakRSS samples VmRSS of pid every rssPollInterval until stopped
 // and returns the peak.
 func samplePeakRSS(pid int) (stop func() int64) {
-	return watchPeak(func() int64 { return processRSS(pid) })
+	return testsupport.WatchPeak(rssPollInterval, func() int64 { return processRSS(pid) })
 }
 
 // streamPostgres loads tpserver's rows into PostgreSQL 15 and runs the

@@ -11,8 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,30 +118,10 @@ func procStatus(b *testing.B) (rss, hwm int64) {
 // rssPeak samples VmRSS every 20 ms until stopped and returns the peak.
 // (Resetting VmHWM through /proc/self/clear_refs is not allowed everywhere.)
 func rssPeak(b *testing.B) (stop func() int64) {
-	var peak atomic.Int64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if rss, _ := procStatus(b); rss > peak.Load() {
-				peak.Store(rss)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		wg.Wait()
-		return peak.Load()
-	}
+	return testsupport.WatchPeak(20*time.Millisecond, func() int64 {
+		rss, _ := procStatus(b)
+		return rss
+	})
 }
 
 // BenchmarkStreamSelectStar reads `select *` of a Parquet table shaped like
