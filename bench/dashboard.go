@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tpserver/tpserver/catalog"
 	"github.com/tpserver/tpserver/internal/testsupport"
+	"github.com/tpserver/tpserver/lake"
 )
 
 // dashboardClients are the client counts of the dashboard mix.
@@ -58,11 +60,11 @@ func dashboardSection(r *report, bin, dir string, cr *collectResult, mixFor time
 		r.line("pgbench not installed (apt-get install postgresql-client): not measured.")
 		return nil
 	}
-	db, err := lakeDuckDB(cr.dataDir)
+	db, closeDB, err := lakeDuckDB(context.Background(), cr.dataDir)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	var end int64
 	if err := db.QueryRow("select epoch(max(event_time))::bigint from aws_cloudtrail_log").Scan(&end); err != nil {
 		return fmt.Errorf("last event time: %w", err)
@@ -165,19 +167,16 @@ func startServe(bin string, cr *collectResult) (*testsupport.Process, int, error
 	return srv, port, nil
 }
 
-// lakeDuckDB opens an in-process DuckDB with a view aws_cloudtrail_log over
-// the lake's Parquet files under dataDir.
-func lakeDuckDB(dataDir string) (*sql.DB, error) {
-	db, err := sql.Open("duckdb", "")
+// lakeDuckDB opens tpserver's own DuckDB set-up in-process, in memory: the
+// lake view over the manifests' live files (not a glob, which would also
+// read the files a compaction retired), with the engine's settings. close
+// releases it.
+func lakeDuckDB(ctx context.Context, dataDir string) (db *sql.DB, close func(), err error) {
+	cat, err := catalog.Open(ctx, catalog.Options{DataDir: dataDir, Tables: []lake.Table{lake.CloudTrailLog()}, InMemory: true})
 	if err != nil {
-		return nil, fmt.Errorf("open duckdb: %w", err)
+		return nil, nil, fmt.Errorf("in-process catalog over %s: %w", dataDir, err)
 	}
-	glob := filepath.Join(dataDir, "tp_table=aws_cloudtrail_log", "*", "*", "*", "*.parquet")
-	if _, err := db.Exec(fmt.Sprintf(`create view aws_cloudtrail_log as select * from read_parquet(%s, hive_partitioning = true)`, sqlString(glob))); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("duckdb view over the lake: %w", err)
-	}
-	return db, nil
+	return cat.DB(), func() { cat.Close() }, nil
 }
 
 // pgbenchTPS and pgbenchFailed read pgbench's summary; pgbenchAborted

@@ -5,16 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/tpserver/tpserver/catalog"
-	"github.com/tpserver/tpserver/internal/testsupport"
-	"github.com/tpserver/tpserver/lake"
 )
 
 // queryRuns is how many timed runs each query gets after one warm-up run.
@@ -75,20 +69,12 @@ func windowQueries(newest time.Time) []benchQuery {
 // queriesSection times benchQueries through pgx on tpserver serve against
 // in-process DuckDB over the same Parquet files.
 func queriesSection(r *report, bin string, cr *collectResult) error {
-	port, err := testsupport.FreePort()
-	if err != nil {
-		return fmt.Errorf("free port: %w", err)
-	}
 	fmt.Fprintln(os.Stderr, "bench: tpserver serve")
-	srv, err := testsupport.StartProcess(exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
-		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h"))
+	srv, port, err := startServe(bin, cr)
 	if err != nil {
-		return fmt.Errorf("start tpserver serve: %w", err)
+		return err
 	}
 	defer srv.Stop()
-	if err := srv.WaitListening(port, 5*time.Minute); err != nil {
-		return fmt.Errorf("tpserver serve: %w\n%s", err, lastLines(srv.Logs.String(), 20))
-	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port))
 	if err != nil {
@@ -98,12 +84,11 @@ func queriesSection(r *report, bin string, cr *collectResult) error {
 
 	// In-process: tpserver's own DuckDB set-up (the lake view over the
 	// manifests' live files, the engine settings), without the wire.
-	cat, err := catalog.Open(ctx, catalog.Options{DataDir: cr.dataDir, Tables: []lake.Table{lake.CloudTrailLog()}, InMemory: true})
+	db, closeDB, err := lakeDuckDB(ctx, cr.dataDir)
 	if err != nil {
-		return fmt.Errorf("in-process catalog: %w", err)
+		return err
 	}
-	defer cat.Close()
-	db := cat.DB()
+	defer closeDB()
 
 	var newest time.Time
 	if err := db.QueryRow(`select max(event_time) from aws_cloudtrail_log`).Scan(&newest); err != nil {

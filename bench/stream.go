@@ -44,21 +44,12 @@ type streamResult struct {
 // the same from PostgreSQL 15 holding the same rows (copied from tpserver
 // with COPY TO STDOUT, columns of the types tpserver describes).
 func streamSection(r *report, bin string, cr *collectResult) error {
-	port, err := testsupport.FreePort()
-	if err != nil {
-		return fmt.Errorf("free port: %w", err)
-	}
 	fmt.Fprintln(os.Stderr, "bench: tpserver serve (stream)")
-	cmd := exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
-		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h")
-	srv, err := testsupport.StartProcess(cmd)
+	srv, port, err := startServe(bin, cr)
 	if err != nil {
-		return fmt.Errorf("start tpserver serve: %w", err)
+		return err
 	}
 	defer srv.Stop()
-	if err := srv.WaitListening(port, 5*time.Minute); err != nil {
-		return fmt.Errorf("tpserver serve: %w\n%s", err, lastLines(srv.Logs.String(), 20))
-	}
 	ctx := context.Background()
 	dsn := fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port)
 	n, err := countRows(ctx, dsn)
@@ -69,7 +60,7 @@ func streamSection(r *report, bin string, cr *collectResult) error {
 	tp := make([]streamResult, len(clients))
 	for i, c := range clients {
 		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver\n", n, c.name)
-		if tp[i], err = measureStream(ctx, c, dsn, n, cmd.Process.Pid); err != nil {
+		if tp[i], err = measureStream(ctx, c, dsn, n, srv.PID()); err != nil {
 			return fmt.Errorf("tpserver to %s: %w", c.name, err)
 		}
 	}
