@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tpserver/tpserver/catalog/pgsql"
+	"github.com/tpserver/tpserver/lake"
 )
 
 // newTranslator builds the SQL translator from the objects the emulated
@@ -48,6 +49,14 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 	const oidColumns = "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? GROUP BY column_name HAVING bool_and(data_type = 'BIGINT')"
 	if o.OIDColumns, err = set(oidColumns, PGCatalogSchema); err != nil {
 		return nil, fmt.Errorf("list emulated catalog oid columns: %w", err)
+	}
+	// The lake views are in main; the translator bounds their day key
+	// when a query bounds a column that determines it.
+	o.DayKey, o.DayColumns = lake.KeyDate, map[string][]string{}
+	for _, t := range c.tables {
+		if len(t.DayColumns) > 0 {
+			o.DayColumns[t.Name] = t.DayColumns
+		}
 	}
 	return pgsql.New(o), nil
 }

@@ -84,5 +84,8 @@ func CloudTrailLog() Table {
 		Name:        CloudTrailTableName,
 		Description: "AWS CloudTrail events: one row per API call, console sign-in or service event, collected from CloudTrail log files.",
 		Columns:     append(cols, CommonColumns()...),
+		// tp_timestamp is the event time, and tp_date its UTC day
+		// (collector/cloudtrail.Map).
+		DayColumns: []string{"tp_timestamp", "event_time"},
 	}
 }

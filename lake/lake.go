@@ -90,6 +90,12 @@ type Table struct {
 	Name        string
 	Description string
 	Columns     []Column
+	// DayColumns are the TIMESTAMP columns that determine the row's
+	// partition day: for each, the UTC date of the column's value is the
+	// row's tp_date (KeyDate) whenever the value is not NULL. Readers may
+	// add an implied filter on tp_date to a filter on such a column, so
+	// that files of other days are skipped unopened.
+	DayColumns []string
 }
 
 // IsHiveKey reports whether name is a partition key stored in directory names.

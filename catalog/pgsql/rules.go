@@ -116,11 +116,15 @@ func isStar(n *pg_query.Node) bool {
 }
 
 // pre handles the nodes whose children need special treatment: a cast's
-// type name is rewritten by the cast rule, not by the type-name rule.
+// type name is rewritten by the cast rule, not by the type-name rule; a
+// SELECT gets its implied day bounds while its WHERE is still the client's.
 func (r *rewriter) pre(m protoreflect.Message) bool {
-	if tc, ok := m.Interface().(*pg_query.TypeCast); ok {
-		walkNode(tc.Arg, r.pre, r.post)
+	switch x := m.Interface().(type) {
+	case *pg_query.TypeCast:
+		walkNode(x.Arg, r.pre, r.post)
 		return false
+	case *pg_query.SelectStmt:
+		r.dayBounds(x) // before the rules rewrite its expressions
 	}
 	return true
 }

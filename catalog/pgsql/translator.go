@@ -54,6 +54,14 @@ type Objects struct {
 	// is its value, with no look-up by name; the emulation then provides
 	// tp_oid_<regtype>(x) for each reg* type. Optional.
 	OIDColumns map[string]bool
+	// DayKey is the lake's day partition key (tp_date), a DATE column of
+	// every relation in DayColumns. Optional.
+	DayKey string
+	// DayColumns maps the lake relations (in schema main) to their
+	// TIMESTAMP columns whose UTC date is the row's DayKey: a filter on
+	// one gets an implied filter on DayKey (rule_timebounds.go), so that
+	// DuckDB skips the files of other days. Optional.
+	DayColumns map[string][]string
 }
 
 // SessionSettings are the DuckDB statements that set a connection's engine
@@ -93,6 +101,8 @@ type Translator struct {
 	funcs      map[string]bool
 	infoFuncs  map[string]bool
 	oidCols    map[string]bool
+	dayKey     string
+	dayColumns map[string][]string
 	cache      *lru
 }
 
@@ -107,6 +117,13 @@ func New(o Objects) *Translator {
 		infoFuncs:  copySet(o.InfoFunctions),
 		oidCols:    copySet(o.OIDColumns),
 		cache:      newLRU(cacheEntries, cacheBytes),
+	}
+	if o.DayKey != "" {
+		t.dayKey = o.DayKey
+		t.dayColumns = make(map[string][]string, len(o.DayColumns))
+		for rel, cols := range o.DayColumns {
+			t.dayColumns[rel] = append([]string(nil), cols...)
+		}
 	}
 	return t
 }
