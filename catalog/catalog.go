@@ -2,7 +2,9 @@
 // the users' own tables and views, with a view per lake table over the
 // Parquet files the collector publishes, listed newest first so that
 // "latest N" reads only the newest row groups (see the lake package's
-// "Time order").
+// "Time order"), and the translator told each lake table's day columns, so
+// that a time window's query gets a tp_date filter and DuckDB opens only
+// that window's files.
 package catalog
 
 import (

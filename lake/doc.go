@@ -31,6 +31,9 @@
 // the row groups of that window, and a "latest N events" query (ORDER BY
 // the event time DESC LIMIT N) reads the first row groups of the newest
 // file: its top-N filter, set by them, rules out every older row group.
+// DuckDB skips a whole file unopened only on a filter of tp_date; a
+// table's DayColumns are the time columns whose UTC date is tp_date, from
+// which a reader may derive one (the catalog's translator does).
 //
 // # Manifests
 //

@@ -14,7 +14,10 @@
 // patterns, division by zero, the errors PostgreSQL raises where DuckDB
 // answers (power's domain and overflow, a float8 constant out of range, a
 // zero series step, uneven sub-arrays), = ANY(array), COLLATE "C",
-// PostgreSQL array literals and PostgreSQL-only types. When a statement is rewritten,
+// PostgreSQL array literals and PostgreSQL-only types. A bound on a lake
+// relation's time column gets the implied bound on its day partition key
+// (Objects.DayColumns), so that DuckDB skips other days' files unopened.
+// When a statement is rewritten,
 // unnamed SELECT targets get the column name PostgreSQL would give them.
 // Translations assume a connection set up with SessionSettings (integer
 // division, PostgreSQL's NULL order).
