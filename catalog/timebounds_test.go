@@ -61,7 +61,8 @@ func dayBoundConditions(first time.Time, days int) []string {
 		bounds = append(bounds, "TIMESTAMP '"+day+" 12:13:00'", "DATE '"+day+"'")
 	}
 	bounds = append(bounds, "now()", "now() - interval '1 day'", "current_timestamp - interval '36 hours'",
-		"current_date", "current_date + 1", "localtimestamp - interval '2 days'", "CAST(NULL AS timestamp)", "to_timestamp(1700000000)")
+		"current_date", "current_date + 1", "localtimestamp - interval '2 days'", "CAST(NULL AS timestamp)", "to_timestamp(1700000000)",
+		"'infinity'", "'-infinity'::timestamptz", "TIMESTAMP 'epoch'", "date_trunc('day', now())")
 	var conds []string
 	for i, b := range bounds {
 		for _, op := range []string{">", ">=", "<", "<=", "="} {
