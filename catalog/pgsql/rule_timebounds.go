@@ -263,9 +263,10 @@ func (r *rewriter) dayKeyBounds(rel string, bound *pg_query.Node, lower, upper b
 // rowIndependent reports whether n is a time bound whose value does not
 // depend on the row: a literal, a cast of one to a time or text type, now() and its kin (the transaction's start, fixed for the
 // statement), to_timestamp or date_trunc of such values, and sums and
-// differences of these and intervals. Not a parameter $n: DuckDB infers
-// its type from the cast in the added conjunct too, which changes how the
-// original comparison reads a value sent without a type.
+// differences of these and intervals. Not a parameter $n, even under a
+// cast: once $n occurs twice DuckDB no longer infers its type from the
+// comparison (a value sent without a type, e.g. a Go time, is then bound
+// as a timestamptz), which changes how the original conjunct reads it.
 func rowIndependent(n *pg_query.Node) bool {
 	switch x := n.GetNode().(type) {
 	case *pg_query.Node_AConst:
