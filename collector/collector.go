@@ -63,6 +63,9 @@ type Collector struct {
 	// batchRows, when positive, replaces flushRows (tests use small
 	// batches to exercise background commits).
 	batchRows int64
+	// compactMemory, when set, replaces compactMemoryLimit (tests use a
+	// tiny one to exercise the retry without a limit).
+	compactMemory string
 }
 
 // Options narrow one collection run.

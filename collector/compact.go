@@ -3,18 +3,30 @@ package collector
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/lake"
+	"go.uber.org/zap"
 )
 
 // compactSmallRows is the row count under which a data file counts as small.
 const compactSmallRows = 1_000_000
+
+// compactMemoryLimit is the DuckDB memory limit of compaction, which sorts
+// up to compactMaxRows rows and otherwise holds the largest share of a
+// collection's memory: the sort spills to the state dir's tmp folder
+// beyond it, and the rewrite runs on one thread (with more, each holds its
+// own buffers). A group that does not fit is rewritten again without the
+// limit (compactGroup), so a day too large for it costs memory, never the
+// collection.
+const compactMemoryLimit = "512MB"
 
 // compactMaxRows caps the rows of one compacted file.
 const compactMaxRows = 8_000_000
@@ -65,7 +77,7 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 	var staged []lake.StagedFile
 	var retire []string
 	for i, g := range work {
-		f, err := c.writeCompacted(ctx, conn, table, g, batch, i)
+		f, err := c.compactGroup(ctx, conn, table, g, batch, i)
 		if err != nil {
 			removeStaged(staged)
 			return nil, err
@@ -146,11 +158,41 @@ func (c *Collector) openScratchDB(ctx context.Context, purpose string) (*sql.Con
 		closeDB()
 		return nil, nil, err
 	}
-	if _, err := conn.ExecContext(ctx, "SET temp_directory = "+lake.QuoteString(tmpDir)); err != nil {
-		closeDB()
-		return nil, nil, err
+	for _, set := range []string{"SET temp_directory = " + lake.QuoteString(tmpDir), "SET memory_limit = " + lake.QuoteString(c.compactMemoryLimit()), "SET threads = 1"} {
+		if _, err := conn.ExecContext(ctx, set); err != nil {
+			closeDB()
+			return nil, nil, fmt.Errorf("set up %s database (%s): %w", purpose, set, err)
+		}
 	}
 	return conn, closeDB, nil
+}
+
+// compactMemoryLimit is the memory limit of the compaction database.
+func (c *Collector) compactMemoryLimit() string {
+	if c.compactMemory != "" {
+		return c.compactMemory
+	}
+	return compactMemoryLimit
+}
+
+// compactGroup writes a group's rows aside as one file (writeCompacted)
+// within the compaction memory limit, or, when DuckDB runs out of memory
+// there, once more without the limit.
+func (c *Collector) compactGroup(ctx context.Context, conn *sql.Conn, table lake.Table, g compactGroup, batch int64, n int) (lake.StagedFile, error) {
+	f, err := c.writeCompacted(ctx, conn, table, g, batch, n)
+	var de *duckdb.Error
+	if err == nil || !errors.As(err, &de) || de.Type != duckdb.ErrorTypeOutOfMemory {
+		return f, err
+	}
+	c.log().Warn("compaction out of its memory limit, rewriting without it",
+		zap.String("dir", g.files[0].Dir), zap.Int64("rows", g.rows), zap.String("limit", c.compactMemoryLimit()), zap.Error(err))
+	// RESET would show DuckDB's default but leave its buffer pool's limit
+	// as it was; -1 lifts it.
+	if _, err := conn.ExecContext(ctx, "SET memory_limit = '-1'"); err != nil {
+		return f, fmt.Errorf("compact %s: lift the memory limit: %w", g.files[0].Dir, err)
+	}
+	defer conn.ExecContext(ctx, "SET memory_limit = "+lake.QuoteString(c.compactMemoryLimit()))
+	return c.writeCompacted(ctx, conn, table, g, batch, n)
 }
 
 // writeCompacted writes the rows of a group's files aside as the n-th file
