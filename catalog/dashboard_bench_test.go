@@ -81,10 +81,7 @@ func writeBenchLake(b *testing.B, dir string, days, perDay int, eventTime func(d
 		rel, _ := filepath.Rel(dir, file)
 		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: int64(perDay), Size: info.Size()})
 	}
-	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
-	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	writeTestManifest(b, dir, files)
 }
 
 // BenchmarkDashboardRefresh measures a refresh of a 100-statement
@@ -269,5 +266,18 @@ func runMix(b *testing.B, clients int, end int64, connect func() (func(string) e
 	slices.Sort(all)
 	if len(all) > 0 {
 		b.ReportMetric(float64(all[(len(all)*99+99)/100-1].Microseconds())/1000, "p99-ms")
+	}
+}
+
+// writeTestManifest publishes files as the live data of partition "p" of
+// aws_cloudtrail_log under dir, in a manifest of batch 1.
+func writeTestManifest(tb testing.TB, dir string, files []lake.DataFile) {
+	tb.Helper()
+	m, err := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
+		tb.Fatal(err)
 	}
 }

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,10 +39,7 @@ func dayLake(t *testing.T, c *Catalog, dir string, first time.Time, days int) {
 		rel, _ := filepath.Rel(dir, file)
 		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: 42, Size: 1, Date: key.Date.Format(lake.DateFormat)})
 	}
-	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
-	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTestManifest(t, dir, files)
 	if err := c.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}

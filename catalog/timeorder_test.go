@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,10 +36,7 @@ func TestViewReadsNewestFirst(t *testing.T) {
 		rel, _ := filepath.Rel(dir, file)
 		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: 10, Size: 1, Date: key.Date.Format(lake.DateFormat)})
 	}
-	m, _ := json.Marshal(lake.Manifest{Version: 1, Batch: 1, Files: files})
-	if err := os.WriteFile(lake.ManifestPath(dir, lake.CloudTrailTableName, "p"), m, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTestManifest(t, dir, files)
 	if err := c.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
