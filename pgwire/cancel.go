@@ -133,7 +133,11 @@ func queryErr(ctx context.Context, err error, query string) error {
 	if err == nil {
 		return nil
 	}
-	switch cause := context.Cause(ctx); {
+	var cause error
+	if ctx != nil {
+		cause = context.Cause(ctx)
+	}
+	switch {
 	case errors.Is(cause, errUserCancel), errors.Is(cause, errStatementTimeout):
 		return &pgError{Severity: "ERROR", Code: codeQueryCanceled, Message: cause.Error(), cause: err}
 	case errors.Is(cause, errClientGone):
@@ -141,7 +145,24 @@ func queryErr(ctx context.Context, err error, query string) error {
 	}
 	pe := toPgError(err, query)
 	if pe.Code == codeQueryCanceled {
+		if cause == nil {
+			return internalInterruption(err)
+		}
 		pe.Message = errUserCancel.Error()
 	}
 	return pe
+}
+
+// internalInterruption reports an interruption that nobody asked for: when
+// one task of a parallel plan fails, DuckDB sometimes ends the statement with
+// the interruption of its other tasks instead of that task's error. Calling it
+// a cancellation (57014) would tell the client it cancelled, so it is an
+// internal error that says what happened.
+func internalInterruption(err error) *pgError {
+	return &pgError{
+		Severity: "ERROR", Code: codeInternal,
+		Message: "the statement failed in one of DuckDB's parallel tasks, which reported only that the others were interrupted",
+		Hint:    "Run the statement again to see the error of the failing task.",
+		cause:   err,
+	}
 }

@@ -250,8 +250,9 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 		p.pending = false
 		if !p.encodeDirect { // else sendRow encodes the row from the chunk
 			if err := p.rows.Scan(p.ptrs...); err != nil {
+				err = queryErr(p.ctx, err, p.stmt.errSQL()) // before close cancels p.ctx
 				p.close()
-				return n, queryErr(p.ctx, err, p.stmt.errSQL())
+				return n, err
 			}
 		}
 		if emit != nil {
@@ -279,10 +280,13 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 			// cancelled before its end has not answered in full.
 			rerr = context.Cause(ctx)
 		}
-		p.close()
 		if rerr != nil {
-			return n, queryErr(ctx, rerr, p.stmt.errSQL())
+			// Converted before close, which cancels the portal's context:
+			// whether anybody cancelled the statement is read from it.
+			rerr = queryErr(ctx, rerr, p.stmt.errSQL())
 		}
+		p.close()
+		return n, rerr
 	}
 	return n, nil
 }
