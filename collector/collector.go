@@ -66,6 +66,9 @@ type Collector struct {
 	// compactMemory, when set, replaces compactMemoryLimit (tests use a
 	// tiny one to exercise the retry without a limit).
 	compactMemory string
+	// rowByRow stages rows through duckdb-go's Appender instead of
+	// chunkappend (tests compare the two).
+	rowByRow bool
 }
 
 // Options narrow one collection run.

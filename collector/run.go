@@ -296,7 +296,7 @@ func (r *run) openWriter(ctx context.Context, w **writer) error {
 	if *w != nil {
 		return nil
 	}
-	nw, err := newWriter(ctx, r.c.DataDir, r.table, r.p.Filter)
+	nw, err := openWriter(ctx, r.c.DataDir, r.table, r.p.Filter, r.c.rowByRow)
 	if err != nil {
 		return err
 	}

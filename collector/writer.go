@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,18 +14,24 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/tpserver/tpserver/collector/internal/chunkappend"
 	"github.com/tpserver/tpserver/lake"
 )
 
 // writer buffers mapped rows in an in-memory DuckDB table and publishes them
 // as Parquet files, one per hive directory, each written aside and renamed in.
 type writer struct {
-	db       *sql.DB
-	conn     *sql.Conn
-	table    lake.Table
-	dataDir  string
-	filter   string
+	db      *sql.DB
+	conn    *sql.Conn
+	table   lake.Table
+	dataDir string
+	filter  string
+	// chunks stages rows by filling DuckDB chunks in place; appender,
+	// duckdb-go's row-by-row Appender, stages them when chunks cannot be
+	// had (see chunkappend) or rowByRow asks for it.
+	chunks   *chunkappend.Appender
 	appender *duckdb.Appender
+	rowByRow bool
 	// rows and bytes count the staged rows and their text (see rowBytes).
 	rows, bytes int64
 }
@@ -32,6 +39,12 @@ type writer struct {
 const stagingTable = "staging"
 
 func newWriter(ctx context.Context, dataDir string, table lake.Table, filter string) (*writer, error) {
+	return openWriter(ctx, dataDir, table, filter, false)
+}
+
+// openWriter is newWriter, staging rows through duckdb-go's Appender when
+// rowByRow is set.
+func openWriter(ctx context.Context, dataDir string, table lake.Table, filter string, rowByRow bool) (*writer, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, fmt.Errorf("open staging database: %w", err)
@@ -41,7 +54,7 @@ func newWriter(ctx context.Context, dataDir string, table lake.Table, filter str
 		db.Close()
 		return nil, fmt.Errorf("open staging connection: %w", err)
 	}
-	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter}
+	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter, rowByRow: rowByRow}
 	// One thread: the flush runs on the calling goroutine's thread beside
 	// the decoding goroutines. With more, the calling thread spins on
 	// DuckDB's context lock while waiting for the workers (a sixth of the
@@ -76,9 +89,7 @@ func (w *writer) createStaging(ctx context.Context) error {
 // an in-memory table keeps the memory of deleted rows, a dropped one frees
 // it, so the staging memory stays that of one batch.
 func (w *writer) resetStaging(ctx context.Context) error {
-	err := w.appender.Close()
-	w.appender = nil
-	if err != nil {
+	if err := w.closeAppender(); err != nil {
 		return fmt.Errorf("close staging appender: %w", err)
 	}
 	if _, err := w.conn.ExecContext(ctx, "DROP TABLE "+stagingTable); err != nil {
@@ -96,7 +107,20 @@ func stagingType(t string) string {
 // jsonType matches the JSON type name inside a DuckDB type.
 var jsonType = regexp.MustCompile(`\bJSON\b`)
 
+// openAppender opens the appender to the staging table: chunkappend's,
+// unless rowByRow asks for duckdb-go's or chunkappend cannot reach the
+// connection.
 func (w *writer) openAppender() error {
+	if !w.rowByRow {
+		a, err := chunkappend.New(w.conn, stagingTable)
+		if err == nil {
+			w.chunks = a
+			return nil
+		}
+		if !errors.Is(err, chunkappend.ErrNoConnection) {
+			return fmt.Errorf("create appender: %w", err)
+		}
+	}
 	return w.conn.Raw(func(dc any) error {
 		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", stagingTable)
 		if err != nil {
@@ -107,8 +131,40 @@ func (w *writer) openAppender() error {
 	})
 }
 
+// closeAppender closes the staging table's appender without flushing it.
+func (w *writer) closeAppender() error {
+	if w.chunks != nil {
+		w.chunks.Close()
+		w.chunks = nil
+	}
+	if w.appender != nil {
+		err := w.appender.Close()
+		w.appender = nil
+		return err
+	}
+	return nil
+}
+
+// flushAppender makes the appended rows visible in the staging table.
+func (w *writer) flushAppender() error {
+	if w.chunks != nil {
+		return w.chunks.Flush()
+	}
+	return w.appender.Flush()
+}
+
 // append adds the rows of one source file.
 func (w *writer) append(rows [][]any) error {
+	if w.chunks != nil {
+		if err := w.chunks.Append(rows); err != nil {
+			return fmt.Errorf("stage rows: %w", err)
+		}
+		for _, r := range rows {
+			w.bytes += rowBytes(r)
+		}
+		w.rows += int64(len(rows))
+		return nil
+	}
 	for _, r := range rows {
 		vals := make([]driver.Value, len(r))
 		for i, v := range r {
@@ -185,7 +241,7 @@ type flushStats struct {
 // again.
 func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) ([]lake.StagedFile, flushStats, error) {
 	var st flushStats
-	if err := w.appender.Flush(); err != nil {
+	if err := w.flushAppender(); err != nil {
 		return nil, st, fmt.Errorf("flush staged rows: %w", err)
 	}
 	if w.filter != "" {
@@ -347,9 +403,7 @@ func (w *writer) fileSelectList() string {
 }
 
 func (w *writer) close() {
-	if w.appender != nil {
-		w.appender.Close()
-	}
+	w.closeAppender()
 	if w.conn != nil {
 		w.conn.Close()
 	}
