@@ -124,3 +124,32 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkRecordsOf validates and cuts a Records document of 1,000 events
+// in one pass (recordsOf), beside the earlier encoding/json validation and
+// cut (recordsOfReference) as the baseline of the same run.
+func BenchmarkRecordsOf(b *testing.B) {
+	var doc strings.Builder
+	doc.WriteString(`{"Records":[`)
+	for i, e := range benchEvents(b, 1000) {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		doc.Write(e)
+	}
+	doc.WriteString(`]}`)
+	data := []byte(doc.String())
+	for _, c := range []struct {
+		name string
+		cut  func([]byte) ([][]byte, bool)
+	}{{"one-pass", recordsOf}, {"encoding-json", recordsOfReference}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if events, ok := c.cut(data); !ok || len(events) != 1000 {
+					b.Fatalf("%d events, ok %v", len(events), ok)
+				}
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package cloudtrail
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 )
 
@@ -15,9 +14,8 @@ var recordsStart = []byte(`"Records"`)
 
 // readWhole is the fast path of NewDecoder for the common case, a file of
 // at most wholeLimit bytes holding one valid {"Records":[...]} document
-// whose first key is Records: it reads all of src, checks it with
-// encoding/json's own validator and cuts the events out of the array in one
-// pass, instead of decoding each event twice through json.Decoder. The
+// whose first key is Records: it reads all of src, then validates it and
+// cuts the events out of the array in one pass (recordsOf), instead of decoding each event twice through json.Decoder. The
 // events are those the streaming decoder returns for the same input, byte
 // for byte. For any other input it returns ok false and a reader that
 // yields again exactly what src yields, bytes read and read error alike,
@@ -31,9 +29,6 @@ func readWhole(src io.Reader) (events [][]byte, ok bool, again io.Reader) {
 		return nil, false, io.MultiReader(bytes.NewReader(buf), src)
 	}
 	again = bytes.NewReader(buf)
-	if !json.Valid(buf) {
-		return nil, false, again
-	}
 	events, ok = recordsOf(buf)
 	if !ok {
 		return nil, false, again
@@ -41,42 +36,73 @@ func readWhole(src io.Reader) (events [][]byte, ok bool, again io.Reader) {
 	return events, true, nil
 }
 
-// recordsOf returns the elements of the Records array of doc, a valid JSON
-// document, if doc is an object whose first key is Records holding an
-// array; each element without the whitespace around it.
+// recordsOf returns the elements of the Records array of doc, each without
+// the whitespace around it, if doc is one valid JSON document (RFC 8259,
+// as encoding/json.Valid accepts it: any bytes but control characters in
+// strings) that is an object whose first key is Records holding an array.
+// It validates and cuts in one pass. It is never more lenient than
+// encoding/json.Valid: where in doubt (nesting deeper than maxDepth) it
+// says no, and the caller falls back to the streaming decoder.
 func recordsOf(doc []byte) ([][]byte, bool) {
-	i := skipSpace(doc, 0)
+	v := validator{doc: doc}
+	i := v.space(0)
 	if i >= len(doc) || doc[i] != '{' {
 		return nil, false
 	}
-	i = skipSpace(doc, i+1)
+	i = v.space(i + 1)
 	if !bytes.HasPrefix(doc[i:], recordsStart) {
 		return nil, false
 	}
-	i = skipSpace(doc, i+len(recordsStart))
+	i = v.space(i + len(recordsStart))
 	if i >= len(doc) || doc[i] != ':' {
 		return nil, false
 	}
-	i = skipSpace(doc, i+1)
+	i = v.space(i + 1)
 	if i >= len(doc) || doc[i] != '[' {
 		return nil, false
 	}
 	var events [][]byte
-	i = skipSpace(doc, i+1)
-	for i < len(doc) && doc[i] != ']' {
-		end := valueEnd(doc, i)
-		events = append(events, doc[i:end:end])
-		i = skipSpace(doc, end)
-		if i < len(doc) && doc[i] == ',' {
-			i = skipSpace(doc, i+1)
+	i = v.space(i + 1)
+	if i < len(doc) && doc[i] == ']' {
+		i++
+	} else {
+		for {
+			end := v.value(i, 2)
+			if end < 0 {
+				return nil, false
+			}
+			events = append(events, doc[i:end:end])
+			i = v.space(end)
+			if i < len(doc) && doc[i] == ',' {
+				i = v.space(i + 1)
+				continue
+			}
+			if i < len(doc) && doc[i] == ']' {
+				i++
+				break
+			}
+			return nil, false
 		}
 	}
-	return events, i < len(doc)
+	// The rest of the envelope object: more members, then '}'.
+	i = v.members(i, 1)
+	if i < 0 || v.space(i) != len(doc) {
+		return nil, false
+	}
+	return events, true
 }
 
-// skipSpace returns the index of the first byte of doc at or after i that
-// is not JSON whitespace.
-func skipSpace(doc []byte, i int) int {
+// maxDepth bounds the nesting the one-pass validator follows; deeper
+// documents go to the streaming decoder (encoding/json allows 10,000).
+const maxDepth = 1000
+
+// validator checks JSON text. Its methods return the index just after
+// what they read, or -1 when doc is not valid there.
+type validator struct{ doc []byte }
+
+// space skips JSON whitespace from i.
+func (v validator) space(i int) int {
+	doc := v.doc
 	for i < len(doc) {
 		switch doc[i] {
 		case ' ', '\t', '\r', '\n':
@@ -88,48 +114,209 @@ func skipSpace(doc []byte, i int) int {
 	return i
 }
 
-// valueEnd returns the index just after the JSON value starting at i of
-// doc, which is known to be valid JSON.
-func valueEnd(doc []byte, i int) int {
-	depth := 0
-	for ; i < len(doc); i++ {
-		switch c := doc[i]; c {
-		case '"':
-			i = stringEnd(doc, i)
-			if depth == 0 {
-				return i + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-			if depth < 0 { // the end of the enclosing array: a scalar ended
-				return i
-			}
-		case ',', ' ', '\t', '\r', '\n':
-			if depth == 0 {
-				return i
-			}
+// value reads the JSON value starting at i (no whitespace before it), at
+// nesting depth depth.
+func (v validator) value(i, depth int) int {
+	doc := v.doc
+	if i >= len(doc) {
+		return -1
+	}
+	switch c := doc[i]; {
+	case c == '"':
+		return v.str(i)
+	case c == '{':
+		if depth >= maxDepth {
+			return -1
 		}
+		j := v.space(i + 1)
+		if j < len(doc) && doc[j] == '}' {
+			return j + 1
+		}
+		return v.object(j, depth+1)
+	case c == '[':
+		if depth >= maxDepth {
+			return -1
+		}
+		return v.array(i+1, depth+1)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return v.number(i)
+	case c == 't':
+		return v.literal(i, "true")
+	case c == 'f':
+		return v.literal(i, "false")
+	case c == 'n':
+		return v.literal(i, "null")
+	}
+	return -1
+}
+
+// object reads the members of a non-empty object from i, just after its
+// '{' and whitespace, through its '}'.
+func (v validator) object(i, depth int) int {
+	doc := v.doc
+	for {
+		if i >= len(doc) || doc[i] != '"' {
+			return -1
+		}
+		if i = v.str(i); i < 0 {
+			return -1
+		}
+		if i = v.space(i); i >= len(doc) || doc[i] != ':' {
+			return -1
+		}
+		if i = v.value(v.space(i+1), depth); i < 0 {
+			return -1
+		}
+		i = v.space(i)
+		if i >= len(doc) {
+			return -1
+		}
+		switch doc[i] {
+		case ',':
+			i = v.space(i + 1)
+		case '}':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// members reads the rest of an object after a member: ("," member)* "}".
+func (v validator) members(i, depth int) int {
+	doc := v.doc
+	i = v.space(i)
+	if i < len(doc) && doc[i] == '}' {
+		return i + 1
+	}
+	if i >= len(doc) || doc[i] != ',' {
+		return -1
+	}
+	return v.object(v.space(i+1), depth)
+}
+
+// array reads the elements of an array from i, just after its '[', through
+// its ']'.
+func (v validator) array(i, depth int) int {
+	doc := v.doc
+	i = v.space(i)
+	if i < len(doc) && doc[i] == ']' {
+		return i + 1
+	}
+	for {
+		if i = v.value(i, depth); i < 0 {
+			return -1
+		}
+		i = v.space(i)
+		if i >= len(doc) {
+			return -1
+		}
+		switch doc[i] {
+		case ',':
+			i = v.space(i + 1)
+		case ']':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// plainByte marks the bytes a JSON string holds as they are: not the
+// quote, not the backslash, not a control character.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// str reads the string whose opening quote is at i.
+func (v validator) str(i int) int {
+	doc := v.doc
+	for i++; i < len(doc); i++ {
+		c := doc[i]
+		if plainByte[c] {
+			continue
+		}
+		switch c {
+		case '"':
+			return i + 1
+		case '\\':
+			i++
+			if i >= len(doc) {
+				return -1
+			}
+			switch doc[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(doc) || !isHex(doc[i+1]) || !isHex(doc[i+2]) || !isHex(doc[i+3]) || !isHex(doc[i+4]) {
+					return -1
+				}
+				i += 4
+			default:
+				return -1
+			}
+		default: // a control character
+			return -1
+		}
+	}
+	return -1
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// number reads the number starting at i: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (v validator) number(i int) int {
+	doc := v.doc
+	if doc[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(doc) && doc[i] == '0':
+		i++
+	case i < len(doc) && doc[i] >= '1' && doc[i] <= '9':
+		i = digits(doc, i)
+	default:
+		return -1
+	}
+	if i < len(doc) && doc[i] == '.' {
+		j := digits(doc, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(doc) && (doc[i] == 'e' || doc[i] == 'E') {
+		i++
+		if i < len(doc) && (doc[i] == '+' || doc[i] == '-') {
+			i++
+		}
+		j := digits(doc, i)
+		if j == i {
+			return -1
+		}
+		i = j
 	}
 	return i
 }
 
-// stringEnd returns the index of the closing quote of the JSON string whose
-// opening quote is at i.
-func stringEnd(doc []byte, i int) int {
-	for i++; i < len(doc); i++ {
-		switch doc[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
+// digits skips the decimal digits from i.
+func digits(doc []byte, i int) int {
+	for i < len(doc) && doc[i] >= '0' && doc[i] <= '9' {
+		i++
 	}
 	return i
+}
+
+// literal reads lit (true, false or null) at i.
+func (v validator) literal(i int, lit string) int {
+	if !bytes.HasPrefix(v.doc[i:], []byte(lit)) {
+		return -1
+	}
+	return i + len(lit)
 }
 
 // errReader returns err on every read.

@@ -134,3 +134,151 @@ func TestFileDecoderMatchesStreaming(t *testing.T) {
 		}
 	})
 }
+
+// recordsOfReference is the earlier recordsOf: encoding/json's validator,
+// then a cut of the Records array's elements.
+func recordsOfReference(doc []byte) ([][]byte, bool) {
+	if !json.Valid(doc) {
+		return nil, false
+	}
+	return recordsOfCut(doc)
+}
+
+// recordsOfCut returns the elements of the Records array of doc, a valid JSON
+// document, if doc is an object whose first key is Records holding an
+// array; each element without the whitespace around it.
+func recordsOfCut(doc []byte) ([][]byte, bool) {
+	i := skipSpaceRef(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
+		return nil, false
+	}
+	i = skipSpaceRef(doc, i+1)
+	if !bytes.HasPrefix(doc[i:], recordsStart) {
+		return nil, false
+	}
+	i = skipSpaceRef(doc, i+len(recordsStart))
+	if i >= len(doc) || doc[i] != ':' {
+		return nil, false
+	}
+	i = skipSpaceRef(doc, i+1)
+	if i >= len(doc) || doc[i] != '[' {
+		return nil, false
+	}
+	var events [][]byte
+	i = skipSpaceRef(doc, i+1)
+	for i < len(doc) && doc[i] != ']' {
+		end := valueEndRef(doc, i)
+		events = append(events, doc[i:end:end])
+		i = skipSpaceRef(doc, end)
+		if i < len(doc) && doc[i] == ',' {
+			i = skipSpaceRef(doc, i+1)
+		}
+	}
+	return events, i < len(doc)
+}
+
+// skipSpaceRef returns the index of the first byte of doc at or after i that
+// is not JSON whitespace.
+func skipSpaceRef(doc []byte, i int) int {
+	for i < len(doc) {
+		switch doc[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// valueEndRef returns the index just after the JSON value starting at i of
+// doc, which is known to be valid JSON.
+func valueEndRef(doc []byte, i int) int {
+	depth := 0
+	for ; i < len(doc); i++ {
+		switch c := doc[i]; c {
+		case '"':
+			i = stringEndRef(doc, i)
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 { // the end of the enclosing array: a scalar ended
+				return i
+			}
+		case ',', ' ', '\t', '\r', '\n':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// stringEndRef returns the index of the closing quote of the JSON string whose
+// opening quote is at i.
+func stringEndRef(doc []byte, i int) int {
+	for i++; i < len(doc); i++ {
+		switch doc[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return i
+}
+
+// recordsSeeds are documents at the edges of what recordsOf accepts.
+var recordsSeeds = []string{
+	`{"Records":[]}`, ` { "Records" : [ ] } `, `{"Records":[{"a":1}]}`, `{"Records":[{"a":1},{"b":[true,false,null]}],"x":{"y":"z"}}`,
+	`{"Records":[1,-0,0.5,-1.5e+10,2E-3,"s",null]}`, `{"Records":[01]}`, `{"Records":[1.]}`, `{"Records":[.5]}`, `{"Records":[-]}`,
+	`{"Records":[1e]}`, `{"Records":[+1]}`, `{"Records":["a\"b\\c\/d\b\f\n\r\t\u00e9\uD83D"]}`, `{"Records":["\x"]}`, `{"Records":["\u12"]}`,
+	"{\"Records\":[\"tab\there\"]}", "{\"Records\":[\"\xff\xfe invalid utf-8\"]}", "{\"Records\":[\"\x7f\"]}", `{"Records":[tru]}`, `{"Records":[nul]}`,
+	`{"Records":[{"a":1,}]}`, `{"Records":[{"a" 1}]}`, `{"Records":[{1:1}]}`, `{"Records":[,]}`, `{"Records":[{}],}`, `{"Records":[{}]} x`,
+	`{"Records":[{}]}{}`, `{"Records":[{}]`, `{"Records":[{}`, `{"Records":{}}`, `{"records":[]}`, `{"Other":1,"Records":[]}`, `[{"Records":[]}]`,
+	`{"Records":[[[[[[[[[[1]]]]]]]]]]}`, `{"Records":[{}],"a":1,"b":[1,{"c":"d"}]}`, `{"Records":[{}],"a":1,}`, `{"Records":[{}] "a":1}`, "\ufeff{\"Records\":[]}",
+	`{"Records":[{"k":"v"}  ,  {"k":"w"}  ]}`, "{\"Records\":[\n{\"k\":\"v\"}\r\n,\t{}]}\n",
+	`{"Records":[` + strings.Repeat("[", 1500) + strings.Repeat("]", 1500) + `]}`,
+}
+
+// checkRecordsOf fails when recordsOf accepts doc that the reference
+// rejects, or cuts other events; it may reject more (too deep nesting).
+func checkRecordsOf(t *testing.T, doc []byte) {
+	got, ok := recordsOf(doc)
+	want, wantOK := recordsOfReference(doc)
+	if ok && !wantOK {
+		t.Fatalf("recordsOf accepts %q, which encoding/json rejects", doc)
+	}
+	if !ok && wantOK && !bytes.Contains(doc, []byte(strings.Repeat("[", maxDepth-2))) {
+		t.Fatalf("recordsOf rejects %q, which encoding/json accepts", doc)
+	}
+	if ok && fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Fatalf("recordsOf(%q) = %q, want %q", doc, got, want)
+	}
+}
+
+// TestRecordsOfMatchesEncodingJSON checks the one-pass validator and cut
+// against encoding/json over edge cases and every truncation of them.
+func TestRecordsOfMatchesEncodingJSON(t *testing.T) {
+	for _, s := range recordsSeeds {
+		for n := 0; n <= len(s); n++ {
+			checkRecordsOf(t, []byte(s[:n]))
+		}
+	}
+}
+
+// FuzzRecordsOf extends TestRecordsOfMatchesEncodingJSON to any input
+// (go test -fuzz FuzzRecordsOf ./collector/cloudtrail).
+func FuzzRecordsOf(f *testing.F) {
+	for _, s := range recordsSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(checkRecordsOf)
+}
