@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	gojson "github.com/goccy/go-json"
-
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -560,16 +558,4 @@ func indexText(v any) string {
 		return x.Format("2006-01-02T15:04:05Z")
 	}
 	return ""
-}
-
-// unmarshalEvent decodes raw into ev with go-json, about twice as fast as
-// encoding/json on CloudTrail events. go-json stops at a field of the wrong
-// type where encoding/json goes on, so input it rejects is decoded again by
-// encoding/json, whose errors and partial results the mapping reports.
-func unmarshalEvent(raw []byte, ev *rawEvent) error {
-	if err := gojson.Unmarshal(raw, ev); err == nil {
-		return nil
-	}
-	*ev = rawEvent{}
-	return json.Unmarshal(raw, ev)
 }

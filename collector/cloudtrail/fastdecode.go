@@ -1,0 +1,328 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	gojson "github.com/goccy/go-json"
+)
+
+// decodeEvent is the fast path of unmarshalEvent for the usual event: it
+// walks the event's JSON once, matching keys exactly and handing each
+// value's bytes to the same UnmarshalJSON methods the JSON libraries call,
+// without reflection or a copy of the event. It reports false, leaving ev
+// to be reset and decoded again by unmarshalEvent, for anything that path
+// could treat otherwise: invalid JSON, a key with escapes, a key matching a
+// field only case-insensitively, a field given twice, or a nested object
+// field of another JSON type (which unmarshalEvent turns into a warning).
+func decodeEvent(raw []byte, ev *rawEvent) bool {
+	return eachMember(raw, eventFields, func(key string, val []byte) bool {
+		switch key {
+		case "additionalEventData":
+			ev.AdditionalEventData = val
+		case "apiVersion":
+			return setText(&ev.APIVersion, val)
+		case "awsRegion":
+			return setText(&ev.AWSRegion, val)
+		case "edgeDeviceDetails":
+			ev.EdgeDeviceDetails = val
+		case "errorCode":
+			return setText(&ev.ErrorCode, val)
+		case "errorMessage":
+			return setText(&ev.ErrorMessage, val)
+		case "eventCategory":
+			return setText(&ev.EventCategory, val)
+		case "eventID":
+			return setText(&ev.EventID, val)
+		case "eventName":
+			return setText(&ev.EventName, val)
+		case "eventSource":
+			return setText(&ev.EventSource, val)
+		case "eventTime":
+			return setText(&ev.EventTime, val)
+		case "eventType":
+			return setText(&ev.EventType, val)
+		case "eventVersion":
+			return setText(&ev.EventVersion, val)
+		case "managementEvent":
+			return ev.ManagementEvent.UnmarshalJSON(val) == nil
+		case "readOnly":
+			return ev.ReadOnly.UnmarshalJSON(val) == nil
+		case "recipientAccountId":
+			return setText(&ev.RecipientAccountID, val)
+		case "requestID":
+			return setText(&ev.RequestID, val)
+		case "requestParameters":
+			ev.RequestParameters = val
+		case "resources":
+			ev.Resources = val
+		case "responseElements":
+			ev.ResponseElements = val
+		case "serviceEventDetails":
+			ev.ServiceEventDetails = val
+		case "sessionCredentialFromConsole":
+			return setText(&ev.SessionCredentialFromConsole, val)
+		case "sharedEventID":
+			return setText(&ev.SharedEventID, val)
+		case "sourceIPAddress":
+			return setText(&ev.SourceIPAddress, val)
+		case "tlsDetails":
+			return decodeObject(val, &ev.TLSDetails, decodeTLSDetails)
+		case "userAgent":
+			return setText(&ev.UserAgent, val)
+		case "userIdentity":
+			return decodeObject(val, &ev.UserIdentity, decodeUserIdentity)
+		case "vpcEndpointId":
+			return setText(&ev.VPCEndpointID, val)
+		}
+		return true
+	})
+}
+
+func decodeTLSDetails(raw []byte, t *tlsDetails) bool {
+	return eachMember(raw, tlsDetailsFields, func(key string, val []byte) bool {
+		switch key {
+		case "tlsVersion":
+			return setText(&t.TLSVersion, val)
+		case "cipherSuite":
+			return setText(&t.CipherSuite, val)
+		case "clientProvidedHostHeader":
+			return setText(&t.ClientProvidedHostHeader, val)
+		}
+		return true
+	})
+}
+
+func decodeUserIdentity(raw []byte, u *userIdentity) bool {
+	return eachMember(raw, userIdentityFields, func(key string, val []byte) bool {
+		switch key {
+		case "type":
+			return setText(&u.Type, val)
+		case "principalId":
+			return setText(&u.PrincipalID, val)
+		case "arn":
+			return setText(&u.ARN, val)
+		case "accountId":
+			return setText(&u.AccountID, val)
+		case "accessKeyId":
+			return setText(&u.AccessKeyID, val)
+		case "userName":
+			return setText(&u.UserName, val)
+		case "invokedBy":
+			return setText(&u.InvokedBy, val)
+		case "identityProvider":
+			return setText(&u.IdentityProvider, val)
+		case "sessionContext":
+			return decodeObject(val, &u.SessionContext, decodeSessionContext)
+		}
+		return true
+	})
+}
+
+func decodeSessionContext(raw []byte, s *sessionContext) bool {
+	return eachMember(raw, sessionContextFields, func(key string, val []byte) bool {
+		switch key {
+		case "attributes":
+			return decodeObject(val, &s.Attributes, decodeSessionAttributes)
+		case "sessionIssuer":
+			return decodeObject(val, &s.SessionIssuer, decodeSessionIssuer)
+		case "webIdFederationData":
+			return decodeObject(val, &s.WebIDFederationData, decodeWebIDFederationData)
+		case "ec2RoleDelivery":
+			return setText(&s.EC2RoleDelivery, val)
+		}
+		return true
+	})
+}
+
+func decodeSessionAttributes(raw []byte, a *sessionAttributes) bool {
+	return eachMember(raw, sessionAttributesFields, func(key string, val []byte) bool {
+		switch key {
+		case "creationDate":
+			return setText(&a.CreationDate, val)
+		case "mfaAuthenticated":
+			return setText(&a.MFAAuthenticated, val)
+		}
+		return true
+	})
+}
+
+func decodeSessionIssuer(raw []byte, s *sessionIssuer) bool {
+	return eachMember(raw, sessionIssuerFields, func(key string, val []byte) bool {
+		switch key {
+		case "type":
+			return setText(&s.Type, val)
+		case "principalId":
+			return setText(&s.PrincipalID, val)
+		case "arn":
+			return setText(&s.ARN, val)
+		case "accountId":
+			return setText(&s.AccountID, val)
+		case "userName":
+			return setText(&s.UserName, val)
+		}
+		return true
+	})
+}
+
+func decodeWebIDFederationData(raw []byte, w *webIDFederationData) bool {
+	return eachMember(raw, webIDFederationDataFields, func(key string, val []byte) bool {
+		switch key {
+		case "federatedProvider":
+			return setText(&w.FederatedProvider, val)
+		case "attributes":
+			w.Attributes = val
+		}
+		return true
+	})
+}
+
+// setText sets t from the JSON value val as text.UnmarshalJSON does.
+func setText(t *text, val []byte) bool {
+	return t.UnmarshalJSON(val) == nil
+}
+
+// decodeObject sets *p to nil for a JSON null, or to a new T decoded from
+// the object val; any other JSON type is not handled here.
+func decodeObject[T any](val []byte, p **T, decode func([]byte, *T) bool) bool {
+	switch val[0] {
+	case 'n':
+		*p = nil
+		return true
+	case '{':
+		v := new(T)
+		*p = v
+		return decode(val, v)
+	}
+	return false
+}
+
+// fieldSet is the JSON field names of a decoded struct, for the checks of
+// eachMember.
+type fieldSet struct {
+	names []string
+	index map[string]int
+}
+
+func newFieldSet(names ...string) *fieldSet {
+	fs := &fieldSet{names: names, index: make(map[string]int, len(names))}
+	for i, n := range names {
+		fs.index[n] = i
+	}
+	return fs
+}
+
+// Field names of each decoded struct.
+var (
+	eventFields = newFieldSet("additionalEventData", "apiVersion", "awsRegion", "edgeDeviceDetails", "errorCode",
+		"errorMessage", "eventCategory", "eventID", "eventName", "eventSource", "eventTime", "eventType",
+		"eventVersion", "managementEvent", "readOnly", "recipientAccountId", "requestID", "requestParameters",
+		"resources", "responseElements", "serviceEventDetails", "sessionCredentialFromConsole", "sharedEventID",
+		"sourceIPAddress", "tlsDetails", "userAgent", "userIdentity", "vpcEndpointId")
+	tlsDetailsFields   = newFieldSet("tlsVersion", "cipherSuite", "clientProvidedHostHeader")
+	userIdentityFields = newFieldSet("type", "principalId", "arn", "accountId", "accessKeyId", "userName",
+		"invokedBy", "identityProvider", "sessionContext")
+	sessionContextFields      = newFieldSet("attributes", "sessionIssuer", "webIdFederationData", "ec2RoleDelivery")
+	sessionAttributesFields   = newFieldSet("creationDate", "mfaAuthenticated")
+	sessionIssuerFields       = newFieldSet("type", "principalId", "arn", "accountId", "userName")
+	webIDFederationDataFields = newFieldSet("federatedProvider", "attributes")
+)
+
+// eachMember calls fn with the key and the value bytes of each member of
+// the JSON object obj, in order, and reports whether obj is a valid object
+// and every call returned true. It gives up (false) on a key with escapes,
+// a key that matches one of fields only case-insensitively, and a second
+// member for one of fields (at most 64).
+func eachMember(obj []byte, fields *fieldSet, fn func(key string, val []byte) bool) bool {
+	v := validator{doc: obj}
+	i := v.space(0)
+	if i >= len(obj) || obj[i] != '{' {
+		return false
+	}
+	var seen uint64
+	i = v.space(i + 1)
+	if i < len(obj) && obj[i] == '}' {
+		return v.space(i+1) == len(obj)
+	}
+	for {
+		if i >= len(obj) || obj[i] != '"' {
+			return false
+		}
+		end := v.str(i)
+		if end < 0 {
+			return false
+		}
+		key := obj[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		n, known := fields.index[string(key)]
+		if !known {
+			n = -1
+		}
+		switch {
+		case n >= 0 && seen&(1<<n) != 0:
+			return false
+		case n >= 0:
+			seen |= 1 << n
+		case foldsToField(fields, key):
+			return false
+		}
+		if i = v.space(end); i >= len(obj) || obj[i] != ':' {
+			return false
+		}
+		start := v.space(i + 1)
+		stop := v.value(start, 1)
+		if stop < 0 {
+			return false
+		}
+		if n >= 0 && !fn(fields.names[n], obj[start:stop]) {
+			return false
+		}
+		i = v.space(stop)
+		if i >= len(obj) {
+			return false
+		}
+		switch obj[i] {
+		case ',':
+			i = v.space(i + 1)
+		case '}':
+			return v.space(i+1) == len(obj)
+		default:
+			return false
+		}
+	}
+}
+
+// foldsToField reports whether key equals one of fields case-insensitively.
+func foldsToField(fields *fieldSet, key []byte) bool {
+	for _, f := range fields.names {
+		if strings.EqualFold(f, string(key)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unmarshalEvent decodes raw into ev: through decodeEvent, or else with
+// go-json, about twice as fast as encoding/json on CloudTrail events.
+// go-json stops at a field of the wrong type where encoding/json goes on,
+// so input it rejects is decoded again by encoding/json, whose errors and
+// partial results the mapping reports.
+func unmarshalEvent(raw []byte, ev *rawEvent) error {
+	if decodeEvent(raw, ev) {
+		return nil
+	}
+	*ev = rawEvent{}
+	return unmarshalEventSlow(raw, ev)
+}
+
+// unmarshalEventSlow is unmarshalEvent without the fast path.
+func unmarshalEventSlow(raw []byte, ev *rawEvent) error {
+	if err := gojson.Unmarshal(raw, ev); err == nil {
+		return nil
+	}
+	*ev = rawEvent{}
+	return json.Unmarshal(raw, ev)
+}
