@@ -184,3 +184,26 @@ func TestDecodeEventRealData(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestIsCompact checks isCompact against json.Compact.
+func TestIsCompact(t *testing.T) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a": 1}`, `{"a b":"c d"}`, `["x\" y"]`, `["x\\", "y"]`, `["x\\","y"]`, "{\"a\":\n1}",
+		`[1,2,3]`, `[1, 2]`, `{"k":"\u0020"}`, `null`, `"a\\\" b"`} {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(s)); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if want := buf.String() == s; isCompact([]byte(s)) != want {
+			t.Errorf("isCompact(%s) = %v, want %v", s, !want, want)
+		}
+	}
+	for _, raw := range decodeSamples(t) {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, raw); err != nil {
+			t.Fatal(err)
+		}
+		if isCompact(raw) && buf.String() != string(raw) {
+			t.Fatalf("isCompact(%s) = true, but json.Compact gives %s", raw, buf.String())
+		}
+	}
+}

@@ -311,12 +311,43 @@ func (j *jsonBuf) val(raw json.RawMessage) any {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
+	if isCompact(raw) {
+		return validUTF8(string(raw))
+	}
 	j.buf.Reset()
 	if err := json.Compact(&j.buf, raw); err != nil {
 		// Cannot happen: raw was validated by json.Unmarshal.
 		return validUTF8(string(raw))
 	}
 	return validUTF8(j.buf.String())
+}
+
+// isCompact reports whether the valid JSON text raw has no whitespace
+// outside its strings, so that json.Compact would return it unchanged.
+func isCompact(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case ' ', '\t', '\r', '\n':
+			return false
+		case '"':
+			i = stringEnd(raw, i)
+		}
+	}
+	return true
+}
+
+// stringEnd returns the index of the closing quote of the JSON string whose
+// opening quote is at i.
+func stringEnd(raw []byte, i int) int {
+	for i++; i < len(raw); i++ {
+		switch raw[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return i
 }
 
 func (t *tlsDetails) value() any {
