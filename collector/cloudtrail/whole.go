@@ -2,6 +2,7 @@ package cloudtrail
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 )
 
@@ -235,6 +236,13 @@ var plainByte = func() (t [256]bool) {
 func (v validator) str(i int) int {
 	doc := v.doc
 	for i++; i < len(doc); i++ {
+		// Skip 8 plain bytes at a time.
+		for i+8 <= len(doc) && plainWord(binary.LittleEndian.Uint64(doc[i:])) {
+			i += 8
+		}
+		if i >= len(doc) {
+			break
+		}
 		c := doc[i]
 		if plainByte[c] {
 			continue
@@ -262,6 +270,23 @@ func (v validator) str(i int) int {
 		}
 	}
 	return -1
+}
+
+// Word masks for plainWord.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainWord reports whether none of the 8 bytes of x is a quote, a
+// backslash or a control character (the bytes plainByte rejects). It may
+// say false for a plain word; never true for one that is not.
+func plainWord(x uint64) bool {
+	quote := x ^ (ones * '"')
+	backslash := x ^ (ones * '\\')
+	hasZero := func(y uint64) uint64 { return (y - ones) & ^y & highs }
+	control := (x - ones*0x20) & ^x & highs // a byte below 0x20
+	return hasZero(quote)|hasZero(backslash)|control == 0
 }
 
 func isHex(c byte) bool {

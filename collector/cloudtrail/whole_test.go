@@ -3,6 +3,7 @@ package cloudtrail
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -281,4 +282,26 @@ func FuzzRecordsOf(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(checkRecordsOf)
+}
+
+// TestPlainWord checks plainWord against plainByte over words made of
+// every byte value at every position among plain bytes.
+func TestPlainWord(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', 0x7f, 0xff, 0x20, 0x21} {
+				w := [8]byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				w[pos] = byte(c)
+				plain := true
+				for _, b := range w {
+					plain = plain && plainByte[b]
+				}
+				if got := plainWord(binary.LittleEndian.Uint64(w[:])); got && !plain {
+					t.Fatalf("plainWord(%q) = true", w)
+				} else if !got && plain {
+					t.Fatalf("plainWord(%q) = false for plain bytes", w)
+				}
+			}
+		}
+	}
 }
