@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
 )
@@ -17,42 +18,43 @@ import (
 // field only case-insensitively, a field given twice, or a nested object
 // field of another JSON type (which unmarshalEvent turns into a warning).
 func decodeEvent(raw []byte, ev *rawEvent) bool {
+	d := &eventDecoder{raw: raw, s: string(raw)}
 	return eachMember(raw, eventFields, func(key string, val []byte) bool {
 		switch key {
 		case "additionalEventData":
 			ev.AdditionalEventData = val
 		case "apiVersion":
-			return setText(&ev.APIVersion, val)
+			return d.text(&ev.APIVersion, val)
 		case "awsRegion":
-			return setText(&ev.AWSRegion, val)
+			return d.text(&ev.AWSRegion, val)
 		case "edgeDeviceDetails":
 			ev.EdgeDeviceDetails = val
 		case "errorCode":
-			return setText(&ev.ErrorCode, val)
+			return d.text(&ev.ErrorCode, val)
 		case "errorMessage":
-			return setText(&ev.ErrorMessage, val)
+			return d.text(&ev.ErrorMessage, val)
 		case "eventCategory":
-			return setText(&ev.EventCategory, val)
+			return d.text(&ev.EventCategory, val)
 		case "eventID":
-			return setText(&ev.EventID, val)
+			return d.text(&ev.EventID, val)
 		case "eventName":
-			return setText(&ev.EventName, val)
+			return d.text(&ev.EventName, val)
 		case "eventSource":
-			return setText(&ev.EventSource, val)
+			return d.text(&ev.EventSource, val)
 		case "eventTime":
-			return setText(&ev.EventTime, val)
+			return d.text(&ev.EventTime, val)
 		case "eventType":
-			return setText(&ev.EventType, val)
+			return d.text(&ev.EventType, val)
 		case "eventVersion":
-			return setText(&ev.EventVersion, val)
+			return d.text(&ev.EventVersion, val)
 		case "managementEvent":
 			return ev.ManagementEvent.UnmarshalJSON(val) == nil
 		case "readOnly":
 			return ev.ReadOnly.UnmarshalJSON(val) == nil
 		case "recipientAccountId":
-			return setText(&ev.RecipientAccountID, val)
+			return d.text(&ev.RecipientAccountID, val)
 		case "requestID":
-			return setText(&ev.RequestID, val)
+			return d.text(&ev.RequestID, val)
 		case "requestParameters":
 			ev.RequestParameters = val
 		case "resources":
@@ -62,115 +64,115 @@ func decodeEvent(raw []byte, ev *rawEvent) bool {
 		case "serviceEventDetails":
 			ev.ServiceEventDetails = val
 		case "sessionCredentialFromConsole":
-			return setText(&ev.SessionCredentialFromConsole, val)
+			return d.text(&ev.SessionCredentialFromConsole, val)
 		case "sharedEventID":
-			return setText(&ev.SharedEventID, val)
+			return d.text(&ev.SharedEventID, val)
 		case "sourceIPAddress":
-			return setText(&ev.SourceIPAddress, val)
+			return d.text(&ev.SourceIPAddress, val)
 		case "tlsDetails":
-			return decodeObject(val, &ev.TLSDetails, decodeTLSDetails)
+			return decodeObject(val, &ev.TLSDetails, d.decodeTLSDetails)
 		case "userAgent":
-			return setText(&ev.UserAgent, val)
+			return d.text(&ev.UserAgent, val)
 		case "userIdentity":
-			return decodeObject(val, &ev.UserIdentity, decodeUserIdentity)
+			return decodeObject(val, &ev.UserIdentity, d.decodeUserIdentity)
 		case "vpcEndpointId":
-			return setText(&ev.VPCEndpointID, val)
+			return d.text(&ev.VPCEndpointID, val)
 		}
 		return true
 	})
 }
 
-func decodeTLSDetails(raw []byte, t *tlsDetails) bool {
+func (d *eventDecoder) decodeTLSDetails(raw []byte, t *tlsDetails) bool {
 	return eachMember(raw, tlsDetailsFields, func(key string, val []byte) bool {
 		switch key {
 		case "tlsVersion":
-			return setText(&t.TLSVersion, val)
+			return d.text(&t.TLSVersion, val)
 		case "cipherSuite":
-			return setText(&t.CipherSuite, val)
+			return d.text(&t.CipherSuite, val)
 		case "clientProvidedHostHeader":
-			return setText(&t.ClientProvidedHostHeader, val)
+			return d.text(&t.ClientProvidedHostHeader, val)
 		}
 		return true
 	})
 }
 
-func decodeUserIdentity(raw []byte, u *userIdentity) bool {
+func (d *eventDecoder) decodeUserIdentity(raw []byte, u *userIdentity) bool {
 	return eachMember(raw, userIdentityFields, func(key string, val []byte) bool {
 		switch key {
 		case "type":
-			return setText(&u.Type, val)
+			return d.text(&u.Type, val)
 		case "principalId":
-			return setText(&u.PrincipalID, val)
+			return d.text(&u.PrincipalID, val)
 		case "arn":
-			return setText(&u.ARN, val)
+			return d.text(&u.ARN, val)
 		case "accountId":
-			return setText(&u.AccountID, val)
+			return d.text(&u.AccountID, val)
 		case "accessKeyId":
-			return setText(&u.AccessKeyID, val)
+			return d.text(&u.AccessKeyID, val)
 		case "userName":
-			return setText(&u.UserName, val)
+			return d.text(&u.UserName, val)
 		case "invokedBy":
-			return setText(&u.InvokedBy, val)
+			return d.text(&u.InvokedBy, val)
 		case "identityProvider":
-			return setText(&u.IdentityProvider, val)
+			return d.text(&u.IdentityProvider, val)
 		case "sessionContext":
-			return decodeObject(val, &u.SessionContext, decodeSessionContext)
+			return decodeObject(val, &u.SessionContext, d.decodeSessionContext)
 		}
 		return true
 	})
 }
 
-func decodeSessionContext(raw []byte, s *sessionContext) bool {
+func (d *eventDecoder) decodeSessionContext(raw []byte, s *sessionContext) bool {
 	return eachMember(raw, sessionContextFields, func(key string, val []byte) bool {
 		switch key {
 		case "attributes":
-			return decodeObject(val, &s.Attributes, decodeSessionAttributes)
+			return decodeObject(val, &s.Attributes, d.decodeSessionAttributes)
 		case "sessionIssuer":
-			return decodeObject(val, &s.SessionIssuer, decodeSessionIssuer)
+			return decodeObject(val, &s.SessionIssuer, d.decodeSessionIssuer)
 		case "webIdFederationData":
-			return decodeObject(val, &s.WebIDFederationData, decodeWebIDFederationData)
+			return decodeObject(val, &s.WebIDFederationData, d.decodeWebIDFederationData)
 		case "ec2RoleDelivery":
-			return setText(&s.EC2RoleDelivery, val)
+			return d.text(&s.EC2RoleDelivery, val)
 		}
 		return true
 	})
 }
 
-func decodeSessionAttributes(raw []byte, a *sessionAttributes) bool {
+func (d *eventDecoder) decodeSessionAttributes(raw []byte, a *sessionAttributes) bool {
 	return eachMember(raw, sessionAttributesFields, func(key string, val []byte) bool {
 		switch key {
 		case "creationDate":
-			return setText(&a.CreationDate, val)
+			return d.text(&a.CreationDate, val)
 		case "mfaAuthenticated":
-			return setText(&a.MFAAuthenticated, val)
+			return d.text(&a.MFAAuthenticated, val)
 		}
 		return true
 	})
 }
 
-func decodeSessionIssuer(raw []byte, s *sessionIssuer) bool {
+func (d *eventDecoder) decodeSessionIssuer(raw []byte, s *sessionIssuer) bool {
 	return eachMember(raw, sessionIssuerFields, func(key string, val []byte) bool {
 		switch key {
 		case "type":
-			return setText(&s.Type, val)
+			return d.text(&s.Type, val)
 		case "principalId":
-			return setText(&s.PrincipalID, val)
+			return d.text(&s.PrincipalID, val)
 		case "arn":
-			return setText(&s.ARN, val)
+			return d.text(&s.ARN, val)
 		case "accountId":
-			return setText(&s.AccountID, val)
+			return d.text(&s.AccountID, val)
 		case "userName":
-			return setText(&s.UserName, val)
+			return d.text(&s.UserName, val)
 		}
 		return true
 	})
 }
 
-func decodeWebIDFederationData(raw []byte, w *webIDFederationData) bool {
+func (d *eventDecoder) decodeWebIDFederationData(raw []byte, w *webIDFederationData) bool {
 	return eachMember(raw, webIDFederationDataFields, func(key string, val []byte) bool {
 		switch key {
 		case "federatedProvider":
-			return setText(&w.FederatedProvider, val)
+			return d.text(&w.FederatedProvider, val)
 		case "attributes":
 			w.Attributes = val
 		}
@@ -178,8 +180,27 @@ func decodeWebIDFederationData(raw []byte, w *webIDFederationData) bool {
 	})
 }
 
-// setText sets t from the JSON value val as text.UnmarshalJSON does.
-func setText(t *text, val []byte) bool {
+// eventDecoder holds the event being decoded, also as one string: the
+// text values without escapes are substrings of it, one allocation for the
+// event instead of one per value.
+type eventDecoder struct {
+	raw []byte
+	s   string
+}
+
+// text sets t from the JSON value val, a part of d.raw, as
+// text.UnmarshalJSON does.
+func (d *eventDecoder) text(t *text, val []byte) bool {
+	if len(val) >= 2 && val[0] == '"' {
+		inner := val[1 : len(val)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			// val shares d.raw's array: its offset is the difference of
+			// their capacities.
+			start := cap(d.raw) - cap(inner)
+			*t = text{d.s[start : start+len(inner)], true}
+			return true
+		}
+	}
 	return t.UnmarshalJSON(val) == nil
 }
 
