@@ -9,7 +9,9 @@
 // hive directory, one lake commit) when it reaches flushRows rows or
 // flushBytes of text, in the background while the next batch is staged in
 // a second staging database. Commits stay one at a time and in order. So
-// memory holds at most two batches, whatever the number of events.
+// memory holds at most two batches, whatever the number of events. Rows
+// are staged by filling DuckDB data chunks in place (internal/chunkappend),
+// without a cgo call per value; duckdb-go's Appender is the fallback.
 package collector
 
 import (
@@ -221,8 +223,9 @@ func (c *Collector) openPartition(p *config.Partition) (*partitionState, int, er
 // that fr keeps. A file that cannot be decoded yields an error and no rows; a
 // bad event is skipped, and a value of a kept row that cannot be read is
 // stored as NULL, each counted in the returned problems with its record
-// number.
-func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr *fileRead, prog *Progress) ([][]any, eventProblems, error) {
+// number. bufs, if not nil, are the read buffers to reuse (see
+// cloudtrail.Buffers).
+func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr *fileRead, prog *Progress, bufs *cloudtrail.Buffers) ([][]any, eventProblems, error) {
 	var events eventProblems
 	mapper, err := cloudtrail.NewMapper(si)
 	if err != nil {
@@ -244,7 +247,7 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr 
 	defer rc.Close()
 	prog.Downloaded.Add(1)
 	counted := &countingReader{r: rc, n: &prog.Bytes}
-	dec, err := cloudtrail.NewFileDecoder(counted)
+	dec, err := bufs.NewFileDecoder(counted)
 	if err != nil {
 		return nil, events, err
 	}

@@ -256,7 +256,7 @@ func TestCollectRealData(t *testing.T) {
 func decodedIDs(loc string) []string {
 	a := artifact{Location: loc, open: func(context.Context) (io.ReadCloser, error) { return os.Open(loc) }}
 	si := cloudtrail.SourceInfo{Table: lake.CloudTrailTableName, Partition: "realdata", SourceType: "file", SourceLocation: loc}
-	rows, _, err := readArtifact(context.Background(), a, si, &fileRead{win: allTime}, &Progress{})
+	rows, _, err := readArtifact(context.Background(), a, si, &fileRead{win: allTime}, &Progress{}, nil)
 	if err != nil {
 		return nil
 	}

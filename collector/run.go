@@ -236,10 +236,13 @@ func (r *run) decode(ctx context.Context, work <-chan job, done chan<- parsed) {
 		SourceType:  r.src.Type(),
 		IngestTime:  r.res.Start.UTC(),
 	}
+	// The rows of a file do not refer to its bytes, so the next file is
+	// read into the same buffers.
+	var bufs cloudtrail.Buffers
 	for j := range work {
 		si := info
 		si.SourceLocation = j.a.Location
-		rows, events, err := readArtifact(ctx, j.a, si, j.read, r.prog)
+		rows, events, err := readArtifact(ctx, j.a, si, j.read, r.prog, &bufs)
 		select {
 		case done <- parsed{job: j, rows: rows, events: events, err: err}:
 		case <-ctx.Done():

@@ -4,7 +4,10 @@
 // Decoder streams the raw events of one file, one at a time, without ever
 // holding the whole file in memory; NewFileDecoder reads a file of up to
 // 16 MiB in one piece first, which is faster, with the same events and
-// errors. Map turns one raw event into one row.
+// errors: a {"Records":[...]} file is validated and cut into events in one
+// pass (recordsOf). Map turns one raw event into one row; the usual event
+// is decoded by one walk over its JSON (decodeEvent), anything unusual by
+// go-json or encoding/json, with the same result.
 package cloudtrail
 
 import (
@@ -117,6 +120,8 @@ type Decoder struct {
 	// when isWhole; Next returns them in turn.
 	whole   [][]byte
 	isWhole bool
+	// bufs, if not nil, lends the buffer the file is read into.
+	bufs *Buffers
 }
 
 // NewDecoder returns a Decoder reading r. It detects gzip compression and
@@ -125,7 +130,7 @@ type Decoder struct {
 // rather than in Next. An input with no events at all (e.g. {"Records":[]})
 // is valid: Next returns io.EOF at once.
 func NewDecoder(r io.Reader) (*Decoder, error) {
-	return newDecoder(r, false)
+	return newDecoder(r, false, nil)
 }
 
 // NewFileDecoder is NewDecoder for a file read to its end before its events
@@ -134,16 +139,63 @@ func NewDecoder(r io.Reader) (*Decoder, error) {
 // of two. The events, errors and offsets are those of NewDecoder; only the
 // first event comes later, once the file has been read.
 func NewFileDecoder(r io.Reader) (*Decoder, error) {
-	return newDecoder(r, true)
+	return newDecoder(r, true, nil)
 }
 
-func newDecoder(r io.Reader, whole bool) (*Decoder, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	d := &Decoder{}
+// Buffers are the read buffers of NewFileDecoder, kept from one file to
+// the next by one goroutine: a decoder made by Buffers.NewFileDecoder must
+// be done with before the next is made. The zero value is ready for use.
+type Buffers struct {
+	br    *bufio.Reader
+	zr    *gzip.Reader
+	whole []byte
+}
+
+// NewFileDecoder is NewFileDecoder reusing b's buffers; the events of the
+// returned decoder are valid until the next call.
+func (b *Buffers) NewFileDecoder(r io.Reader) (*Decoder, error) {
+	return newDecoder(r, true, b)
+}
+
+// reader returns r buffered, in b's reader if b is not nil.
+func (b *Buffers) reader(r io.Reader) *bufio.Reader {
+	const size = 64 << 10
+	if b == nil {
+		return bufio.NewReaderSize(r, size)
+	}
+	if b.br == nil {
+		b.br = bufio.NewReaderSize(r, size)
+	} else {
+		b.br.Reset(r)
+	}
+	return b.br
+}
+
+// gunzip returns a gzip reader of r, b's if b is not nil.
+func (b *Buffers) gunzip(r io.Reader) (*gzip.Reader, error) {
+	if b == nil {
+		return gzip.NewReader(r)
+	}
+	if b.zr == nil {
+		zr, err := gzip.NewReader(r)
+		if err == nil {
+			b.zr = zr
+		}
+		return zr, err
+	}
+	if err := b.zr.Reset(r); err != nil {
+		return nil, err
+	}
+	return b.zr, nil
+}
+
+func newDecoder(r io.Reader, whole bool, bufs *Buffers) (*Decoder, error) {
+	br := bufs.reader(r)
+	d := &Decoder{bufs: bufs}
 	magic, err := br.Peek(2)
 	switch {
 	case len(magic) == 2 && magic[0] == gzipMagic0 && magic[1] == gzipMagic1:
-		zr, err := gzip.NewReader(br)
+		zr, err := bufs.gunzip(br)
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("unexpected end of gzip stream in its header: %w", io.ErrUnexpectedEOF)
 		}
@@ -189,7 +241,14 @@ func (d *Decoder) start(src io.Reader, whole bool) bool {
 		d.dec = json.NewDecoder(src)
 		return false
 	}
-	events, ok, again := readWhole(src)
+	var buf []byte
+	if d.bufs != nil {
+		buf = d.bufs.whole
+	}
+	events, ok, again, buf := readWhole(src, buf)
+	if d.bufs != nil {
+		d.bufs.whole = buf
+	}
 	if ok {
 		d.whole, d.isWhole = events, true
 		return true

@@ -21,20 +21,42 @@ var recordsStart = []byte(`"Records"`)
 // for byte. For any other input it returns ok false and a reader that
 // yields again exactly what src yields, bytes read and read error alike,
 // for the streaming decoder, which then reports what it always reported.
-func readWhole(src io.Reader) (events [][]byte, ok bool, again io.Reader) {
-	buf, err := io.ReadAll(io.LimitReader(src, wholeLimit+1))
+//
+// The file is read into buf's array when it is large enough, and the
+// buffer used is returned for the next file.
+func readWhole(src io.Reader, buf []byte) (events [][]byte, ok bool, again io.Reader, used []byte) {
+	buf, err := readAll(io.LimitReader(src, wholeLimit+1), buf[:0])
+	used = buf
 	switch {
 	case err != nil:
-		return nil, false, io.MultiReader(bytes.NewReader(buf), errReader{err})
+		return nil, false, io.MultiReader(bytes.NewReader(buf), errReader{err}), nil
 	case len(buf) > wholeLimit:
-		return nil, false, io.MultiReader(bytes.NewReader(buf), src)
+		return nil, false, io.MultiReader(bytes.NewReader(buf), src), nil
 	}
 	again = bytes.NewReader(buf)
 	events, ok = recordsOf(buf)
 	if !ok {
-		return nil, false, again
+		// The streaming decoder reads buf after this returns.
+		return nil, false, again, nil
 	}
-	return events, true, nil
+	return events, true, nil, used
+}
+
+// readAll appends what r yields to buf until io.EOF, like io.ReadAll.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // recordsOf returns the elements of the Records array of doc, each without

@@ -39,13 +39,21 @@ func transcript(input []byte, newDec func(io.Reader) (*Decoder, error)) string {
 
 // checkSameAsStreaming fails when NewFileDecoder gives anything else than
 // NewDecoder for input.
+// Through reusedBuffers it also checks Buffers.NewFileDecoder, whose
+// buffers then go from one input to the next.
 func checkSameAsStreaming(t *testing.T, name string, input []byte) {
 	t.Helper()
 	want := transcript(input, NewDecoder)
 	if got := transcript(input, NewFileDecoder); got != want {
 		t.Errorf("%s: NewFileDecoder gives\n%.2000s\nNewDecoder gives\n%.2000s", name, got, want)
 	}
+	if got := transcript(input, reusedBuffers.NewFileDecoder); got != want {
+		t.Errorf("%s: Buffers.NewFileDecoder gives\n%.2000s\nNewDecoder gives\n%.2000s", name, got, want)
+	}
 }
+
+// reusedBuffers are the Buffers every checkSameAsStreaming reuses.
+var reusedBuffers = &Buffers{}
 
 // TestFileDecoderMatchesStreaming checks that the one-piece path of
 // NewFileDecoder gives the same events and errors as the streaming decoder,
