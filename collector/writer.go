@@ -184,24 +184,30 @@ func (w *writer) append(rows [][]any) error {
 func rowBytes(row []any) int64 {
 	var n int64
 	for _, v := range row {
-		switch x := v.(type) {
-		case string:
-			n += int64(len(x))
-		case []string:
-			for _, s := range x {
-				n += int64(len(s))
-			}
-		case map[string]any:
-			vals := make([]any, 0, len(x))
-			for _, f := range x {
-				vals = append(vals, f)
-			}
-			n += rowBytes(vals)
-		default:
-			n += 8
-		}
+		n += valueBytes(v)
 	}
 	return n
+}
+
+// valueBytes is rowBytes of one value.
+func valueBytes(v any) int64 {
+	switch x := v.(type) {
+	case string:
+		return int64(len(x))
+	case []string:
+		var n int64
+		for _, s := range x {
+			n += int64(len(s))
+		}
+		return n
+	case map[string]any:
+		var n int64
+		for _, f := range x {
+			n += valueBytes(f)
+		}
+		return n
+	}
+	return 8
 }
 
 // writeAside writes the rows of a SELECT into f.Temp as zstd Parquet in
@@ -322,8 +328,11 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 // one from the first source location (in byte order), then the first in that
 // file.
 func (w *writer) dropDuplicates(ctx context.Context, live []lake.DataFile) (int64, error) {
+	// The window runs over the rows of repeated tp_ids only: finding them
+	// by a hash aggregate costs a third of ordering every row.
 	res, err := w.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE rowid IN (
-		SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY tp_id ORDER BY tp_source_location, rowid) AS n FROM %[1]s)
+		SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY tp_id ORDER BY tp_source_location, rowid) AS n FROM %[1]s
+			WHERE tp_id IN (SELECT tp_id FROM %[1]s GROUP BY tp_id HAVING count(*) > 1))
 		WHERE n > 1)`, stagingTable))
 	if err != nil {
 		return 0, fmt.Errorf("drop duplicate events of the batch: %w", err)
