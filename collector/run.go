@@ -58,6 +58,9 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	if err := r.collectFiles(ctx); err != nil {
 		return r.res, err
 	}
+	// The staging databases go before compaction, which would otherwise
+	// run beside the memory they hold.
+	r.closeWriters()
 	if err := r.st.saveRunInfo(r.win.To); err != nil {
 		return r.res, fmt.Errorf("save run info: %w", err)
 	}
@@ -307,13 +310,14 @@ func (r *run) openWriter(ctx context.Context, w **writer) error {
 	return nil
 }
 
-// closeWriters closes the staging writers that were opened.
+// closeWriters closes the staging writers that are open.
 func (r *run) closeWriters() {
 	for _, w := range []*writer{r.w, r.spare} {
 		if w != nil {
 			w.close()
 		}
 	}
+	r.w, r.spare = nil, nil
 }
 
 // commitOutcome is what a commit of one batch did.

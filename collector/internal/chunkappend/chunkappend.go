@@ -190,8 +190,12 @@ func (a *Appender) writeChunk() error {
 		return nil
 	}
 	defer func() {
+		// Keep no reference to the rows written.
 		clear(a.pending)
 		a.pending = a.pending[:0]
+		for _, vals := range a.scratch {
+			clear(vals[:cap(vals)])
+		}
 		a.arena.reset()
 	}()
 	bindings.DataChunkReset(a.chunk)
