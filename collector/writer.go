@@ -108,8 +108,8 @@ func stagingType(t string) string {
 var jsonType = regexp.MustCompile(`\bJSON\b`)
 
 // openAppender opens the appender to the staging table: chunkappend's,
-// unless rowByRow asks for duckdb-go's or chunkappend cannot reach the
-// connection.
+// unless rowByRow asks for duckdb-go's, or chunkappend cannot reach the
+// connection or write one of the table's types.
 func (w *writer) openAppender() error {
 	if !w.rowByRow {
 		a, err := chunkappend.New(w.conn, stagingTable)
@@ -117,7 +117,7 @@ func (w *writer) openAppender() error {
 			w.chunks = a
 			return nil
 		}
-		if !errors.Is(err, chunkappend.ErrNoConnection) {
+		if !errors.Is(err, chunkappend.ErrNoConnection) && !errors.Is(err, chunkappend.ErrUnsupportedType) {
 			return fmt.Errorf("create appender: %w", err)
 		}
 	}

@@ -33,6 +33,10 @@ import (
 // changed).
 var ErrNoConnection = errors.New("chunkappend: no DuckDB C connection behind the *sql.Conn")
 
+// ErrUnsupportedType is wrapped by the error New returns for a table with a
+// column type the Appender does not write.
+var ErrUnsupportedType = errors.New("type not supported")
+
 // Appender appends rows to one table. Values are, by column type: VARCHAR
 // string; BOOLEAN bool; BIGINT int64; TIMESTAMP time.Time (microseconds);
 // DATE time.Time (its Unix day); STRUCT map[string]any holding every field;
@@ -84,7 +88,8 @@ func Conn(conn *sql.Conn) (bindings.Connection, bool) {
 
 // New returns an Appender to table (in the default schema) over conn. It
 // fails with ErrNoConnection when conn's C connection cannot be found, and
-// when the table has a column type the Appender does not write.
+// with an error wrapping ErrUnsupportedType when the table has a column
+// type the Appender does not write.
 func New(conn *sql.Conn, table string) (*Appender, error) {
 	cc, ok := Conn(conn)
 	if !ok {
@@ -121,7 +126,7 @@ func describe(t bindings.LogicalType, name string) (column, error) {
 		c.elemType = bindings.GetTypeId(child)
 		bindings.DestroyLogicalType(&child)
 		if c.elemType != bindings.TypeVarchar {
-			return c, fmt.Errorf("%s: lists of type id %d are not supported", name, c.elemType)
+			return c, fmt.Errorf("%s: lists of type id %d: %w", name, c.elemType, ErrUnsupportedType)
 		}
 	case bindings.TypeStruct:
 		for i := range int(bindings.StructTypeChildCount(t)) {
@@ -134,7 +139,7 @@ func describe(t bindings.LogicalType, name string) (column, error) {
 			c.fields = append(c.fields, f)
 		}
 	default:
-		return c, fmt.Errorf("%s: type id %d is not supported", name, c.typ)
+		return c, fmt.Errorf("%s: type id %d: %w", name, c.typ, ErrUnsupportedType)
 	}
 	return c, nil
 }
