@@ -405,11 +405,14 @@ func (m validity) set(r int, valid bool) {
 // arena holds the bytes of the long strings of one chunk in pinned Go
 // memory, so the chunk's C memory may point at them until DuckDB copies
 // the chunk.
+//
+// Slabs are not kept from chunk to chunk: kept, they would count as live
+// heap between chunks, which the collector's high GC percent multiplies.
 type arena struct {
 	pin   runtime.Pinner
-	slabs [][]byte // kept from chunk to chunk
-	used  int      // slabs pinned for the current chunk; the last is filled
-	off   int      // bytes used in slabs[used-1]
+	slabs [][]byte
+	used  int // slabs pinned for the current chunk; the last is filled
+	off   int // bytes used in slabs[used-1]
 }
 
 // slabSize is the size of the arena's slabs; longer strings get their own.
@@ -440,6 +443,8 @@ func (ar *arena) store(s string) unsafe.Pointer {
 // reset forgets the stored strings once DuckDB has copied them.
 func (ar *arena) reset() {
 	ar.pin.Unpin()
+	clear(ar.slabs)
+	ar.slabs = ar.slabs[:0]
 	ar.used, ar.off = 0, 0
 }
 
