@@ -524,7 +524,7 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 			if err != nil {
 				return dst, err
 			}
-			dst = appendJSONString(dst, string(kb))
+			dst = appendJSONString(dst, kb)
 			dst = append(dst, ':')
 			if dst, err = e.appendJSON(dst, ct.value, vals[i]); err != nil {
 				return dst, err
@@ -577,7 +577,9 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 		return append(dst, b...), nil
 	}
 	switch x := v.(type) {
-	case bool, int8, int16, int32, int64, int, uint8, uint16, uint32, uint64, *big.Int, duckdb.Decimal:
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case int8, int16, int32, int64, int, uint8, uint16, uint32, uint64, *big.Int, duckdb.Decimal:
 		return e.appendScalar(dst, ct, x)
 	case float32, float64:
 		f, _ := x.(float64)
@@ -585,7 +587,7 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 			f = float64(f32)
 		}
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return appendJSONString(dst, string(appendFloat(nil, f, 64))), nil
+			return appendJSONString(dst, appendFloat(nil, f, 64)), nil
 		}
 		return e.appendScalar(dst, ct, x)
 	}
@@ -593,12 +595,7 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	return appendJSONString(dst, string(s)), nil
-}
-
-func appendJSONString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s) // cannot fail for strings
-	return append(dst, b...)
+	return appendJSONString(dst, s), nil
 }
 
 // binarySupported reports whether a column can be sent in binary format.

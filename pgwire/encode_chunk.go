@@ -139,6 +139,9 @@ func listValue(elem vectorValue) vectorValue {
 // read from vectors.
 func newChunkColumn(ct *colType, col duckdbx.Column, binaryFormat bool) (c chunkColumn, ok bool) {
 	c = chunkColumn{ct: ct, binary: binaryFormat}
+	if ct.kind == kindNested && col.Type != duckdb.TYPE_VARCHAR && jsonRenderable(&col.Shape) {
+		return nestedJSONColumn(c, &col.Shape), true
+	}
 	if col.Type == duckdb.TYPE_LIST {
 		elem := scalarValue(col.Elem)
 		if elem == nil {

@@ -18,7 +18,10 @@ import (
 
 // chunkTypesTable holds one column per type the chunk encoder reads from
 // vectors (and two it leaves to database/sql), with NULLs, infinities, empty
-// and long strings, array elements that need quoting and NaNs.
+// and long strings, array elements that need quoting and NaNs; nested
+// columns with NULLs at each level, empty lists, JSON leaves, MAPs and
+// strings JSON must escape (rendered in Go or, with a timestamp or float
+// leaf, by to_json).
 const chunkTypesTable = `CREATE TABLE chunk_types AS SELECT
   i::INTEGER AS i32,
   CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1000000007 - 99000000000)::BIGINT END AS i64,
@@ -46,6 +49,16 @@ const chunkTypesTable = `CREATE TABLE chunk_types AS SELECT
   CASE WHEN i % 5 = 0 THEN NULL ELSE ('{"a": ' || i::VARCHAR || ', "b": [1, "x"]}')::JSON END AS js,
   {'x': i, 'y': 'v' || i::VARCHAR, 'z': [i, NULL]} AS st,
   [i, NULL, -i] AS li,
+  CASE WHEN i % 9 = 0 THEN NULL ELSE {
+    's': CASE WHEN i % 4 = 0 THEN NULL ELSE 'q"b\s/<é>&' || chr((i % 40 + 1)::INTEGER) || chr(127) || chr(8232) END,
+    'e': []::VARCHAR[],
+    'j': CASE WHEN i % 3 = 0 THEN NULL ELSE ('{"k":[1,"x"],"n":' || i::VARCHAR || '}')::JSON END,
+    'in': CASE WHEN i % 5 = 0 THEN NULL ELSE {'b': i % 2 = 0, 'u': (i * 7)::UBIGINT, 't': (i % 100 - 50)::TINYINT} END} END AS nst,
+  MAP {'k' || (i % 3)::VARCHAR: [i], 'z': NULL} AS mp,
+  MAP {i: 'v' || i::VARCHAR} AS mpi,
+  [{'a': i, 'b': NULL::VARCHAR}, NULL] AS lst,
+  CASE WHEN i % 2 = 0 THEN [] ELSE [[i::SMALLINT], []] END AS ll,
+  {'t': TIMESTAMP '2024-01-01' + to_microseconds(i), 'd': i / 3.0} AS stx,
   [TIMESTAMP '2024-01-01' + to_microseconds(i), NULL] AS lts,
   [i % 2 = 0, NULL] AS lb,
   [i / 3.0, 'NaN'::DOUBLE] AS ld,
@@ -203,9 +216,15 @@ func TestChunkRowsUsed(t *testing.T) {
 	}
 	defer conn.Close()
 	for _, c := range chunkTypesColumns(t, ts) {
-		st, err := prepareStatement(ctx, conn, zapNop(), "", "SELECT "+c+" FROM chunk_types", nil, false)
+		st, err := prepareStatement(ctx, conn, zapNop(), "", "SELECT "+c+" FROM chunk_types", nil, false, true)
 		if err != nil {
 			t.Fatal(err)
+		}
+		inGo := map[string]bool{"st": true, "nst": true, "mp": true, "mpi": true, "lst": true, "ll": true}
+		if got := !strings.Contains(st.execSQL, "to_json"); inGo[c] && !got {
+			t.Errorf("column %s: converted by to_json, want rendered in Go: %s", c, st.execSQL)
+		} else if c == "stx" && got {
+			t.Errorf("column %s: not converted by to_json (a timestamp and a float inside)", c)
 		}
 		for _, format := range []int16{0, 1} {
 			var used bool
@@ -281,4 +300,40 @@ func TestMidStreamErrorReported(t *testing.T) {
 	}
 	ct, err := conn.Exec(ctx, "FETCH ALL FROM c")
 	check("FETCH", int(ct.RowsAffected()), err)
+}
+
+// TestNestedJSONLeafKeepsText reads a STRUCT holding a JSON value in each
+// protocol: rendered from DuckDB's vectors, the JSON leaf keeps its stored
+// text (as PostgreSQL's json keeps its input), strings are escaped as
+// to_json escapes them, and NULLs and empty lists are JSON's.
+func TestNestedJSONLeafKeepsText(t *testing.T) {
+	ts := startServer(t)
+	const q = `SELECT {'j': '{"b": 1,  "a": [1, 2.50]}'::JSON, 's': 'tab' || chr(9) || 'é"', 'n': NULL::BIGINT, 'e': []::INTEGER[],
+		'm': MAP {'x': true}} AS s`
+	const want = `{"j":{"b": 1,  "a": [1, 2.50]},"s":"tab\té\"","n":null,"e":[],"m":{"x":true}}`
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeDescribeExec} {
+		conn := connectPgx(t, ts, mode)
+		rows := rawRows(t, conn, q)
+		if got := fmt.Sprintf("%d:%s|", len(want), want); len(rows) != 1 || string(rows[0]) != got {
+			t.Errorf("mode %v: got %q, want %q", mode, rows, got)
+		}
+	}
+}
+
+// TestNestedColumnBinary sends a STRUCT column, rendered from DuckDB's
+// vectors, in json's binary format, which is its text.
+func TestNestedColumnBinary(t *testing.T) {
+	ts := startServer(t)
+	ctx := testCtx(t)
+	const want = `{"a":[1,null],"j":{"x": 1}}`
+	conn := connectPgx(t, ts, pgx.QueryExecModeCacheStatement)
+	for _, format := range []int16{0, 1} {
+		res := conn.PgConn().ExecParams(ctx, `SELECT {'a': [1, NULL], 'j': '{"x": 1}'::JSON} AS s`, nil, nil, nil, []int16{format}).Read()
+		if res.Err != nil || len(res.Rows) != 1 {
+			t.Fatalf("format %d: %v %d rows", format, res.Err, len(res.Rows))
+		}
+		if got := string(res.Rows[0][0]); res.FieldDescriptions[0].DataTypeOID != oidJSON || got != want {
+			t.Errorf("format %d: type %d value %q, want json %q", format, res.FieldDescriptions[0].DataTypeOID, got, want)
+		}
+	}
 }

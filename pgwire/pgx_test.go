@@ -261,14 +261,14 @@ func TestNestedRewriteAndFallback(t *testing.T) {
 	}
 	defer c.Close()
 	log := zapNop()
-	st, err := prepareStatement(ctx, c, log, "", `SELECT {'b': [1], 'a': {'z': 1}} AS s, '{"y":1,"x":2}'::JSON AS j, 1 AS n`, nil, false)
+	st, err := prepareStatement(ctx, c, log, "", `SELECT {'b': [1], 'a': {'z': 1}} AS s, '{"y":1,"x":2}'::JSON AS j, 1 AS n`, nil, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(st.execSQL, "REPLACE") || st.cols[1].typ.pg.oid != oidJSON {
 		t.Fatalf("expected rewrite and json column, got %q %+v", st.execSQL, st.cols[1].typ)
 	}
-	st2, err := prepareStatement(ctx, c, log, "", `SELECT {'b': [1], 'a': {'z': 1}} AS s, 2 AS s`, nil, false)
+	st2, err := prepareStatement(ctx, c, log, "", `SELECT {'b': [1], 'a': {'z': 1}} AS s, 2 AS s`, nil, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

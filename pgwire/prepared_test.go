@@ -14,7 +14,7 @@ import (
 func TestPreparedToRunKeepsWhatRuns(t *testing.T) {
 	conn := duckdbtest.Conn(t)
 	ctx := context.Background()
-	st, err := prepareStatement(ctx, conn, zapNop(), "", `SELECT {'b': [1], 'a': 2} AS s, 42 AS n`, nil, true)
+	st, err := prepareStatement(ctx, conn, zapNop(), "", `SELECT {'b': [1], 'a': 2} AS s, 42 AS n`, nil, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestPreparedToRunKeepsWhatRuns(t *testing.T) {
 		t.Error("the statement still holds the prepared statement it handed over")
 	}
 
-	ddl, err := prepareStatement(ctx, conn, zapNop(), "", `CREATE TABLE kept_t (a INT)`, nil, true)
+	ddl, err := prepareStatement(ctx, conn, zapNop(), "", `CREATE TABLE kept_t (a INT)`, nil, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,10 @@ import (
 type column struct {
 	name string
 	typ  *colType
+	// shape is DuckDB's logical type of a STRUCT, MAP, UNION or LIST
+	// column, read when the result has one (duckdbx.PreparedShapes); nil
+	// otherwise or when unknown.
+	shape *duckdbx.Shape
 	// tableOID and attnum identify the table column the result column comes
 	// from (ColumnOriginer); 0 when it is not a plain table column.
 	tableOID uint32
@@ -41,10 +45,14 @@ type statement struct {
 	paramInfo   []duckdbx.Param
 	cols        []column
 	returnsRows bool
-	execSQL     string   // sql, or the JSON/STRUCT-preserving rewrite of it
-	keywords    []string // leading keywords, for the command tag
-	util        *utility // set for statements pgwire runs itself
-	jsonKnown   bool     // JSON columns were marked from the prepared statement (duckdbx.ColumnJSONKinds)
+	execSQL     string // sql, or the JSON/STRUCT-preserving rewrite of it
+	// nestedInGo says the nested columns that execSQL does not convert
+	// with to_json are rendered as JSON from DuckDB's vectors
+	// (encode_chunkjson.go).
+	nestedInGo bool
+	keywords   []string // leading keywords, for the command tag
+	util       *utility // set for statements pgwire runs itself
+	jsonKnown  bool     // JSON columns were marked from the prepared statement (duckdbx.ColumnJSONKinds)
 	// paramChanges are the session parameters the statement changes when
 	// it runs (ParameterChanger).
 	paramChanges []ParameterChange
@@ -70,8 +78,11 @@ var rowStatementTypes = map[duckdb.StmtType]bool{
 
 // prepareStatement asks DuckDB to prepare query and collects its parameter and
 // result metadata without executing it. With keep, a statement that returns
-// rows keeps DuckDB's prepared statement for its first run (prepared).
-func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32, keep bool) (*statement, error) {
+// rows keeps DuckDB's prepared statement for its first run (prepared). With
+// nestedInGo, nested columns whose values the session can render as JSON
+// from DuckDB's vectors are not converted with to_json (the session must
+// then read the result chunk by chunk).
+func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32, keep, nestedInGo bool) (*statement, error) {
 	st := &statement{name: name, sql: query, execSQL: query}
 	switch len(sqlclass.Split(query)) {
 	case 0:
@@ -129,6 +140,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	}
 	if st.returnsRows && st.stmtType == duckdb.STATEMENT_TYPE_SELECT {
 		st.detectJSON(ctx, conn, log)
+		st.nestedInGo = nestedInGo && st.nestedRenderable()
 		st.rewrite(ctx, conn, log, keep)
 	}
 	return st, nil
@@ -175,6 +187,55 @@ func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Lo
 	}
 }
 
+// readShapes reads the logical types of the nested result columns, if
+// any, for nestedRenderable.
+func (st *statement) readShapes(s *duckdb.Stmt) {
+	nested := false
+	for _, c := range st.cols {
+		nested = nested || c.typ.kind == kindNested
+	}
+	if !nested {
+		return
+	}
+	shapes, ok := duckdbx.PreparedShapes(s, len(st.cols))
+	if !ok {
+		return
+	}
+	for i := range st.cols {
+		if st.cols[i].typ.kind == kindNested {
+			st.cols[i].shape = &shapes[i]
+		}
+	}
+}
+
+// nestedRenderable reports whether some nested column can be rendered as
+// JSON from DuckDB's vectors and every column of the result, once the
+// others are rewritten, is read from vectors: the result then streams
+// chunk by chunk, so no nested value reaches the Go-value encoder
+// (appendJSON), whose JSON leaves would lose their text.
+func (st *statement) nestedRenderable() bool {
+	some := false
+	for _, c := range st.cols {
+		switch {
+		case c.typ.kind == kindNested && c.shape == nil:
+			return false
+		case c.typ.kind == kindNested:
+			some = some || jsonRenderable(c.shape)
+		case c.typ.kind == kindJSON || (c.typ.kind == kindArray && c.typ.elem.json):
+			// rewritten to VARCHAR or VARCHAR[]
+		default:
+			col := duckdbx.Column{Type: c.typ.duck}
+			if c.typ.isList() && c.typ.elem != nil {
+				col.Elem = c.typ.elem.duck
+			}
+			if _, ok := newChunkColumn(c.typ, col, false); !ok {
+				return false
+			}
+		}
+	}
+	return some
+}
+
 // rewrite wraps the query so that DuckDB renders JSON columns as their
 // original text and STRUCT/MAP/UNION/nested LIST columns with to_json (which
 // keeps field order). Without a usable rewrite the values are encoded in Go.
@@ -188,6 +249,9 @@ func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logge
 		dup = dup || seen[key]
 		seen[key] = true
 		q := quoteIdent(c.name)
+		if st.nestedInGo && c.typ.kind == kindNested && jsonRenderable(c.shape) {
+			continue
+		}
 		if expr, ok := c.typ.rewriteExpr(q); ok {
 			repl = append(repl, expr+" AS "+q)
 		}
@@ -384,6 +448,7 @@ func (st *statement) describe(ctx context.Context, conn *sql.Conn, query string,
 			}
 			st.jsonKnown = true
 		}
+		st.readShapes(s)
 		if keep {
 			st.keepPrepared(ds)
 			kept = true

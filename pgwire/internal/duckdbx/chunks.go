@@ -24,10 +24,23 @@ type Chunks struct {
 }
 
 // Column is the type of one result column as DuckDB produces it: Type, and
-// for a LIST its element type in Elem (TYPE_INVALID otherwise).
+// for a LIST its element type in Elem (TYPE_INVALID otherwise); Shape is
+// the whole type, nested parts included.
 type Column struct {
-	Type duckdb.Type
-	Elem duckdb.Type
+	Type  duckdb.Type
+	Elem  duckdb.Type
+	Shape Shape
+}
+
+// Shape is a type as DuckDB's logical type tells it, nested parts
+// included: its type id, whether it is DuckDB's JSON (a VARCHAR alias),
+// and its parts: a STRUCT's fields (with their Name), a LIST's element,
+// a MAP's key and value.
+type Shape struct {
+	Type  duckdb.Type
+	JSON  bool
+	Name  string
+	Parts []Shape
 }
 
 // Chunk is one chunk of a result: Size rows, one Vector per column. It is
@@ -39,11 +52,14 @@ type Chunk struct {
 
 // Vector is one column of a chunk: its values as DuckDB lays them out
 // (fixed-size values, or 16-byte duckdb_string_t, or 16-byte list entries
-// whose elements are in Child), and its validity mask (nil: no NULLs).
+// whose elements are in Child), and its validity mask (nil: no NULLs). A
+// MAP is a LIST whose Child is a STRUCT of key and value; a STRUCT has no
+// values of its own, one vector per field in Fields, row for row.
 type Vector struct {
 	data     unsafe.Pointer
 	validity unsafe.Pointer
 	Child    *Vector
+	Fields   []Vector
 }
 
 // NewChunks takes over rows returned by a duckdb-go connection's
@@ -60,6 +76,9 @@ func NewChunks(rows driver.Rows) (c *Chunks, ok bool) {
 		c.cols[i] = resultColumn(res, i)
 	}
 	c.chunk.Cols = make([]Vector, n)
+	for i := range c.chunk.Cols {
+		c.chunk.Cols[i] = newVector(&c.cols[i].Shape)
+	}
 	return c, true
 }
 
@@ -80,16 +99,94 @@ func rawResult(rows driver.Rows) *mapping.Result {
 
 // resultColumn reads the type of result column i.
 func resultColumn(res *mapping.Result, i int) Column {
-	col := Column{Type: mapping.ColumnType(res, mapping.IdxT(i))}
-	if col.Type != duckdb.TYPE_LIST {
-		return col
-	}
 	lt := mapping.ColumnLogicalType(res, mapping.IdxT(i))
 	defer mapping.DestroyLogicalType(&lt)
-	child := mapping.ListTypeChildType(lt)
-	defer mapping.DestroyLogicalType(&child)
-	col.Elem = mapping.GetTypeId(child)
+	col := Column{Type: mapping.ColumnType(res, mapping.IdxT(i)), Shape: readShape(lt)}
+	if col.Type == duckdb.TYPE_LIST {
+		col.Elem = col.Shape.Parts[0].Type
+	}
 	return col
+}
+
+// readShape reads a logical type and its nested parts (it does not
+// destroy lt). ARRAY, UNION and other types keep no parts.
+func readShape(lt mapping.LogicalType) Shape {
+	s := Shape{Type: mapping.GetTypeId(lt), JSON: mapping.LogicalTypeGetAlias(lt) == "JSON"}
+	part := func(name string, child mapping.LogicalType) {
+		defer mapping.DestroyLogicalType(&child)
+		p := readShape(child)
+		p.Name = name
+		s.Parts = append(s.Parts, p)
+	}
+	switch s.Type {
+	case duckdb.TYPE_LIST:
+		part("", mapping.ListTypeChildType(lt))
+	case duckdb.TYPE_MAP:
+		part("key", mapping.MapTypeKeyType(lt))
+		part("value", mapping.MapTypeValueType(lt))
+	case duckdb.TYPE_STRUCT:
+		for k := range mapping.StructTypeChildCount(lt) {
+			part(mapping.StructTypeChildName(lt, k), mapping.StructTypeChildType(lt, k))
+		}
+	}
+	return s
+}
+
+// newVector allocates the vectors of a value of shape s once, for every
+// chunk: a LIST's or MAP's Child, a STRUCT's Fields.
+func newVector(s *Shape) Vector {
+	var v Vector
+	switch s.Type {
+	case duckdb.TYPE_LIST:
+		child := newVector(&s.Parts[0])
+		v.Child = &child
+	case duckdb.TYPE_MAP:
+		entry := Vector{Fields: []Vector{newVector(&s.Parts[0]), newVector(&s.Parts[1])}}
+		v.Child = &entry
+	case duckdb.TYPE_STRUCT:
+		v.Fields = make([]Vector, len(s.Parts))
+		for k := range s.Parts {
+			v.Fields[k] = newVector(&s.Parts[k])
+		}
+	}
+	return v
+}
+
+// point makes v (allocated by newVector for shape s) read DuckDB's vector
+// vec of the current chunk.
+func point(v *Vector, s *Shape, vec mapping.Vector) {
+	v.data, v.validity = mapping.VectorGetData(vec), mapping.VectorGetValidity(vec)
+	switch s.Type {
+	case duckdb.TYPE_LIST:
+		point(v.Child, &s.Parts[0], mapping.ListVectorGetChild(vec))
+	case duckdb.TYPE_MAP:
+		entries := mapping.ListVectorGetChild(vec)
+		v.Child.data, v.Child.validity = nil, mapping.VectorGetValidity(entries)
+		for k := range 2 {
+			point(&v.Child.Fields[k], &s.Parts[k], mapping.StructVectorGetChild(entries, mapping.IdxT(k)))
+		}
+	case duckdb.TYPE_STRUCT:
+		for k := range v.Fields {
+			point(&v.Fields[k], &s.Parts[k], mapping.StructVectorGetChild(vec, mapping.IdxT(k)))
+		}
+	}
+}
+
+// PreparedShapes reads the types of the first n result columns of a
+// prepared statement, nested parts and JSON aliases included; ok is false
+// when the C prepared statement cannot be reached.
+func PreparedShapes(s *duckdb.Stmt, n int) (shapes []Shape, ok bool) {
+	ps := rawPrepared(s)
+	if ps == nil {
+		return nil, false
+	}
+	shapes = make([]Shape, n)
+	for i := range shapes {
+		lt := mapping.PreparedStatementColumnLogicalType(*ps, mapping.IdxT(i))
+		shapes[i] = readShape(lt)
+		mapping.DestroyLogicalType(&lt)
+	}
+	return shapes, true
 }
 
 // Columns are the result's column types.
@@ -111,12 +208,7 @@ func (c *Chunks) Next() *Chunk {
 		}
 		c.chunk.Size = size
 		for i := range c.chunk.Cols {
-			vec := mapping.DataChunkGetVector(c.cur, mapping.IdxT(i))
-			c.chunk.Cols[i] = Vector{data: mapping.VectorGetData(vec), validity: mapping.VectorGetValidity(vec)}
-			if c.cols[i].Type == duckdb.TYPE_LIST {
-				child := mapping.ListVectorGetChild(vec)
-				c.chunk.Cols[i].Child = &Vector{data: mapping.VectorGetData(child), validity: mapping.VectorGetValidity(child)}
-			}
+			point(&c.chunk.Cols[i], &c.cols[i].Shape, mapping.DataChunkGetVector(c.cur, mapping.IdxT(i)))
 		}
 		return &c.chunk
 	}

@@ -146,7 +146,12 @@ func TestChunksRead(t *testing.T) {
 			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
 		}
 		defer c.Close()
-		if want := []Column{{Type: duckdb.TYPE_BIGINT}, {Type: duckdb.TYPE_VARCHAR}, {Type: duckdb.TYPE_LIST, Elem: duckdb.TYPE_VARCHAR}}; !reflect.DeepEqual(c.Columns(), want) {
+		want := []Column{
+			{Type: duckdb.TYPE_BIGINT, Shape: Shape{Type: duckdb.TYPE_BIGINT}},
+			{Type: duckdb.TYPE_VARCHAR, Shape: Shape{Type: duckdb.TYPE_VARCHAR}},
+			{Type: duckdb.TYPE_LIST, Elem: duckdb.TYPE_VARCHAR, Shape: Shape{Type: duckdb.TYPE_LIST, Parts: []Shape{{Type: duckdb.TYPE_VARCHAR}}}},
+		}
+		if !reflect.DeepEqual(c.Columns(), want) {
 			return fmt.Errorf("columns %+v, want %+v", c.Columns(), want)
 		}
 		next := int64(0)
@@ -213,5 +218,67 @@ func TestChunksError(t *testing.T) {
 	var de *duckdb.Error
 	if !errors.As(got, &de) || !strings.Contains(de.Msg, "boom") {
 		t.Fatalf("error after the last chunk: %v, want DuckDB's boom", got)
+	}
+}
+
+// TestChunksReadNested reads the shapes and the vectors of STRUCT, MAP and
+// LIST-of-STRUCT columns, with NULLs at each level.
+func TestChunksReadNested(t *testing.T) {
+	EnableStreamingResults()
+	conn := duckdbtest.Conn(t)
+	ctx := context.Background()
+	const q = `SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE {'n': i, 'j': CASE WHEN i % 2 = 0 THEN NULL ELSE '[1]'::JSON END} END AS s,
+		MAP {'k' || i::VARCHAR: i * 10} AS m, [{'a': i}, NULL] AS l FROM range(3000) t(i)`
+	err := conn.Raw(func(dc any) error {
+		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, q, nil)
+		if err != nil {
+			return err
+		}
+		c, ok := NewChunks(dr)
+		if !ok {
+			_ = dr.Close()
+			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
+		}
+		defer c.Close()
+		bigint := Shape{Type: duckdb.TYPE_BIGINT}
+		want := []Shape{
+			{Type: duckdb.TYPE_STRUCT, Parts: []Shape{{Type: duckdb.TYPE_BIGINT, Name: "n"}, {Type: duckdb.TYPE_VARCHAR, JSON: true, Name: "j"}}},
+			{Type: duckdb.TYPE_MAP, Parts: []Shape{{Type: duckdb.TYPE_VARCHAR, Name: "key"}, {Type: duckdb.TYPE_BIGINT, Name: "value"}}},
+			{Type: duckdb.TYPE_LIST, Parts: []Shape{{Type: duckdb.TYPE_STRUCT, Parts: []Shape{{Type: bigint.Type, Name: "a"}}}}},
+		}
+		for k, col := range c.Columns() {
+			if !reflect.DeepEqual(col.Shape, want[k]) {
+				return fmt.Errorf("column %d: shape %+v, want %+v", k, col.Shape, want[k])
+			}
+		}
+		next := int64(0)
+		for ch := c.Next(); ch != nil; ch = c.Next() {
+			for i := range ch.Size {
+				s, m, l := &ch.Cols[0], &ch.Cols[1], &ch.Cols[2]
+				if s.Valid(i) != (next%3 != 0) {
+					return fmt.Errorf("row %d: struct valid %v", next, s.Valid(i))
+				}
+				if s.Valid(i) && (Get[int64](&s.Fields[0], i) != next || s.Fields[1].Valid(i) != (next%2 == 1) ||
+					(s.Fields[1].Valid(i) && string(s.Fields[1].Bytes(i)) != "[1]")) {
+					return fmt.Errorf("row %d: struct fields", next)
+				}
+				off, n := m.List(i)
+				if n != 1 || string(m.Child.Fields[0].Bytes(off)) != fmt.Sprintf("k%d", next) || Get[int64](&m.Child.Fields[1], off) != next*10 {
+					return fmt.Errorf("row %d: map of %d", next, n)
+				}
+				off, n = l.List(i)
+				if n != 2 || !l.Child.Valid(off) || l.Child.Valid(off+1) || Get[int64](&l.Child.Fields[0], off) != next {
+					return fmt.Errorf("row %d: list of structs", next)
+				}
+				next++
+			}
+		}
+		if next != 3000 {
+			return fmt.Errorf("read %d rows, want 3000", next)
+		}
+		return c.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,212 @@
+package pgwire
+
+import (
+	"encoding/json"
+	"strconv"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/pgwire/internal/duckdbx"
+)
+
+// This file renders nested values (STRUCT, MAP, LIST of them) as JSON text
+// straight from DuckDB's vectors, in place of the to_json rewrite
+// (statement.go): the same text as to_json for the types it renders
+// (jsonRenderable), except JSON leaves, which keep their stored text as
+// PostgreSQL's json type keeps its input (to_json re-minifies them).
+
+// jsonRenderable reports whether values of shape s are rendered here:
+// STRUCTs, LISTs and MAPs (with text or integer keys) whose leaves are
+// text, JSON, booleans or integers. Other leaves (floats, decimals,
+// timestamps, ...) are left to to_json, whose text forms this file does
+// not copy.
+func jsonRenderable(s *duckdbx.Shape) bool {
+	switch s.Type {
+	case duckdb.TYPE_STRUCT:
+		for k := range s.Parts {
+			if !jsonRenderable(&s.Parts[k]) {
+				return false
+			}
+		}
+		return len(s.Parts) > 0
+	case duckdb.TYPE_LIST:
+		return jsonRenderable(&s.Parts[0])
+	case duckdb.TYPE_MAP:
+		key := &s.Parts[0]
+		return !key.JSON && key.Type != duckdb.TYPE_BOOLEAN && jsonLeaf(key.Type) && jsonRenderable(&s.Parts[1])
+	}
+	return jsonLeaf(s.Type)
+}
+
+// jsonLeaf reports whether a scalar type is rendered here.
+func jsonLeaf(t duckdb.Type) bool {
+	switch t {
+	case duckdb.TYPE_VARCHAR, duckdb.TYPE_BOOLEAN,
+		duckdb.TYPE_TINYINT, duckdb.TYPE_SMALLINT, duckdb.TYPE_INTEGER, duckdb.TYPE_BIGINT,
+		duckdb.TYPE_UTINYINT, duckdb.TYPE_USMALLINT, duckdb.TYPE_UINTEGER, duckdb.TYPE_UBIGINT:
+		return true
+	}
+	return false
+}
+
+// jsonNode renders values of one jsonRenderable shape, with a STRUCT's
+// keys quoted once.
+type jsonNode struct {
+	typ   duckdb.Type
+	json  bool
+	keys  [][]byte // STRUCT: `"name":`, after a comma from the second on
+	parts []jsonNode
+}
+
+// newJSONNode prepares the rendering of a jsonRenderable shape.
+func newJSONNode(s *duckdbx.Shape) *jsonNode {
+	n := &jsonNode{typ: s.Type, json: s.JSON}
+	for k := range s.Parts {
+		n.parts = append(n.parts, *newJSONNode(&s.Parts[k]))
+		if s.Type == duckdb.TYPE_STRUCT {
+			var key []byte
+			if k > 0 {
+				key = append(key, ',')
+			}
+			key = appendJSONString(key, s.Parts[k].Name)
+			n.keys = append(n.keys, append(key, ':'))
+		}
+	}
+	return n
+}
+
+// append renders row i of v as JSON (null for NULL).
+func (n *jsonNode) append(dst []byte, v *duckdbx.Vector, i int) []byte {
+	if !v.Valid(i) {
+		return append(dst, "null"...)
+	}
+	switch n.typ {
+	case duckdb.TYPE_STRUCT:
+		dst = append(dst, '{')
+		for k := range n.parts {
+			dst = append(dst, n.keys[k]...)
+			dst = n.parts[k].append(dst, &v.Fields[k], i)
+		}
+		return append(dst, '}')
+	case duckdb.TYPE_LIST:
+		off, length := v.List(i)
+		dst = append(dst, '[')
+		for k := off; k < off+length; k++ {
+			if k > off {
+				dst = append(dst, ',')
+			}
+			dst = n.parts[0].append(dst, v.Child, k)
+		}
+		return append(dst, ']')
+	case duckdb.TYPE_MAP:
+		off, length := v.List(i)
+		keys, vals := &v.Child.Fields[0], &v.Child.Fields[1]
+		dst = append(dst, '{')
+		for k := off; k < off+length; k++ {
+			if k > off {
+				dst = append(dst, ',')
+			}
+			dst = n.parts[0].appendKey(dst, keys, k)
+			dst = append(dst, ':')
+			dst = n.parts[1].append(dst, vals, k)
+		}
+		return append(dst, '}')
+	}
+	return n.appendLeaf(dst, v, i)
+}
+
+// appendKey renders a MAP key as a JSON string, as to_json does.
+func (n *jsonNode) appendKey(dst []byte, v *duckdbx.Vector, i int) []byte {
+	if n.typ == duckdb.TYPE_VARCHAR {
+		return appendJSONString(dst, v.Bytes(i))
+	}
+	dst = append(dst, '"')
+	return append(n.appendLeaf(dst, v, i), '"')
+}
+
+// appendLeaf renders a text, JSON, boolean or integer (not NULL). A JSON
+// leaf is its stored text, unless that is not JSON: then a JSON string.
+func (n *jsonNode) appendLeaf(dst []byte, v *duckdbx.Vector, i int) []byte {
+	switch n.typ {
+	case duckdb.TYPE_VARCHAR:
+		b := v.Bytes(i)
+		if n.json && json.Valid(b) {
+			return append(dst, b...)
+		}
+		return appendJSONString(dst, b)
+	case duckdb.TYPE_BOOLEAN:
+		if duckdbx.Get[bool](v, i) {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case duckdb.TYPE_TINYINT:
+		return strconv.AppendInt(dst, int64(duckdbx.Get[int8](v, i)), 10)
+	case duckdb.TYPE_SMALLINT:
+		return strconv.AppendInt(dst, int64(duckdbx.Get[int16](v, i)), 10)
+	case duckdb.TYPE_INTEGER:
+		return strconv.AppendInt(dst, int64(duckdbx.Get[int32](v, i)), 10)
+	case duckdb.TYPE_BIGINT:
+		return strconv.AppendInt(dst, duckdbx.Get[int64](v, i), 10)
+	case duckdb.TYPE_UTINYINT:
+		return strconv.AppendUint(dst, uint64(duckdbx.Get[uint8](v, i)), 10)
+	case duckdb.TYPE_USMALLINT:
+		return strconv.AppendUint(dst, uint64(duckdbx.Get[uint16](v, i)), 10)
+	case duckdb.TYPE_UINTEGER:
+		return strconv.AppendUint(dst, uint64(duckdbx.Get[uint32](v, i)), 10)
+	case duckdb.TYPE_UBIGINT:
+		return strconv.AppendUint(dst, duckdbx.Get[uint64](v, i), 10)
+	}
+	return append(dst, "null"...) // not reached: jsonRenderable
+}
+
+// nestedJSONColumn renders a jsonRenderable nested column: its value is
+// the JSON text (as the to_json rewrite would give it), its wire form that
+// text (json), or a version byte 1 and the text (binary jsonb).
+func nestedJSONColumn(c chunkColumn, s *duckdbx.Shape) chunkColumn {
+	node := newJSONNode(s)
+	c.value = func(v *duckdbx.Vector, i int) any { return string(node.append(nil, v, i)) }
+	jsonb := c.binary && c.ct.pg.oid == jsonbTypeOID
+	c.fast = func(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
+		if jsonb {
+			dst = append(dst, 1)
+		}
+		return node.append(dst, v, i), true
+	}
+	return c
+}
+
+// appendJSONString appends s as a JSON string as DuckDB's to_json writes
+// it: quote and backslash escaped, \b \f \n \r \t, other control
+// characters as \u00XX, everything else (including non-ASCII UTF-8, DEL,
+// '/', '<') as it is.
+func appendJSONString[T string | []byte](dst []byte, s T) []byte {
+	const hexDigits = "0123456789ABCDEF"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
