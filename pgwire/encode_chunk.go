@@ -258,14 +258,33 @@ func binaryFast(ct *colType, t duckdb.Type) vectorAppend {
 		// are left to the general encoder.
 		return func(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
 			us := duckdbx.Get[int64](v, i)
-			if infinity(ct, time.UnixMicro(us).UTC()) != 0 {
+			if us < minFiniteMicros || us >= maxFiniteMicros {
 				return dst, false
 			}
 			return binary.BigEndian.AppendUint64(dst, uint64(us-y2kMicros)), true
 		}
+	case t == duckdb.TYPE_DATE && oid == oidDate:
+		// Days since 2000-01-01; infinities are left to the general encoder.
+		return func(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
+			days := duckdbx.Get[int32](v, i)
+			if days == math.MaxInt32 || days <= -math.MaxInt32 {
+				return dst, false
+			}
+			return binary.BigEndian.AppendUint32(dst, uint32(days-y2kDays)), true
+		}
 	}
 	return nil
 }
+
+// Timestamps from minFiniteMicros up to maxFiniteMicros (Unix
+// microseconds) are the finite ones for infinity: years -200000 to 200000.
+var (
+	minFiniteMicros = time.Date(-200000, time.January, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	maxFiniteMicros = time.Date(200001, time.January, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+)
+
+// y2kDays is 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01.
+const y2kDays = 10957
 
 // appendTextList renders a LIST of text as appendArray does.
 func appendTextList(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
