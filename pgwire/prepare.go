@@ -139,7 +139,7 @@ func (st *statement) errSQL() string {
 // statement cancelled while waiting fails with 57014.
 func (s *session) prepareAdmitted(name, query string, oids []uint32, keep bool) (*statement, error) {
 	if s.srv.active == nil {
-		return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep, s.nestedInGo())
+		return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep, s.chunked())
 	}
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	defer cancel(nil)
@@ -150,12 +150,11 @@ func (s *session) prepareAdmitted(name, query string, oids []uint32, keep bool) 
 		return nil, queryErr(ctx, err, query)
 	}
 	defer s.srv.active.release()
-	return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep, s.nestedInGo())
+	return prepareStatement(s.ctx, s.conn, s.log, name, query, oids, keep, s.chunked())
 }
 
-// nestedInGo says the session's results are read chunk by chunk from
-// DuckDB, so nested columns can be rendered as JSON in Go instead of by
-// to_json (prepareStatement).
-func (s *session) nestedInGo() bool {
+// chunked says the session reads results chunk by chunk from DuckDB's
+// vectors (prepareStatement), not value by value through database/sql.
+func (s *session) chunked() bool {
 	return !s.srv.valueRows && s.cancel.interrupter != nil
 }

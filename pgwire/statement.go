@@ -46,13 +46,14 @@ type statement struct {
 	cols        []column
 	returnsRows bool
 	execSQL     string // sql, or the JSON/STRUCT-preserving rewrite of it
-	// nestedInGo says the nested columns that execSQL does not convert
-	// with to_json are rendered as JSON from DuckDB's vectors
-	// (encode_chunkjson.go).
-	nestedInGo bool
-	keywords   []string // leading keywords, for the command tag
-	util       *utility // set for statements pgwire runs itself
-	jsonKnown  bool     // JSON columns were marked from the prepared statement (duckdbx.ColumnJSONKinds)
+	// fromVectors says the result is read from DuckDB's vectors
+	// (chunkRows), every column of it: execSQL then leaves JSON columns
+	// as they are (their vectors hold the text) and nested columns that
+	// can be rendered as JSON from vectors (encode_chunkjson.go).
+	fromVectors bool
+	keywords    []string // leading keywords, for the command tag
+	util        *utility // set for statements pgwire runs itself
+	jsonKnown   bool     // JSON columns were marked from the prepared statement (duckdbx.ColumnJSONKinds)
 	// paramChanges are the session parameters the statement changes when
 	// it runs (ParameterChanger).
 	paramChanges []ParameterChange
@@ -78,11 +79,11 @@ var rowStatementTypes = map[duckdb.StmtType]bool{
 
 // prepareStatement asks DuckDB to prepare query and collects its parameter and
 // result metadata without executing it. With keep, a statement that returns
-// rows keeps DuckDB's prepared statement for its first run (prepared). With
-// nestedInGo, nested columns whose values the session can render as JSON
-// from DuckDB's vectors are not converted with to_json (the session must
-// then read the result chunk by chunk).
-func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32, keep, nestedInGo bool) (*statement, error) {
+// rows keeps DuckDB's prepared statement for its first run (prepared).
+// chunked says the session reads results from DuckDB's vectors
+// (chunkRows): JSON and nested columns then need no conversion in SQL
+// when every column can be read so (fromVectors).
+func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name, query string, clientOIDs []uint32, keep, chunked bool) (*statement, error) {
 	st := &statement{name: name, sql: query, execSQL: query}
 	switch len(sqlclass.Split(query)) {
 	case 0:
@@ -140,7 +141,7 @@ func prepareStatement(ctx context.Context, conn *sql.Conn, log *zap.Logger, name
 	}
 	if st.returnsRows && st.stmtType == duckdb.STATEMENT_TYPE_SELECT {
 		st.detectJSON(ctx, conn, log)
-		st.nestedInGo = nestedInGo && st.nestedRenderable()
+		st.fromVectors = chunked && st.readableFromVectors()
 		st.rewrite(ctx, conn, log, keep)
 	}
 	return st, nil
@@ -188,7 +189,7 @@ func (st *statement) detectJSON(ctx context.Context, conn *sql.Conn, log *zap.Lo
 }
 
 // readShapes reads the logical types of the nested result columns, if
-// any, for nestedRenderable.
+// any, for readableFromVectors.
 func (st *statement) readShapes(s *duckdb.Stmt) {
 	nested := false
 	for _, c := range st.cols {
@@ -208,32 +209,29 @@ func (st *statement) readShapes(s *duckdb.Stmt) {
 	}
 }
 
-// nestedRenderable reports whether some nested column can be rendered as
-// JSON from DuckDB's vectors and every column of the result, once the
-// others are rewritten, is read from vectors: the result then streams
-// chunk by chunk, so no nested value reaches the Go-value encoder
-// (appendJSON), whose JSON leaves would lose their text.
-func (st *statement) nestedRenderable() bool {
-	some := false
+// readableFromVectors reports whether every column of the result can be
+// read from DuckDB's vectors (newChunkColumn) once the columns that need
+// it are converted in SQL (rewriteExpr); only then may JSON and nested
+// columns skip that conversion (fromVectors), as no value of theirs then
+// reaches the Go-value encoder, which would render a JSON column's parsed
+// value, not its text.
+func (st *statement) readableFromVectors() bool {
 	for _, c := range st.cols {
-		switch {
-		case c.typ.kind == kindNested && c.shape == nil:
+		if _, converted := c.typ.rewriteExpr(""); converted && !c.typ.vectorJSON(c.shape) {
+			continue // text after to_json or a cast
+		}
+		col := duckdbx.Column{Type: c.typ.duck}
+		if c.shape != nil {
+			col.Shape = *c.shape
+		}
+		if c.typ.isList() && c.typ.elem != nil {
+			col.Elem = c.typ.elem.duck
+		}
+		if _, ok := newChunkColumn(c.typ, col, false); !ok {
 			return false
-		case c.typ.kind == kindNested:
-			some = some || jsonRenderable(c.shape)
-		case c.typ.kind == kindJSON || (c.typ.kind == kindArray && c.typ.elem.json):
-			// rewritten to VARCHAR or VARCHAR[]
-		default:
-			col := duckdbx.Column{Type: c.typ.duck}
-			if c.typ.isList() && c.typ.elem != nil {
-				col.Elem = c.typ.elem.duck
-			}
-			if _, ok := newChunkColumn(c.typ, col, false); !ok {
-				return false
-			}
 		}
 	}
-	return some
+	return true
 }
 
 // rewrite wraps the query so that DuckDB renders JSON columns as their
@@ -249,7 +247,7 @@ func (st *statement) rewrite(ctx context.Context, conn *sql.Conn, log *zap.Logge
 		dup = dup || seen[key]
 		seen[key] = true
 		q := quoteIdent(c.name)
-		if st.nestedInGo && c.typ.kind == kindNested && jsonRenderable(c.shape) {
+		if st.fromVectors && c.typ.vectorJSON(c.shape) {
 			continue
 		}
 		if expr, ok := c.typ.rewriteExpr(q); ok {

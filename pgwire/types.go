@@ -265,6 +265,23 @@ func (ct *colType) rewriteExpr(quoted string) (string, bool) {
 	return "", false
 }
 
+// vectorJSON reports whether the JSON text of a column rewriteExpr
+// converts in SQL is read from DuckDB's vectors as well (chunkRows): a
+// JSON or JSON[] column's vectors hold the text, and a nested column of
+// DuckDB type shape (nil: unknown) is rendered from them when
+// jsonRenderable.
+func (ct *colType) vectorJSON(shape *duckdbx.Shape) bool {
+	switch {
+	case ct.kind == kindJSON:
+		return true
+	case ct.kind == kindArray && ct.elem.json:
+		return ct.duck == duckdb.TYPE_LIST
+	case ct.kind == kindNested:
+		return shape != nil && jsonRenderable(shape)
+	}
+	return false
+}
+
 // applyDescribeType marks JSON columns using the type string printed by
 // DuckDB's DESCRIBE (duckdb-go's TypeInfo drops the JSON alias).
 func (ct *colType) applyDescribeType(s string) {
