@@ -336,10 +336,11 @@ func infinity(ct *colType, t time.Time) int {
 			return -1
 		}
 	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_NS:
-		if t.Year() > 200000 {
+		// After year 200000 or before -200000, by the Unix time (cheaper
+		// than the year).
+		if sec := t.Unix(); sec >= maxFiniteMicros/1_000_000 {
 			return 1
-		}
-		if t.Year() < -200000 {
+		} else if sec < minFiniteMicros/1_000_000 {
 			return -1
 		}
 	}
@@ -397,14 +398,14 @@ func appendPadded(dst []byte, n int64, width int) []byte {
 }
 
 func appendDate(dst []byte, t time.Time) []byte {
-	y := t.Year()
+	y, month, day := t.Date()
 	bc := y <= 0
 	if bc {
 		y = 1 - y
 	}
 	dst = appendPadded(dst, int64(y), 4)
-	dst = append2(append(dst, '-'), int(t.Month()))
-	dst = append2(append(dst, '-'), t.Day())
+	dst = append2(append(dst, '-'), int(month))
+	dst = append2(append(dst, '-'), day)
 	if bc {
 		dst = append(dst, " BC"...)
 	}
@@ -458,17 +459,9 @@ func (e *encoder) appendArray(dst []byte, ct *colType, v any) ([]byte, error) {
 
 // appendArrayElem quotes an array element when PostgreSQL would.
 func appendArrayElem(dst, s []byte) []byte {
-	needQuote := len(s) == 0 || strings.EqualFold(string(s), "NULL")
-	if !needQuote {
-		for _, c := range s {
-			switch c {
-			case ',', '{', '}', '"', '\\', ' ', '\t', '\n', '\r', '\v', '\f':
-				needQuote = true
-			}
-			if needQuote {
-				break
-			}
-		}
+	needQuote := len(s) == 0 || (len(s) == 4 && strings.EqualFold(string(s), "NULL"))
+	for i := 0; i < len(s) && !needQuote; i++ {
+		needQuote = arrayQuoted[s[i]]
 	}
 	if !needQuote {
 		return append(dst, s...)
@@ -482,6 +475,9 @@ func appendArrayElem(dst, s []byte) []byte {
 	}
 	return append(dst, '"')
 }
+
+// arrayQuoted marks the bytes that make PostgreSQL quote an array element.
+var arrayQuoted = [256]bool{',': true, '{': true, '}': true, '"': true, '\\': true, ' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true}
 
 // appendJSON renders a nested value as JSON, keeping STRUCT field order from
 // the column type. It is the fallback when the to_json query rewrite is not
@@ -502,7 +498,7 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, f.name)
+			dst = appendJSONString(dst, []byte(f.name))
 			dst = append(dst, ':')
 			if dst, err = e.appendJSON(dst, f.typ, m[f.name]); err != nil {
 				return dst, err
@@ -537,7 +533,7 @@ func (e *encoder) appendJSON(dst []byte, ct *colType, v any) ([]byte, error) {
 			break
 		}
 		dst = append(dst, '{')
-		dst = appendJSONString(dst, u.Tag)
+		dst = appendJSONString(dst, []byte(u.Tag))
 		dst = append(dst, ':')
 		var mt *colType
 		for _, f := range ct.fields {

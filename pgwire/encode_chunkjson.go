@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 
@@ -68,7 +69,7 @@ func newJSONNode(s *duckdbx.Shape) *jsonNode {
 			if k > 0 {
 				key = append(key, ',')
 			}
-			key = appendJSONString(key, s.Parts[k].Name)
+			key = appendJSONString(key, []byte(s.Parts[k].Name))
 			n.keys = append(n.keys, append(key, ':'))
 		}
 	}
@@ -178,35 +179,52 @@ func nestedJSONColumn(c chunkColumn, s *duckdbx.Shape) chunkColumn {
 // appendJSONString appends s as a JSON string as DuckDB's to_json writes
 // it: quote and backslash escaped, \b \f \n \r \t, other control
 // characters as \u00XX, everything else (including non-ASCII UTF-8, DEL,
-// '/', '<') as it is.
-func appendJSONString[T string | []byte](dst []byte, s T) []byte {
+// '/', '<') as it is. Runs of eight bytes that need no escape are copied
+// without looking at each byte.
+func appendJSONString(dst, s []byte) []byte {
 	const hexDigits = "0123456789ABCDEF"
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !needsJSONEscape8(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+			continue
+		}
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
+		esc := jsonEscapes[c]
+		if esc == 0 {
+			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
+		if esc == 'u' {
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		} else {
+			dst = append(dst, '\\', esc)
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// needsJSONEscape8 reports whether one of the eight bytes of x is below
+// 0x20, a quote or a backslash (bit tricks on all bytes at once: a byte
+// below n borrows when n is subtracted from it).
+func needsJSONEscape8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & highs }
+	return below(x, 0x20)|below(x^(ones*'"'), 1)|below(x^(ones*'\\'), 1) != 0
+}
+
+// jsonEscapes is, for each byte, the letter of its JSON escape (u for
+// \u00XX), or 0 when it goes as it is.
+var jsonEscapes = func() (t [256]byte) {
+	for c := range 0x20 {
+		t[c] = 'u'
+	}
+	t['\b'], t['\f'], t['\n'], t['\r'], t['\t'] = 'b', 'f', 'n', 'r', 't'
+	t['"'], t['\\'] = '"', '\\'
+	return t
+}()

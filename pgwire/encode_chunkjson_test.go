@@ -1,0 +1,72 @@
+package pgwire
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestAppendJSONString checks the escaping of strings of every length
+// around the eight-byte runs, with characters that need an escape at each
+// position: each must read back as the string (encoding/json), and be
+// written as to_json writes it, byte by byte.
+func TestAppendJSONString(t *testing.T) {
+	alphabet := []string{"a", "Z", "0", " ", "/", "<", "é", "\u2028", "\x7f", "\"", "\\", "\n", "\t", "\b", "\f", "\r", "\x00", "\x01", "\x1f", "😀"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 5000 {
+		var b strings.Builder
+		for range n % 41 {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		got := appendJSONString([]byte("x"), []byte(s))[1:]
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil || back != s {
+			t.Fatalf("%q rendered %q, reads back %q (%v)", s, got, back, err)
+		}
+		if want := toJSONString(s); string(got) != want {
+			t.Fatalf("%q rendered %q, want %q", s, got, want)
+		}
+	}
+}
+
+// toJSONString is the escaping of to_json (yyjson), one byte at a time.
+func toJSONString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\b':
+			b.WriteString(`\b`)
+		case c == '\f':
+			b.WriteString(`\f`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04X`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// BenchmarkAppendJSONString renders an ARN-like string.
+func BenchmarkAppendJSONString(b *testing.B) {
+	s := []byte("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/someone@example.com")
+	var dst []byte
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		dst = appendJSONString(dst[:0], s)
+	}
+}
