@@ -21,7 +21,13 @@
 // those chunks themselves (duckdbx.Chunks) and encode DataRows straight
 // from DuckDB's column vectors, without a Go value per field; a result with
 // a type the vector reader does not know is read value by value through
-// the driver.
+// the driver. Nested columns (STRUCT, MAP, LIST of them) are sent as json:
+// rendered from their child vectors when their leaves are text, JSON,
+// booleans or integers and the whole result is read from vectors (the
+// query then runs as written), else converted by DuckDB's to_json in a
+// rewrite of the query; both give the same text, a JSON leaf excepted,
+// which the vector path embeds as stored (as PostgreSQL's json keeps its
+// input) and to_json re-minifies.
 //
 // A backend takes part in more of a session's life by implementing the
 // optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator),
@@ -90,6 +96,7 @@
 //	encode.go     result values to the client (text and binary)
 //	encode_binary.go numeric and array binary forms byte for byte as PostgreSQL sends them
 //	encode_chunk.go  values read from DuckDB's vectors, encoded directly or as the Go values duckdb-go gives
+//	encode_chunkjson.go nested values (STRUCT, MAP, LIST of them) rendered as JSON from their child vectors
 //	encode_chunkrows.go a portal's result read chunk by chunk (or value by value from the driver)
 //	types.go      DuckDB types as PostgreSQL types (oids, formats)
 //	errors.go     SQLSTATE errors and DuckDB errors mapped to them

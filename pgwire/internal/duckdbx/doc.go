@@ -17,7 +17,11 @@
 //   - Params reads the C logical types of a prepared statement's
 //     parameters: JSON, and the element type of a list (prepared.go).
 //   - NewChunks takes over the C result behind duckdb-go's rows and hands
-//     out its chunks' column vectors as they are in memory (chunks.go).
+//     out its chunks' column vectors as they are in memory, the child
+//     vectors of STRUCT, MAP and LIST columns included, with each column's
+//     whole type (Shape) read from its C logical type (chunks.go).
+//   - PreparedShapes reads those types, JSON aliases inside structs
+//     included, from a prepared statement (chunks.go).
 //
 // Each lookup by reflection returns nil or false when the layout changed;
 // callers fall back to slower or weaker behaviour, and the tests here fail.
