@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"reflect"
 	"strings"
@@ -258,5 +259,37 @@ func TestSuspendedPortalSurvivesOtherStatements(t *testing.T) {
 	}
 	if rows != total-10 || got[len(got)-2] != "CommandComplete SELECT 5000" || got[0] != "DataRow 10" || got[len(got)-3] != "DataRow 4999" {
 		t.Fatalf("rest of the portal: %d rows, tail %q", rows, got[len(got)-3:])
+	}
+}
+
+// TestSuspendedPortalNestedColumn pages a portal of a STRUCT column
+// rendered as JSON from DuckDB's vectors: the rows read into memory when
+// another statement runs keep the same JSON text.
+func TestSuspendedPortalNestedColumn(t *testing.T) {
+	ts := startServer(t)
+	rc := dialRaw(t, ts)
+	rc.send(&pgproto3.Query{String: "BEGIN"})
+	rc.until("ReadyForQuery")
+	rc.send(
+		&pgproto3.Parse{Name: "nested", Query: `SELECT {'i': i, 'j': '[1, 2]'::JSON, 's': 'x"y'} AS s FROM range(3000) t(i) ORDER BY i`},
+		&pgproto3.Bind{DestinationPortal: "c1", PreparedStatement: "nested"},
+		&pgproto3.Execute{Portal: "c1", MaxRows: 10},
+		&pgproto3.Sync{},
+	)
+	got := rc.until("ReadyForQuery")
+	if len(got) != 14 || got[2] != `DataRow {"i":0,"j":[1, 2],"s":"x\"y"}` {
+		t.Fatalf("first page: %q", got)
+	}
+	rc.send(&pgproto3.Parse{Query: "SELECT 42 AS x"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	rc.until("ReadyForQuery")
+	rc.send(&pgproto3.Execute{Portal: "c1"}, &pgproto3.Sync{})
+	got = rc.until("ReadyForQuery")
+	for k, m := range got[:len(got)-2] {
+		if want := fmt.Sprintf(`DataRow {"i":%d,"j":[1, 2],"s":"x\"y"}`, k+10); m != want {
+			t.Fatalf("row %d after another statement: %q, want %q", k+10, m, want)
+		}
+	}
+	if len(got) != 3000-10+2 {
+		t.Fatalf("rest of the portal: %d messages", len(got))
 	}
 }
