@@ -34,6 +34,9 @@ type chunkColumn struct {
 	binary bool
 	value  vectorValue
 	fast   vectorAppend // nil: encode value() with appendText/appendBinary
+	// verbatim says the wire form is the vector's bytes as they are (text,
+	// JSON text: fast is appendVarchar), which appendRow copies itself.
+	verbatim bool
 }
 
 // scalarValue returns the reader of a scalar DuckDB type, or nil when the
@@ -170,16 +173,33 @@ func newChunkColumn(ct *colType, col duckdbx.Column, binaryFormat bool) (c chunk
 	} else {
 		c.fast = textFast(ct, col.Type)
 	}
+	c.verbatim = verbatim(ct, col.Type, binaryFormat)
 	return c, true
+}
+
+// verbatim reports whether values of a scalar column of DuckDB type t
+// described as ct go on the wire as their bytes in the vector: text, and
+// JSON text (json's binary format is its text; jsonb's has a version byte).
+func verbatim(ct *colType, t duckdb.Type, binaryFormat bool) bool {
+	switch {
+	case t != duckdb.TYPE_VARCHAR || ct.kind == kindArray:
+		return false
+	case !binaryFormat:
+		return true
+	case ct.kind == kindJSON || ct.kind == kindNested:
+		return ct.pg.oid != jsonbTypeOID
+	}
+	return ct.kind == kindScalar && (ct.pg.oid == oidText || ct.pg.oid == oidVarchar)
 }
 
 // textFast returns the direct text encoder of a scalar column, or nil.
 func textFast(ct *colType, t duckdb.Type) vectorAppend {
+	if verbatim(ct, t, false) {
+		return appendVarchar
+	}
 	switch {
 	case ct.kind == kindArray:
 		return nil
-	case t == duckdb.TYPE_VARCHAR:
-		return appendVarchar
 	case ct.kind != kindScalar:
 		return nil
 	}
@@ -222,18 +242,16 @@ func appendVarchar(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bo
 // binaryFast returns the direct binary encoder of a scalar column, or nil.
 func binaryFast(ct *colType, t duckdb.Type) vectorAppend {
 	oid := ct.pg.oid
+	if verbatim(ct, t, true) {
+		return appendVarchar
+	}
 	switch {
 	case t == duckdb.TYPE_VARCHAR && (ct.kind == kindJSON || ct.kind == kindNested):
-		if oid != jsonbTypeOID {
-			return appendVarchar // json's binary format is its text
-		}
 		return func(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
 			return append(append(dst, 1), v.Bytes(i)...), true // jsonb: version byte, text
 		}
 	case ct.kind != kindScalar:
 		return nil
-	case t == duckdb.TYPE_VARCHAR && (oid == oidText || oid == oidVarchar):
-		return appendVarchar
 	case t == duckdb.TYPE_BOOLEAN && oid == oidBool:
 		return func(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
 			if duckdbx.Get[bool](v, i) {

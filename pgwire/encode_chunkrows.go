@@ -120,6 +120,12 @@ func (r *chunkRows) appendRow(e *encoder, buf []byte, st *statement) ([]byte, er
 			buf = append(buf, 0xff, 0xff, 0xff, 0xff) // -1: NULL
 			continue
 		}
+		if c.verbatim {
+			b := v.Bytes(r.row)
+			buf = append(buf, byte(len(b)>>24), byte(len(b)>>16), byte(len(b)>>8), byte(len(b)))
+			buf = append(buf, b...)
+			continue
+		}
 		at := len(buf)
 		buf = append(buf, 0, 0, 0, 0)
 		ok := false
