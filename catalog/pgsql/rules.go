@@ -125,6 +125,7 @@ func (r *rewriter) pre(m protoreflect.Message) bool {
 		return false
 	case *pg_query.SelectStmt:
 		r.dayBounds(x) // before the rules rewrite its expressions
+		r.topNDays(x)
 	}
 	return true
 }

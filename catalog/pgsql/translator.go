@@ -16,7 +16,9 @@
 // zero series step, uneven sub-arrays), = ANY(array), COLLATE "C",
 // PostgreSQL array literals and PostgreSQL-only types. A bound on a lake
 // relation's time column gets the implied bound on its day partition key
-// (Objects.DayColumns), so that DuckDB skips other days' files unopened.
+// (Objects.DayColumns), so that DuckDB skips other days' files unopened;
+// so does a "latest N" query of one (ORDER BY its time column LIMIT N),
+// from the days that hold its newest rows (Objects.DayLimits).
 // When a statement is rewritten,
 // unnamed SELECT targets get the column name PostgreSQL would give them.
 // Translations assume a connection set up with SessionSettings (integer
@@ -65,6 +67,10 @@ type Objects struct {
 	// one gets an implied filter on DayKey (rule_timebounds.go), so that
 	// DuckDB skips the files of other days. Optional.
 	DayColumns map[string][]string
+	// DayLimits maps lake relations of DayColumns to the macros that bound
+	// the days of their newest and oldest rows: a "latest N" query of one
+	// gets a filter on DayKey from them (rule_topndays.go). Optional.
+	DayLimits map[string]DayLimit
 }
 
 // SessionSettings are the DuckDB statements that set a connection's engine
@@ -106,6 +112,7 @@ type Translator struct {
 	oidCols    map[string]bool
 	dayKey     string
 	dayColumns map[string][]string
+	dayLimits  map[string]DayLimit
 	cache      *lru
 }
 
@@ -126,6 +133,12 @@ func New(o Objects) *Translator {
 		t.dayColumns = make(map[string][]string, len(o.DayColumns))
 		for rel, cols := range o.DayColumns {
 			t.dayColumns[rel] = append([]string(nil), cols...)
+		}
+		t.dayLimits = make(map[string]DayLimit, len(o.DayLimits))
+		for rel, l := range o.DayLimits {
+			if _, ok := o.DayColumns[rel]; ok {
+				t.dayLimits[rel] = l
+			}
 		}
 	}
 	return t
