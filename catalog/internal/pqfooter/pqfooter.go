@@ -4,7 +4,8 @@
 // bytes identify the file's schema (names, types, repetition, logical
 // types, field ids, in order). Two files whose schema bytes are equal have
 // the same schema; files whose bytes differ may still have one, so callers
-// treat "different" as "maybe different".
+// treat "different" as "maybe different". NullCounts walks it as far as
+// its row groups' column statistics, for the NULLs of top-level columns.
 package pqfooter
 
 import (
