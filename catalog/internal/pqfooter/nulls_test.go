@@ -28,7 +28,7 @@ func TestNullCountsAgreeWithDuckDB(t *testing.T) {
 			t.Fatal(err)
 		}
 		var wantT, wantN int64
-		if err := db.QueryRow("SELECT count(*) - count(t), count(*) - count(n) FROM read_parquet('" + p + "')").Scan(&wantT, &wantN); err != nil {
+		if err := db.QueryRow("SELECT count(*) - count(t), count(*) - count(n) FROM read_parquet('"+p+"')").Scan(&wantT, &wantN); err != nil {
 			t.Fatal(err)
 		}
 		if v, ok := got["t"]; !ok || v != wantT {
