@@ -4,7 +4,9 @@
 // "latest N" reads only the newest row groups (see the lake package's
 // "Time order"), and the translator told each lake table's day columns, so
 // that a time window's query gets a tp_date filter and DuckDB opens only
-// that window's files.
+// that window's files; with each view, macros that bound the days of a
+// table's newest and oldest N rows (daylimits.go) give a "latest N" query
+// such a filter too.
 package catalog
 
 import (
@@ -74,9 +76,9 @@ type Catalog struct {
 	mu sync.Mutex
 	// signatures identify the manifests each view was defined from.
 	signatures map[string]string
-	// fileSchemas holds each table's data files' Parquet schemas, by path
-	// (see sameSchema).
-	fileSchemas map[string]map[string]string
+	// fileSchemas holds what each table's data files' footers say, by path
+	// (see readFooters).
+	fileSchemas map[string]map[string]fileFooter
 	// translator rewrites PostgreSQL client SQL onto the emulated catalog.
 	translator *pgsql.Translator
 	// originCache remembers relations' columns for RowDescription origins.
@@ -125,7 +127,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]string{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -216,40 +218,71 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 		if !force && sig == c.signatures[t.Name] {
 			continue
 		}
-		live, err := lake.Live(c.dataDir, t.Name)
-		if err != nil {
-			return fmt.Errorf("read %s manifests: %w", t.Name, err)
-		}
-		// Newest first, so that a scan meets the newest rows first (see
-		// lake.FileOrder).
-		lake.NewestFirst(live)
-		files := make([]string, len(live))
-		var rows, bytes int64
-		for i, f := range live {
-			files[i] = f.Path
-			rows += f.Rows
-			bytes += f.Size
-		}
-		scan := t.ScanSQL(files)
-		if same, err := c.sameSchema(ctx, t.Name, files); err != nil {
-			return fmt.Errorf("define view %s: %w", t.Name, err)
-		} else if same {
-			scan = t.ScanSameSchemaSQL(files)
-		}
-		q := fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), scan)
-		if _, err := c.db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("define view %s: %w", t.Name, err)
-		}
-		if err := c.comment(ctx, t); err != nil {
-			return err
-		}
-		if err := c.setLakeStats(ctx, t.Name, rows, bytes); err != nil {
+		if err := c.defineView(ctx, t); err != nil {
 			return err
 		}
 		c.signatures[t.Name] = sig
-		c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Int("files", len(files)))
 	}
 	return nil
+}
+
+// defineView (re)defines a lake table's view over its live files and, in
+// the same transaction, its day-limit macros (daylimits.go), so that no
+// statement binds the view of one set of files with the macros of another.
+func (c *Catalog) defineView(ctx context.Context, t lake.Table) error {
+	live, err := lake.Live(c.dataDir, t.Name)
+	if err != nil {
+		return fmt.Errorf("read %s manifests: %w", t.Name, err)
+	}
+	// Newest first, so that a scan meets the newest rows first (see
+	// lake.FileOrder).
+	lake.NewestFirst(live)
+	files := make([]string, len(live))
+	var rows, bytes int64
+	for i, f := range live {
+		files[i] = f.Path
+		rows += f.Rows
+		bytes += f.Size
+	}
+	footers, err := c.readFooters(ctx, t, files)
+	if err != nil {
+		return fmt.Errorf("define view %s: %w", t.Name, err)
+	}
+	scan := t.ScanSQL(files)
+	if sameSchema(footers, files) {
+		scan = t.ScanSameSchemaSQL(files)
+	}
+	stmts := []string{fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS %s", lake.QuoteIdent(t.Name), scan)}
+	if len(t.DayColumns) > 0 {
+		stmts = append(stmts, "CREATE SCHEMA IF NOT EXISTS "+SystemSchema)
+		stmts = append(stmts, dayLimitMacros(t, live, footers)...)
+	}
+	if err := c.execInTx(ctx, stmts); err != nil {
+		return fmt.Errorf("define view %s: %w", t.Name, err)
+	}
+	if err := c.comment(ctx, t); err != nil {
+		return err
+	}
+	if err := c.setLakeStats(ctx, t.Name, rows, bytes); err != nil {
+		return err
+	}
+	c.log.Debug("lake view defined", zap.String("table", t.Name), zap.Int("files", len(files)))
+	return nil
+}
+
+// execInTx runs statements in one transaction.
+func (c *Catalog) execInTx(ctx context.Context, stmts []string) error {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // setLakeStats records a lake table's row count and size for the emulated

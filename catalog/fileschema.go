@@ -13,25 +13,31 @@ import (
 	"github.com/tpserver/tpserver/lake"
 )
 
-// sameSchema reports whether all files have one Parquet schema, so that a
-// lake view can read them without union_by_name (see
-// lake.Table.ScanSameSchemaSQL). Each file's schema is read once, from its
-// footer (readFileSchemas), and remembered by path: a data
+// fileFooter is what the catalog reads from a data file's footer: a string
+// identifying its Parquet schema, and the NULL counts of the table's day
+// columns (those the footer's statistics give).
+type fileFooter struct {
+	schema string
+	nulls  map[string]int64
+}
+
+// readFooters returns the footer facts of a table's files. Each file's
+// footer is read once (readFileFooters) and remembered by path: a data
 // file's name is never reused, so the file at a path never changes. Files
 // no longer listed are forgotten. Callers hold c.mu.
-func (c *Catalog) sameSchema(ctx context.Context, table string, files []string) (bool, error) {
-	known := c.fileSchemas[table]
+func (c *Catalog) readFooters(ctx context.Context, t lake.Table, files []string) (map[string]fileFooter, error) {
+	known := c.fileSchemas[t.Name]
 	var unseen []string
 	for _, f := range files {
 		if _, ok := known[f]; !ok {
 			unseen = append(unseen, f)
 		}
 	}
-	next := make(map[string]string, len(files))
+	next := make(map[string]fileFooter, len(files))
 	if len(unseen) > 0 {
-		read, err := c.readFileSchemas(ctx, unseen)
+		read, err := c.readFileFooters(ctx, unseen, t.DayColumns)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		for f, s := range read {
 			next[f] = s
@@ -42,26 +48,49 @@ func (c *Catalog) sameSchema(ctx context.Context, table string, files []string) 
 			next[f] = s
 		}
 	}
-	c.fileSchemas[table] = next
+	c.fileSchemas[t.Name] = next
+	return next, nil
+}
+
+// sameSchema reports whether all files have one Parquet schema (footers
+// as readFooters returns them), so that a lake view can read them without
+// union_by_name (see lake.Table.ScanSameSchemaSQL).
+func sameSchema(footers map[string]fileFooter, files []string) bool {
 	for _, f := range files {
-		if next[f] != next[files[0]] {
-			return false, nil
+		if footers[f].schema != footers[files[0]].schema {
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 // schemaReaders is how many files' footers are read at once: the work is
 // mostly waiting for the disk.
 const schemaReaders = 8
 
-// readFileSchemas returns a string identifying each file's Parquet schema.
-// The schema is read from the footer (pqfooter), files in parallel; a file
-// the footer reader cannot read is asked of DuckDB's parquet_schema, whose
-// answer never equals a footer digest, so such a file makes the view fall
-// back to union_by_name rather than guess.
+// readFileSchemas returns a string identifying each file's Parquet schema
+// (readFileFooters).
 func (c *Catalog) readFileSchemas(ctx context.Context, files []string) (map[string]string, error) {
+	footers, err := c.readFileFooters(ctx, files, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(footers))
+	for f, ff := range footers {
+		out[f] = ff.schema
+	}
+	return out, nil
+}
+
+// readFileFooters returns a string identifying each file's Parquet schema
+// and the NULL counts of nullColumns. The footer is read by pqfooter, files
+// in parallel; a file the footer reader cannot read is asked of DuckDB's
+// parquet_schema, whose answer never equals a footer digest, so such a
+// file makes the view fall back to union_by_name rather than guess, and
+// its NULL counts are unknown.
+func (c *Catalog) readFileFooters(ctx context.Context, files []string, nullColumns []string) (map[string]fileFooter, error) {
 	digests := make([]string, len(files))
+	nulls := make([]map[string]int64, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(schemaReaders, len(files)) {
@@ -69,8 +98,9 @@ func (c *Catalog) readFileSchemas(ctx context.Context, files []string) (map[stri
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if d, err := pqfooter.SchemaDigest(files[i]); err == nil {
+				if d, n, err := pqfooter.Read(files[i], nullColumns); err == nil {
 					digests[i] = "footer:" + hex.EncodeToString(d[:])
+					nulls[i] = n
 				}
 			}
 		}()
@@ -90,14 +120,14 @@ feed:
 	if err != nil {
 		return nil, fmt.Errorf("read data file schemas: %w", err)
 	}
-	out := make(map[string]string, len(files))
+	out := make(map[string]fileFooter, len(files))
 	var unread []string
 	for i, f := range files {
 		if digests[i] == "" {
 			unread = append(unread, f)
 			continue
 		}
-		out[f] = digests[i]
+		out[f] = fileFooter{schema: digests[i], nulls: nulls[i]}
 	}
 	if len(unread) > 0 {
 		c.log.Debug("data file footers not readable without DuckDB", zap.Int("files", len(unread)), zap.String("first", unread[0]))
@@ -106,7 +136,7 @@ feed:
 			return nil, err
 		}
 		for f, s := range read {
-			out[f] = "duckdb:" + s
+			out[f] = fileFooter{schema: "duckdb:" + s}
 		}
 	}
 	return out, nil

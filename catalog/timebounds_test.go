@@ -20,6 +20,13 @@ import (
 // microsecond (both included), and one row with a NULL event time.
 func dayLake(t *testing.T, c *Catalog, dir string, first time.Time, days int) {
 	t.Helper()
+	dayLakeNull(t, c, dir, first, days, 0)
+}
+
+// dayLakeNull is dayLake with the row with a NULL event time on day
+// nullDay (counted from 0; none when out of range).
+func dayLakeNull(t *testing.T, c *Catalog, dir string, first time.Time, days, nullDay int) {
+	t.Helper()
 	var files []lake.DataFile
 	for d := 0; d < days; d++ {
 		day := first.AddDate(0, 0, d)
@@ -30,7 +37,7 @@ func dayLake(t *testing.T, c *Catalog, dir string, first time.Time, days int) {
 		file := filepath.Join(key.Dir(dir), fmt.Sprintf("data_1_%d%s", d, lake.DataFileExt))
 		start := "TIMESTAMP '" + day.Format("2006-01-02") + "'"
 		vals := map[string]string{"event_id": "'e' || i", "tp_id": fmt.Sprintf("'%d-' || i", d),
-			"event_time": fmt.Sprintf("CASE WHEN i = 40 THEN %[1]s + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND WHEN i = 41 AND %[2]d = 0 THEN NULL ELSE %[1]s + to_minutes(37 * i) END", start, d)}
+			"event_time": fmt.Sprintf("CASE WHEN i = 40 THEN %[1]s + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND WHEN i = 41 AND %[2]d = %[3]d THEN NULL ELSE %[1]s + to_minutes(37 * i) END", start, d, nullDay)}
 		vals["tp_timestamp"] = vals["event_time"]
 		q := fmt.Sprintf("COPY (SELECT %s FROM range(42) r(i) ORDER BY %s) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), lake.FileOrder, file)
 		if _, err := c.DB().Exec(q); err != nil {

@@ -52,10 +52,11 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 	}
 	// The lake views are in main; the translator bounds their day key
 	// when a query bounds a column that determines it.
-	o.DayKey, o.DayColumns = lake.KeyDate, map[string][]string{}
+	o.DayKey, o.DayColumns, o.DayLimits = lake.KeyDate, map[string][]string{}, map[string]pgsql.DayLimit{}
 	for _, t := range c.tables {
 		if len(t.DayColumns) > 0 {
 			o.DayColumns[t.Name] = t.DayColumns
+			o.DayLimits[t.Name] = dayLimitNames(t.Name) // defined with the view (defineView)
 		}
 	}
 	return pgsql.New(o), nil

@@ -42,6 +42,31 @@ func SchemaDigest(path string) ([sha256.Size]byte, error) {
 	return sha256.Sum256(schema), nil
 }
 
+// Read returns the SHA-256 of the encoded schema of the Parquet file at
+// path (SchemaDigest) and the null counts of nullColumns (NullCounts),
+// reading its footer once.
+func Read(path string, nullColumns []string) (digest [sha256.Size]byte, nulls map[string]int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return digest, nil, err
+	}
+	defer f.Close()
+	footer, err := readFooter(f)
+	if err != nil {
+		return digest, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	schema, err := SchemaBytes(footer)
+	if err != nil {
+		return digest, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(nullColumns) > 0 {
+		if nulls, err = FooterNullCounts(footer, nullColumns); err != nil {
+			return digest, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return sha256.Sum256(schema), nulls, nil
+}
+
 // readFooter returns the encoded FileMetaData of a Parquet file.
 func readFooter(f *os.File) ([]byte, error) {
 	info, err := f.Stat()
