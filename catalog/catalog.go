@@ -35,15 +35,16 @@ import (
 // pgwire's contract fails to build here instead of silently switching a
 // feature off.
 var (
-	_ pgwire.Backend          = (*Catalog)(nil)
-	_ pgwire.SQLTranslator    = (*Catalog)(nil)
-	_ pgwire.ColumnNamer      = (*Catalog)(nil)
-	_ pgwire.ColumnOriginer   = (*Catalog)(nil)
-	_ pgwire.ColumnTyper      = (*Catalog)(nil)
-	_ pgwire.ParameterChanger = (*Catalog)(nil)
-	_ pgwire.ParameterMirror  = (*Catalog)(nil)
-	_ pgwire.SchemaWatcher    = (*Catalog)(nil)
-	_ pgwire.TxSchemaWatcher  = (*Catalog)(nil)
+	_ pgwire.Backend              = (*Catalog)(nil)
+	_ pgwire.SQLTranslator        = (*Catalog)(nil)
+	_ pgwire.PrivateSQLTranslator = (*Catalog)(nil)
+	_ pgwire.ColumnNamer          = (*Catalog)(nil)
+	_ pgwire.ColumnOriginer       = (*Catalog)(nil)
+	_ pgwire.ColumnTyper          = (*Catalog)(nil)
+	_ pgwire.ParameterChanger     = (*Catalog)(nil)
+	_ pgwire.ParameterMirror      = (*Catalog)(nil)
+	_ pgwire.SchemaWatcher        = (*Catalog)(nil)
+	_ pgwire.TxSchemaWatcher      = (*Catalog)(nil)
 )
 
 // DatabaseFile is the name of the DuckDB file under the data dir that keeps
@@ -79,8 +80,9 @@ type Catalog struct {
 	// fileSchemas holds what each table's data files' footers say, by path
 	// (see readFooters).
 	fileSchemas map[string]map[string]fileFooter
-	// translator rewrites PostgreSQL client SQL onto the emulated catalog.
-	translator *pgsql.Translator
+	// translator rewrites PostgreSQL client SQL onto the emulated catalog;
+	// privateTranslator does for sessions of their own (TranslatePrivateSQL).
+	translator, privateTranslator *pgsql.Translator
 	// originCache remembers relations' columns for RowDescription origins.
 	originCache originCache
 	// described caches result descriptions by SQL text.
@@ -132,7 +134,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	if c.translator, err = c.newTranslator(ctx); err != nil {
+	if c.translator, c.privateTranslator, err = c.newTranslators(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tpserver/tpserver/lake"
+	"github.com/tpserver/tpserver/pgwire"
 )
 
 // sessionIDs runs q and returns its rows' tp_id, in order.
@@ -184,5 +188,73 @@ func TestTopNDaysSkipFiles(t *testing.T) {
 		if m == nil || m[1] != want || m[2] != "6" {
 			t.Errorf("%s: DuckDB scanned %v files, want %s of 6:\n%s", q, m, want, plan.String())
 		}
+	}
+}
+
+// TestTopNDaysShadowed checks that a table taking the lake view's name on
+// the session's search path, with the view's columns but other rows,
+// answers a latest-N query with its own rows: the session gets no day
+// limits (TranslatePrivateSQL).
+func TestTopNDaysShadowed(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	defer c.Close()
+	dayLakeNull(t, c, dir, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 6, -1)
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pgwire.NewServer(c, pgwire.Options{}).Serve(sctx, ln) }()
+	defer func() { cancel(); <-done }()
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://tester@%s/tpserver?sslmode=disable", ln.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ids := func(q string) string {
+		t.Helper()
+		rows, err := conn.Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, ",")
+	}
+	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 2"), "5-41,5-39"; got != want {
+		t.Fatalf("latest 2 of the lake: %s, want %s", got, want)
+	}
+	// A temporary relation may not take the view's name (lockdown.go);
+	// a relation of another schema first on the search path may.
+	for _, q := range []string{
+		"CREATE SCHEMA s1",
+		"CREATE TABLE s1.aws_cloudtrail_log AS SELECT * FROM main.aws_cloudtrail_log WHERE tp_date <= DATE '2024-03-02'",
+		"SET search_path = s1, public",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 3"), "1-41,1-39,1-40"; got != want {
+		t.Errorf("latest 3 of s1's table: %s, want %s", got, want)
+	}
+	if _, err := conn.Exec(ctx, "SET search_path = public"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 4"), "5-41,5-39,5-40,5-38"; got != want {
+		t.Errorf("latest 4 of the lake again: %s, want %s", got, want)
 	}
 }

@@ -8,9 +8,21 @@ import (
 	"github.com/tpserver/tpserver/lake"
 )
 
-// newTranslator builds the SQL translator from the objects the emulated
-// catalog actually has, so every rewrite points at something that exists.
-func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) {
+// newTranslators builds the SQL translators from the objects the emulated
+// catalog actually has, so every rewrite points at something that exists:
+// one for all sessions, and one for private sessions (TranslatePrivateSQL).
+func (c *Catalog) newTranslators(ctx context.Context) (shared, private *pgsql.Translator, err error) {
+	o, err := c.translatorObjects(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	shared = pgsql.New(o)
+	o.DayLimits = nil
+	return shared, pgsql.New(o), nil
+}
+
+// translatorObjects lists the objects the translators rewrite onto.
+func (c *Catalog) translatorObjects(ctx context.Context) (pgsql.Objects, error) {
 	set := func(q string, args ...any) (map[string]bool, error) {
 		rows, err := c.db.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -32,23 +44,23 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 	o := pgsql.Objects{CatalogSchema: PGCatalogSchema, InfoSchema: PGInformationSchema}
 	var err error
 	if o.CatalogRelations, err = set(relations, PGCatalogSchema, PGCatalogSchema); err != nil {
-		return nil, fmt.Errorf("list emulated catalog relations: %w", err)
+		return o, fmt.Errorf("list emulated catalog relations: %w", err)
 	}
 	if o.InfoRelations, err = set(relations, PGInformationSchema, PGInformationSchema); err != nil {
-		return nil, fmt.Errorf("list emulated information_schema relations: %w", err)
+		return o, fmt.Errorf("list emulated information_schema relations: %w", err)
 	}
 	if o.Functions, err = set(functions, PGCatalogSchema); err != nil {
-		return nil, fmt.Errorf("list emulated catalog functions: %w", err)
+		return o, fmt.Errorf("list emulated catalog functions: %w", err)
 	}
 	if o.InfoFunctions, err = set(functions, PGInformationSchema); err != nil {
-		return nil, fmt.Errorf("list emulated information_schema functions: %w", err)
+		return o, fmt.Errorf("list emulated information_schema functions: %w", err)
 	}
 	// Oids are BIGINT in the emulation; a name that is BIGINT in every
 	// catalog relation having it is an oid column (or a count nobody casts
 	// to regclass).
 	const oidColumns = "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? GROUP BY column_name HAVING bool_and(data_type = 'BIGINT')"
 	if o.OIDColumns, err = set(oidColumns, PGCatalogSchema); err != nil {
-		return nil, fmt.Errorf("list emulated catalog oid columns: %w", err)
+		return o, fmt.Errorf("list emulated catalog oid columns: %w", err)
 	}
 	// The lake views are in main; the translator bounds their day key
 	// when a query bounds a column that determines it.
@@ -59,7 +71,16 @@ func (c *Catalog) newTranslator(ctx context.Context) (*pgsql.Translator, error) 
 			o.DayLimits[t.Name] = dayLimitNames(t.Name) // defined with the view (defineView)
 		}
 	}
-	return pgsql.New(o), nil
+	return o, nil
+}
+
+// TranslatePrivateSQL is TranslateSQL for a session whose names may not
+// resolve as in other sessions (a temporary relation may take a lake
+// view's name): it leaves out the rewrites that hold only for the lake
+// views (the day limits of latest-N queries, whose bounds come from the
+// lake's files). It implements pgwire.PrivateSQLTranslator.
+func (c *Catalog) TranslatePrivateSQL(sql string) string {
+	return c.privateTranslator.TranslateDescribing(sql, func(r pgsql.Result) { c.rememberResult(sql, r) })
 }
 
 // TranslateSQL rewrites one PostgreSQL statement into SQL DuckDB runs over

@@ -20,7 +20,8 @@ import (
 //
 //   - before a statement is prepared: ObjectGuard.ProtectedRelation and
 //     ProtectedVariable for what it would change (authorize.go);
-//   - when a statement is prepared: SQLTranslator.TranslateSQL, then
+//   - when a statement is prepared: SQLTranslator.TranslateSQL (or
+//     PrivateSQLTranslator.TranslatePrivateSQL in a private session), then
 //     ColumnNamer.ColumnNames, ColumnOriginer.ColumnOrigins,
 //     ColumnTyper.ColumnTypes and ParameterChanger.ParameterChanges on the
 //     client's text;
@@ -57,6 +58,17 @@ type Backend interface {
 // text, the original is used.
 type SQLTranslator interface {
 	TranslateSQL(sql string) string
+}
+
+// PrivateSQLTranslator is implemented by SQLTranslators some of whose
+// rewrites assume that an unqualified relation name means what it means in
+// a new session. A session whose names may resolve otherwise (its
+// search_path puts another schema before public, or it made temporary
+// objects, switched DuckDB's default schema or changed a DuckDB setting:
+// see stmtCacheKey) has its statements translated by TranslatePrivateSQL
+// instead, which must not assume it. Same contract as TranslateSQL.
+type PrivateSQLTranslator interface {
+	TranslatePrivateSQL(sql string) string
 }
 
 // ColumnNamer is implemented by backends that know the result column names

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"maps"
+	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"go.uber.org/zap"
@@ -170,9 +171,30 @@ func (s *session) renameColumns(st *statement, clientText string) {
 	}
 }
 
+// namesShared reports whether the session's unqualified names resolve as
+// in a new session's: it is not private (stmtCacheKey), and its search
+// path, pg_catalog aside, starts with public.
+func (s *session) namesShared() bool {
+	if s.private {
+		return false
+	}
+	if s.params.guc == nil {
+		return true
+	}
+	for _, schema := range strings.Split(searchPathForDuckDB(s.params.guc.vals["search_path"]), ",") {
+		if schema != "pg_catalog" {
+			return schema == "main"
+		}
+	}
+	return true
+}
+
 // translateSQL returns the text DuckDB prepares for the client's statement
 // text.
 func (s *session) translateSQL(text string) string {
+	if t, ok := s.srv.backend.(PrivateSQLTranslator); ok && !s.namesShared() {
+		return t.TranslatePrivateSQL(text)
+	}
 	if t, ok := s.srv.backend.(SQLTranslator); ok {
 		return t.TranslateSQL(text)
 	}
