@@ -86,9 +86,9 @@ func (r *reader) rowGroupNulls(want map[string]bool, nulls map[string]int64, cou
 					return false, nil
 				}
 				name, n, ok, err := r.columnNulls()
-				if err == nil && ok && want[name] {
-					nulls[name] += n
-					counted[name]++
+				if err == nil && ok && want[string(name)] {
+					nulls[string(name)] += n
+					counted[string(name)]++
 				}
 				return true, err
 			})
@@ -97,37 +97,107 @@ func (r *reader) rowGroupNulls(want map[string]bool, nulls map[string]int64, cou
 }
 
 // columnNulls reads a ColumnMetaData: the column's name when its path has
-// one element, and its null count when its statistics have one.
-func (r *reader) columnNulls() (name string, nulls int64, ok bool, err error) {
-	var path []string
-	hasCount := false
-	err = r.fields(3, func(id int16, typ byte) (bool, error) {
+// one element, and its null count when its statistics have one. It walks
+// the fields itself, without closures or copies: it runs for every column
+// chunk of every file.
+func (r *reader) columnNulls() (name []byte, nulls int64, ok bool, err error) {
+	var id int16
+	elems, hasCount := 0, false
+	for {
+		typ, delta, err := r.fieldHeader()
+		if err != nil {
+			return nil, 0, false, err
+		}
+		if typ == tStop {
+			return name, nulls, elems == 1 && hasCount, nil
+		}
+		if id, err = r.fieldID(id, delta); err != nil {
+			return nil, 0, false, err
+		}
 		switch {
 		case id == pathInSchemaField && typ == tList:
-			return true, r.list(3, func(elem byte) error {
-				if elem != tBinary {
-					return fmt.Errorf("path element has type %d, want a string", elem)
-				}
-				s, err := r.binary()
-				path = append(path, s)
-				return err
-			})
+			if name, elems, err = r.path(); err != nil {
+				return nil, 0, false, err
+			}
 		case id == statisticsField && typ == tStruct:
-			return true, r.fields(4, func(id int16, typ byte) (bool, error) {
-				if id != statNullCountField || typ != tI64 {
-					return false, nil
-				}
-				v, err := r.varint()
-				nulls, hasCount = zigzag(v), err == nil
-				return true, err
-			})
+			if nulls, hasCount, err = r.nullCount(); err != nil {
+				return nil, 0, false, err
+			}
+		default:
+			if err := r.skip(typ, 4); err != nil {
+				return nil, 0, false, err
+			}
 		}
-		return false, nil
-	})
-	if err != nil || len(path) != 1 || !hasCount {
-		return "", 0, false, err
 	}
-	return path[0], nulls, true, nil
+}
+
+// fieldID returns a field's id from the previous one and its header's
+// delta (0: the id follows).
+func (r *reader) fieldID(prev int16, delta byte) (int16, error) {
+	if delta != 0 {
+		return prev + int16(delta), nil
+	}
+	v, err := r.varint()
+	return int16(zigzag(v)), err
+}
+
+// path reads a list<string>: its first element and its length.
+func (r *reader) path() (first []byte, n int, err error) {
+	h, err := r.byte()
+	if err != nil {
+		return nil, 0, err
+	}
+	count, elem := uint64(h>>4), h&0x0f
+	if count == 15 {
+		if count, err = r.varint(); err != nil {
+			return nil, 0, err
+		}
+	}
+	if elem != tBinary {
+		return nil, 0, fmt.Errorf("path element has type %d, want a string", elem)
+	}
+	for i := range count {
+		l, err := r.varint()
+		if err != nil {
+			return nil, 0, err
+		}
+		start := r.pos
+		if err := r.advance(l); err != nil {
+			return nil, 0, err
+		}
+		if i == 0 {
+			first = r.b[start:r.pos]
+		}
+	}
+	return first, int(count), nil
+}
+
+// nullCount reads a Statistics struct's null_count.
+func (r *reader) nullCount() (n int64, ok bool, err error) {
+	var id int16
+	for {
+		typ, delta, err := r.fieldHeader()
+		if err != nil {
+			return 0, false, err
+		}
+		if typ == tStop {
+			return n, ok, nil
+		}
+		if id, err = r.fieldID(id, delta); err != nil {
+			return 0, false, err
+		}
+		if id == statNullCountField && typ == tI64 {
+			v, err := r.varint()
+			if err != nil {
+				return 0, false, err
+			}
+			n, ok = zigzag(v), true
+			continue
+		}
+		if err := r.skip(typ, 5); err != nil {
+			return 0, false, err
+		}
+	}
 }
 
 // fields reads a struct's fields, passing each field's id and type to f;
@@ -145,14 +215,8 @@ func (r *reader) fields(depth int, f func(id int16, typ byte) (handled bool, err
 		if typ == tStop {
 			return nil
 		}
-		if delta == 0 {
-			v, err := r.varint()
-			if err != nil {
-				return err
-			}
-			id = int16(zigzag(v))
-		} else {
-			id += int16(delta)
+		if id, err = r.fieldID(id, delta); err != nil {
+			return err
 		}
 		handled, err := f(id, typ)
 		if err != nil {
@@ -187,17 +251,4 @@ func (r *reader) list(depth int, f func(elem byte) error) error {
 		}
 	}
 	return nil
-}
-
-// binary reads a string.
-func (r *reader) binary() (string, error) {
-	n, err := r.varint()
-	if err != nil {
-		return "", err
-	}
-	start := r.pos
-	if err := r.advance(n); err != nil {
-		return "", err
-	}
-	return string(r.b[start:r.pos]), nil
 }
