@@ -30,7 +30,8 @@
 // input) and to_json re-minifies.
 //
 // A backend takes part in more of a session's life by implementing the
-// optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator),
+// optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator;
+// PrivateSQLTranslator for a session whose names resolve its own way),
 // naming result columns and their table origins as PostgreSQL would
 // (ColumnNamer, ColumnOriginer), mirroring session parameters into SQL
 // (ParameterMirror, ParameterChanger) and keeping state derived from the
