@@ -80,6 +80,12 @@ type Catalog struct {
 	// fileSchemas holds what each table's data files' footers say, by path
 	// (see readFooters).
 	fileSchemas map[string]map[string]fileFooter
+	// live are the files each table's view was last defined over.
+	live map[string][]lake.DataFile
+	// nullReads reads NULL counts in the background (nullreads.go), of
+	// new files past the first syncNullFiles of a view's definition.
+	nullReads     background
+	syncNullFiles int
 	// translator rewrites PostgreSQL client SQL onto the emulated catalog;
 	// privateTranslator does for sessions of their own (TranslatePrivateSQL).
 	translator, privateTranslator *pgsql.Translator
@@ -129,7 +135,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, live: map[string][]lake.DataFile{}, syncNullFiles: syncNullFiles, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -165,12 +171,14 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		return nil, err
 	}
 	c.startRebuilder()
+	c.startNullReads()
 	return c, nil
 }
 
 // Close closes the database.
 func (c *Catalog) Close() error {
 	c.stopRebuilder()
+	c.nullReads.stopAndWait()
 	return c.db.Close()
 }
 
@@ -262,6 +270,8 @@ func (c *Catalog) defineView(ctx context.Context, t lake.Table) error {
 	if err := c.execInTx(ctx, stmts); err != nil {
 		return fmt.Errorf("define view %s: %w", t.Name, err)
 	}
+	c.live[t.Name] = live
+	c.nullReads.wake()
 	if err := c.comment(ctx, t); err != nil {
 		return err
 	}

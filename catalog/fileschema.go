@@ -19,6 +19,9 @@ import (
 type fileFooter struct {
 	schema string
 	nulls  map[string]int64
+	// nullsRead says the NULL counts were looked for (nulls holds those
+	// found); until then every count is unknown.
+	nullsRead bool
 }
 
 // readFooters returns the footer facts of a table's files. Each file's
@@ -35,7 +38,13 @@ func (c *Catalog) readFooters(ctx context.Context, t lake.Table, files []string)
 	}
 	next := make(map[string]fileFooter, len(files))
 	if len(unseen) > 0 {
-		read, err := c.readFileFooters(ctx, unseen, t.DayColumns)
+		// Many new files (start-up): their NULL counts are read in the
+		// background (readNullsLater), not to delay serving.
+		nullColumns := t.DayColumns
+		if len(unseen) > c.syncNullFiles {
+			nullColumns = nil
+		}
+		read, err := c.readFileFooters(ctx, unseen, nullColumns)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +136,7 @@ feed:
 			unread = append(unread, f)
 			continue
 		}
-		out[f] = fileFooter{schema: digests[i], nulls: nulls[i]}
+		out[f] = fileFooter{schema: digests[i], nulls: nulls[i], nullsRead: len(nullColumns) > 0}
 	}
 	if len(unread) > 0 {
 		c.log.Debug("data file footers not readable without DuckDB", zap.Int("files", len(unread)), zap.String("first", unread[0]))
@@ -136,7 +145,7 @@ feed:
 			return nil, err
 		}
 		for f, s := range read {
-			out[f] = fileFooter{schema: "duckdb:" + s}
+			out[f] = fileFooter{schema: "duckdb:" + s, nullsRead: true} // counts unknown for good
 		}
 	}
 	return out, nil

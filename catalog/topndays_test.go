@@ -258,3 +258,51 @@ func TestTopNDaysShadowed(t *testing.T) {
 		t.Errorf("latest 4 of the lake again: %s, want %s", got, want)
 	}
 }
+
+// TestTopNDaysNullsInBackground checks that a view defined over more new
+// files than the catalog reads NULL counts of at once keeps latest-N
+// results right at once (the counts unknown, no bound where NULLs sort
+// first), then bounds the query once the counts are read.
+func TestTopNDaysNullsInBackground(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	defer c.Close()
+	c.mu.Lock()
+	c.syncNullFiles = 0
+	c.mu.Unlock()
+	dayLakeNull(t, c, dir, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 6, -1)
+	ctx := context.Background()
+	conn, err := c.OpenSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q := "SELECT tp_id, event_time FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 3"
+	tq := c.TranslateSQL(q)
+	want := sessionIDs(t, conn, q)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if got := sessionIDs(t, conn, tq); got != want {
+			t.Fatalf("got %s, want %s", got, want)
+		}
+		var plan strings.Builder
+		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+tq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(v)
+		}
+		rows.Close()
+		if m := scannedFiles.FindStringSubmatch(plan.String()); m != nil && m[1] == "2" {
+			return // the newest day and the day's margin
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the NULL counts were never read: the latest rows still read every file:\n%s", plan.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
