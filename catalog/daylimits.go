@@ -29,7 +29,8 @@ import (
 //	  after, days up to d, or infinity), no earlier than the newest day
 //	  with a NULL col.
 //
-// A file whose NULL count is unknown counts as all NULLs. The day's margin
+// A file whose NULL count is unknown (unreadable, or not read yet: see
+// syncNullFiles) counts as all NULLs. The day's margin
 // keeps the bound safe for a row whose day key is not exactly the UTC date
 // of its time (a writer that took the date of a time given with an
 // offset): the margin costs opening one more day's files, whose row groups
