@@ -129,7 +129,9 @@ func TestServeSlowsRepeatedFailures(t *testing.T) {
 			t.Fatalf("failure %d answered after %v, want at least %v (all: %v)", i+1, took[i], want, took)
 		}
 	}
-	if took[4] < took[0]+14*base {
+	// A delay that did not grow would make the first failure wait as long as
+	// the fifth; the margin absorbs a slow first login on a loaded machine.
+	if took[0] >= took[4]/2 {
 		t.Fatalf("the delay does not grow: %v", took)
 	}
 }
