@@ -23,10 +23,12 @@ const compactSmallRows = 1_000_000
 // up to compactMaxRows rows and otherwise holds the largest share of a
 // collection's memory: the sort spills to the state dir's tmp folder
 // beyond it, and the rewrite runs on one thread (with more, each holds its
-// own buffers). A group that does not fit is rewritten again without the
-// limit (compactGroup), so a day too large for it costs memory, never the
-// collection.
-const compactMemoryLimit = "512MB"
+// own buffers). DuckDB's allocations outside the limit (the Parquet
+// reader's and writer's buffers) take about as much again, so compaction
+// stays near 300 MiB of the collection's 512 MiB budget. A group that does
+// not fit is rewritten again without the limit (compactGroup), so a day too
+// large for it costs memory, never the collection.
+const compactMemoryLimit = "256MB"
 
 // compactMaxRows caps the rows of one compacted file.
 const compactMaxRows = 8_000_000
@@ -158,7 +160,8 @@ func (c *Collector) openScratchDB(ctx context.Context, purpose string) (*sql.Con
 		closeDB()
 		return nil, nil, err
 	}
-	for _, set := range []string{"SET temp_directory = " + lake.QuoteString(tmpDir), "SET memory_limit = " + lake.QuoteString(c.compactMemoryLimit()), "SET threads = 1"} {
+	sets := append([]string{"SET temp_directory = " + lake.QuoteString(tmpDir), "SET memory_limit = " + lake.QuoteString(c.compactMemoryLimit()), "SET threads = 1"}, memorySettings()...)
+	for _, set := range sets {
 		if _, err := conn.ExecContext(ctx, set); err != nil {
 			closeDB()
 			return nil, nil, fmt.Errorf("set up %s database (%s): %w", purpose, set, err)
