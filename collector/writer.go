@@ -59,7 +59,7 @@ func openWriter(ctx context.Context, dataDir string, table lake.Table, filter st
 	// the decoding goroutines. With more, the calling thread spins on
 	// DuckDB's context lock while waiting for the workers (a sixth of the
 	// collection's CPU in perf), and the workers compete with decoding.
-	for _, set := range []string{"SET TimeZone = 'UTC'", "SET threads = 1"} {
+	for _, set := range append([]string{"SET TimeZone = 'UTC'", "SET threads = 1"}, memorySettings()...) {
 		if _, err := conn.ExecContext(ctx, set); err != nil {
 			w.close()
 			return nil, fmt.Errorf("configure staging database: %s: %w", set, err)
