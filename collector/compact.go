@@ -16,22 +16,28 @@ import (
 	"go.uber.org/zap"
 )
 
-// compactSmallRows is the row count under which a data file counts as small.
-const compactSmallRows = 1_000_000
-
 // compactMemoryLimit is the DuckDB memory limit of compaction, which sorts
-// up to compactMaxRows rows and otherwise holds the largest share of a
-// collection's memory: the sort spills to the state dir's tmp folder
+// a group's rows (compactGroupBytes) and otherwise holds the largest share
+// of a collection's memory: the sort spills to the state dir's tmp folder
 // beyond it, and the rewrite runs on one thread (with more, each holds its
-// own buffers). DuckDB's allocations outside the limit (the Parquet
-// reader's and writer's buffers) take about as much again, so compaction
-// stays near 300 MiB of the collection's 512 MiB budget. A group that does
-// not fit is rewritten again without the limit (compactGroup), so a day too
-// large for it costs memory, never the collection.
-const compactMemoryLimit = "256MB"
+// own buffers). A group that does not fit is rewritten again without the
+// limit (compactGroup), so a day too large for it costs memory, never the
+// collection.
+const compactMemoryLimit = "512MB"
 
-// compactMaxRows caps the rows of one compacted file.
-const compactMaxRows = 8_000_000
+// compactGroupBytes caps the Parquet bytes of the files merged into one, so
+// that the sort of a group fits compactMemoryLimit whatever the size of the
+// day: sorting a day of 15 MB of Parquet (145,000 CloudTrail rows) takes
+// about 300 MB of DuckDB's memory, and does not fit in 256 MB. So the
+// memory of compaction does not grow with the size of a day: a day larger
+// than the cap is compacted into several files, each in the lake's time
+// order.
+const compactGroupBytes = 16 << 20
+
+// compactSmallBytes is the size under which a data file counts as small: a
+// merged file of at least half a group is left alone, so a large day is not
+// rewritten by every run.
+const compactSmallBytes = compactGroupBytes / 2
 
 // CompactResult summarises a compaction.
 type CompactResult struct {
@@ -39,10 +45,11 @@ type CompactResult struct {
 	Rows                    int64
 }
 
-// Compact merges the small data files of each day of a partition into one
-// file, in the lake's time order (lake.FileOrder). Readers never see the change half-done: the new
-// file replaces the old ones in a single manifest commit, and the old files
-// stay on disk for queries already reading them until the retire grace ends.
+// Compact merges the small data files of each day of a partition into
+// files of up to compactGroupBytes, in the lake's time order
+// (lake.FileOrder). Readers never see the change half-done: the new files
+// replace the old ones in a single manifest commit, and the old files stay
+// on disk for queries already reading them until the retire grace ends.
 func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactResult, error) {
 	table, err := tableFor(p.Table)
 	if err != nil {
@@ -60,6 +67,7 @@ func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactR
 type compactGroup struct {
 	files []lake.DataFile
 	rows  int64
+	bytes int64
 }
 
 // compact merges the small files of each day of an open partition, in one
@@ -100,11 +108,11 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 }
 
 // compactionGroups plans a compaction: per hive directory, the small files
-// worth merging, in groups of at most compactMaxRows rows.
+// worth merging, in groups of at most compactGroupBytes.
 func compactionGroups(live []lake.DataFile) []compactGroup {
 	byDir := map[string][]lake.DataFile{}
 	for _, f := range live {
-		if f.Rows < compactSmallRows {
+		if f.Size < compactSmallBytes {
 			byDir[f.Dir] = append(byDir[f.Dir], f)
 		}
 	}
@@ -121,12 +129,13 @@ func compactionGroups(live []lake.DataFile) []compactGroup {
 		}
 		g := compactGroup{}
 		for _, f := range files {
-			if g.rows+f.Rows > compactMaxRows && len(g.files) > 0 {
+			if g.bytes+f.Size > compactGroupBytes && len(g.files) > 0 {
 				groups = append(groups, g)
 				g = compactGroup{}
 			}
 			g.files = append(g.files, f)
 			g.rows += f.Rows
+			g.bytes += f.Size
 		}
 		groups = append(groups, g)
 	}
