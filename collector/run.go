@@ -117,7 +117,7 @@ func (c *Collector) startRun(ctx context.Context, p *config.Partition, opt Optio
 func (r *run) overwrite(ctx context.Context) error {
 	var again []string
 	err := r.src.Discover(ctx, r.win, func(a artifact) error {
-		if f, ok := r.st.collected[a.Location]; ok && f.collectedIn(r.rowWin) {
+		if f, ok := r.st.lookup(a.Location); ok && f.collectedIn(r.rowWin) {
 			again = append(again, a.Location)
 		}
 		return nil
@@ -164,14 +164,9 @@ func (r *run) collectFiles(ctx context.Context) error {
 	// Decoders run ahead of staging by up to one file each.
 	done := make(chan parsed, workers)
 	discovered := make(chan discovery, 1)
-	// Discovery reads a copy: commits update r.st.collected meanwhile.
-	collected := make(map[string]fileState, len(r.st.collected))
-	for k, f := range r.st.collected {
-		collected[k] = f
-	}
 	go func() {
 		defer close(work)
-		discovered <- r.discover(ctx, collected, work)
+		discovered <- r.discover(ctx, work)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -205,14 +200,15 @@ func (r *run) collectFiles(ctx context.Context) error {
 	return runErr
 }
 
-// discover sends the files of the window that need reading, as collected
-// says, to work.
-func (r *run) discover(ctx context.Context, collected map[string]fileState, work chan<- job) discovery {
+// discover sends the files of the window that need reading, as the
+// partition state says, to work. Commits of the files it sent update the
+// state meanwhile: a file is discovered once per run, so it reads the same.
+func (r *run) discover(ctx context.Context, work chan<- job) discovery {
 	var d discovery
 	d.err = r.src.Discover(ctx, r.win, func(a artifact) error {
 		d.discovered++
 		r.prog.Discovered.Add(1)
-		f, known := collected[a.Location]
+		f, known := r.st.lookup(a.Location)
 		if known && !f.needs(r.rowWin) {
 			d.skipped++
 			r.prog.Skipped.Add(1)

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"sync"
 	"time"
 
 	"github.com/tpserver/tpserver/lake"
@@ -13,8 +14,12 @@ import (
 // a run is killed (see the lake package for the commit order and recovery).
 type partitionState struct {
 	part *lake.Partition
+	// mu guards collected: a run's discovery reads it while its commits
+	// update it.
+	mu sync.RWMutex
 	// collected maps the locations of source files collected in full or in
-	// part to what of them is collected.
+	// part to what of them is collected. It is the one copy: with a source
+	// file per 50 events, it is most of a large run's Go heap.
 	collected map[string]fileState
 	// lastTo is the upper bound of the last completed run.
 	lastTo time.Time
@@ -65,8 +70,18 @@ func setEntryWindow(e *logEntry, w span) {
 	}
 }
 
+// lookup returns what is collected of the source file at loc.
+func (s *partitionState) lookup(loc string) (fileState, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	f, ok := s.collected[loc]
+	return f, ok
+}
+
 // apply updates the collected files with one committed log entry.
 func (s *partitionState) apply(e logEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	f, known := s.collected[e.Key]
 	switch {
 	case e.Forget && !e.Part:
