@@ -83,8 +83,9 @@ type collectResult struct {
 	configDir, dataDir string
 }
 
-// collectSection times tpserver collect, DuckDB alone and zcat over ds.
-func collectSection(r *report, bin, dir string, ds *dataset) (*collectResult, error) {
+// collectSection times tpserver collect, DuckDB alone and zcat over ds, and
+// the collect of baselineBin, if set, into a lake of its own.
+func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*collectResult, error) {
 	cr := &collectResult{configDir: filepath.Join(dir, "config"), dataDir: filepath.Join(dir, "data")}
 	if err := os.MkdirAll(cr.configDir, 0o755); err != nil {
 		return nil, fmt.Errorf("config dir: %w", err)
@@ -95,19 +96,19 @@ func collectSection(r *report, bin, dir string, ds *dataset) (*collectResult, er
 	}
 
 	fmt.Fprintln(os.Stderr, "bench: tpserver collect")
-	tp, err := runMeasured(exec.Command(bin, "collect", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
-		"--from", "2000-01-01", "--progress=false"))
+	tp, err := timeCollect(bin, cr.configDir, cr.dataDir, ds)
 	if err != nil {
-		return nil, fmt.Errorf("tpserver collect: %w", err)
+		return nil, err
 	}
-	out, err := exec.Command(bin, "query", "--config-path", cr.configDir, "--data-dir", cr.dataDir, "-o", "csv",
-		"select count(*) from aws_cloudtrail_log").Output()
-	if err != nil {
-		return nil, fmt.Errorf("tpserver query count: %w", err)
-	}
-	rows := lastLines(strings.TrimSpace(string(out)), 1)
-	if n, _ := strconv.Atoi(rows); n != ds.events {
-		return nil, fmt.Errorf("tpserver collected %s rows, want %d", rows, ds.events)
+	var base *collectRun
+	if baselineBin != "" {
+		fmt.Fprintln(os.Stderr, "bench: baseline tpserver collect")
+		b, err := timeCollect(baselineBin, cr.configDir, filepath.Join(dir, "baseline-data"), ds)
+		if err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+		os.RemoveAll(filepath.Join(dir, "baseline-data"))
+		base = &b
 	}
 
 	fmt.Fprintln(os.Stderr, "bench: DuckDB alone")
@@ -140,13 +141,59 @@ func collectSection(r *report, bin, dir string, ds *dataset) (*collectResult, er
 		}
 		return append(cells, fmt.Sprintf("%.2f", m.took.Seconds()/base.took.Seconds()), fmt.Sprintf("%.2f", float64(base.maxRSS)/float64(m.maxRSS)))
 	}
-	r.table([]string{"run", "time", "events/s", "MB/s", "peak RSS", "tpserver/this throughput", "tpserver/this RSS"},
-		[][]string{
-			row("tpserver collect", tp, nil),
-			row("DuckDB alone (read_json + COPY TO parquet)", dk, &tp),
-			row("zcat of all files (RSS: sh, find, xargs, zcat)", zm, &tp),
-		})
+	rows := [][]string{row("tpserver collect", tp.measured, nil)}
+	if base != nil {
+		rows = append(rows, row("baseline tpserver collect (-baseline-bin)", base.measured, &tp.measured))
+	}
+	rows = append(rows,
+		row("DuckDB alone (read_json + COPY TO parquet)", dk, &tp.measured),
+		row("zcat of all files (RSS: sh, find, xargs, zcat)", zm, &tp.measured))
+	r.table([]string{"run", "time", "events/s", "MB/s", "peak RSS", "tpserver/this throughput", "tpserver/this RSS"}, rows)
+	r.line(fmt.Sprintf("\nCompaction groups rewritten without their memory limit (warnings in the collect's log): tpserver %d%s.",
+		tp.unlimited, baselineNote(base)))
 	return cr, nil
+}
+
+func baselineNote(base *collectRun) string {
+	if base == nil {
+		return ""
+	}
+	return fmt.Sprintf(", baseline %d", base.unlimited)
+}
+
+// collectRun is one timed tpserver collect.
+type collectRun struct {
+	measured
+	// unlimited counts the compaction groups rewritten without their
+	// memory limit, as the collect's log warns.
+	unlimited int
+}
+
+// compactUnlimitedWarning is what tpserver collect logs when a compaction
+// group ran out of its memory limit and is rewritten without it.
+const compactUnlimitedWarning = "compaction out of its memory limit"
+
+// timeCollect runs bin's collect of the benchmark partition into dataDir,
+// measures it and checks that it collected every event.
+func timeCollect(bin, configDir, dataDir string, ds *dataset) (collectRun, error) {
+	var log bytes.Buffer
+	cmd := exec.Command(bin, "collect", "--config-path", configDir, "--data-dir", dataDir,
+		"--from", "2000-01-01", "--progress=false")
+	cmd.Stderr = &log
+	m, err := runMeasured(cmd)
+	if err != nil {
+		return collectRun{}, fmt.Errorf("tpserver collect: %w\n%s", err, lastLines(log.String(), 20))
+	}
+	out, err := exec.Command(bin, "query", "--config-path", configDir, "--data-dir", dataDir, "-o", "csv",
+		"select count(*) from aws_cloudtrail_log").Output()
+	if err != nil {
+		return collectRun{}, fmt.Errorf("tpserver query count: %w", err)
+	}
+	rows := lastLines(strings.TrimSpace(string(out)), 1)
+	if n, _ := strconv.Atoi(rows); n != ds.events {
+		return collectRun{}, fmt.Errorf("tpserver collected %s rows, want %d", rows, ds.events)
+	}
+	return collectRun{measured: m, unlimited: strings.Count(log.String(), compactUnlimitedWarning)}, nil
 }
 
 // duckdbConvertMain converts the CloudTrail files under args[0] to the

@@ -64,7 +64,7 @@ func (e *env) collected() (*collectResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr, err := collectSection(e.r, bin, e.dir, ds)
+	cr, err := collectSection(e.r, bin, e.c.baselineBin, e.dir, ds)
 	if err != nil {
 		return nil, err
 	}

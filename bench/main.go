@@ -57,6 +57,7 @@ type config struct {
 	dir          string
 	out          string
 	bin          string
+	baselineBin  string
 	sections     map[string]bool
 	keep         bool
 	args         []string
@@ -107,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.dir, "dir", "", "work directory (default: a temporary directory, removed at the end)")
 	fs.StringVar(&c.out, "out", "", "also write the report as Markdown to this file (e.g. BENCHMARKS.md)")
 	fs.StringVar(&c.bin, "bin", "", "tpserver binary to measure (default: build ./cmd/tpserver)")
+	fs.StringVar(&c.baselineBin, "baseline-bin", "", "collect: also time this tpserver binary (e.g. one built from main) collecting the same files, as a baseline")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	fs.DurationVar(&c.mixFor, "dashboard-time", 15*time.Second, "how long the dashboard mix runs per client count and server")
 	secs := fs.String("sections", strings.Join(all, ","), "sections to run, comma-separated: "+strings.Join(all, ","))
