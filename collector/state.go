@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -17,10 +18,11 @@ type partitionState struct {
 	// mu guards collected: a run's discovery reads it while its commits
 	// update it.
 	mu sync.RWMutex
-	// collected maps the locations of source files collected in full or in
-	// part to what of them is collected. It is the one copy: with a source
-	// file per 50 events, it is most of a large run's Go heap.
-	collected map[string]fileState
+	// collected maps the locations (locationKey) of source files collected
+	// in full or in part to what of them is collected. With a source file
+	// per 50 events it is most of a large run's Go heap, so it is the one
+	// copy, and keyed by a hash of the location rather than the location.
+	collected map[locationKey]fileState
 	// lastTo is the upper bound of the last completed run.
 	lastTo time.Time
 }
@@ -70,41 +72,53 @@ func setEntryWindow(e *logEntry, w span) {
 	}
 }
 
+// locationKey identifies a source file's location in memory: the first 16
+// bytes of its SHA-256, 16 bytes in place of a location's hundred or more
+// (the collection log keeps the location).
+type locationKey [16]byte
+
+func keyOf(loc string) locationKey {
+	h := sha256.Sum256([]byte(loc))
+	return locationKey(h[:16])
+}
+
 // lookup returns what is collected of the source file at loc.
 func (s *partitionState) lookup(loc string) (fileState, bool) {
+	k := keyOf(loc)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, ok := s.collected[loc]
+	f, ok := s.collected[k]
 	return f, ok
 }
 
 // apply updates the collected files with one committed log entry.
 func (s *partitionState) apply(e logEntry) {
+	k := keyOf(e.Key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, known := s.collected[e.Key]
+	f, known := s.collected[k]
 	switch {
 	case e.Forget && !e.Part:
-		delete(s.collected, e.Key)
+		delete(s.collected, k)
 	case e.Forget:
 		if !known {
 			return
 		}
 		f.covered = f.covered.remove(entryWindow(e))
 		if len(f.covered) == 0 {
-			delete(s.collected, e.Key)
+			delete(s.collected, k)
 			return
 		}
-		s.collected[e.Key] = f
+		s.collected[k] = f
 	case !e.Part:
-		s.collected[e.Key] = fileState{covered: spans{allTime}, events: entryEvents(e)}
+		s.collected[k] = fileState{covered: spans{allTime}, events: entryEvents(e)}
 	default:
 		if !known {
 			f = fileState{events: allTime}
 		}
 		f.covered = f.covered.add(entryWindow(e))
 		f.events = entryEvents(e)
-		s.collected[e.Key] = f
+		s.collected[k] = f
 	}
 }
 
@@ -112,7 +126,7 @@ func (s *partitionState) apply(e logEntry) {
 // left behind, and reads what is collected. It returns how many orphaned
 // data files were removed. close releases the partition.
 func loadState(dataDir, stateDir, table, partition string) (*partitionState, int, error) {
-	s := &partitionState{collected: map[string]fileState{}}
+	s := &partitionState{collected: map[locationKey]fileState{}}
 	part, rec, err := lake.Open(dataDir, stateDir, table, partition, s.apply)
 	if err != nil {
 		return nil, rec.RemovedFiles, err

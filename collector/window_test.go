@@ -251,7 +251,7 @@ func TestCollectionLogEntries(t *testing.T) {
 		{"/c", w("2022-01-01T00:00:00Z", "2022-06-01T00:00:00Z"), false},
 	}
 	for _, tc := range cases {
-		f, ok := s.collected[tc.key]
+		f, ok := s.lookup(tc.key)
 		if !ok {
 			t.Fatalf("%s is not collected", tc.key)
 		}
