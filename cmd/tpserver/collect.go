@@ -30,7 +30,7 @@ Exit status:
 // collection (GOMEMLIMIT overrides it): under it GOGC 400 saves CPU; near
 // it the garbage collector runs more often. DuckDB's memory (staging,
 // compaction) is outside it.
-const collectGoMemory = 192 << 20
+const collectGoMemory = 128 << 20
 
 func newCollectCommand(g *globals) *cobra.Command {
 	var from, to string
@@ -74,8 +74,9 @@ Parquet lake. Files already collected are skipped. --from/--to accept a date
 			}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live heap grows with the source files collected (80
-				// MiB at 200,000 files): without a limit, GOGC 400 let the
-				// heap reach five times that (410 MiB at 10M events).
+				// MiB at 200,000 files before the state was keyed by hash):
+				// without a limit, GOGC 400 let the heap reach five times
+				// that (410 MiB at 10M events).
 				debug.SetMemoryLimit(collectGoMemory)
 			}
 			ctx := cmd.Context()
