@@ -12,6 +12,12 @@
 // memory holds at most two batches, whatever the number of events. Rows
 // are staged by filling DuckDB data chunks in place (internal/chunkappend),
 // without a cgo call per value; duckdb-go's Appender is the fallback.
+//
+// Memory: DuckDB's share is bounded by design (memorySettings: freed pages
+// are returned, no file cache; compaction sorts groups of at most
+// compactGroupBytes within compactMemoryLimit, after the staging databases
+// are closed). What grows with a run is the partition state, 16 bytes of
+// key and a few spans per source file collected (partitionState).
 package collector
 
 import (
