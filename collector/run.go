@@ -64,9 +64,6 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 	if err := r.st.saveRunInfo(r.win.To); err != nil {
 		return r.res, fmt.Errorf("save run info: %w", err)
 	}
-	// The staging databases hold the memory of their last batches:
-	// compaction, which needs its own, runs after they are closed.
-	r.closeWriters()
 	if opt.Compact {
 		cr, err := c.compact(ctx, r.st, r.table)
 		r.res.Compaction = cr
