@@ -131,6 +131,25 @@ func TestDayBoundsKeepResults(t *testing.T) {
 // scannedFiles finds DuckDB's count of the files a Parquet scan opened.
 var scannedFiles = regexp.MustCompile(`Scanning Files: (\d+)/(\d+)`)
 
+// explainAnalyze runs q under EXPLAIN ANALYZE and returns the plan's text.
+func explainAnalyze(t *testing.T, ctx context.Context, conn *sql.Conn, q string) string {
+	t.Helper()
+	rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(v)
+	}
+	return plan.String()
+}
+
 func sessionRow(t *testing.T, conn *sql.Conn, q string, args ...any) string {
 	t.Helper()
 	var n, ids int
@@ -162,25 +181,13 @@ func TestDayBoundsSkipFiles(t *testing.T) {
 		"event_time > current_date",
 	} {
 		q := "SELECT count(*) FROM aws_cloudtrail_log WHERE " + cond
-		var plan strings.Builder
-		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+c.TranslateSQL(q))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(v)
-		}
-		rows.Close()
-		m := scannedFiles.FindStringSubmatch(plan.String())
+		plan := explainAnalyze(t, ctx, conn, c.TranslateSQL(q))
+		m := scannedFiles.FindStringSubmatch(plan)
 		if m == nil {
-			t.Fatalf("%s: no file count in the plan:\n%s", cond, plan.String())
+			t.Fatalf("%s: no file count in the plan:\n%s", cond, plan)
 		}
 		if m[1] != "2" || m[2] != "10" {
-			t.Errorf("%s: DuckDB scanned %s of %s files, want 2 (today and the day's margin):\n%s", cond, m[1], m[2], plan.String())
+			t.Errorf("%s: DuckDB scanned %s of %s files, want 2 (today and the day's margin):\n%s", cond, m[1], m[2], plan)
 		}
 	}
 }

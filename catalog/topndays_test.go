@@ -168,25 +168,13 @@ func TestTopNDaysSkipFiles(t *testing.T) {
 		"SELECT event_id FROM aws_cloudtrail_log ORDER BY event_time LIMIT 10 OFFSET 40":  "3",
 		"SELECT * FROM aws_cloudtrail_log ORDER BY event_time DESC NULLS LAST LIMIT 1000": "6",
 	} {
-		var plan strings.Builder
-		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+c.TranslateSQL(q))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(v)
-		}
-		rows.Close()
-		m := scannedFiles.FindStringSubmatch(plan.String())
+		plan := explainAnalyze(t, ctx, conn, c.TranslateSQL(q))
+		m := scannedFiles.FindStringSubmatch(plan)
 		if want == "6" && m == nil {
 			continue // no file filter: every file is read
 		}
 		if m == nil || m[1] != want || m[2] != "6" {
-			t.Errorf("%s: DuckDB scanned %v files, want %s of 6:\n%s", q, m, want, plan.String())
+			t.Errorf("%s: DuckDB scanned %v files, want %s of 6:\n%s", q, m, want, plan)
 		}
 	}
 }
@@ -284,24 +272,12 @@ func TestTopNDaysNullsInBackground(t *testing.T) {
 		if got := sessionIDs(t, conn, tq); got != want {
 			t.Fatalf("got %s, want %s", got, want)
 		}
-		var plan strings.Builder
-		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+tq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(v)
-		}
-		rows.Close()
-		if m := scannedFiles.FindStringSubmatch(plan.String()); m != nil && m[1] == "2" {
+		plan := explainAnalyze(t, ctx, conn, tq)
+		if m := scannedFiles.FindStringSubmatch(plan); m != nil && m[1] == "2" {
 			return // the newest day and the day's margin
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the NULL counts were never read: the latest rows still read every file:\n%s", plan.String())
+			t.Fatalf("the NULL counts were never read: the latest rows still read every file:\n%s", plan)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
