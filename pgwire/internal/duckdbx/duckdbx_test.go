@@ -2,6 +2,7 @@ package duckdbx
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -132,20 +133,9 @@ func TestParams(t *testing.T) {
 func TestChunksRead(t *testing.T) {
 	EnableStreamingResults()
 	conn := duckdbtest.Conn(t)
-	ctx := context.Background()
 	const q = `SELECT i::BIGINT AS n, CASE WHEN i % 2 = 0 THEN NULL ELSE 'value number ' || i::VARCHAR END AS s,
 		[i::VARCHAR, NULL] AS l FROM range(5000) t(i)`
-	err := conn.Raw(func(dc any) error {
-		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, q, nil)
-		if err != nil {
-			return err
-		}
-		c, ok := NewChunks(dr)
-		if !ok {
-			_ = dr.Close()
-			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
-		}
-		defer c.Close()
+	readChunks(t, conn, q, func(c *Chunks) error {
 		want := []Column{
 			{Type: duckdb.TYPE_BIGINT, Shape: Shape{Type: duckdb.TYPE_BIGINT}},
 			{Type: duckdb.TYPE_VARCHAR, Shape: Shape{Type: duckdb.TYPE_VARCHAR}},
@@ -178,9 +168,6 @@ func TestChunksRead(t *testing.T) {
 		}
 		return c.Err()
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestChunksError checks that an error raised after the first chunks is
@@ -196,25 +183,12 @@ func TestChunksError(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got error
-	err := conn.Raw(func(dc any) error {
-		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, "SELECT CASE WHEN i = 300000 THEN error('boom') ELSE i END FROM range(400000) t(i)", nil)
-		if err != nil {
-			return err
-		}
-		c, ok := NewChunks(dr)
-		if !ok {
-			_ = dr.Close()
-			return fmt.Errorf("NewChunks failed")
-		}
-		defer c.Close()
+	readChunks(t, conn, "SELECT CASE WHEN i = 300000 THEN error('boom') ELSE i END FROM range(400000) t(i)", func(c *Chunks) error {
 		for c.Next() != nil {
 		}
 		got = c.Err()
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var de *duckdb.Error
 	if !errors.As(got, &de) || !strings.Contains(de.Msg, "boom") {
 		t.Fatalf("error after the last chunk: %v, want DuckDB's boom", got)
@@ -226,20 +200,9 @@ func TestChunksError(t *testing.T) {
 func TestChunksReadNested(t *testing.T) {
 	EnableStreamingResults()
 	conn := duckdbtest.Conn(t)
-	ctx := context.Background()
 	const q = `SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE {'n': i, 'j': CASE WHEN i % 2 = 0 THEN NULL ELSE '[1]'::JSON END} END AS s,
 		MAP {'k' || i::VARCHAR: i * 10} AS m, [{'a': i}, NULL] AS l FROM range(3000) t(i)`
-	err := conn.Raw(func(dc any) error {
-		dr, err := dc.(*duckdb.Conn).QueryContext(ctx, q, nil)
-		if err != nil {
-			return err
-		}
-		c, ok := NewChunks(dr)
-		if !ok {
-			_ = dr.Close()
-			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
-		}
-		defer c.Close()
+	readChunks(t, conn, q, func(c *Chunks) error {
 		bigint := Shape{Type: duckdb.TYPE_BIGINT}
 		want := []Shape{
 			{Type: duckdb.TYPE_STRUCT, Parts: []Shape{{Type: duckdb.TYPE_BIGINT, Name: "n"}, {Type: duckdb.TYPE_VARCHAR, JSON: true, Name: "j"}}},
@@ -277,6 +240,25 @@ func TestChunksReadNested(t *testing.T) {
 			return fmt.Errorf("read %d rows, want 3000", next)
 		}
 		return c.Err()
+	})
+}
+
+// readChunks runs q on conn and hands its chunks to read; a failure of
+// either fails the test.
+func readChunks(t *testing.T, conn *sql.Conn, q string, read func(*Chunks) error) {
+	t.Helper()
+	err := conn.Raw(func(dc any) error {
+		dr, err := dc.(*duckdb.Conn).QueryContext(context.Background(), q, nil)
+		if err != nil {
+			return err
+		}
+		c, ok := NewChunks(dr)
+		if !ok {
+			_ = dr.Close()
+			return fmt.Errorf("duckdb-go's rows no longer have the expected C result field: update rawResult")
+		}
+		defer c.Close()
+		return read(c)
 	})
 	if err != nil {
 		t.Fatal(err)
