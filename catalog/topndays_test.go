@@ -22,6 +22,13 @@ func sessionIDs(t *testing.T, conn *sql.Conn, q string) string {
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+	return rowIDs(t, rows)
+}
+
+// rowIDs reads rows of (tp_id, event_time) and returns their tp_id, in
+// order.
+func rowIDs(t *testing.T, rows *sql.Rows) string {
+	t.Helper()
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
@@ -117,17 +124,7 @@ func TestTopNDaysAfterRemoval(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		var ids []string
-		for rows.Next() {
-			var id string
-			var at sql.NullTime
-			if err := rows.Scan(&id, &at); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		return strings.Join(ids, ",")
+		return rowIDs(t, rows)
 	}
 	before := []string{run(stmts[0]), run(stmts[1])}
 	// The two newest and the two oldest days' files leave the lake: bounds

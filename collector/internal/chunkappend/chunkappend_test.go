@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
+
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -63,16 +65,7 @@ func testRows(n int) [][]any {
 
 func openConn(t *testing.T) *sql.Conn {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	conn := duckdbtest.Conn(t)
 	for _, q := range []string{"CREATE TABLE fast (" + testColumns + ")", "CREATE TABLE ref (" + testColumns + ")"} {
 		if _, err := conn.ExecContext(context.Background(), q); err != nil {
 			t.Fatal(err)
