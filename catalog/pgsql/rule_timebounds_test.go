@@ -18,7 +18,7 @@ func dayObjects() Objects {
 // conjunct, and what it adds.
 func TestDayBounds(t *testing.T) {
 	const lo, hi = `tp_date >= ('2024-01-02'::timestamp::date - 1)`, `tp_date <= ('2024-01-05'::timestamp::date + 1)`
-	cases := []struct{ name, in, want string }{
+	cases := []dayRuleCase{
 		{"literal", `SELECT * FROM lake_t WHERE event_time > '2024-01-02'`,
 			`SELECT * FROM lake_t WHERE event_time > '2024-01-02' AND ` + lo},
 		{"both columns, both sides", `SELECT * FROM lake_t WHERE tp_timestamp >= '2024-01-02' AND '2024-01-05' >= event_time`,
@@ -40,7 +40,7 @@ func TestDayBounds(t *testing.T) {
 		{"subquery and CTE body", `WITH w AS (SELECT * FROM lake_t WHERE event_time > '2024-01-02') SELECT * FROM w WHERE x IN (SELECT x AS x FROM lake_t WHERE event_time < '2024-01-05')`,
 			`WITH w AS (SELECT * FROM lake_t WHERE event_time > '2024-01-02' AND ` + lo + `) SELECT * FROM w WHERE x IN (SELECT x AS x FROM lake_t WHERE event_time < '2024-01-05' AND ` + hi + `)`},
 	}
-	same := []struct{ name, in string }{
+	same := []dayRuleSame{
 		{"or", `SELECT * FROM lake_t WHERE event_time > '2024-01-02' OR x = 1`},
 		{"not", `SELECT * FROM lake_t WHERE NOT event_time > '2024-01-02'`},
 		{"case", `SELECT * FROM lake_t WHERE CASE WHEN x THEN event_time > '2024-01-02' END`},
@@ -62,7 +62,22 @@ func TestDayBounds(t *testing.T) {
 		{"column aliases", `SELECT * FROM lake_t AS l(event_time) WHERE l.event_time > '2024-01-02'`},
 		{"subquery in FROM", `SELECT * FROM (SELECT * FROM u) s WHERE event_time > '2024-01-02'`},
 	}
-	tr := New(dayObjects())
+	checkDayRule(t, New(dayObjects()), cases, same)
+	plain := New(testObjects())
+	if in := cases[0].in; plain.Translate(in) != in {
+		t.Errorf("a translator without day columns changed %s", in)
+	}
+}
+
+// dayRuleCase is a statement a day-bound rule rewrites, and its rewrite.
+type dayRuleCase struct{ name, in, want string }
+
+// dayRuleSame is a statement a day-bound rule must leave without a bound.
+type dayRuleSame struct{ name, in string }
+
+// checkDayRule translates cases and same with tr.
+func checkDayRule(t *testing.T, tr *Translator, cases []dayRuleCase, same []dayRuleSame) {
+	t.Helper()
 	for _, c := range cases {
 		if got := tr.Translate(c.in); got != c.want {
 			t.Errorf("%s:\n  in:   %s\n  got:  %s\n  want: %s", c.name, c.in, got, c.want)
@@ -72,9 +87,5 @@ func TestDayBounds(t *testing.T) {
 		if got := tr.Translate(c.in); strings.Contains(got, "tp_date") {
 			t.Errorf("%s: a day bound was added:\n  in:  %s\n  got: %s", c.name, c.in, got)
 		}
-	}
-	plain := New(testObjects())
-	if in := cases[0].in; plain.Translate(in) != in {
-		t.Errorf("a translator without day columns changed %s", in)
 	}
 }
