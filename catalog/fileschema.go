@@ -77,6 +77,35 @@ func sameSchema(footers map[string]fileFooter, files []string) bool {
 // mostly waiting for the disk.
 const schemaReaders = 8
 
+// eachFile calls read for the indexes 0..n-1 of files, schemaReaders at a
+// time, until ctx is done (its error is returned).
+func eachFile(ctx context.Context, n int, read func(i int)) error {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(schemaReaders, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				read(i)
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
 // readFileSchemas returns a string identifying each file's Parquet schema
 // (readFileFooters).
 func (c *Catalog) readFileSchemas(ctx context.Context, files []string) (map[string]string, error) {
@@ -100,32 +129,12 @@ func (c *Catalog) readFileSchemas(ctx context.Context, files []string) (map[stri
 func (c *Catalog) readFileFooters(ctx context.Context, files []string, nullColumns []string) (map[string]fileFooter, error) {
 	digests := make([]string, len(files))
 	nulls := make([]map[string]int64, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(schemaReaders, len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if d, n, err := pqfooter.Read(files[i], nullColumns); err == nil {
-					digests[i] = "footer:" + hex.EncodeToString(d[:])
-					nulls[i] = n
-				}
-			}
-		}()
-	}
-	var err error
-feed:
-	for i := range files {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
+	err := eachFile(ctx, len(files), func(i int) {
+		if d, n, err := pqfooter.Read(files[i], nullColumns); err == nil {
+			digests[i] = "footer:" + hex.EncodeToString(d[:])
+			nulls[i] = n
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read data file schemas: %w", err)
 	}

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"sync"
 
 	"go.uber.org/zap"
 
@@ -91,28 +90,10 @@ func (c *Catalog) readNulls(ctx context.Context, t lake.Table) error {
 		return nil
 	}
 	nulls := make([]map[string]int64, len(unread))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(schemaReaders, len(unread)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				nulls[i], _ = pqfooter.NullCounts(unread[i], t.DayColumns) // unreadable: unknown
-			}
-		}()
-	}
-feed:
-	for i := range unread {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := eachFile(ctx, len(unread), func(i int) {
+		nulls[i], _ = pqfooter.NullCounts(unread[i], t.DayColumns) // unreadable: unknown
+	})
+	if err != nil {
 		return err
 	}
 	c.mu.Lock()
