@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
@@ -176,14 +178,14 @@ func TestTopNDaysSkipFiles(t *testing.T) {
 	}
 }
 
-// TestTopNDaysShadowed checks that a table taking the lake view's name on
-// the session's search path, with the view's columns but other rows,
-// answers a latest-N query with its own rows: the session gets no day
-// limits (TranslatePrivateSQL).
-func TestTopNDaysShadowed(t *testing.T) {
+// shadowLake serves a six-day lake through pgwire and returns a pgx
+// connection to it and a function that runs a query of tp_id and returns
+// its ids, in order.
+func shadowLake(t *testing.T) (*pgx.Conn, func(q string) string) {
+	t.Helper()
 	dir := t.TempDir()
 	c := open(t, dir)
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	dayLakeNull(t, c, dir, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 6, -1)
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -193,12 +195,12 @@ func TestTopNDaysShadowed(t *testing.T) {
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- pgwire.NewServer(c, pgwire.Options{}).Serve(sctx, ln) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done })
 	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://tester@%s/tpserver?sslmode=disable", ln.Addr()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(ctx) })
 	ids := func(q string) string {
 		t.Helper()
 		rows, err := conn.Query(ctx, q)
@@ -219,28 +221,68 @@ func TestTopNDaysShadowed(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 2"), "5-41,5-39"; got != want {
-		t.Fatalf("latest 2 of the lake: %s, want %s", got, want)
-	}
-	// A temporary relation may not take the view's name (lockdown.go);
-	// a relation of another schema first on the search path may.
+	return conn, ids
+}
+
+// shadowView makes a table of schema s1 with the lake view's name and
+// columns and the rows of its first two days, first on the search path.
+// (A temporary relation may not take the view's name: lockdown.go.)
+func shadowView(t *testing.T, conn *pgx.Conn) {
+	t.Helper()
 	for _, q := range []string{
 		"CREATE SCHEMA s1",
 		"CREATE TABLE s1.aws_cloudtrail_log AS SELECT * FROM main.aws_cloudtrail_log WHERE tp_date <= DATE '2024-03-02'",
 		"SET search_path = s1, public",
 	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
+		if _, err := conn.Exec(context.Background(), q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+}
+
+// TestTopNDaysShadowed checks that a table taking the lake view's name on
+// the session's search path, with the view's columns but other rows,
+// answers a latest-N query with its own rows: the session gets no day
+// limits (TranslatePrivateSQL).
+func TestTopNDaysShadowed(t *testing.T) {
+	conn, ids := shadowLake(t)
+	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 2"), "5-41,5-39"; got != want {
+		t.Fatalf("latest 2 of the lake: %s, want %s", got, want)
+	}
+	shadowView(t, conn)
 	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 3"), "1-41,1-39,1-40"; got != want {
 		t.Errorf("latest 3 of s1's table: %s, want %s", got, want)
 	}
-	if _, err := conn.Exec(ctx, "SET search_path = public"); err != nil {
+	if _, err := conn.Exec(context.Background(), "SET search_path = public"); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 4"), "5-41,5-39,5-40,5-38"; got != want {
 		t.Errorf("latest 4 of the lake again: %s, want %s", got, want)
+	}
+}
+
+// TestTopNDaysPreparedThenShadowed checks that a latest-N statement
+// prepared while its name meant the lake view, and run again after a
+// table of another schema took the name on the search path, reads that
+// table, as PostgreSQL re-parses a prepared statement when search_path
+// changes: the day bound of its first translation must not stay with it.
+// And back: once the path is public again, it reads the lake.
+func TestTopNDaysPreparedThenShadowed(t *testing.T) {
+	conn, ids := shadowLake(t)
+	const q = "SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 3"
+	// pgx prepares q once and runs the prepared statement each time.
+	if got, want := ids(q), "5-41,5-39,5-40"; got != want {
+		t.Fatalf("latest 3 of the lake: %s, want %s", got, want)
+	}
+	shadowView(t, conn)
+	if got, want := ids(q), "1-41,1-39,1-40"; got != want {
+		t.Errorf("latest 3 of s1's table, prepared before: %s, want %s", got, want)
+	}
+	if _, err := conn.Exec(context.Background(), "SET search_path = public"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids(q), "5-41,5-39,5-40"; got != want {
+		t.Errorf("latest 3 of the lake again: %s, want %s", got, want)
 	}
 }
 
@@ -277,5 +319,35 @@ func TestTopNDaysNullsInBackground(t *testing.T) {
 			t.Fatalf("the NULL counts were never read: the latest rows still read every file:\n%s", plan)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestPreparedThenShadowedOtherColumns checks that a statement prepared
+// while its name meant the lake view fails as in PostgreSQL (0A000) when,
+// run again after a table of other columns took the name on the search
+// path, its result would change type.
+func TestPreparedThenShadowedOtherColumns(t *testing.T) {
+	conn, ids := shadowLake(t)
+	const q = "SELECT * FROM aws_cloudtrail_log ORDER BY event_time DESC LIMIT 1"
+	ctx := context.Background()
+	if _, err := conn.Prepare(ctx, "latest", q); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE SCHEMA s1",
+		"CREATE TABLE s1.aws_cloudtrail_log AS SELECT tp_id, event_time FROM main.aws_cloudtrail_log",
+		"SET search_path = s1, public",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_, err := conn.Exec(ctx, "latest")
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "0A000" {
+		t.Fatalf("prepared statement run over a table of other columns: %v, want SQLSTATE 0A000", err)
+	}
+	if got, want := ids("SELECT tp_id FROM aws_cloudtrail_log ORDER BY event_time DESC, tp_id LIMIT 1"), "5-41"; got != want {
+		t.Errorf("latest of s1's table after the failure: %s, want %s", got, want)
 	}
 }

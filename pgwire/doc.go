@@ -31,7 +31,10 @@
 //
 // A backend takes part in more of a session's life by implementing the
 // optional hooks of backend.go: translating PostgreSQL SQL (SQLTranslator;
-// PrivateSQLTranslator for a session whose names resolve its own way),
+// PrivateSQLTranslator for a session whose names resolve its own way; a
+// prepared statement is translated again when the session's names come to
+// resolve otherwise, as PostgreSQL re-parses after search_path changes:
+// retranslate.go),
 // naming result columns and their table origins as PostgreSQL would
 // (ColumnNamer, ColumnOriginer), mirroring session parameters into SQL
 // (ParameterMirror, ParameterChanger) and keeping state derived from the

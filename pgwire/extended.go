@@ -21,9 +21,9 @@ func (s *session) handleParse(m *pgproto3.Parse) error {
 }
 
 func (s *session) handleBind(m *pgproto3.Bind) error {
-	st, ok := s.stmts[m.PreparedStatement]
-	if !ok {
-		return newError(codeInvalidPrepStmt, "prepared statement %q does not exist", m.PreparedStatement)
+	st, err := s.currentStatement(m.PreparedStatement)
+	if err != nil {
+		return err
 	}
 	if err := s.checkAborted(st.util); err != nil {
 		return err
@@ -47,9 +47,9 @@ func (s *session) handleBind(m *pgproto3.Bind) error {
 func (s *session) handleDescribe(m *pgproto3.Describe) error {
 	switch m.ObjectType {
 	case 'S':
-		st, ok := s.stmts[m.Name]
-		if !ok {
-			return newError(codeInvalidPrepStmt, "prepared statement %q does not exist", m.Name)
+		st, err := s.currentStatement(m.Name)
+		if err != nil {
+			return err
 		}
 		oids := st.paramOIDs
 		if oids == nil {

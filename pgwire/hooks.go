@@ -192,7 +192,7 @@ func (s *session) namesShared() bool {
 // translateSQL returns the text DuckDB prepares for the client's statement
 // text.
 func (s *session) translateSQL(text string) string {
-	if t, ok := s.srv.backend.(PrivateSQLTranslator); ok && !s.namesShared() {
+	if t, ok := s.srv.backend.(PrivateSQLTranslator); ok && s.privateNames() {
 		return t.TranslatePrivateSQL(text)
 	}
 	if t, ok := s.srv.backend.(SQLTranslator); ok {

@@ -69,8 +69,10 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 // is used.
 func (s *session) prepareTranslated(name, text string, oids []uint32, keep bool) (*statement, error) {
 	key, cacheable := s.stmtCacheKey(text, oids)
+	resolved := &resolution{private: s.privateNames(), text: text, oids: oids}
 	if cacheable {
 		if st, ok := s.srv.stmts.get(key, name); ok {
+			st.resolved = resolved
 			return st, nil
 		}
 	}
@@ -79,6 +81,7 @@ func (s *session) prepareTranslated(name, text string, oids []uint32, keep bool)
 	if err != nil {
 		return nil, err
 	}
+	st.resolved = resolved
 	if cacheable {
 		s.srv.stmts.put(key, gen, st)
 	}

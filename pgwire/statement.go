@@ -64,6 +64,9 @@ type statement struct {
 	// preparedGen is the statement cache's generation when prepared was
 	// made: a schema change since makes it unusable.
 	preparedGen uint64
+	// resolved is how the statement's names were resolved when it was
+	// translated (retranslate.go); nil for statements pgwire runs itself.
+	resolved *resolution
 }
 
 // rowStatementTypes are DuckDB statement types that produce result rows.
