@@ -79,6 +79,9 @@ var sections = []section{
 	{"queries", func(e *env) error {
 		return e.withLake(func(bin string, cr *collectResult) error { return queriesSection(e.r, bin, cr) })
 	}},
+	{"latest", func(e *env) error {
+		return e.withLake(func(_ string, cr *collectResult) error { return latestSection(e.r, cr) })
+	}},
 	{"stream", func(e *env) error {
 		return e.withLake(func(bin string, cr *collectResult) error { return streamSection(e.r, bin, cr) })
 	}},
