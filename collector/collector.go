@@ -32,6 +32,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/collector/cloudtrail"
+	"github.com/tpserver/tpserver/collector/internal/colbuf"
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/lake"
 )
@@ -225,39 +226,34 @@ func (c *Collector) openPartition(p *config.Partition) (*partitionState, int, er
 	return st, removed, nil
 }
 
-// readArtifact decodes and maps every event of one file and returns the rows
-// that fr keeps. A file that cannot be decoded yields an error and no rows; a
-// bad event is skipped, and a value of a kept row that cannot be read is
-// stored as NULL, each counted in the returned problems with its record
-// number. bufs, if not nil, are the read buffers to reuse (see
-// cloudtrail.Buffers).
-func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr *fileRead, prog *Progress, bufs *cloudtrail.Buffers) ([][]any, eventProblems, error) {
+// readArtifact decodes and maps every event of one file and appends the
+// rows that fr keeps to batch, a batch of cloudtrail.Mapper.NewBatch (a new
+// one when nil), which it returns. A file that cannot be decoded yields an
+// error and leaves batch as it was; a bad event is skipped, and a value of
+// a kept row that cannot be read is stored as NULL, each counted in the
+// returned problems with its record number. bufs, if not nil, are the read
+// buffers to reuse (see cloudtrail.Buffers).
+func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr *fileRead, prog *Progress, bufs *cloudtrail.Buffers, batch *colbuf.Batch) (*colbuf.Batch, eventProblems, error) {
 	var events eventProblems
 	mapper, err := cloudtrail.NewMapper(si)
 	if err != nil {
-		return nil, events, err
+		return batch, events, err
 	}
-	ts := -1
-	for i, c := range lake.CloudTrailLog().Columns {
-		if c.Name == "tp_timestamp" {
-			ts = i
-		}
+	if batch == nil {
+		batch = mapper.NewBatch()
 	}
-	if ts < 0 {
-		return nil, events, errors.New("the table has no tp_timestamp column")
-	}
+	start := batch.Len()
 	rc, err := a.open(ctx)
 	if err != nil {
-		return nil, events, fmt.Errorf("open: %w", err)
+		return batch, events, fmt.Errorf("open: %w", err)
 	}
 	defer rc.Close()
 	prog.Downloaded.Add(1)
 	counted := &countingReader{r: rc, n: &prog.Bytes}
 	dec, err := bufs.NewFileDecoder(counted)
 	if err != nil {
-		return nil, events, err
+		return batch, events, err
 	}
-	var rows [][]any
 	var mapped int64
 	for {
 		raw, err := dec.Next()
@@ -265,25 +261,27 @@ func readArtifact(ctx context.Context, a artifact, si cloudtrail.SourceInfo, fr 
 			break
 		}
 		if err != nil {
-			return nil, eventProblems{}, err
+			batch.Truncate(start)
+			return batch, eventProblems{}, err
 		}
-		row, warnings, err := mapper.Map(raw)
+		n := batch.Len()
+		t, warnings, err := mapper.Append(raw, batch)
 		if err != nil {
 			events.add(true, fmt.Errorf("record %d: %w", dec.Records(), err))
 			continue
 		}
 		mapped++
-		if t, ok := row[ts].(time.Time); ok && !fr.keep(t) {
+		if !fr.keep(t) {
+			batch.Truncate(n)
 			continue
 		}
 		for _, w := range warnings {
 			events.add(false, fmt.Errorf("record %d: %w", dec.Records(), w))
 		}
-		rows = append(rows, row)
 	}
 	prog.Parsed.Add(1)
 	prog.Rows.Add(mapped)
-	return rows, events, nil
+	return batch, events, nil
 }
 
 // countingReader counts the bytes read from a source file.

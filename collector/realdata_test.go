@@ -256,7 +256,7 @@ func TestCollectRealData(t *testing.T) {
 func decodedIDs(loc string) []string {
 	a := artifact{Location: loc, open: func(context.Context) (io.ReadCloser, error) { return os.Open(loc) }}
 	si := cloudtrail.SourceInfo{Table: lake.CloudTrailTableName, Partition: "realdata", SourceType: "file", SourceLocation: loc}
-	rows, _, err := readArtifact(context.Background(), a, si, &fileRead{win: allTime}, &Progress{}, nil)
+	rows, _, err := readArtifact(context.Background(), a, si, &fileRead{win: allTime}, &Progress{}, nil, nil)
 	if err != nil {
 		return nil
 	}
@@ -267,8 +267,8 @@ func decodedIDs(loc string) []string {
 		}
 	}
 	var out []string
-	for _, r := range rows {
-		out = append(out, r[id].(string))
+	for i := range rows.Len() {
+		out = append(out, rows.Cols[id].Value(i).(string))
 	}
 	return out
 }

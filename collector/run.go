@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tpserver/tpserver/collector/cloudtrail"
+	"github.com/tpserver/tpserver/collector/internal/colbuf"
 	"github.com/tpserver/tpserver/config"
 	"github.com/tpserver/tpserver/lake"
 )
@@ -39,6 +40,8 @@ type run struct {
 	batch []logEntry
 	// inflight receives the outcome of the background commit, if one runs.
 	inflight chan commitOutcome
+	// free are emptied batches that staging hands back to the decoders.
+	free chan *colbuf.Batch
 }
 
 // Collect collects one partition. Files that fail are reported in the result
@@ -140,7 +143,7 @@ type job struct {
 // parsed is a file read by a worker.
 type parsed struct {
 	job
-	rows   [][]any
+	rows   *colbuf.Batch
 	events eventProblems
 	err    error
 }
@@ -160,6 +163,10 @@ func (r *run) collectFiles(ctx context.Context) error {
 	work := make(chan job)
 	// Decoders run ahead of staging by up to one file each.
 	done := make(chan parsed, workers)
+	// Each file's rows are collected in a batch, which staging empties and
+	// hands back: a decoder may hold one while staging holds the ones in
+	// done and the one it stages.
+	r.free = make(chan *colbuf.Batch, 2*workers+1)
 	discovered := make(chan discovery, 1)
 	go func() {
 		defer close(work)
@@ -241,7 +248,12 @@ func (r *run) decode(ctx context.Context, work <-chan job, done chan<- parsed) {
 	for j := range work {
 		si := info
 		si.SourceLocation = j.a.Location
-		rows, events, err := readArtifact(ctx, j.a, si, j.read, r.prog, &bufs)
+		var b *colbuf.Batch
+		select {
+		case b = <-r.free:
+		default:
+		}
+		rows, events, err := readArtifact(ctx, j.a, si, j.read, r.prog, &bufs, b)
 		select {
 		case done <- parsed{job: j, rows: rows, events: events, err: err}:
 		case <-ctx.Done():
@@ -278,12 +290,14 @@ func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) erro
 			fail(err)
 			continue
 		}
+		n := p.rows.Len()
 		if err := r.w.append(p.rows); err != nil {
 			fail(err)
 			continue
 		}
+		r.recycle(p.rows)
 		r.res.OutsideWindow += p.read.outside
-		r.batch = append(r.batch, p.read.entry(p.a, int64(len(p.rows))))
+		r.batch = append(r.batch, p.read.entry(p.a, int64(n)))
 		if r.w.rows >= r.c.flushAt() || r.w.bytes >= flushBytes {
 			if err := r.startCommit(ctx); err != nil {
 				fail(err)
@@ -291,6 +305,16 @@ func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) erro
 		}
 	}
 	return runErr
+}
+
+// recycle empties b, whose rows are staged, and hands it back to the
+// decoders unless enough are waiting.
+func (r *run) recycle(b *colbuf.Batch) {
+	b.Truncate(0)
+	select {
+	case r.free <- b:
+	default:
+	}
 }
 
 // openWriter opens the staging writer *w unless it is open.

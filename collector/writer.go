@@ -15,6 +15,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tpserver/tpserver/collector/internal/chunkappend"
+	"github.com/tpserver/tpserver/collector/internal/colbuf"
 	"github.com/tpserver/tpserver/lake"
 )
 
@@ -32,7 +33,8 @@ type writer struct {
 	chunks   *chunkappend.Appender
 	appender *duckdb.Appender
 	rowByRow bool
-	// rows and bytes count the staged rows and their text (see rowBytes).
+	// rows and bytes count the staged rows and their text (see
+	// colbuf.Batch.Bytes).
 	rows, bytes int64
 }
 
@@ -153,61 +155,27 @@ func (w *writer) flushAppender() error {
 	return w.appender.Flush()
 }
 
-// append adds the rows of one source file.
-func (w *writer) append(rows [][]any) error {
+// append adds the rows of one source file; b may change once it returns.
+func (w *writer) append(b *colbuf.Batch) error {
 	if w.chunks != nil {
-		if err := w.chunks.Append(rows); err != nil {
+		if err := w.chunks.AppendBatch(b); err != nil {
 			return fmt.Errorf("stage rows: %w", err)
 		}
-		for _, r := range rows {
-			w.bytes += rowBytes(r)
+	} else {
+		for i := range b.Len() {
+			r := b.Row(i)
+			vals := make([]driver.Value, len(r))
+			for i, v := range r {
+				vals[i] = v
+			}
+			if err := w.appender.AppendRow(vals...); err != nil {
+				return fmt.Errorf("stage row: %w", err)
+			}
 		}
-		w.rows += int64(len(rows))
-		return nil
 	}
-	for _, r := range rows {
-		vals := make([]driver.Value, len(r))
-		for i, v := range r {
-			vals[i] = v
-		}
-		if err := w.appender.AppendRow(vals...); err != nil {
-			return fmt.Errorf("stage row: %w", err)
-		}
-		w.bytes += rowBytes(r)
-	}
-	w.rows += int64(len(rows))
+	w.bytes += b.Bytes()
+	w.rows += int64(b.Len())
 	return nil
-}
-
-// rowBytes estimates the staged size of a row: the length of its text
-// values, nested ones included, and 8 bytes for every other value.
-func rowBytes(row []any) int64 {
-	var n int64
-	for _, v := range row {
-		n += valueBytes(v)
-	}
-	return n
-}
-
-// valueBytes is rowBytes of one value.
-func valueBytes(v any) int64 {
-	switch x := v.(type) {
-	case string:
-		return int64(len(x))
-	case []string:
-		var n int64
-		for _, s := range x {
-			n += int64(len(s))
-		}
-		return n
-	case map[string]any:
-		var n int64
-		for _, f := range x {
-			n += valueBytes(f)
-		}
-		return n
-	}
-	return 8
 }
 
 // writeAside writes the rows of a SELECT into f.Temp as zstd Parquet in

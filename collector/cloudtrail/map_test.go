@@ -493,9 +493,13 @@ var badTimes = []string{"redacted", "...", "2021-02-21T23: 46: 28Z", "2024-13-01
 // mapper reads.
 func TestMapTimeForms(t *testing.T) {
 	for in, want := range timeForms {
+		if parsed, ok := parseTime(in); !ok || !parsed.Equal(want) {
+			t.Errorf("parseTime(%s) = %v, %v; want %v", in, parsed, ok, want)
+		}
+		// Rows hold times to the microsecond, as DuckDB's TIMESTAMP does.
 		got := mapRow(t, json.RawMessage(`{"eventTime":"`+in+`"}`), testSource())
-		if got["event_time"] != want || got["tp_timestamp"] != want {
-			t.Errorf("eventTime %s: event_time %v tp_timestamp %v, want %v", in, got["event_time"], got["tp_timestamp"], want)
+		if us := want.Truncate(time.Microsecond); got["event_time"] != us || got["tp_timestamp"] != us {
+			t.Errorf("eventTime %s: event_time %v tp_timestamp %v, want %v", in, got["event_time"], got["tp_timestamp"], us)
 		}
 		raw := `{"eventTime":"2024-01-01T00:00:00Z","userIdentity":{"type":"AssumedRole","sessionContext":{"attributes":{"creationDate":"` + in + `"}}}}`
 		got = mapRow(t, json.RawMessage(raw), testSource()) // fails on any warning

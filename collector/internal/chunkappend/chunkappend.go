@@ -10,6 +10,10 @@
 // chunk (duckdb_append_data_chunk copies it into the appender's own
 // storage). The cgo calls are per chunk and vector, not per value.
 //
+// Rows come as a colbuf.Batch, one Go slice per column, copied into the
+// chunk's vectors column by column (AppendBatch); rows of Go values
+// (Append) are first collected in such a batch.
+//
 // The C connection behind a *sql.Conn is not exported by duckdb-go: Conn
 // finds it by reflection and New fails when the driver's layout changed;
 // callers then fall back to duckdb-go's Appender, and the tests here fail.
@@ -26,6 +30,8 @@ import (
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tpserver/tpserver/collector/internal/colbuf"
 )
 
 // ErrNoConnection is returned by New when the C connection behind the
@@ -47,12 +53,12 @@ type Appender struct {
 	chunk bindings.DataChunk
 	cols  []column
 	types []bindings.LogicalType
-	// pending are the rows of the next chunk, not written yet.
-	pending [][]any
-	arena   arena
-	// scratch holds a column's values per nesting depth while a chunk is
-	// written.
-	scratch [][]any
+	// vecs are the vectors of the current chunk, which holds size rows.
+	vecs  []vector
+	size  int
+	arena arena
+	// rowBatch collects the rows of Append.
+	rowBatch *colbuf.Batch
 }
 
 // column is the shape of one (possibly nested) column.
@@ -144,16 +150,182 @@ func describe(t bindings.LogicalType, name string) (column, error) {
 	return c, nil
 }
 
-// Append adds rows, each holding one value per column in table order. Rows
-// are written a chunk at a time: the last rows wait for a full chunk or
-// Flush, so rows must not change until then.
+// Append adds rows, each holding one value per column in table order. It
+// collects them in a batch (see colbuf) and appends that with AppendBatch:
+// the rows may change once it returns.
 func (a *Appender) Append(rows [][]any) error {
+	if a.rowBatch == nil {
+		a.rowBatch = &colbuf.Batch{}
+		for i := range a.cols {
+			a.rowBatch.Cols = append(a.rowBatch.Cols, a.cols[i].newColumn())
+		}
+	}
+	b := a.rowBatch
+	b.Truncate(0)
 	for _, r := range rows {
 		if len(r) != len(a.cols) {
 			return fmt.Errorf("chunkappend: row of %d values for %d columns", len(r), len(a.cols))
 		}
-		a.pending = append(a.pending, r)
-		if len(a.pending) == chunkRows {
+		for i, v := range r {
+			if err := appendValue(&a.cols[i], b.Cols[i], v); err != nil {
+				b.Truncate(0)
+				return fmt.Errorf("chunkappend: %s: %w", a.cols[i].name, err)
+			}
+		}
+	}
+	err := a.AppendBatch(b)
+	b.Truncate(0)
+	return err
+}
+
+// newColumn returns an empty batch column of c's shape.
+func (c *column) newColumn() *colbuf.Column {
+	var fields []*colbuf.Column
+	for i := range c.fields {
+		fields = append(fields, c.fields[i].newColumn())
+	}
+	return colbuf.NewColumn(c.name, c.kind(), fields...)
+}
+
+// kind is the batch column kind of c's type.
+func (c *column) kind() colbuf.Kind {
+	switch c.typ {
+	case bindings.TypeBoolean:
+		return colbuf.Bool
+	case bindings.TypeBigInt:
+		return colbuf.Int64
+	case bindings.TypeTimestamp:
+		return colbuf.Timestamp
+	case bindings.TypeDate:
+		return colbuf.Date
+	case bindings.TypeList:
+		return colbuf.StringList
+	case bindings.TypeStruct:
+		return colbuf.Struct
+	}
+	return colbuf.String
+}
+
+// appendValue appends the Go value v (see Appender) to the batch column
+// col of shape c.
+func appendValue(c *column, col *colbuf.Column, v any) error {
+	if v == nil {
+		col.AppendNull()
+		return nil
+	}
+	ok := true
+	switch c.typ {
+	case bindings.TypeVarchar:
+		var s string
+		if s, ok = v.(string); ok {
+			col.AppendString(s)
+		}
+	case bindings.TypeBoolean:
+		var b bool
+		if b, ok = v.(bool); ok {
+			col.AppendBool(b)
+		}
+	case bindings.TypeBigInt:
+		var n int64
+		if n, ok = v.(int64); ok {
+			col.AppendInt(n)
+		}
+	case bindings.TypeTimestamp, bindings.TypeDate:
+		var t time.Time
+		if t, ok = v.(time.Time); ok && c.typ == bindings.TypeDate {
+			col.AppendDate(t)
+		} else if ok {
+			col.AppendTime(t)
+		}
+	case bindings.TypeList:
+		var l []string
+		if l, ok = v.([]string); ok {
+			col.AppendList(l...)
+		}
+	case bindings.TypeStruct:
+		return appendStruct(c, col, v)
+	}
+	if !ok {
+		return fmt.Errorf("%T value for %s", v, typeName(c.typ))
+	}
+	return nil
+}
+
+// appendStruct appends the STRUCT value v, a map[string]any holding every
+// field.
+func appendStruct(c *column, col *colbuf.Column, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%T value for STRUCT", v)
+	}
+	for i := range c.fields {
+		if _, has := m[c.fields[i].name]; !has {
+			return fmt.Errorf("struct value without field %s", c.fields[i].name)
+		}
+	}
+	col.AppendStruct()
+	for i := range c.fields {
+		f := &c.fields[i]
+		if err := appendValue(f, col.Fields[i], m[f.name]); err != nil {
+			// Keep the fields aligned: the struct row is dropped by the
+			// caller's Truncate, its fields here.
+			for _, g := range col.Fields[i:] {
+				if g.Len() < col.Len() {
+					g.AppendNull()
+				}
+			}
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// typeName names the types Appender writes, for errors.
+func typeName(t bindings.Type) string {
+	switch t {
+	case bindings.TypeBoolean:
+		return "BOOLEAN"
+	case bindings.TypeBigInt:
+		return "BIGINT"
+	case bindings.TypeTimestamp:
+		return "TIMESTAMP"
+	case bindings.TypeDate:
+		return "DATE"
+	case bindings.TypeList:
+		return "VARCHAR[]"
+	case bindings.TypeStruct:
+		return "STRUCT"
+	}
+	return "VARCHAR"
+}
+
+// AppendBatch adds the rows of b, whose columns must have the kinds and
+// (for STRUCT fields) the names of the table's columns, in table order.
+// Rows are copied into the current chunk, which is appended when full or
+// at Flush: b may change once AppendBatch returns.
+func (a *Appender) AppendBatch(b *colbuf.Batch) error {
+	if len(b.Cols) != len(a.cols) {
+		return fmt.Errorf("chunkappend: batch of %d columns for %d", len(b.Cols), len(a.cols))
+	}
+	for i := range a.cols {
+		if err := a.cols[i].matches(b.Cols[i]); err != nil {
+			return fmt.Errorf("chunkappend: %w", err)
+		}
+	}
+	n := b.Len()
+	for from := 0; from < n; {
+		if a.size == 0 {
+			a.startChunk()
+		}
+		k := min(n-from, chunkRows-a.size)
+		for i := range a.cols {
+			if err := a.fill(&a.cols[i], &a.vecs[i], b.Cols[i], from, k); err != nil {
+				return err
+			}
+		}
+		a.size += k
+		from += k
+		if a.size == chunkRows {
 			if err := a.writeChunk(); err != nil {
 				return err
 			}
@@ -162,8 +334,24 @@ func (a *Appender) Append(rows [][]any) error {
 	return nil
 }
 
-// Flush writes the pending rows and makes every appended row visible in the
-// table.
+// matches checks that the batch column col has c's shape.
+func (c *column) matches(col *colbuf.Column) error {
+	if col.Kind != c.kind() || len(col.Fields) != len(c.fields) {
+		return fmt.Errorf("%s: batch column %q of kind %d for %s", c.name, col.Name, col.Kind, typeName(c.typ))
+	}
+	for i := range c.fields {
+		if col.Fields[i].Name != c.fields[i].name {
+			return fmt.Errorf("%s: batch field %q for field %s", c.name, col.Fields[i].Name, c.fields[i].name)
+		}
+		if err := c.fields[i].matches(col.Fields[i]); err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// Flush appends the current chunk and makes every appended row visible in
+// the table.
 func (a *Appender) Flush() error {
 	if err := a.writeChunk(); err != nil {
 		return err
@@ -176,7 +364,7 @@ func (a *Appender) Flush() error {
 
 // Close releases the appender without flushing what was not flushed.
 func (a *Appender) Close() {
-	a.pending = nil
+	a.size = 0
 	a.arena.release()
 	if a.chunk.Ptr != nil {
 		bindings.DestroyDataChunk(&a.chunk)
@@ -188,108 +376,125 @@ func (a *Appender) Close() {
 	bindings.AppenderDestroy(&a.app)
 }
 
-// writeChunk fills the data chunk with the pending rows and appends it.
+// vector is a vector of the current chunk: its data, its validity and its
+// STRUCT fields' vectors.
+type vector struct {
+	vec    bindings.Vector
+	data   unsafe.Pointer
+	mask   validity
+	fields []vector
+}
+
+// startChunk empties the chunk and reads the addresses of its vectors.
+func (a *Appender) startChunk() {
+	bindings.DataChunkReset(a.chunk)
+	if a.vecs == nil {
+		a.vecs = make([]vector, len(a.cols))
+	}
+	for i := range a.cols {
+		a.vecs[i] = openVector(&a.cols[i], bindings.DataChunkGetVector(a.chunk, bindings.IdxT(i)), a.vecs[i].fields)
+	}
+}
+
+// openVector returns the vector vec of column c, reusing fields' storage.
+func openVector(c *column, vec bindings.Vector, fields []vector) vector {
+	bindings.VectorEnsureValidityWritable(vec)
+	v := vector{vec: vec, data: bindings.VectorGetData(vec), mask: validity{bindings.VectorGetValidity(vec)}}
+	if len(c.fields) > 0 {
+		if fields == nil {
+			fields = make([]vector, len(c.fields))
+		}
+		for i := range c.fields {
+			fields[i] = openVector(&c.fields[i], bindings.StructVectorGetChild(vec, bindings.IdxT(i)), fields[i].fields)
+		}
+		v.fields = fields
+	}
+	return v
+}
+
+// writeChunk appends the current chunk, if it holds rows.
 func (a *Appender) writeChunk() error {
-	n := len(a.pending)
-	if n == 0 {
+	if a.size == 0 {
 		return nil
 	}
-	defer func() {
-		// Keep no reference to the rows written.
-		clear(a.pending)
-		a.pending = a.pending[:0]
-		for _, vals := range a.scratch {
-			clear(vals[:cap(vals)])
-		}
-		a.arena.reset()
-	}()
-	bindings.DataChunkReset(a.chunk)
-	for i := range a.cols {
-		vals := a.values(0, n)
-		for r, row := range a.pending {
-			vals[r] = row[i]
-		}
-		vec := bindings.DataChunkGetVector(a.chunk, bindings.IdxT(i))
-		if err := a.fill(&a.cols[i], vec, vals, 1); err != nil {
-			return err
-		}
-	}
-	bindings.DataChunkSetSize(a.chunk, bindings.IdxT(n))
-	if bindings.AppendDataChunk(a.app, a.chunk) == bindings.StateError {
+	bindings.DataChunkSetSize(a.chunk, bindings.IdxT(a.size))
+	a.size = 0
+	state := bindings.AppendDataChunk(a.app, a.chunk)
+	a.arena.reset()
+	if state == bindings.StateError {
 		return fmt.Errorf("chunkappend: append chunk: %s", bindings.AppenderError(a.app))
 	}
 	return nil
 }
 
-// values returns the scratch slice of depth d, of length n.
-func (a *Appender) values(d, n int) []any {
-	for len(a.scratch) <= d {
-		a.scratch = append(a.scratch, nil)
+// fill copies rows [from, from+n) of the batch column col into v, the
+// vector of column c, from row a.size on.
+func (a *Appender) fill(c *column, v *vector, col *colbuf.Column, from, n int) error {
+	at := a.size
+	valid := col.Valid[from : from+n]
+	for i, ok := range valid {
+		v.mask.set(at+i, ok)
 	}
-	if cap(a.scratch[d]) < n {
-		a.scratch[d] = make([]any, n)
-	}
-	return a.scratch[d][:n]
-}
-
-// fill writes vals, the values of column c, into vec; depth is the nesting
-// depth of c, for the scratch values of its fields.
-func (a *Appender) fill(c *column, vec bindings.Vector, vals []any, depth int) error {
-	bindings.VectorEnsureValidityWritable(vec)
-	mask := validity{bindings.VectorGetValidity(vec)}
-	data := bindings.VectorGetData(vec)
 	switch c.typ {
-	case bindings.TypeStruct:
-		return a.fillStruct(c, vec, mask, vals, depth)
-	case bindings.TypeList:
-		return a.fillList(c, vec, mask, data, vals)
-	}
-	for r, v := range vals {
-		if v == nil {
-			mask.set(r, false)
-			continue
+	case bindings.TypeVarchar:
+		for i, s := range col.Str[from : from+n] {
+			if valid[i] {
+				a.putString(v.data, at+i, s)
+			}
 		}
-		mask.set(r, true)
-		if err := a.put(c.typ, data, r, v); err != nil {
+	case bindings.TypeBoolean:
+		for i, b := range col.Bool[from : from+n] {
+			*(*bool)(unsafe.Add(v.data, at+i)) = b
+		}
+	case bindings.TypeBigInt, bindings.TypeTimestamp:
+		dst := unsafe.Slice((*int64)(unsafe.Add(v.data, at*8)), n)
+		copy(dst, col.Int[from:from+n])
+	case bindings.TypeDate:
+		for i, d := range col.Int[from : from+n] {
+			*(*int32)(unsafe.Add(v.data, (at+i)*4)) = int32(d)
+		}
+	case bindings.TypeList:
+		if err := a.fillList(v, col, from, n); err != nil {
 			return fmt.Errorf("chunkappend: %s: %w", c.name, err)
+		}
+	case bindings.TypeStruct:
+		for i := range c.fields {
+			if err := a.fill(&c.fields[i], &v.fields[i], col.Fields[i], from, n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// put writes the non-NULL scalar v at row r of a vector of type typ.
-func (a *Appender) put(typ bindings.Type, data unsafe.Pointer, r int, v any) error {
-	switch typ {
-	case bindings.TypeVarchar:
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Errorf("%T value for VARCHAR", v)
+// fillList copies rows [from, from+n) of the StringList column col into
+// the VARCHAR[] vector v: list entries (offset, length) in its data, the
+// strings appended to its child vector, grown once per call.
+func (a *Appender) fillList(v *vector, col *colbuf.Column, from, n int) error {
+	start := 0
+	if from > 0 {
+		start = col.End[from-1]
+	}
+	elems := col.Str[start:col.End[from+n-1]]
+	off := int(bindings.ListVectorGetSize(v.vec))
+	if len(elems) > 0 {
+		if bindings.ListVectorReserve(v.vec, bindings.IdxT(off+len(elems))) == bindings.StateError ||
+			bindings.ListVectorSetSize(v.vec, bindings.IdxT(off+len(elems))) == bindings.StateError {
+			return fmt.Errorf("reserve %d list elements", off+len(elems))
 		}
-		a.putString(data, r, s)
-	case bindings.TypeBoolean:
-		b, ok := v.(bool)
-		if !ok {
-			return fmt.Errorf("%T value for BOOLEAN", v)
+		child := bindings.ListVectorGetChild(v.vec)
+		bindings.VectorEnsureValidityWritable(child)
+		childMask := validity{bindings.VectorGetValidity(child)}
+		childData := bindings.VectorGetData(child)
+		for i, s := range elems {
+			childMask.set(off+i, true)
+			a.putString(childData, off+i, s)
 		}
-		*(*bool)(unsafe.Add(data, r)) = b
-	case bindings.TypeBigInt:
-		n, ok := v.(int64)
-		if !ok {
-			return fmt.Errorf("%T value for BIGINT", v)
-		}
-		*(*int64)(unsafe.Add(data, r*8)) = n
-	case bindings.TypeTimestamp:
-		t, ok := v.(time.Time)
-		if !ok {
-			return fmt.Errorf("%T value for TIMESTAMP", v)
-		}
-		*(*int64)(unsafe.Add(data, r*8)) = t.UnixMicro()
-	case bindings.TypeDate:
-		t, ok := v.(time.Time)
-		if !ok {
-			return fmt.Errorf("%T value for DATE", v)
-		}
-		*(*int32)(unsafe.Add(data, r*4)) = int32(t.Unix() / (24 * 60 * 60))
+	}
+	prev := start
+	for i, end := range col.End[from : from+n] {
+		*(*[2]uint64)(unsafe.Add(v.data, (a.size+i)*16)) = [2]uint64{uint64(off + prev - start), uint64(end - prev)}
+		prev = end
 	}
 	return nil
 }
@@ -311,83 +516,6 @@ func (a *Appender) putString(data unsafe.Pointer, r int, s string) {
 	// collector must neither scan nor see through a write barrier; the
 	// arena keeps the bytes pinned.
 	*(*uintptr)(unsafe.Add(p, 8)) = uintptr(a.arena.store(s))
-}
-
-// fillStruct writes the struct values vals (map[string]any or nil) into
-// vec: a NULL struct has NULL fields, as DuckDB expects.
-func (a *Appender) fillStruct(c *column, vec bindings.Vector, mask validity, vals []any, depth int) error {
-	for r, v := range vals {
-		if v == nil {
-			mask.set(r, false)
-			continue
-		}
-		if _, ok := v.(map[string]any); !ok {
-			return fmt.Errorf("chunkappend: %s: %T value for STRUCT", c.name, v)
-		}
-		mask.set(r, true)
-	}
-	for i := range c.fields {
-		f := &c.fields[i]
-		fv := a.values(depth, len(vals))
-		for r, v := range vals {
-			fv[r] = nil
-			if m, ok := v.(map[string]any); ok {
-				x, has := m[f.name]
-				if !has {
-					return fmt.Errorf("chunkappend: %s: struct value without field %s", c.name, f.name)
-				}
-				fv[r] = x
-			}
-		}
-		child := bindings.StructVectorGetChild(vec, bindings.IdxT(i))
-		if err := a.fill(f, child, fv, depth+1); err != nil {
-			return fmt.Errorf("chunkappend: %s: %w", c.name, err)
-		}
-	}
-	return nil
-}
-
-// fillList writes the VARCHAR[] values vals ([]string or nil) into vec:
-// list entries (offset, length) in data and the strings in its child
-// vector, reserved once for the whole chunk.
-func (a *Appender) fillList(c *column, vec bindings.Vector, mask validity, data unsafe.Pointer, vals []any) error {
-	total := 0
-	for _, v := range vals {
-		if v == nil {
-			continue
-		}
-		s, ok := v.([]string)
-		if !ok {
-			return fmt.Errorf("chunkappend: %s: %T value for VARCHAR[]", c.name, v)
-		}
-		total += len(s)
-	}
-	if bindings.ListVectorReserve(vec, bindings.IdxT(total)) == bindings.StateError ||
-		bindings.ListVectorSetSize(vec, bindings.IdxT(total)) == bindings.StateError {
-		return fmt.Errorf("chunkappend: %s: reserve %d list elements", c.name, total)
-	}
-	child := bindings.ListVectorGetChild(vec)
-	bindings.VectorEnsureValidityWritable(child)
-	childMask := validity{bindings.VectorGetValidity(child)}
-	childData := bindings.VectorGetData(child)
-	off := 0
-	for r, v := range vals {
-		entry := (*[2]uint64)(unsafe.Add(data, r*16))
-		if v == nil {
-			mask.set(r, false)
-			*entry = [2]uint64{uint64(off), 0}
-			continue
-		}
-		mask.set(r, true)
-		list := v.([]string)
-		*entry = [2]uint64{uint64(off), uint64(len(list))}
-		for _, s := range list {
-			childMask.set(off, true)
-			a.putString(childData, off, s)
-			off++
-		}
-	}
-	return nil
 }
 
 // validity is a vector's validity mask: one bit per row, set when valid.

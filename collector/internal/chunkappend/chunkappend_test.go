@@ -136,7 +136,9 @@ func TestAppendMatchesDriverAppender(t *testing.T) {
 }
 
 // TestAppendRejectsWrongTypes checks that a value of the wrong Go type is
-// an error naming the column, not a corrupt row.
+// an error naming the column, not a corrupt row. Append reports it (it
+// collects the rows in a batch at once; Flush used to report it), and
+// none of the call's rows is appended.
 func TestAppendRejectsWrongTypes(t *testing.T) {
 	conn := openConn(t)
 	a, err := New(conn, "fast")
@@ -144,14 +146,18 @@ func TestAppendRejectsWrongTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	row := testRows(1)[0]
-	row[2] = "not a number"
-	if err := a.Append([][]any{row}); err != nil {
+	rows := testRows(3)
+	rows[1][2] = "not a number"
+	err = a.Append(rows)
+	if err == nil || !strings.Contains(err.Error(), "BIGINT") {
+		t.Fatalf("Append = %v, want an error about the BIGINT column", err)
+	}
+	if err := a.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	err = a.Flush()
-	if err == nil || !strings.Contains(err.Error(), "BIGINT") {
-		t.Fatalf("Flush = %v, want an error about the BIGINT column", err)
+	var n int
+	if err := conn.QueryRowContext(context.Background(), "SELECT count(*) FROM fast").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("fast holds %d rows (%v) after a failed Append, want 0", n, err)
 	}
 }
 
