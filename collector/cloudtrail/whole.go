@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"math/bits"
 )
 
 // wholeLimit bounds the decompressed size of a file that is decoded in one
@@ -258,18 +259,23 @@ var plainByte = func() (t [256]bool) {
 func (v validator) str(i int) int {
 	doc := v.doc
 	for i++; i < len(doc); i++ {
-		// Skip 8 plain bytes at a time.
-		for i+8 <= len(doc) && plainWord(binary.LittleEndian.Uint64(doc[i:])) {
+		// Find the next quote, backslash or control byte 8 bytes at a
+		// time, then byte by byte in the last few.
+		for i+8 <= len(doc) {
+			m := specialBytes(binary.LittleEndian.Uint64(doc[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
 			i += 8
+		}
+		for i < len(doc) && plainByte[doc[i]] {
+			i++
 		}
 		if i >= len(doc) {
 			break
 		}
-		c := doc[i]
-		if plainByte[c] {
-			continue
-		}
-		switch c {
+		switch doc[i] {
 		case '"':
 			return i + 1
 		case '\\':
@@ -301,14 +307,19 @@ const (
 )
 
 // plainWord reports whether none of the 8 bytes of x is a quote, a
-// backslash or a control character (the bytes plainByte rejects). It may
-// say false for a plain word; never true for one that is not.
-func plainWord(x uint64) bool {
+// backslash or a control character (the bytes plainByte rejects).
+func plainWord(x uint64) bool { return specialBytes(x) == 0 }
+
+// specialBytes returns the high bits of the bytes of x that are a quote, a
+// backslash or a control character. Bytes above the first such byte may
+// be flagged wrongly (a borrow carries into them); the lowest flag is
+// exact, and none is set when there is no such byte.
+func specialBytes(x uint64) uint64 {
 	quote := x ^ (ones * '"')
 	backslash := x ^ (ones * '\\')
 	hasZero := func(y uint64) uint64 { return (y - ones) & ^y & highs }
 	control := (x - ones*0x20) & ^x & highs // a byte below 0x20
-	return hasZero(quote)|hasZero(backslash)|control == 0
+	return hasZero(quote) | hasZero(backslash) | control
 }
 
 func isHex(c byte) bool {

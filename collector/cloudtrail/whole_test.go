@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,6 +309,40 @@ func TestPlainWord(t *testing.T) {
 					t.Fatalf("plainWord(%q) = true", w)
 				} else if !got && plain {
 					t.Fatalf("plainWord(%q) = false for plain bytes", w)
+				}
+			}
+		}
+	}
+}
+
+// TestSpecialBytesFirst checks that the lowest byte specialBytes flags is
+// the first byte plainByte rejects, over words of plain fill bytes with
+// every byte value at one position and, above it, a second one.
+func TestSpecialBytesFirst(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, second := range []byte{'a', '"', '\\', 0x00, 0x1f, 0xff} {
+				for _, fill := range []byte{'a', 0x7f, 0xff, 0x20, 0x21} {
+					w := [8]byte{fill, fill, fill, fill, fill, fill, fill, fill}
+					w[pos] = byte(c)
+					if pos < 7 {
+						w[7] = second
+					}
+					first := 8
+					for i, b := range w {
+						if !plainByte[b] {
+							first = i
+							break
+						}
+					}
+					m := specialBytes(binary.LittleEndian.Uint64(w[:]))
+					got := 8
+					if m != 0 {
+						got = bits.TrailingZeros64(m) / 8
+					}
+					if got != first {
+						t.Fatalf("specialBytes(%q): first flagged byte %d, want %d", w, got, first)
+					}
 				}
 			}
 		}
