@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +37,12 @@ type writer struct {
 	// rows and bytes count the staged rows and their text (see
 	// colbuf.Batch.Bytes).
 	rows, bytes int64
+	// ids are the hashes of the staged tp_ids (column idCol), until one
+	// repeats: only then does a flush look for the batch's duplicates.
+	ids     map[uint64]struct{}
+	seed    maphash.Seed
+	idCol   int
+	repeats bool
 }
 
 const stagingTable = "staging"
@@ -56,7 +63,13 @@ func openWriter(ctx context.Context, dataDir string, table lake.Table, filter st
 		db.Close()
 		return nil, fmt.Errorf("open staging connection: %w", err)
 	}
-	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter, rowByRow: rowByRow}
+	w := &writer{db: db, conn: conn, table: table, dataDir: dataDir, filter: filter, rowByRow: rowByRow,
+		ids: map[uint64]struct{}{}, seed: maphash.MakeSeed(), idCol: -1}
+	for i, c := range table.Columns {
+		if c.Name == "tp_id" {
+			w.idCol = i
+		}
+	}
 	// One thread: the flush runs on the calling goroutine's thread beside
 	// the decoding goroutines. With more, the calling thread spins on
 	// DuckDB's context lock while waiting for the workers (a sixth of the
@@ -175,7 +188,32 @@ func (w *writer) append(b *colbuf.Batch) error {
 	}
 	w.bytes += b.Bytes()
 	w.rows += int64(b.Len())
+	w.noteIDs(b)
 	return nil
+}
+
+// noteIDs adds the tp_ids of b to w.ids, and sets w.repeats when one was
+// there (or its hash was). Without a tp_id column every batch may repeat.
+func (w *writer) noteIDs(b *colbuf.Batch) {
+	if w.repeats {
+		return
+	}
+	if w.idCol < 0 || w.idCol >= len(b.Cols) || b.Cols[w.idCol].Kind != colbuf.String {
+		w.repeats = true
+		return
+	}
+	col := b.Cols[w.idCol]
+	for i, s := range col.Str {
+		if !col.Valid[i] {
+			continue
+		}
+		h := maphash.String(w.seed, s)
+		if _, ok := w.ids[h]; ok {
+			w.repeats = true
+			return
+		}
+		w.ids[h] = struct{}{}
+	}
 }
 
 // writeAside writes the rows of a SELECT into f.Temp as zstd Parquet in
@@ -283,6 +321,8 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 		return nil, st, err
 	}
 	w.rows, w.bytes = 0, 0
+	clear(w.ids)
+	w.repeats = false
 	return out, st, nil
 }
 
@@ -296,16 +336,21 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 // one from the first source location (in byte order), then the first in that
 // file.
 func (w *writer) dropDuplicates(ctx context.Context, live []lake.DataFile) (int64, error) {
-	// The window runs over the rows of repeated tp_ids only: finding them
-	// by a hash aggregate costs a third of ordering every row.
-	res, err := w.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE rowid IN (
+	var dups int64
+	// The batch's tp_ids are looked at in DuckDB only when their hashes
+	// repeated while staging: the look-up costs a tenth of the flush.
+	if w.repeats {
+		// The window runs over the rows of repeated tp_ids only: finding
+		// them by a hash aggregate costs a third of ordering every row.
+		res, err := w.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE rowid IN (
 		SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY tp_id ORDER BY tp_source_location, rowid) AS n FROM %[1]s
 			WHERE tp_id IN (SELECT tp_id FROM %[1]s GROUP BY tp_id HAVING count(*) > 1))
 		WHERE n > 1)`, stagingTable))
-	if err != nil {
-		return 0, fmt.Errorf("drop duplicate events of the batch: %w", err)
+		if err != nil {
+			return 0, fmt.Errorf("drop duplicate events of the batch: %w", err)
+		}
+		dups, _ = res.RowsAffected()
 	}
-	dups, _ := res.RowsAffected()
 	if len(live) == 0 {
 		return dups, nil
 	}
