@@ -3,6 +3,7 @@ package cloudtrail
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -123,6 +124,38 @@ func TestBatchTruncate(t *testing.T) {
 		}
 		if got := b.Row(i); !reflect.DeepEqual(got, want) {
 			t.Errorf("row %d: %v, want event %d: %v", i, got, j, want)
+		}
+	}
+}
+
+// TestAkasMatchesUnmarshal checks akas, which reads resources through
+// resourceARNs, against akas over encoding/json alone.
+func TestAkasMatchesUnmarshal(t *testing.T) {
+	reference := func(resources string) []string {
+		var rs []resource
+		if err := json.Unmarshal([]byte(resources), &rs); err != nil {
+			return nil
+		}
+		var out []string
+		for _, r := range rs {
+			if r.ARN.ok && r.ARN.s != "" {
+				for _, a := range arnAkas(r.ARN.s) {
+					if !slices.Contains(out, a) {
+						out = append(out, a)
+					}
+				}
+			}
+		}
+		return out
+	}
+	for _, in := range []string{`[]`, `[ ] `, `[{"ARN":"arn:aws:s3:::b/k"}]`, `[{"arn":"arn:aws:s3:::b"}]`, `[{"ARN":1}]`,
+		`[{"ARN":null}]`, `[null]`, `["x"]`, `[{"ARN":"a","ARN":"b"}]`, `[{"ARN":{"x": 1}}]`, `[{"ARN":true}]`,
+		`[ {"type":"t", "ARN" : "arn:aws:ec2:r:1:instance/i-1"} , {"accountId":"1"}, {"ARN":"arn:aws:ec2:r:1:instance/i-1"} ]`,
+		`[{"ARN":"arn:aws:s3:::caf\u00e9/x"}]`, `[{"aRN":"x"}]`, `[{"ARN":"a"},]`, `[{"ARN":"a"}`, `[{"AR\u004e":"x"}]`,
+		`[{"ARN":"arn:aws:iam::1:role/r","accountId":"1","type":"AWS::IAM::Role"},{"ARN":"arn:aws:kms:eu-west-1:2:key/k"}]`,
+	} {
+		if got, want := akas(json.RawMessage(in)), reference(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("akas(%s) = %q, encoding/json gives %q", in, got, want)
 		}
 	}
 }

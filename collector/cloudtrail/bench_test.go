@@ -25,13 +25,15 @@ func benchEvents(tb testing.TB, n int) []json.RawMessage {
 	return out
 }
 
-// BenchmarkMap maps one event per iteration.
+// BenchmarkMap maps one event per iteration into a batch, emptied every
+// 1,000 events, as a collection does per file.
 func BenchmarkMap(b *testing.B) {
 	events := benchEvents(b, 1000)
 	m, err := NewMapper(testSource())
 	if err != nil {
 		b.Fatal(err)
 	}
+	batch := m.NewBatch()
 	var size int64
 	for _, e := range events {
 		size += int64(len(e))
@@ -40,7 +42,10 @@ func BenchmarkMap(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, _, err := m.Map(events[i%len(events)]); err != nil {
+		if i%len(events) == 0 {
+			batch.Truncate(0)
+		}
+		if _, _, err := m.Append(events[i%len(events)], batch); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -103,8 +108,10 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	batch := m.NewBatch()
 	b.ReportAllocs()
 	for b.Loop() {
+		batch.Truncate(0)
 		d, err := NewDecoder(bytes.NewReader(data))
 		if err != nil {
 			b.Fatal(err)
@@ -117,7 +124,7 @@ func BenchmarkDecodeAndMap(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, _, err := m.Map(raw); err != nil {
+			if _, _, err := m.Append(raw, batch); err != nil {
 				b.Fatal(err)
 			}
 		}

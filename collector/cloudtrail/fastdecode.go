@@ -223,15 +223,33 @@ func decodeObject[T any](val []byte, p **T, decode func([]byte, *T) bool) bool {
 // eachMember.
 type fieldSet struct {
 	names []string
-	index map[string]int
+	// byLen lists the field numbers of each name length: a key is looked
+	// up among the few of its length, without hashing it.
+	byLen [][]int
 }
 
 func newFieldSet(names ...string) *fieldSet {
-	fs := &fieldSet{names: names, index: make(map[string]int, len(names))}
+	fs := &fieldSet{names: names}
 	for i, n := range names {
-		fs.index[n] = i
+		for len(fs.byLen) <= len(n) {
+			fs.byLen = append(fs.byLen, nil)
+		}
+		fs.byLen[len(n)] = append(fs.byLen[len(n)], i)
 	}
 	return fs
+}
+
+// index returns the number of the field named key, or false.
+func (fs *fieldSet) index(key []byte) (int, bool) {
+	if len(key) >= len(fs.byLen) {
+		return 0, false
+	}
+	for _, i := range fs.byLen[len(key)] {
+		if fs.names[i] == string(key) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Field names of each decoded struct.
@@ -278,7 +296,7 @@ func eachMember(obj []byte, fields *fieldSet, fn func(key string, val []byte) bo
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		n, known := fields.index[string(key)]
+		n, known := fields.index(key)
 		if !known {
 			n = -1
 		}

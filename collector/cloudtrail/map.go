@@ -325,9 +325,12 @@ func akas(resources json.RawMessage) []string {
 	if len(resources) == 0 || resources[0] != '[' {
 		return nil
 	}
-	var rs []resource
-	if err := json.Unmarshal(resources, &rs); err != nil {
-		return nil // stored as JSON anyway; no akas from malformed entries
+	rs, ok := resourceARNs(resources)
+	if !ok {
+		rs = nil
+		if err := json.Unmarshal(resources, &rs); err != nil {
+			return nil // stored as JSON anyway; no akas from malformed entries
+		}
 	}
 	var out []string
 	add := func(s string) {
@@ -350,6 +353,66 @@ func akas(resources json.RawMessage) []string {
 		}
 	}
 	return out
+}
+
+// resourceARNs is the fast path of unmarshalling the valid JSON array
+// resources into []resource: it reads the ARN member of each element with
+// eachMember. It reports false, for encoding/json to decide, for anything
+// that path could treat otherwise: an element that is not an object, a
+// key matching ARN only case-insensitively or given twice, an ARN value
+// text does not take.
+func resourceARNs(resources []byte) ([]resource, bool) {
+	var out []resource
+	ok := eachElement(resources, func(elem []byte) bool {
+		var r resource
+		if len(elem) == 0 || elem[0] != '{' {
+			return false
+		}
+		if !eachMember(elem, resourceFields, func(_ string, val []byte) bool {
+			return r.ARN.UnmarshalJSON(val) == nil
+		}) {
+			return false
+		}
+		out = append(out, r)
+		return true
+	})
+	return out, ok
+}
+
+// resourceFields are the decoded fields of a resource.
+var resourceFields = newFieldSet("ARN")
+
+// eachElement calls fn with the bytes of each element of the JSON array
+// arr, in order, and reports whether arr is a valid array and every call
+// returned true.
+func eachElement(arr []byte, fn func(val []byte) bool) bool {
+	v := validator{doc: arr}
+	i := v.space(0)
+	if i >= len(arr) || arr[i] != '[' {
+		return false
+	}
+	i = v.space(i + 1)
+	if i < len(arr) && arr[i] == ']' {
+		return v.space(i+1) == len(arr)
+	}
+	for {
+		stop := v.value(i, 1)
+		if stop < 0 || !fn(arr[i:stop]) {
+			return false
+		}
+		i = v.space(stop)
+		if i >= len(arr) {
+			return false
+		}
+		switch arr[i] {
+		case ',':
+			i = v.space(i + 1)
+		case ']':
+			return v.space(i+1) == len(arr)
+		default:
+			return false
+		}
+	}
 }
 
 // arnAkas returns the identifiers derived from one ARN.
