@@ -80,7 +80,9 @@ func (m *Mapper) Append(raw json.RawMessage, b *colbuf.Batch) (time.Time, []erro
 	}
 	var ev rawEvent
 	var jb jsonBuf
-	if err := unmarshalEvent(raw, &ev); err != nil {
+	text, err := unmarshalEventText(raw, &ev)
+	jb.raw, jb.s = raw, text
+	if err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
 			return time.Time{}, nil, fmt.Errorf("event %s: %w", eventName(&ev), err)

@@ -18,7 +18,12 @@ import (
 // field only case-insensitively, a field given twice, or a nested object
 // field of another JSON type (which unmarshalEvent turns into a warning).
 func decodeEvent(raw []byte, ev *rawEvent) bool {
-	d := &eventDecoder{raw: raw, s: string(raw)}
+	return (&eventDecoder{raw: raw, s: string(raw)}).event(ev)
+}
+
+// event is decodeEvent of d.raw.
+func (d *eventDecoder) event(ev *rawEvent) bool {
+	raw := d.raw
 	return eachMember(raw, eventFields, func(key string, val []byte) bool {
 		switch key {
 		case "additionalEventData":
@@ -350,11 +355,20 @@ func foldsToField(fields *fieldSet, key []byte) bool {
 // so input it rejects is decoded again by encoding/json, whose errors and
 // partial results the mapping reports.
 func unmarshalEvent(raw []byte, ev *rawEvent) error {
-	if decodeEvent(raw, ev) {
-		return nil
+	_, err := unmarshalEventText(raw, ev)
+	return err
+}
+
+// unmarshalEventText is unmarshalEvent, returning also the copy of raw as
+// a string whose parts ev's text values are when decodeEvent decoded it;
+// "" otherwise.
+func unmarshalEventText(raw []byte, ev *rawEvent) (string, error) {
+	d := &eventDecoder{raw: raw, s: string(raw)}
+	if d.event(ev) {
+		return d.s, nil
 	}
 	*ev = rawEvent{}
-	return unmarshalEventSlow(raw, ev)
+	return "", unmarshalEventSlow(raw, ev)
 }
 
 // unmarshalEventSlow is unmarshalEvent without the fast path.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tpserver/tpserver/lake"
 )
@@ -204,6 +205,10 @@ var ErrValueNotRead = errors.New("value not read, stored as NULL")
 type jsonBuf struct {
 	buf      bytes.Buffer
 	warnings []error
+	// s, if not "", is the event raw as a string: compact JSON values
+	// that are parts of raw are taken from it rather than copied.
+	raw []byte
+	s   string
 }
 
 // warnf records a warning about a value of ev.
@@ -232,7 +237,7 @@ func (j *jsonBuf) text(raw json.RawMessage) (string, bool) {
 		return "", false
 	}
 	if isCompact(raw) {
-		return validUTF8(string(raw)), true
+		return validUTF8(j.part(raw)), true
 	}
 	j.buf.Reset()
 	if err := json.Compact(&j.buf, raw); err != nil {
@@ -240,6 +245,19 @@ func (j *jsonBuf) text(raw json.RawMessage) (string, bool) {
 		return validUTF8(string(raw)), true
 	}
 	return validUTF8(j.buf.String()), true
+}
+
+// part returns b as a string: a part of j.s when b is a part of j.raw,
+// else a copy.
+func (j *jsonBuf) part(b []byte) string {
+	if j.s != "" && len(b) > 0 {
+		// Only compared, never turned back into a pointer.
+		start := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(j.raw))))
+		if start >= 0 && start <= len(j.raw)-len(b) && start+len(b) <= len(j.s) {
+			return j.s[start : start+len(b)]
+		}
+	}
+	return string(b)
 }
 
 // isCompact reports whether the valid JSON text raw has no whitespace
