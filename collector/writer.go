@@ -221,8 +221,22 @@ func (w *writer) noteIDs(b *colbuf.Batch) {
 // lake.RowGroupRows(f.Rows), and makes the file durable; a lake commit then
 // renames it into place.
 func writeAside(ctx context.Context, conn *sql.Conn, selectSQL string, f lake.StagedFile) error {
-	q := fmt.Sprintf("COPY (%s ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)",
-		selectSQL, lake.FileOrder, lake.QuoteString(f.Temp), lake.RowGroupRows(f.Rows))
+	return writeAsideLevel(ctx, conn, selectSQL, f, 0)
+}
+
+// flushZstdLevel is the zstd level of the files a flush writes. Against
+// DuckDB's default (3), level 1 took about 5% off a collection's CPU and
+// gave files of about the same size (29 MB against 30 MB for 292k bench
+// events). Compaction keeps the default.
+const flushZstdLevel = 1
+
+// writeAsideLevel is writeAside at zstd level (0: DuckDB's default).
+func writeAsideLevel(ctx context.Context, conn *sql.Conn, selectSQL string, f lake.StagedFile, level int) error {
+	opts := fmt.Sprintf("FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d", lake.RowGroupRows(f.Rows))
+	if level != 0 {
+		opts += fmt.Sprintf(", COMPRESSION_LEVEL %d", level)
+	}
+	q := fmt.Sprintf("COPY (%s ORDER BY %s) TO %s (%s)", selectSQL, lake.FileOrder, lake.QuoteString(f.Temp), opts)
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		os.Remove(f.Temp)
 		return fmt.Errorf("write %s: %w", f.Temp, err)
@@ -311,7 +325,7 @@ func (w *writer) flush(ctx context.Context, batch int64, live []lake.DataFile) (
 			lake.KeyPartition, lake.QuoteString(g.key.Partition),
 			lake.KeyIndex, lake.QuoteString(g.key.Index),
 			lake.KeyDate, lake.QuoteString(g.key.Date.Format(lake.DateFormat)))
-		if err := writeAside(ctx, w.conn, q, f); err != nil {
+		if err := writeAsideLevel(ctx, w.conn, q, f, flushZstdLevel); err != nil {
 			cleanup()
 			return nil, st, err
 		}
