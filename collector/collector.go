@@ -9,9 +9,13 @@
 // hive directory, one lake commit) when it reaches flushRows rows or
 // flushBytes of text, in the background while the next batch is staged in
 // a second staging database. Commits stay one at a time and in order. So
-// memory holds at most two batches, whatever the number of events. Rows
-// are staged by filling DuckDB data chunks in place (internal/chunkappend),
-// without a cgo call per value; duckdb-go's Appender is the fallback.
+// memory holds at most two batches, whatever the number of events. A
+// decode worker maps a file's events into a batch of typed columns
+// (internal/colbuf: one Go slice per column, no []any rows or maps), which
+// staging copies column by column into DuckDB data chunks filled in place
+// (internal/chunkappend), without a cgo call per value, and hands back to
+// the workers; duckdb-go's Appender is the fallback. A batch's duplicates
+// are looked for in DuckDB only when its tp_id hashes repeated.
 //
 // Memory: DuckDB's share is bounded by design (memorySettings: freed pages
 // are returned, no file cache; compaction sorts groups of at most
