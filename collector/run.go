@@ -164,9 +164,8 @@ func (r *run) collectFiles(ctx context.Context) error {
 	// Decoders run ahead of staging by up to one file each.
 	done := make(chan parsed, workers)
 	// Each file's rows are collected in a batch, which staging empties and
-	// hands back: a decoder may hold one while staging holds the ones in
-	// done and the one it stages.
-	r.free = make(chan *colbuf.Batch, 2*workers+1)
+	// hands back (see recycle).
+	r.free = make(chan *colbuf.Batch, workers)
 	discovered := make(chan discovery, 1)
 	go func() {
 		defer close(work)
@@ -307,9 +306,17 @@ func (r *run) stage(ctx context.Context, done <-chan parsed, cancel func()) erro
 	return runErr
 }
 
+// recycleRows bounds the batches handed back to the decoders: a batch
+// that held more rows is left to the garbage collector, so that kept
+// batches hold the memory of a usual file, not of the largest one.
+const recycleRows = 4096
+
 // recycle empties b, whose rows are staged, and hands it back to the
-// decoders unless enough are waiting.
+// decoders unless it is large or enough are waiting.
 func (r *run) recycle(b *colbuf.Batch) {
+	if b.Len() > recycleRows {
+		return
+	}
 	b.Truncate(0)
 	select {
 	case r.free <- b:
