@@ -5,9 +5,10 @@
 // holding the whole file in memory; NewFileDecoder reads a file of up to
 // 16 MiB in one piece first, which is faster, with the same events and
 // errors: a {"Records":[...]} file is validated and cut into events in one
-// pass (recordsOf). Map turns one raw event into one row; the usual event
-// is decoded by one walk over its JSON (decodeEvent), anything unusual by
-// go-json or encoding/json, with the same result.
+// pass (recordsOf). Mapper.Append maps one raw event into a batch of typed
+// columns (collector/internal/colbuf), Map into one []any row; the usual
+// event is decoded by one walk over its JSON (decodeEvent), anything
+// unusual by go-json or encoding/json, with the same result.
 package cloudtrail
 
 import (
