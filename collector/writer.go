@@ -87,17 +87,53 @@ func openWriter(ctx context.Context, dataDir string, table lake.Table, filter st
 	return w, nil
 }
 
-// createStaging creates the empty staging table and its appender.
+// createStaging creates the empty staging table and its appender:
+// chunkappend's, unless rowByRow asks for duckdb-go's, or chunkappend
+// cannot reach the connection or write one of the table's types (then
+// rowByRow is set, and the table made again for duckdb-go's Appender).
 func (w *writer) createStaging(ctx context.Context) error {
+	if err := w.createTable(ctx); err != nil {
+		return err
+	}
+	if !w.rowByRow {
+		a, err := chunkappend.New(w.conn, stagingTable)
+		if err == nil {
+			w.chunks = a
+			return nil
+		}
+		if !errors.Is(err, chunkappend.ErrNoConnection) && !errors.Is(err, chunkappend.ErrUnsupportedType) {
+			return fmt.Errorf("create appender: %w", err)
+		}
+		w.rowByRow = true
+		if _, err := w.conn.ExecContext(ctx, "DROP TABLE "+stagingTable); err != nil {
+			return fmt.Errorf("drop staging table: %w", err)
+		}
+		if err := w.createTable(ctx); err != nil {
+			return err
+		}
+	}
+	return w.conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", stagingTable)
+		if err != nil {
+			return fmt.Errorf("create appender: %w", err)
+		}
+		w.appender = a
+		return nil
+	})
+}
+
+// createTable creates the empty staging table, its columns typed by
+// stagingType.
+func (w *writer) createTable(ctx context.Context) error {
 	var cols []string
 	for _, c := range w.table.Columns {
-		cols = append(cols, lake.QuoteIdent(c.Name)+" "+stagingType(c.Type))
+		cols = append(cols, lake.QuoteIdent(c.Name)+" "+stagingType(c.Type, w.rowByRow))
 	}
 	ddl := fmt.Sprintf("CREATE TABLE %s (%s)", stagingTable, strings.Join(cols, ", "))
 	if _, err := w.conn.ExecContext(ctx, ddl); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}
-	return w.openAppender()
+	return nil
 }
 
 // resetStaging empties the staging table by dropping and creating it again:
@@ -113,38 +149,21 @@ func (w *writer) resetStaging(ctx context.Context) error {
 	return w.createStaging(ctx)
 }
 
-// stagingType is the type a column has while staged: JSON text is staged as
-// VARCHAR and cast when written, so it is kept byte for byte.
-func stagingType(t string) string {
+// stagingType is the type a column of type t has while staged. Chunks
+// stage JSON text as JSON, as is: a cast from VARCHAR when written would
+// parse every value only to keep it byte for byte, and the mapper wrote
+// it from valid JSON. duckdb-go's Appender (rowByRow) does not store a
+// string into a JSON column as is, so for it JSON text is staged as
+// VARCHAR and cast when written.
+func stagingType(t string, rowByRow bool) string {
+	if !rowByRow {
+		return t
+	}
 	return jsonType.ReplaceAllString(t, "VARCHAR")
 }
 
 // jsonType matches the JSON type name inside a DuckDB type.
 var jsonType = regexp.MustCompile(`\bJSON\b`)
-
-// openAppender opens the appender to the staging table: chunkappend's,
-// unless rowByRow asks for duckdb-go's, or chunkappend cannot reach the
-// connection or write one of the table's types.
-func (w *writer) openAppender() error {
-	if !w.rowByRow {
-		a, err := chunkappend.New(w.conn, stagingTable)
-		if err == nil {
-			w.chunks = a
-			return nil
-		}
-		if !errors.Is(err, chunkappend.ErrNoConnection) && !errors.Is(err, chunkappend.ErrUnsupportedType) {
-			return fmt.Errorf("create appender: %w", err)
-		}
-	}
-	return w.conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", stagingTable)
-		if err != nil {
-			return fmt.Errorf("create appender: %w", err)
-		}
-		w.appender = a
-		return nil
-	})
-}
 
 // closeAppender closes the staging table's appender without flushing it.
 func (w *writer) closeAppender() error {
