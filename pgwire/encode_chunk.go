@@ -225,6 +225,10 @@ func textFast(ct *colType, t duckdb.Type) vectorAppend {
 		}
 	case duckdb.TYPE_TIME:
 		return nil
+	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_DATE:
+		if ct.duck == t {
+			return newDayText(t).append
+		}
 	}
 	if read := timeValue(t); read != nil {
 		return func(e *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
@@ -232,6 +236,56 @@ func textFast(ct *colType, t duckdb.Type) vectorAppend {
 		}
 	}
 	return nil
+}
+
+// dayText renders finite TIMESTAMP (microseconds) or DATE (days) values
+// as appendTime does, keeping the text of the last day rendered: rows of a
+// lake come in time order, so most values share their day with the value
+// before and cost only their time of day.
+type dayText struct {
+	timestamp bool
+	day       int64 // days since 1970-01-01 of date; valid when date != nil
+	date      []byte
+}
+
+func newDayText(t duckdb.Type) *dayText {
+	return &dayText{timestamp: t == duckdb.TYPE_TIMESTAMP}
+}
+
+const microsPerDay = 86_400_000_000
+
+// append is a vectorAppend; infinities and values past year 200000 are
+// left to the general encoder.
+func (d *dayText) append(_ *encoder, dst []byte, v *duckdbx.Vector, i int) ([]byte, bool) {
+	var day, tod int64
+	if d.timestamp {
+		us := duckdbx.Get[int64](v, i)
+		if us < minFiniteMicros || us >= maxFiniteMicros {
+			return dst, false
+		}
+		day = us / microsPerDay
+		if us%microsPerDay < 0 {
+			day--
+		}
+		tod = us - day*microsPerDay
+	} else {
+		days := duckdbx.Get[int32](v, i)
+		if days == math.MaxInt32 || days <= -math.MaxInt32 {
+			return dst, false
+		}
+		day = int64(days)
+	}
+	if d.date == nil || day != d.day {
+		d.day, d.date = day, appendDate(d.date[:0], time.Unix(day*86400, 0).UTC())
+	}
+	dst = append(dst, d.date...)
+	if !d.timestamp {
+		return dst, true
+	}
+	sec := tod / 1_000_000
+	dst = append(dst, ' ', byte('0'+sec/36000), byte('0'+sec/3600%10), ':',
+		byte('0'+sec/600%6), byte('0'+sec/60%10), ':', byte('0'+sec%60/10), byte('0'+sec%10))
+	return appendMicros(dst, tod%1_000_000), true
 }
 
 // appendVarchar appends a text value as it is.

@@ -21,7 +21,9 @@ import (
 // and long strings, array elements that need quoting and NaNs; nested
 // columns with NULLs at each level, empty lists, JSON leaves, MAPs and
 // strings JSON must escape (rendered in Go or, with a timestamp or float
-// leaf, by to_json).
+// leaf, by to_json); timestamps and dates in runs of one day (tsday,
+// dtday: their text keeps the last day's), around 1970, BC and past year
+// 9999.
 const chunkTypesTable = `CREATE TABLE chunk_types AS SELECT
   i::INTEGER AS i32,
   CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1000000007 - 99000000000)::BIGINT END AS i64,
@@ -42,6 +44,9 @@ const chunkTypesTable = `CREATE TABLE chunk_types AS SELECT
   (TIMESTAMP '2024-01-01' + to_microseconds(i * 1234567891))::TIMESTAMP_NS AS ts_ns,
   CASE i WHEN 1 THEN 'infinity'::DATE WHEN 2 THEN '-infinity'::DATE WHEN 3 THEN make_date(-43, 3, 15)
     ELSE DATE '1970-01-01' + (i * 97 - 3000)::INTEGER END AS dt,
+  CASE i % 7 WHEN 0 THEN TIMESTAMP '1969-12-31 23:59:59' + to_microseconds(i * 7919) WHEN 1 THEN make_timestamp(-43, 3, 15, 23, 59, 59.000001)
+    WHEN 2 THEN TIMESTAMP '12345-06-07 01:02:03.5' WHEN 3 THEN NULL ELSE TIMESTAMP '2024-02-28 23:59:58' + to_microseconds(i * 1000001) END AS tsday,
+  CASE WHEN i % 10 = 0 THEN make_date(-100, 1, 1) WHEN i % 10 = 1 THEN NULL ELSE DATE '2024-02-28' + (i // 50)::INTEGER END AS dtday,
   TIME '00:00:00' + to_microseconds(i * 987654321 % 86400000000) AS tm,
   to_months((i % 15 - 7)::INTEGER) + to_days((i % 40 - 20)::INTEGER) + to_microseconds(i * 12345678 - 99999999) AS iv,
   CASE WHEN i % 7 = 0 THEN NULL ELSE md5(i::VARCHAR)::UUID END AS id,

@@ -24,7 +24,23 @@ type chunkRows struct {
 	stmt  driver.Stmt // the prepared statement src came from, closed with it; or nil
 	gate  *admission  // held while a chunk is fetched
 	ctx   context.Context
+	// ahead delivers the chunk after the current one, fetched by another
+	// goroutine while the current one is encoded (nil: none in flight);
+	// fetched is that chunk once received (settle) and not yet used.
+	ahead   chan fetchedChunk
+	fetched *fetchedChunk
 }
+
+// fetchedChunk is the outcome of fetching one chunk: the chunk, or nil at
+// the end of the result or on err.
+type fetchedChunk struct {
+	chunk *duckdbx.Chunk
+	err   error
+}
+
+// fullChunk is DuckDB's chunk size (STANDARD_VECTOR_SIZE): a result whose
+// first chunk is full may be large, and its next chunks are fetched ahead.
+const fullChunk = 2048
 
 // newChunkRows prepares the encoding of src's rows in the statement's
 // column types and the portal's formats; ok is false when a column cannot
@@ -45,8 +61,11 @@ func newChunkRows(src *duckdbx.Chunks, st *statement, formats []int16) (*chunkRo
 	return r, true
 }
 
-// Next moves to the next row, fetching the next chunk when the current one
-// is used up.
+// Next moves to the next row, moving to the next chunk when the current one
+// is used up. Once a result has shown a full chunk, each chunk is fetched
+// by another goroutine while the rows of the one before are encoded, so
+// that DuckDB reads and decodes on one core while the rows are encoded
+// on the other.
 func (r *chunkRows) Next() bool {
 	if r.chunk != nil {
 		r.row++
@@ -57,23 +76,54 @@ func (r *chunkRows) Next() bool {
 	if r.src == nil {
 		return false
 	}
-	if err := r.gate.acquire(r.ctx); err != nil {
-		r.chunk, r.err = nil, err
+	var f fetchedChunk
+	switch {
+	case r.fetched != nil:
+		f, r.fetched = *r.fetched, nil
+	case r.ahead != nil:
+		f, r.ahead = <-r.ahead, nil
+	default:
+		f = r.fetch()
+	}
+	r.chunk, r.row, r.err = f.chunk, 0, f.err
+	if r.chunk == nil {
 		return false
 	}
-	r.chunk, r.row = r.src.Next(), 0
-	r.gate.release()
-	if r.chunk == nil {
-		r.err = r.src.Err()
-		return false
+	if r.chunk.Size >= fullChunk {
+		// src.Next keeps r.chunk valid while it fetches the next one.
+		r.ahead = make(chan fetchedChunk, 1)
+		go func(ahead chan<- fetchedChunk) { ahead <- r.fetch() }(r.ahead)
 	}
 	return true
+}
+
+// fetch fetches the next chunk holding an admission slot.
+func (r *chunkRows) fetch() fetchedChunk {
+	if err := r.gate.acquire(r.ctx); err != nil {
+		return fetchedChunk{err: err}
+	}
+	defer r.gate.release()
+	if c := r.src.Next(); c != nil {
+		return fetchedChunk{chunk: c}
+	}
+	return fetchedChunk{err: r.src.Err()}
+}
+
+// settle waits for a chunk being fetched ahead, keeping it for Next: no
+// goroutine works on the connection's result after settle returns, so the
+// connection can run other statements (ending the result) or close it.
+func (r *chunkRows) settle() {
+	if r.ahead != nil {
+		f := <-r.ahead
+		r.ahead, r.fetched = nil, &f
+	}
 }
 
 func (r *chunkRows) Err() error { return r.err }
 
 func (r *chunkRows) Close() error {
-	r.chunk = nil
+	r.settle()
+	r.chunk, r.fetched = nil, nil
 	var err error
 	if r.src != nil {
 		err = r.src.Close()

@@ -242,6 +242,9 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 	}
 	stop := s.track(p.cancel)
 	defer stop()
+	if cr, ok := p.rows.(*chunkRows); ok {
+		defer cr.settle() // nothing fetches ahead while the portal waits
+	}
 	for max < 0 || n < max {
 		if !p.pending && !p.rows.Next() {
 			p.done = true
@@ -292,13 +295,14 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 }
 
 // sendRow encodes the current row of p as a DataRow straight into the
-// session's row buffer (values are appended in place, their lengths patched
-// afterwards) and hands it to the buffered writer, which flushes to the
-// client whenever it holds Options.FlushBytes: memory per session stays one
-// row plus the write buffer, whatever the result size.
+// session's pending rows (values are appended in place, their lengths
+// patched afterwards), which go to the buffered writer whenever they
+// reach Options.FlushBytes (writeRows): memory per session stays about
+// twice that plus one row, whatever the result size.
 func (s *session) sendRow(p *portal) error {
 	st := p.stmt
-	buf := append(s.out.rowBuf[:0], 'D', 0, 0, 0, 0)
+	start := len(s.out.rows)
+	buf := append(s.out.rows, 'D', 0, 0, 0, 0)
 	buf = binary.BigEndian.AppendUint16(buf, uint16(len(st.cols)))
 	var err error
 	if cr, ok := p.rows.(*chunkRows); ok && p.encodeDirect {
@@ -306,18 +310,32 @@ func (s *session) sendRow(p *portal) error {
 	} else {
 		buf, err = s.appendValues(buf, p)
 	}
+	if err == nil && len(buf)-start-1 > math.MaxInt32 {
+		err = newError(codeInternal, "row of %d bytes is too large for a DataRow", len(buf)-start-1)
+	}
 	if err != nil {
+		s.out.rows = buf[:start] // the rows before stay pending
 		return err
 	}
-	if len(buf)-1 > math.MaxInt32 {
-		return newError(codeInternal, "row of %d bytes is too large for a DataRow", len(buf)-1)
+	binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-1))
+	s.out.rows = buf
+	if len(buf) >= s.out.rowsFlushAt {
+		return s.writeRows()
 	}
-	binary.BigEndian.PutUint32(buf[1:], uint32(len(buf)-1))
-	s.out.rowBuf = buf
-	if cap(buf) > maxKeptRowBuf {
-		s.out.rowBuf = nil // one huge row does not pin its buffer
+	return nil
+}
+
+// writeRows hands the pending DataRows to the buffered writer.
+func (s *session) writeRows() error {
+	if len(s.out.rows) == 0 {
+		return nil
 	}
-	if _, err := s.out.w.Write(buf); err != nil {
+	_, err := s.out.w.Write(s.out.rows)
+	s.out.rows = s.out.rows[:0]
+	if cap(s.out.rows) > s.out.rowsFlushAt+maxKeptRowBuf {
+		s.out.rows = nil // one huge row does not pin its buffer
+	}
+	if err != nil {
 		return fmt.Errorf("write DataRow: %w", err)
 	}
 	return nil
@@ -349,5 +367,6 @@ func (s *session) appendValues(buf []byte, p *portal) ([]byte, error) {
 	return buf, nil
 }
 
-// maxKeptRowBuf is the largest row buffer a session keeps for the next row.
+// maxKeptRowBuf is how much larger than Options.FlushBytes the pending
+// rows' buffer a session keeps for the next rows may be.
 const maxKeptRowBuf = 1 << 20

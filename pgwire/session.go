@@ -65,9 +65,14 @@ type session struct {
 // outputBuffers are the session's buffered writer and the scratch space
 // messages and rows are encoded into, reused from message to message.
 type outputBuffers struct {
-	w      *bufio.Writer
-	wbuf   []byte // message encoding scratch
-	rowBuf []byte // the DataRow being encoded, reused per row
+	w    *bufio.Writer
+	wbuf []byte // message encoding scratch
+	// rows holds DataRows encoded in place (sendRow), handed to w in one
+	// piece once they reach rowsFlushAt bytes and before any other
+	// message or a flush: w writes a piece larger than its free space
+	// straight to the connection, so row bytes are copied once.
+	rows        []byte
+	rowsFlushAt int
 }
 
 // paramState is the session's parameters, and what the client and the
@@ -114,7 +119,7 @@ func newSession(ctx context.Context, srv *Server, nc net.Conn, log *zap.Logger) 
 		in:      in,
 		log:     log,
 		r:       r,
-		out:     outputBuffers{w: bufio.NewWriterSize(nc, srv.opt.FlushBytes)},
+		out:     outputBuffers{w: bufio.NewWriterSize(nc, srv.opt.FlushBytes), rowsFlushAt: srv.opt.FlushBytes},
 		stmts:   map[string]*statement{},
 		portals: map[string]*portal{},
 		cursors: map[string]*portal{},
@@ -137,6 +142,9 @@ func (s *session) startReading() {
 // send encodes msg into the buffered writer; the writer flushes by itself
 // when full.
 func (s *session) send(msg pgproto3.BackendMessage) error {
+	if err := s.writeRows(); err != nil {
+		return err
+	}
 	b, err := msg.Encode(s.out.wbuf[:0])
 	if err != nil {
 		return fmt.Errorf("encode %T: %w", msg, err)
@@ -151,6 +159,9 @@ func (s *session) send(msg pgproto3.BackendMessage) error {
 
 // flush writes the buffered messages to the client.
 func (s *session) flush() error {
+	if err := s.writeRows(); err != nil {
+		return err
+	}
 	if err := s.out.w.Flush(); err != nil {
 		return fmt.Errorf("flush: %w", err)
 	}

@@ -16,10 +16,19 @@ import (
 // driver's rows: the caller must not call their Next, and closes them
 // through Chunks.Close.
 type Chunks struct {
-	rows  driver.Rows
-	res   *mapping.Result
+	rows driver.Rows
+	res  *mapping.Result
+	cols []Column
+	// slots are two chunks used in turn, so that the chunk Next returned
+	// last stays readable while the next one is fetched; next is the
+	// slot the next call of Next fills.
+	slots [2]slot
+	next  int
+}
+
+// slot is one DuckDB chunk and its vectors.
+type slot struct {
 	cur   mapping.DataChunk
-	cols  []Column
 	chunk Chunk
 }
 
@@ -44,7 +53,9 @@ type Shape struct {
 }
 
 // Chunk is one chunk of a result: Size rows, one Vector per column. It is
-// valid until the next call of Chunks.Next or Chunks.Close.
+// valid until the second call of Chunks.Next after the one that returned
+// it, or Chunks.Close: a caller may read it while the next chunk is being
+// fetched (from another goroutine).
 type Chunk struct {
 	Size int
 	Cols []Vector
@@ -75,9 +86,12 @@ func NewChunks(rows driver.Rows) (c *Chunks, ok bool) {
 	for i := range c.cols {
 		c.cols[i] = resultColumn(res, i)
 	}
-	c.chunk.Cols = make([]Vector, n)
-	for i := range c.chunk.Cols {
-		c.chunk.Cols[i] = newVector(&c.cols[i].Shape)
+	for k := range c.slots {
+		cols := make([]Vector, n)
+		for i := range cols {
+			cols[i] = newVector(&c.cols[i].Shape)
+		}
+		c.slots[k].chunk.Cols = cols
 	}
 	return c, true
 }
@@ -193,24 +207,28 @@ func PreparedShapes(s *duckdb.Stmt, n int) (shapes []Shape, ok bool) {
 func (c *Chunks) Columns() []Column { return c.cols }
 
 // Next fetches the next chunk; it returns nil at the end of the result or
-// when fetching failed (see Err).
+// when fetching failed (see Err). The chunk it returned the time before
+// stays valid meanwhile; the one before that is released. Calls of Next
+// must not overlap.
 func (c *Chunks) Next() *Chunk {
-	c.release()
+	s := &c.slots[c.next]
+	c.next = 1 - c.next
+	s.release()
 	for {
-		c.cur = mapping.FetchChunk(*c.res)
-		if c.cur.Ptr == nil {
+		s.cur = mapping.FetchChunk(*c.res)
+		if s.cur.Ptr == nil {
 			return nil
 		}
-		size := int(mapping.DataChunkGetSize(c.cur))
+		size := int(mapping.DataChunkGetSize(s.cur))
 		if size == 0 {
-			c.release()
+			s.release()
 			continue
 		}
-		c.chunk.Size = size
-		for i := range c.chunk.Cols {
-			point(&c.chunk.Cols[i], &c.cols[i].Shape, mapping.DataChunkGetVector(c.cur, mapping.IdxT(i)))
+		s.chunk.Size = size
+		for i := range s.chunk.Cols {
+			point(&s.chunk.Cols[i], &c.cols[i].Shape, mapping.DataChunkGetVector(s.cur, mapping.IdxT(i)))
 		}
-		return &c.chunk
+		return &s.chunk
 	}
 }
 
@@ -227,19 +245,21 @@ func (c *Chunks) Err() error {
 	return &duckdb.Error{Type: duckdb.ErrorType(mapping.ResultErrorType(c.res)), Msg: msg}
 }
 
-func (c *Chunks) release() {
-	if c.cur.Ptr != nil {
-		mapping.DestroyDataChunk(&c.cur)
+func (s *slot) release() {
+	if s.cur.Ptr != nil {
+		mapping.DestroyDataChunk(&s.cur)
 	}
 }
 
-// Close frees the current chunk and closes the driver's rows (the result
+// Close frees the chunks and closes the driver's rows (the result
 // and its statement).
 func (c *Chunks) Close() error {
 	if c.rows == nil {
 		return nil
 	}
-	c.release()
+	for k := range c.slots {
+		c.slots[k].release()
+	}
 	err := c.rows.Close()
 	c.rows, c.res = nil, nil
 	if err != nil {

@@ -19,7 +19,9 @@
 //   - NewChunks takes over the C result behind duckdb-go's rows and hands
 //     out its chunks' column vectors as they are in memory, the child
 //     vectors of STRUCT, MAP and LIST columns included, with each column's
-//     whole type (Shape) read from its C logical type (chunks.go).
+//     whole type (Shape) read from its C logical type (chunks.go). It
+//     keeps two chunks in turn, so one can be read while the next is
+//     fetched on another goroutine.
 //   - PreparedShapes reads those types, JSON aliases inside structs
 //     included, from a prepared statement (chunks.go).
 //

@@ -264,3 +264,29 @@ func readChunks(t *testing.T, conn *sql.Conn, q string, read func(*Chunks) error
 		t.Fatal(err)
 	}
 }
+
+// TestChunksPreviousStaysValid fetches each chunk on another goroutine
+// while the one before is read: the one before keeps its values.
+func TestChunksPreviousStaysValid(t *testing.T) {
+	EnableStreamingResults()
+	conn := duckdbtest.Conn(t)
+	readChunks(t, conn, "SELECT i, 'value number ' || i AS s FROM range(10000) t(i)", func(c *Chunks) error {
+		next := int64(0)
+		cur := c.Next()
+		for cur != nil {
+			ahead := make(chan *Chunk, 1)
+			go func() { ahead <- c.Next() }()
+			for i := range cur.Size {
+				if n, s := Get[int64](&cur.Cols[0], i), string(cur.Cols[1].Bytes(i)); n != next || s != fmt.Sprintf("value number %d", n) {
+					return fmt.Errorf("row %d while the next chunk is fetched: %d %q", next, n, s)
+				}
+				next++
+			}
+			cur = <-ahead
+		}
+		if next != 10000 {
+			return fmt.Errorf("read %d rows, want 10000", next)
+		}
+		return c.Err()
+	})
+}
