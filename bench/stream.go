@@ -37,6 +37,8 @@ type streamClient struct {
 type streamResult struct {
 	took                   time.Duration
 	rssBefore, peak, after int64 // bytes; 0 when not sampled
+	// cpu is the server's CPU time (treeCPU) of its cheapest run.
+	cpu time.Duration
 }
 
 // streamSection streams `select *` of the collected lake from `tpserver
@@ -60,7 +62,7 @@ func streamSection(r *report, bin string, cr *collectResult) error {
 	tp := make([]streamResult, len(clients))
 	for i, c := range clients {
 		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver\n", n, c.name)
-		if tp[i], err = measureStream(ctx, c, dsn, n, srv.PID()); err != nil {
+		if tp[i], err = measureStream(ctx, c, dsn, n, srv.PID(), srv.PID()); err != nil {
 			return fmt.Errorf("tpserver to %s: %w", c.name, err)
 		}
 	}
@@ -69,18 +71,18 @@ func streamSection(r *report, bin string, cr *collectResult) error {
 		return err
 	}
 	r.section("Streaming select *")
-	r.line(fmt.Sprintf("`%s` (%d rows, every column) read to the end by each client from `tpserver serve` over the collected lake and from PostgreSQL 15 holding the same rows (a table of the types tpserver describes, filled from tpserver's COPY TO STDOUT). Best of %d runs; pgx reads raw values (text: simple protocol; binary: described statement, binary for every type pgx knows); psql (`-X`, output to /dev/null; the whole result in memory, as psql does by default, or through a cursor with FETCH_COUNT=10000 above %d rows) by the wall time of the process. Server RSS: the tpserver process before the read, its peak (sampled every 20 ms) and after; PostgreSQL serves from other processes. Ratio = tpserver rows/s / PostgreSQL rows/s (above 1 = tpserver faster).\n", streamQuery, n, streamRuns, psqlFetchAbove))
+	r.line(fmt.Sprintf("`%s` (%d rows, every column) read to the end by each client from `tpserver serve` over the collected lake and from PostgreSQL 15 holding the same rows (a table of the types tpserver describes, filled from tpserver's COPY TO STDOUT). Best of %d runs; pgx reads raw values (text: simple protocol; binary: described statement, binary for every type pgx knows); psql (`-X`, output to /dev/null; the whole result in memory, as psql does by default, or through a cursor with FETCH_COUNT=10000 above %d rows) by the wall time of the process. Server RSS: the tpserver process before the read, its peak (sampled every 20 ms) and after; PostgreSQL serves from other processes. Ratio = tpserver rows/s / PostgreSQL rows/s (above 1 = tpserver faster). CPU/1M rows: the server's CPU time (user + system; PostgreSQL's postmaster and backends together) per million rows in its cheapest run, which depends far less on the machine's other load than rows/s does.\n", streamQuery, n, streamRuns, psqlFetchAbove))
 	var rows [][]string
 	for i, c := range clients {
-		row := []string{c.name, rowsPerSec(n, tp[i].took), fmt.Sprintf("%d → %d → %d MiB (+%d)", tp[i].rssBefore>>20, tp[i].peak>>20, tp[i].after>>20, (tp[i].peak-tp[i].rssBefore)>>20)}
+		row := []string{c.name, rowsPerSec(n, tp[i].took), fmt.Sprintf("%d → %d → %d MiB (+%d)", tp[i].rssBefore>>20, tp[i].peak>>20, tp[i].after>>20, (tp[i].peak-tp[i].rssBefore)>>20), cpuPerMillion(tp[i].cpu, n)}
 		if pg == nil {
-			row = append(row, "not measured", "")
+			row = append(row, "not measured", "", "")
 		} else {
-			row = append(row, rowsPerSec(n, pg[i].took), fmt.Sprintf("%.2f", pg[i].took.Seconds()/tp[i].took.Seconds()))
+			row = append(row, rowsPerSec(n, pg[i].took), cpuPerMillion(pg[i].cpu, n), fmt.Sprintf("%.2f", pg[i].took.Seconds()/tp[i].took.Seconds()))
 		}
 		rows = append(rows, row)
 	}
-	r.table([]string{"client", "tpserver rows/s", "tpserver RSS before → peak → after", "PostgreSQL 15 rows/s", "tpserver/PostgreSQL"}, rows)
+	r.table([]string{"client", "tpserver rows/s", "tpserver RSS before → peak → after", "tpserver CPU/1M rows", "PostgreSQL 15 rows/s", "PostgreSQL CPU/1M rows", "tpserver/PostgreSQL"}, rows)
 	if pg == nil {
 		r.line("\n" + pgNotInstalled + ".")
 	}
@@ -89,6 +91,14 @@ func streamSection(r *report, bin string, cr *collectResult) error {
 
 func rowsPerSec(n int64, d time.Duration) string {
 	return fmt.Sprintf("%.0f", float64(n)/d.Seconds())
+}
+
+// cpuPerMillion renders CPU time cpu spent on n rows per million rows.
+func cpuPerMillion(cpu time.Duration, n int64) string {
+	if cpu <= 0 || n <= 0 {
+		return "not measured"
+	}
+	return fmt.Sprintf("%.2f s", cpu.Seconds()*1e6/float64(n))
 }
 
 // countRows counts the rows of aws_cloudtrail_log.
@@ -121,9 +131,10 @@ func streamClients(n int64) []streamClient {
 	return cs
 }
 
-// measureStream runs c streamRuns times and keeps the fastest time and the
-// highest RSS of process pid (0: not sampled).
-func measureStream(ctx context.Context, c streamClient, dsn string, want int64, pid int) (streamResult, error) {
+// measureStream runs c streamRuns times and keeps the fastest time, the
+// highest RSS of process pid (0: not sampled) and the least CPU time of
+// process tree cpuPID (0: not measured).
+func measureStream(ctx context.Context, c streamClient, dsn string, want int64, pid, cpuPID int) (streamResult, error) {
 	var best streamResult
 	for range streamRuns {
 		var res streamResult
@@ -132,10 +143,17 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 			res.rssBefore = processRSS(pid)
 			stop = samplePeakRSS(pid)
 		}
+		var cpu0 time.Duration
+		if cpuPID != 0 {
+			cpu0 = treeCPU(cpuPID)
+		}
 		start := time.Now()
 		got, err := c.read(ctx, dsn)
 		res.took = time.Since(start)
 		res.peak = stop()
+		if cpuPID != 0 {
+			res.cpu = treeCPU(cpuPID) - cpu0
+		}
 		if pid != 0 {
 			res.after = processRSS(pid)
 		}
@@ -145,6 +163,10 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 		if got >= 0 && got != want {
 			return best, fmt.Errorf("read %d rows, want %d", got, want)
 		}
+		cpu := res.cpu
+		if best.cpu > 0 && best.cpu < cpu {
+			cpu = best.cpu
+		}
 		if best.took == 0 || res.took < best.took {
 			peak := max(best.peak, res.peak)
 			best = res
@@ -152,6 +174,7 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 		} else {
 			best.peak = max(best.peak, res.peak)
 		}
+		best.cpu = cpu
 	}
 	return best, nil
 }
@@ -247,7 +270,7 @@ func streamPostgres(ctx context.Context, tpDSN string, n int64, clients []stream
 	out := make([]streamResult, len(clients))
 	for i, c := range clients {
 		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from PostgreSQL 15\n", n, c.name)
-		if out[i], err = measureStream(ctx, c, pg.DSN(), n, 0); err != nil {
+		if out[i], err = measureStream(ctx, c, pg.DSN(), n, 0, pg.PID()); err != nil {
 			return nil, fmt.Errorf("PostgreSQL 15 to %s: %w", c.name, err)
 		}
 	}
