@@ -260,6 +260,9 @@ func (s *session) pump(p *portal, max int64, peek bool, emit func(*portal) error
 		}
 		if emit != nil {
 			if err := emit(p); err != nil {
+				if cr, ok := p.rows.(*chunkRows); ok && cr.ahead != nil {
+					s.interrupt() // close need not wait for the chunk being fetched
+				}
 				p.close()
 				return n, err
 			}
