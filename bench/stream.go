@@ -171,8 +171,8 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 		if got >= 0 && got != want {
 			return best, fmt.Errorf("read %d rows, want %d", got, want)
 		}
-		cpu := res.cpu
-		if best.cpu > 0 && best.cpu < cpu {
+		cpu := res.cpu // a run whose CPU time could not be read (<= 0) does not count
+		if best.cpu > 0 && (cpu <= 0 || best.cpu < cpu) {
 			cpu = best.cpu
 		}
 		if best.took == 0 || res.took < best.took {
