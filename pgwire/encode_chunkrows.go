@@ -29,6 +29,7 @@ type chunkRows struct {
 	// fetched is that chunk once received (settle) and not yet used.
 	ahead   chan fetchedChunk
 	fetched *fetchedChunk
+	serial  bool // never fetch ahead (Server.serialFetch)
 }
 
 // fetchedChunk is the outcome of fetching one chunk: the chunk, or nil at
@@ -89,7 +90,7 @@ func (r *chunkRows) Next() bool {
 	if r.chunk == nil {
 		return false
 	}
-	if r.chunk.Size >= fullChunk {
+	if r.chunk.Size >= fullChunk && !r.serial {
 		// src.Next keeps r.chunk valid while it fetches the next one.
 		r.ahead = make(chan fetchedChunk, 1)
 		go func(ahead chan<- fetchedChunk) { ahead <- r.fetch() }(r.ahead)

@@ -90,6 +90,9 @@ type Server struct {
 	// database/sql instead of chunk by chunk (encode_chunkrows.go): the
 	// tests and benchmarks compare the two.
 	valueRows bool
+	// serialFetch makes sessions fetch each chunk when the one before is
+	// encoded, not while (chunkRows.Next): benchmarks compare the two.
+	serialFetch bool
 }
 
 // StreamResults makes every DuckDB query of the process stream its results

@@ -126,8 +126,10 @@ func rssPeak(b *testing.B) (stop func() int64) {
 
 // BenchmarkStreamSelectStar reads `select *` of a Parquet table shaped like
 // aws_cloudtrail_log through the server with pgx (text and binary results),
-// read chunk by chunk and, as before, value by value through database/sql
-// (_value_rows), and through database/sql in process without encoding.
+// read chunk by chunk, chunk by chunk without fetching the next chunk
+// while one is encoded (_serial_fetch), and, as before, value by value
+// through database/sql (_value_rows), and through database/sql in
+// process without encoding.
 // It reports rows/s and the server process's RSS growth (peak over the
 // RSS before the query). Run it once per size:
 //
@@ -203,13 +205,17 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 	}
 	values := startBenchServer(b, db)
 	values.srv.valueRows = true
+	serial := startBenchServer(b, db)
+	serial.srv.serialFetch = true
 	for _, mode := range []struct {
 		name string
 		mode pgx.QueryExecMode
 		ts   *testServer
 	}{
 		{"pgx_text", pgx.QueryExecModeSimpleProtocol, ts},
+		{"pgx_text_serial_fetch", pgx.QueryExecModeSimpleProtocol, serial},
 		{"pgx_binary", pgx.QueryExecModeDescribeExec, ts},
+		{"pgx_binary_serial_fetch", pgx.QueryExecModeDescribeExec, serial},
 		{"pgx_text_value_rows", pgx.QueryExecModeSimpleProtocol, values},
 		{"pgx_binary_value_rows", pgx.QueryExecModeDescribeExec, values},
 	} {
