@@ -21,11 +21,12 @@
 // those chunks themselves (duckdbx.Chunks) and encode DataRows straight
 // from DuckDB's column vectors, without a Go value per field; a result with
 // a type the vector reader does not know is read value by value through
-// the driver. Once a result has shown a full chunk, its next chunk is
-// fetched on another goroutine while the current one is encoded (DuckDB
-// decodes on one core while Go encodes on the other), and never while the
-// portal waits; DataRows are encoded into one pending buffer that goes to
-// the connection in pieces of Options.FlushBytes, copied once.
+// the driver. With Options.FetchAhead (off by default), once a result has
+// shown a full chunk, its next chunk is fetched on another goroutine while
+// the current one is encoded (DuckDB decodes on one core while Go encodes
+// on the other), never while the portal waits. DataRows are encoded into
+// one pending buffer that goes to the connection in pieces of
+// Options.FlushBytes, copied once.
 // Nested columns (STRUCT, MAP, LIST of them) are sent as json:
 // rendered from their child vectors when their leaves are text, JSON,
 // booleans or integers and the whole result is read from vectors (the

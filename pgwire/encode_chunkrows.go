@@ -29,7 +29,9 @@ type chunkRows struct {
 	// fetched is that chunk once received (settle) and not yet used.
 	ahead   chan fetchedChunk
 	fetched *fetchedChunk
-	serial  bool // never fetch ahead (Server.serialFetch)
+	// fetchAhead fetches the next chunk while one is encoded
+	// (Options.FetchAhead).
+	fetchAhead bool
 }
 
 // fetchedChunk is the outcome of fetching one chunk: the chunk, or nil at
@@ -63,10 +65,10 @@ func newChunkRows(src *duckdbx.Chunks, st *statement, formats []int16) (*chunkRo
 }
 
 // Next moves to the next row, moving to the next chunk when the current one
-// is used up. Once a result has shown a full chunk, each chunk is fetched
-// by another goroutine while the rows of the one before are encoded, so
-// that DuckDB reads and decodes on one core while the rows are encoded
-// on the other.
+// is used up. With fetchAhead, once a result has shown a full chunk, each
+// chunk is fetched by another goroutine while the rows of the one before
+// are encoded, so that DuckDB reads and decodes on one core while the rows
+// are encoded on the other.
 func (r *chunkRows) Next() bool {
 	if r.chunk != nil {
 		r.row++
@@ -90,7 +92,7 @@ func (r *chunkRows) Next() bool {
 	if r.chunk == nil {
 		return false
 	}
-	if r.chunk.Size >= fullChunk && !r.serial {
+	if r.chunk.Size >= fullChunk && r.fetchAhead {
 		// src.Next keeps r.chunk valid while it fetches the next one.
 		r.ahead = make(chan fetchedChunk, 1)
 		go func(ahead chan<- fetchedChunk) { ahead <- r.fetch() }(r.ahead)

@@ -9,12 +9,12 @@ import (
 )
 
 // TestPagesAcrossPrefetchedChunks pages a result of several full chunks
-// (whose next chunk is fetched ahead while one is encoded) in pages that
+// (whose next chunk is fetched ahead while one is encoded: FetchAhead) in pages that
 // end inside chunks and on their boundaries, with a statement run between
 // two pages: every row arrives once and in order, and the portal ends
 // with the full count.
 func TestPagesAcrossPrefetchedChunks(t *testing.T) {
-	ts := startServer(t)
+	ts := startServerOptions(t, Options{FetchAhead: true})
 	rc := dialRaw(t, ts)
 	const total = 5 * fullChunk
 	rc.send(&pgproto3.Query{String: "BEGIN"})

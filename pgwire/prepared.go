@@ -172,7 +172,7 @@ func (s *session) driverResult(p *portal, dr driver.Rows, ds driver.Stmt) (resul
 	if !s.srv.valueRows {
 		if src, isDuck := duckdbx.NewChunks(dr); isDuck {
 			if cr, fits := newChunkRows(src, st, p.formats); fits {
-				cr.stmt, cr.gate, cr.ctx, cr.serial = ds, s.srv.active, p.ctx, s.srv.serialFetch
+				cr.stmt, cr.gate, cr.ctx, cr.fetchAhead = ds, s.srv.active, p.ctx, s.srv.opt.FetchAhead
 				return cr, nil
 			}
 		}

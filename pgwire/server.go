@@ -29,6 +29,11 @@ type Options struct {
 	// StartupTimeout bounds the time a client may take to send its startup
 	// packet. Default 30s.
 	StartupTimeout time.Duration
+	// FetchAhead fetches a large result's next chunk on another goroutine
+	// while the current one is encoded, so that DuckDB and the encoder can
+	// use two cores. Off by default: on a busy 2-core machine it was not
+	// measurably faster (BenchmarkStreamSelectStar compares the two).
+	FetchAhead bool
 
 	// Users who may connect, by name. With none, only clients on the local
 	// machine are accepted, without a password, as analysts. With some,
@@ -90,9 +95,6 @@ type Server struct {
 	// database/sql instead of chunk by chunk (encode_chunkrows.go): the
 	// tests and benchmarks compare the two.
 	valueRows bool
-	// serialFetch makes sessions fetch each chunk when the one before is
-	// encoded, not while (chunkRows.Next): benchmarks compare the two.
-	serialFetch bool
 }
 
 // StreamResults makes every DuckDB query of the process stream its results

@@ -126,8 +126,8 @@ func rssPeak(b *testing.B) (stop func() int64) {
 
 // BenchmarkStreamSelectStar reads `select *` of a Parquet table shaped like
 // aws_cloudtrail_log through the server with pgx (text and binary results),
-// read chunk by chunk, chunk by chunk without fetching the next chunk
-// while one is encoded (_serial_fetch), and, as before, value by value
+// read chunk by chunk, chunk by chunk with the next chunk fetched while
+// one is encoded (_fetch_ahead, Options.FetchAhead), and, as before, value by value
 // through database/sql (_value_rows), and through database/sql in
 // process without encoding.
 // It reports rows/s and the server process's RSS growth (peak over the
@@ -205,17 +205,17 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 	}
 	values := startBenchServer(b, db)
 	values.srv.valueRows = true
-	serial := startBenchServer(b, db)
-	serial.srv.serialFetch = true
+	ahead := startBenchServer(b, db)
+	ahead.srv.opt.FetchAhead = true
 	for _, mode := range []struct {
 		name string
 		mode pgx.QueryExecMode
 		ts   *testServer
 	}{
 		{"pgx_text", pgx.QueryExecModeSimpleProtocol, ts},
-		{"pgx_text_serial_fetch", pgx.QueryExecModeSimpleProtocol, serial},
+		{"pgx_text_fetch_ahead", pgx.QueryExecModeSimpleProtocol, ahead},
 		{"pgx_binary", pgx.QueryExecModeDescribeExec, ts},
-		{"pgx_binary_serial_fetch", pgx.QueryExecModeDescribeExec, serial},
+		{"pgx_binary_fetch_ahead", pgx.QueryExecModeDescribeExec, ahead},
 		{"pgx_text_value_rows", pgx.QueryExecModeSimpleProtocol, values},
 		{"pgx_binary_value_rows", pgx.QueryExecModeDescribeExec, values},
 	} {
