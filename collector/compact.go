@@ -16,27 +16,15 @@ import (
 	"go.uber.org/zap"
 )
 
-// compactMemoryLimit is the DuckDB memory limit of compaction, which sorts
-// a group's rows (compactGroupBytes) and otherwise holds the largest share
-// of a collection's memory: the sort spills to the state dir's tmp folder
-// beyond it, and the rewrite runs on one thread (with more, each holds its
-// own buffers). A group that does not fit is rewritten again without the
-// limit (compactGroup), so a day too large for it costs memory, never the
-// collection.
+// compactMemoryLimit is the DuckDB memory limit of compaction. A day is
+// rewritten one time window (about a row group, lake.RowGroupRows) at a
+// time (writeWindows), so compaction's memory is that of sorting one
+// window, whatever the size of the day: the limit is only a backstop, its
+// sort spills to the state dir's tmp folder beyond it, and the rewrite
+// runs on one thread (with more, each holds its own buffers). A window
+// that does not fit is rewritten again without the limit (compactGroup),
+// so a window too large for it costs memory, never the collection.
 const compactMemoryLimit = "512MB"
-
-// compactGroupBytes caps the Parquet bytes of the files merged into one, so
-// that compaction's memory does not grow with the size of a day: sorting a
-// group takes about 20 times its Parquet size of DuckDB's memory (a day of
-// 15 MB, 145,000 CloudTrail rows: 300 MB; 8.6 MB: 190 MB), well within
-// compactMemoryLimit, which is only a backstop. A day larger than the cap
-// is compacted into several files, each in the lake's time order.
-const compactGroupBytes = 8 << 20
-
-// compactSmallBytes is the size under which a data file counts as small: a
-// merged file of at least half a group is left alone, so a large day is not
-// rewritten by every run.
-const compactSmallBytes = compactGroupBytes / 2
 
 // CompactResult summarises a compaction.
 type CompactResult struct {
@@ -44,9 +32,9 @@ type CompactResult struct {
 	Rows                    int64
 }
 
-// Compact merges the small data files of each day of a partition into
-// files of up to compactGroupBytes, in the lake's time order
-// (lake.FileOrder). Readers never see the change half-done: the new files
+// Compact merges the data files of each day of a partition into one file,
+// in the lake's time order (lake.FileOrder), leaving alone a file that
+// dwarfs the rest of its day (tieredCandidates). Readers never see the change half-done: the new files
 // replace the old ones in a single manifest commit, and the old files stay
 // on disk for queries already reading them until the retire grace ends.
 func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactResult, error) {
@@ -62,14 +50,14 @@ func (c *Collector) Compact(ctx context.Context, p *config.Partition) (*CompactR
 	return c.compact(ctx, st, table)
 }
 
-// compactGroup is a set of small files of one hive directory merged into one.
+// compactGroup is a set of files of one hive directory merged into one.
 type compactGroup struct {
 	files []lake.DataFile
 	rows  int64
 	bytes int64
 }
 
-// compact merges the small files of each day of an open partition, in one
+// compact merges the files of each day of an open partition, in one
 // lake commit that adds the merged files and retires the originals.
 func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.Table) (*CompactResult, error) {
 	res := &CompactResult{}
@@ -106,21 +94,19 @@ func (c *Collector) compact(ctx context.Context, st *partitionState, table lake.
 	return res, nil
 }
 
-// compactionGroups plans a compaction: per hive directory, the small files
-// worth merging, in groups of at most compactGroupBytes.
+// compactionGroups plans a compaction: per hive directory (a day), the
+// files worth merging into one.
 func compactionGroups(live []lake.DataFile) []compactGroup {
 	byDir := map[string][]lake.DataFile{}
 	for _, f := range live {
-		if f.Size < compactSmallBytes {
-			byDir[f.Dir] = append(byDir[f.Dir], f)
-		}
+		byDir[f.Dir] = append(byDir[f.Dir], f)
 	}
 	dirs := make([]string, 0, len(byDir))
 	for d := range byDir {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	var groups []compactGroup
+	var work []compactGroup
 	for _, d := range dirs {
 		files := tieredCandidates(byDir[d])
 		if len(files) < 2 {
@@ -128,21 +114,11 @@ func compactionGroups(live []lake.DataFile) []compactGroup {
 		}
 		g := compactGroup{}
 		for _, f := range files {
-			if g.bytes+f.Size > compactGroupBytes && len(g.files) > 0 {
-				groups = append(groups, g)
-				g = compactGroup{}
-			}
 			g.files = append(g.files, f)
 			g.rows += f.Rows
 			g.bytes += f.Size
 		}
-		groups = append(groups, g)
-	}
-	var work []compactGroup
-	for _, g := range groups {
-		if len(g.files) >= 2 {
-			work = append(work, g)
-		}
+		work = append(work, g)
 	}
 	return work
 }
@@ -207,7 +183,7 @@ func (c *Collector) compactGroup(ctx context.Context, conn *sql.Conn, table lake
 }
 
 // writeCompacted writes the rows of a group's files aside as the n-th file
-// of the batch.
+// of the batch, one time window at a time (writeWindows).
 func (c *Collector) writeCompacted(ctx context.Context, conn *sql.Conn, table lake.Table, g compactGroup, batch int64, n int) (lake.StagedFile, error) {
 	var paths []string
 	for _, f := range g.files {
@@ -215,8 +191,7 @@ func (c *Collector) writeCompacted(ctx context.Context, conn *sql.Conn, table la
 	}
 	dir := filepath.Join(c.DataDir, filepath.FromSlash(g.files[0].Dir))
 	staged := lake.Stage(dir, g.files[0].Key(), batch, n, g.rows)
-	q := fmt.Sprintf("SELECT %s FROM read_parquet([%s], hive_partitioning = false)", fileColumnList(table), strings.Join(paths, ", "))
-	if err := writeAside(ctx, conn, q, staged); err != nil {
+	if err := writeWindows(ctx, conn, fileColumnList(table), "["+strings.Join(paths, ", ")+"]", staged); err != nil {
 		return staged, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
 	}
 	return staged, nil

@@ -7,40 +7,41 @@ import (
 	"github.com/tpserver/tpserver/lake"
 )
 
-// TestCompactionGroupsAreBoundedInBytes checks that a day's small files are
-// merged in groups of at most compactGroupBytes, whatever the size of the
-// day, and that merged files of half a group or more are left alone.
-func TestCompactionGroupsAreBoundedInBytes(t *testing.T) {
-	const fileBytes = compactGroupBytes / 10
+// TestCompactionGroupsAreWholeDays checks that a day's files are merged in
+// one group, whatever the size of the day (compaction's memory is bounded
+// by its time windows, not by the group), and that a file dwarfing the rest
+// of its day is left alone. (Groups were capped at 8 MB of Parquet while a
+// day was sorted whole; a large day then ended in several files.)
+func TestCompactionGroupsAreWholeDays(t *testing.T) {
 	var live []lake.DataFile
 	for i := range 35 {
-		live = append(live, lake.DataFile{Path: fmt.Sprintf("d1/f%d", i), Dir: "d1", Rows: 1000, Size: fileBytes})
+		live = append(live, lake.DataFile{Path: fmt.Sprintf("d1/f%d", i), Dir: "d1", Rows: 1000, Size: 1 << 20})
 	}
 	live = append(live,
-		lake.DataFile{Path: "d2/merged", Dir: "d2", Rows: 50_000, Size: compactSmallBytes},
-		lake.DataFile{Path: "d2/new", Dir: "d2", Rows: 100, Size: 1000})
+		lake.DataFile{Path: "d2/merged", Dir: "d2", Rows: 50_000, Size: 5 << 20},
+		lake.DataFile{Path: "d2/new", Dir: "d2", Rows: 100, Size: 1000},
+		lake.DataFile{Path: "d3/merged", Dir: "d3", Rows: 5000, Size: 500 << 20},
+		lake.DataFile{Path: "d3/a", Dir: "d3", Rows: 1000, Size: 1000},
+		lake.DataFile{Path: "d3/b", Dir: "d3", Rows: 1000, Size: 1000})
 	groups := compactionGroups(live)
-	if len(groups) != 4 {
-		t.Fatalf("35 files of a tenth of a group each: %d groups, want 4", len(groups))
+	if len(groups) != 2 {
+		t.Fatalf("%d groups, want 2 (d1 whole, d3 whole, d2 left alone)", len(groups))
 	}
-	seen := map[string]bool{}
+	want := map[string]int{"d1": 35, "d3": 3}
 	for _, g := range groups {
-		var bytes int64
+		dir := g.files[0].Dir
+		var rows, bytes int64
 		for _, f := range g.files {
-			if f.Dir != "d1" {
-				t.Fatalf("group holds %s: a file of half a group is not small", f.Path)
+			if f.Dir != dir {
+				t.Fatalf("group of %s holds %s", dir, f.Path)
 			}
-			if seen[f.Path] {
-				t.Fatalf("%s is in two groups", f.Path)
-			}
-			seen[f.Path] = true
+			rows += f.Rows
 			bytes += f.Size
 		}
-		if bytes > compactGroupBytes || bytes != g.bytes || int64(len(g.files))*1000 != g.rows {
-			t.Fatalf("group of %d files: %d bytes (counted %d), %d rows", len(g.files), bytes, g.bytes, g.rows)
+		if len(g.files) != want[dir] || rows != g.rows || bytes != g.bytes {
+			t.Fatalf("group of %s: %d files (want %d), %d rows (counted %d), %d bytes (counted %d)",
+				dir, len(g.files), want[dir], rows, g.rows, bytes, g.bytes)
 		}
-	}
-	if len(seen) != 35 {
-		t.Fatalf("%d of the 35 small files are merged", len(seen))
+		delete(want, dir)
 	}
 }

@@ -1,0 +1,143 @@
+package collector
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/tpserver/tpserver/collector/internal/parquetcat"
+	"github.com/tpserver/tpserver/lake"
+)
+
+// sortWindow is a span of tp_timestamp of a day being compacted: the rows
+// with lo <= tp_timestamp < hi (in microseconds since the epoch; the newest
+// window has no upper bound, the oldest no lower one), or, with nulls,
+// those without a tp_timestamp.
+type sortWindow struct {
+	lo, hi         int64
+	newest, oldest bool
+	nulls          bool
+	rows           int64
+}
+
+// predicate is the window's WHERE condition.
+func (w sortWindow) predicate() string {
+	if w.nulls {
+		return "tp_timestamp IS NULL"
+	}
+	conds := []string{"tp_timestamp IS NOT NULL"}
+	if !w.oldest {
+		conds = append(conds, fmt.Sprintf("tp_timestamp >= make_timestamp(%d)", w.lo))
+	}
+	if !w.newest {
+		conds = append(conds, fmt.Sprintf("tp_timestamp < make_timestamp(%d)", w.hi))
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// sortWindows cuts the rows of files into windows of whole seconds of
+// tp_timestamp, newest first (lake.FileOrder), each of at most target rows
+// unless one second holds more; rows without a timestamp come last, as
+// FileOrder puts them. It reads only the tp_timestamp column.
+func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target int64) ([]sortWindow, error) {
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(
+		`SELECT epoch_us(date_trunc('second', tp_timestamp)), count(*) FROM read_parquet(%s, hive_partitioning = false)
+		GROUP BY 1 ORDER BY 1 DESC NULLS LAST`, fileList))
+	if err != nil {
+		return nil, fmt.Errorf("count rows by second: %w", err)
+	}
+	defer rows.Close()
+	var out []sortWindow
+	cur := sortWindow{newest: true}
+	for rows.Next() {
+		var sec sql.NullInt64
+		var n int64
+		if err := rows.Scan(&sec, &n); err != nil {
+			return nil, fmt.Errorf("count rows by second: %w", err)
+		}
+		if !sec.Valid {
+			if cur.rows > 0 {
+				out = append(out, cur)
+			}
+			cur = sortWindow{nulls: true, rows: n}
+			continue
+		}
+		if cur.rows > 0 && cur.rows+n > target {
+			out = append(out, cur)
+			cur = sortWindow{hi: cur.lo}
+		}
+		cur.lo = sec.Int64
+		cur.rows += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count rows by second: %w", err)
+	}
+	if cur.rows > 0 {
+		out = append(out, cur)
+	}
+	for i := len(out) - 1; i >= 0; i-- {
+		if !out[i].nulls {
+			out[i].oldest = true
+			break
+		}
+	}
+	return out, nil
+}
+
+// writeWindows writes the rows of files (fileList, a DuckDB list of quoted
+// paths) into f in the lake's time order, one time window at a time: each
+// window is sorted on its own into a file of its own next to f, and the
+// window files are concatenated into f by copying their row groups
+// (parquetcat). Sorting a window takes memory in proportion to the window,
+// so the memory of a compaction does not grow with the size of the day; a
+// window of about lake.RowGroupRows rows is one row group of f.
+func writeWindows(ctx context.Context, conn *sql.Conn, selectList, fileList string, f lake.StagedFile) error {
+	rowGroup := lake.RowGroupRows(f.Rows)
+	windows, err := sortWindows(ctx, conn, fileList, rowGroup)
+	if err != nil {
+		return err
+	}
+	if len(windows) == 0 {
+		windows = []sortWindow{{newest: true, oldest: true}}
+	}
+	var total int64
+	for _, w := range windows {
+		total += w.rows
+	}
+	if total != f.Rows {
+		return fmt.Errorf("time windows hold %d rows, the files %d", total, f.Rows)
+	}
+	var parts []string
+	defer func() {
+		for _, p := range parts {
+			os.Remove(p)
+		}
+	}()
+	base := strings.TrimSuffix(f.Temp, lake.TempFileExt)
+	for i, w := range windows {
+		part := fmt.Sprintf("%s.w%04d%s", base, i, lake.TempFileExt)
+		if len(windows) == 1 {
+			part = f.Temp
+		}
+		parts = append(parts, part)
+		q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, hive_partitioning = false) WHERE %s ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)",
+			selectList, fileList, w.predicate(), lake.FileOrder, lake.QuoteString(part), rowGroup)
+		res, err := conn.ExecContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("write window %d of %d: %w", i+1, len(windows), err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n != w.rows {
+			return fmt.Errorf("window %d of %d: wrote %d rows, counted %d", i+1, len(windows), n, w.rows)
+		}
+	}
+	if len(windows) > 1 {
+		if err := parquetcat.Concat(f.Temp, parts); err != nil {
+			return err
+		}
+	} else {
+		parts = nil
+	}
+	return syncFile(f.Temp)
+}
