@@ -18,9 +18,9 @@
 // are looked for in DuckDB only when its tp_id hashes repeated.
 //
 // Memory: DuckDB's share is bounded by design (memorySettings: freed pages
-// are returned, no file cache; compaction sorts groups of at most
-// compactGroupBytes within compactMemoryLimit, after the staging databases
-// are closed). What grows with a run is the partition state, 16 bytes of
+// are returned, no file cache; compaction merges a day into one file one
+// sorted time window of about a row group at a time, within
+// compactMemoryLimit, after the staging databases are closed). What grows with a run is the partition state, 16 bytes of
 // key and a few spans per source file collected (partitionState).
 package collector
 

@@ -191,7 +191,7 @@ func (c *Collector) writeCompacted(ctx context.Context, conn *sql.Conn, table la
 	}
 	dir := filepath.Join(c.DataDir, filepath.FromSlash(g.files[0].Dir))
 	staged := lake.Stage(dir, g.files[0].Key(), batch, n, g.rows)
-	if err := writeWindows(ctx, conn, fileColumnList(table), "["+strings.Join(paths, ", ")+"]", staged); err != nil {
+	if err := writeWindows(ctx, conn, fileColumnList(table), "["+strings.Join(paths, ", ")+"]", staged, windowRows(g.rows)); err != nil {
 		return staged, fmt.Errorf("compact %s: %w", g.files[0].Dir, err)
 	}
 	return staged, nil

@@ -86,16 +86,29 @@ func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target in
 	return out, nil
 }
 
+// compactWindowRows caps the rows of a time window: sorting a window takes
+// DuckDB memory in proportion to its rows (about 2 KB a CloudTrail row, so
+// some 130 MB for 65,536 rows), and each window costs a query over the
+// day's files, so a window is as many whole row groups as fit under it.
+const compactWindowRows = 65536
+
+// windowRows is the size of the time windows of a file of rows rows: whole
+// row groups (lake.RowGroupRows), as many as fit in compactWindowRows.
+func windowRows(rows int64) int64 {
+	g := lake.RowGroupRows(rows)
+	return max(1, compactWindowRows/g) * g
+}
+
 // writeWindows writes the rows of files (fileList, a DuckDB list of quoted
 // paths) into f in the lake's time order, one time window at a time: each
 // window is sorted on its own into a file of its own next to f, and the
 // window files are concatenated into f by copying their row groups
-// (parquetcat). Sorting a window takes memory in proportion to the window,
-// so the memory of a compaction does not grow with the size of the day; a
-// window of about lake.RowGroupRows rows is one row group of f.
-func writeWindows(ctx context.Context, conn *sql.Conn, selectList, fileList string, f lake.StagedFile) error {
+// (parquetcat). Sorting a window takes memory in proportion to the window
+// (window rows, windowRows for compaction), so the memory of a compaction
+// does not grow with the size of the day.
+func writeWindows(ctx context.Context, conn *sql.Conn, selectList, fileList string, f lake.StagedFile, window int64) error {
 	rowGroup := lake.RowGroupRows(f.Rows)
-	windows, err := sortWindows(ctx, conn, fileList, rowGroup)
+	windows, err := sortWindows(ctx, conn, fileList, window)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func TestWriteWindowsMergesADayInBoundedMemory(t *testing.T) {
 		t.Fatalf("sorting the day whole within 48 MB: %v (want out of memory, or the limit does not bite)", err)
 	}
 	f := lake.Stage(dir, lake.PartitionKey{}, 1, 1, rows)
-	if err := writeWindows(ctx, conn, "*", list, f); err != nil {
+	if err := writeWindows(ctx, conn, "*", list, f, 2*lake.RowGroupRows(rows)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := conn.ExecContext(ctx, "SET memory_limit = '1GB'"); err != nil {
