@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for the baseline
 
 	"github.com/tpserver/tpserver/internal/testsupport"
+	"github.com/tpserver/tpserver/lake"
 )
 
 // duckdbConvertCmd is the hidden first argument that makes the bench binary
@@ -107,8 +109,14 @@ func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*coll
 		if err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
+		if b.lake, err = measureLake(filepath.Join(dir, "baseline-data")); err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
 		os.RemoveAll(filepath.Join(dir, "baseline-data"))
 		base = &b
+	}
+	if tp.lake, err = measureLake(cr.dataDir); err != nil {
+		return nil, err
 	}
 
 	fmt.Fprintln(os.Stderr, "bench: DuckDB alone")
@@ -151,7 +159,56 @@ func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*coll
 	r.table([]string{"run", "time", "events/s", "MB/s", "peak RSS", "tpserver/this throughput", "tpserver/this RSS"}, rows)
 	r.line(fmt.Sprintf("\nCompaction groups rewritten without their memory limit (warnings in the collect's log): tpserver %d%s.",
 		tp.unlimited, baselineNote(base)))
+	lakeTable(r, tp, base)
 	return cr, nil
+}
+
+// lakeTable reports the layout of the collected lakes and what it costs a
+// small query.
+func lakeTable(r *report, tp collectRun, base *collectRun) {
+	r.line(fmt.Sprintf("\nThe lake after collection (and compaction): live data files, files per day (most), and `%s` in-process (tpserver's DuckDB set-up over the lake, median of %d runs after a warm-up). Ratio = tpserver / baseline time.\n", lakeCountSQL, queryRuns))
+	row := func(name string, l lakeShape, ratio string) []string {
+		return []string{name, fmt.Sprint(l.files), fmt.Sprint(l.days), fmt.Sprint(l.perDay), ms(l.count), ratio}
+	}
+	rows := [][]string{row("tpserver collect", tp.lake, "")}
+	if base != nil {
+		rows = append(rows, row("baseline tpserver collect (-baseline-bin)", base.lake, fmt.Sprintf("%.2f", tp.lake.count.Seconds()/base.lake.count.Seconds())))
+	}
+	r.table([]string{"lake", "live files", "days", "files/day (most)", "count(*)", "tpserver/this count(*)"}, rows)
+}
+
+// lakeCountSQL is the small query timed on each collected lake.
+const lakeCountSQL = "select count(*) from aws_cloudtrail_log"
+
+// lakeShape is the layout of a collected lake and its count(*) time.
+type lakeShape struct {
+	files, days, perDay int
+	count               time.Duration
+}
+
+// measureLake reads the bench partition's manifest under dataDir and times
+// count(*) over it in-process.
+func measureLake(dataDir string) (lakeShape, error) {
+	var l lakeShape
+	m, err := lake.ReadManifest(lake.ManifestPath(dataDir, lake.CloudTrailTableName, "bench"))
+	if err != nil {
+		return l, fmt.Errorf("lake manifest: %w", err)
+	}
+	perDay := map[string]int{}
+	for _, f := range m.Files {
+		perDay[f.Date]++
+		l.perDay = max(l.perDay, perDay[f.Date])
+	}
+	l.files, l.days = len(m.Files), len(perDay)
+	db, closeDB, err := lakeDuckDB(context.Background(), dataDir)
+	if err != nil {
+		return l, err
+	}
+	defer closeDB()
+	if l.count, err = median(func() error { return sqlQuery(db, lakeCountSQL) }); err != nil {
+		return l, fmt.Errorf("count(*) in-process: %w", err)
+	}
+	return l, nil
 }
 
 func baselineNote(base *collectRun) string {
@@ -167,6 +224,8 @@ type collectRun struct {
 	// unlimited counts the compaction groups rewritten without their
 	// memory limit, as the collect's log warns.
 	unlimited int
+	// lake is the collected lake's layout.
+	lake lakeShape
 }
 
 // compactUnlimitedWarning is what tpserver collect logs when a compaction

@@ -24,7 +24,9 @@
 //     files to /dev/null (the cost of merely reading them). Figures:
 //     events/s, MB/s of compressed input, peak RSS; ratio = tpserver
 //     throughput / baseline throughput (1.00 = as fast; below 1 = slower)
-//     and tpserver RSS / baseline RSS.
+//     and tpserver RSS / baseline RSS. The lake each tpserver collect
+//     left (and -baseline-bin's): live files, files per day, and count(*)
+//     in-process over it (the cost of its layout to a small query).
 //
 //   - queries: `tpserver serve` on that lake (127.0.0.1, a free port);
 //     count(*), ORDER BY event_time DESC LIMIT 100 and two of the blog's
