@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -68,6 +69,10 @@ func (c *Collector) Collect(ctx context.Context, p *config.Partition, opt Option
 		return r.res, fmt.Errorf("save run info: %w", err)
 	}
 	if opt.Compact {
+		// The Go heap a run grew while decoding (up to the collect
+		// command's soft limit) is returned too: compaction allocates
+		// little in Go, and its DuckDB memory would otherwise come on top.
+		debug.FreeOSMemory()
 		cr, err := c.compact(ctx, r.st, r.table)
 		r.res.Compaction = cr
 		if err != nil {
