@@ -55,10 +55,10 @@ const DefaultRetireGrace = 10 * time.Minute
 // number of events: the peak RSS of a collection is that of the two staging
 // databases, each holding a batch, one of them writing it (1M CloudTrail
 // events: 615 MiB with batches of 64 MB, 460 MiB with 32 MB, for the same
-// CPU time; 10M events: 486 MiB with 24 MB).
+// CPU time; at 10M events 519-539 MiB with 32 or 24 MB, 603 MiB with 64).
 const (
-	flushRows  = 100_000
-	flushBytes = 24 << 20
+	flushRows  = 125_000
+	flushBytes = 32 << 20
 )
 
 // Collector collects partitions into the lake under DataDir.
