@@ -39,9 +39,10 @@ func (w sortWindow) predicate() string {
 
 // sortWindows cuts the rows of files into windows of whole seconds of
 // tp_timestamp, newest first (lake.FileOrder), each of at most target rows
-// unless one second holds more; rows without a timestamp come last, as
-// FileOrder puts them. It reads only the tp_timestamp column.
-func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target int64) ([]sortWindow, error) {
+// unless one second holds more; the newest window holds at most head rows
+// instead when head is positive (headWindowRows). Rows without a timestamp
+// come last, as FileOrder puts them. It reads only the tp_timestamp column.
+func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target, head int64) ([]sortWindow, error) {
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf(
 		`SELECT epoch_us(date_trunc('second', tp_timestamp)), count(*) FROM read_parquet(%s, hive_partitioning = false)
 		GROUP BY 1 ORDER BY 1 DESC NULLS LAST`, fileList))
@@ -64,7 +65,11 @@ func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target in
 			cur = sortWindow{nulls: true, rows: n}
 			continue
 		}
-		if cur.rows > 0 && cur.rows+n > target {
+		limit := target
+		if len(out) == 0 && cur.newest && head > 0 {
+			limit = head
+		}
+		if cur.rows > 0 && cur.rows+n > limit {
 			out = append(out, cur)
 			cur = sortWindow{hi: cur.lo}
 		}
@@ -92,6 +97,30 @@ func sortWindows(ctx context.Context, conn *sql.Conn, fileList string, target in
 // day's files, so a window is as many whole row groups as fit under it.
 const compactWindowRows = 65536
 
+// headWindowRows caps the newest window of a day that has more than
+// headWindowMinRows rows, so that its newest rows make a small row group of
+// their own at the start of the file. A "latest N events" query (ORDER BY
+// event_time DESC LIMIT N) then reads the sort key of that row group only
+// (DuckDB's Top-N filter rules out the day's other row groups by their
+// statistics) and fetches its N rows from it. On the bench's 1M-event lake
+// (130,000 events a day) latest 100 in-process took 0.87x the wall time
+// and 0.85x the CPU of the same lake without the head row group; what
+// remains is DuckDB's cost of reading a few rows of ~85 leaf columns
+// (select * ... limit 1 on the newest file alone: 7 ms).
+const (
+	headWindowRows    = 1024
+	headWindowMinRows = 16 * headWindowRows
+)
+
+// headRows is the cap of the newest window of a file of rows rows: 0 (no
+// cap) for a small file, else headWindowRows.
+func headRows(rows int64) int64 {
+	if rows <= headWindowMinRows {
+		return 0
+	}
+	return headWindowRows
+}
+
 // windowRows is the size of the time windows of a file of rows rows: whole
 // row groups (lake.RowGroupRows), as many as fit in compactWindowRows.
 func windowRows(rows int64) int64 {
@@ -108,7 +137,7 @@ func windowRows(rows int64) int64 {
 // does not grow with the size of the day.
 func writeWindows(ctx context.Context, conn *sql.Conn, selectList, fileList string, f lake.StagedFile, window int64) error {
 	rowGroup := lake.RowGroupRows(f.Rows)
-	windows, err := sortWindows(ctx, conn, fileList, window)
+	windows, err := sortWindows(ctx, conn, fileList, window, headRows(f.Rows))
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,8 @@ import (
 // first (rows without a timestamp last), in row groups of
 // lake.RowGroupRows whose time statistics do not overlap; and it does so
 // within a memory limit under which sorting the day whole runs out of
-// memory.
+// memory. The newest rows make a small row group of their own
+// (headWindowRows).
 func TestWriteWindowsMergesADayInBoundedMemory(t *testing.T) {
 	ctx := context.Background()
 	conn := duckdbtest.Conn(t)
@@ -78,12 +79,16 @@ func TestWriteWindowsMergesADayInBoundedMemory(t *testing.T) {
 		t.Fatalf("merged file: %d rows (want %d), %d differ from the inputs, %d out of order, %d after a row without timestamp",
 			n, rows, diff, misordered, nullsBefore)
 	}
-	var groups, overlapping, biggest int64
-	q = fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE stats_max::TIMESTAMP >= lag_min), max(row_group_num_rows) FROM (
-		SELECT stats_max, row_group_num_rows, lag(stats_min::TIMESTAMP) OVER (ORDER BY row_group_id) AS lag_min
+	var groups, overlapping, biggest, head int64
+	q = fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE stats_max::TIMESTAMP >= lag_min), max(row_group_num_rows),
+		arg_min(row_group_num_rows, row_group_id) FROM (
+		SELECT stats_max, row_group_num_rows, row_group_id, lag(stats_min::TIMESTAMP) OVER (ORDER BY row_group_id) AS lag_min
 		FROM parquet_metadata(%s) WHERE path_in_schema = 'tp_timestamp' AND stats_max IS NOT NULL)`, out)
-	if err := conn.QueryRowContext(ctx, q).Scan(&groups, &overlapping, &biggest); err != nil {
+	if err := conn.QueryRowContext(ctx, q).Scan(&groups, &overlapping, &biggest, &head); err != nil {
 		t.Fatal(err)
+	}
+	if head < headWindowRows/2 || head > headWindowRows {
+		t.Fatalf("the newest row group holds %d rows, want at most %d (and not much fewer)", head, headWindowRows)
 	}
 	want := lake.RowGroupRows(rows)
 	if overlapping != 0 || biggest > want || groups < rows/want {
