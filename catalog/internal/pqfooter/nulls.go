@@ -3,6 +3,8 @@ package pqfooter
 import (
 	"fmt"
 	"os"
+
+	"github.com/tpserver/tpserver/internal/pqthrift"
 )
 
 // Field ids of the Thrift structs on the way from FileMetaData to a column
@@ -26,7 +28,7 @@ func NullCounts(path string, columns []string) (map[string]int64, error) {
 		return nil, err
 	}
 	defer f.Close()
-	footer, err := readFooter(f)
+	footer, _, err := pqthrift.ReadFooter(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -46,13 +48,13 @@ func FooterNullCounts(footer []byte, columns []string) (map[string]int64, error)
 	nulls := map[string]int64{}
 	counted := map[string]int{} // row groups whose null count of the column was read
 	groups := 0
-	r := &reader{b: footer}
+	r := &reader{pqthrift.Reader{B: footer}}
 	err := r.fields(0, func(id int16, typ byte) (bool, error) {
-		if id != rowGroupsField || typ != tList {
+		if id != rowGroupsField || typ != pqthrift.TypeList {
 			return false, nil
 		}
 		return true, r.list(0, func(elem byte) error {
-			if elem != tStruct {
+			if elem != pqthrift.TypeStruct {
 				return fmt.Errorf("row group has type %d, want a struct", elem)
 			}
 			groups++
@@ -74,15 +76,15 @@ func FooterNullCounts(footer []byte, columns []string) (map[string]int64, error)
 // rowGroupNulls adds the null counts of one RowGroup's wanted columns.
 func (r *reader) rowGroupNulls(want map[string]bool, nulls map[string]int64, counted map[string]int) error {
 	return r.fields(1, func(id int16, typ byte) (bool, error) {
-		if id != columnsField || typ != tList {
+		if id != columnsField || typ != pqthrift.TypeList {
 			return false, nil
 		}
 		return true, r.list(1, func(elem byte) error {
-			if elem != tStruct {
+			if elem != pqthrift.TypeStruct {
 				return fmt.Errorf("column chunk has type %d, want a struct", elem)
 			}
 			return r.fields(2, func(id int16, typ byte) (bool, error) {
-				if id != metaDataField || typ != tStruct {
+				if id != metaDataField || typ != pqthrift.TypeStruct {
 					return false, nil
 				}
 				name, n, ok, err := r.columnNulls()
@@ -104,27 +106,27 @@ func (r *reader) columnNulls() (name []byte, nulls int64, ok bool, err error) {
 	var id int16
 	elems, hasCount := 0, false
 	for {
-		typ, delta, err := r.fieldHeader()
+		typ, delta, err := r.FieldHeader()
 		if err != nil {
 			return nil, 0, false, err
 		}
-		if typ == tStop {
+		if typ == pqthrift.TypeStop {
 			return name, nulls, elems == 1 && hasCount, nil
 		}
 		if id, err = r.fieldID(id, delta); err != nil {
 			return nil, 0, false, err
 		}
 		switch {
-		case id == pathInSchemaField && typ == tList:
+		case id == pathInSchemaField && typ == pqthrift.TypeList:
 			if name, elems, err = r.path(); err != nil {
 				return nil, 0, false, err
 			}
-		case id == statisticsField && typ == tStruct:
+		case id == statisticsField && typ == pqthrift.TypeStruct:
 			if nulls, hasCount, err = r.nullCount(); err != nil {
 				return nil, 0, false, err
 			}
 		default:
-			if err := r.skip(typ, 4); err != nil {
+			if err := r.Skip(typ, 4); err != nil {
 				return nil, 0, false, err
 			}
 		}
@@ -137,36 +139,30 @@ func (r *reader) fieldID(prev int16, delta byte) (int16, error) {
 	if delta != 0 {
 		return prev + int16(delta), nil
 	}
-	v, err := r.varint()
-	return int16(zigzag(v)), err
+	v, err := r.Uvarint()
+	return int16(pqthrift.Unzigzag(v)), err
 }
 
 // path reads a list<string>: its first element and its length.
 func (r *reader) path() (first []byte, n int, err error) {
-	h, err := r.byte()
+	count, elem, err := r.ListHeader()
 	if err != nil {
 		return nil, 0, err
 	}
-	count, elem := uint64(h>>4), h&0x0f
-	if count == 15 {
-		if count, err = r.varint(); err != nil {
-			return nil, 0, err
-		}
-	}
-	if elem != tBinary {
+	if elem != pqthrift.TypeBinary {
 		return nil, 0, fmt.Errorf("path element has type %d, want a string", elem)
 	}
 	for i := range count {
-		l, err := r.varint()
+		l, err := r.Uvarint()
 		if err != nil {
 			return nil, 0, err
 		}
-		start := r.pos
-		if err := r.advance(l); err != nil {
+		start := r.Pos
+		if err := r.Advance(l); err != nil {
 			return nil, 0, err
 		}
 		if i == 0 {
-			first = r.b[start:r.pos]
+			first = r.B[start:r.Pos]
 		}
 	}
 	return first, int(count), nil
@@ -176,25 +172,25 @@ func (r *reader) path() (first []byte, n int, err error) {
 func (r *reader) nullCount() (n int64, ok bool, err error) {
 	var id int16
 	for {
-		typ, delta, err := r.fieldHeader()
+		typ, delta, err := r.FieldHeader()
 		if err != nil {
 			return 0, false, err
 		}
-		if typ == tStop {
+		if typ == pqthrift.TypeStop {
 			return n, ok, nil
 		}
 		if id, err = r.fieldID(id, delta); err != nil {
 			return 0, false, err
 		}
-		if id == statNullCountField && typ == tI64 {
-			v, err := r.varint()
+		if id == statNullCountField && typ == pqthrift.TypeI64 {
+			v, err := r.Uvarint()
 			if err != nil {
 				return 0, false, err
 			}
-			n, ok = zigzag(v), true
+			n, ok = pqthrift.Unzigzag(v), true
 			continue
 		}
-		if err := r.skip(typ, 5); err != nil {
+		if err := r.Skip(typ, 5); err != nil {
 			return 0, false, err
 		}
 	}
@@ -203,16 +199,16 @@ func (r *reader) nullCount() (n int64, ok bool, err error) {
 // fields reads a struct's fields, passing each field's id and type to f;
 // the fields f does not read (handled false) are skipped.
 func (r *reader) fields(depth int, f func(id int16, typ byte) (handled bool, err error)) error {
-	if depth > maxDepth {
-		return errShort
+	if depth > pqthrift.MaxDepth {
+		return pqthrift.ErrShort
 	}
 	var id int16
 	for {
-		typ, delta, err := r.fieldHeader()
+		typ, delta, err := r.FieldHeader()
 		if err != nil {
 			return err
 		}
-		if typ == tStop {
+		if typ == pqthrift.TypeStop {
 			return nil
 		}
 		if id, err = r.fieldID(id, delta); err != nil {
@@ -223,7 +219,7 @@ func (r *reader) fields(depth int, f func(id int16, typ byte) (handled bool, err
 			return err
 		}
 		if !handled {
-			if err := r.skip(typ, depth+1); err != nil {
+			if err := r.Skip(typ, depth+1); err != nil {
 				return err
 			}
 		}
@@ -232,18 +228,12 @@ func (r *reader) fields(depth int, f func(id int16, typ byte) (handled bool, err
 
 // list reads a list header and calls f for each element with its type.
 func (r *reader) list(depth int, f func(elem byte) error) error {
-	if depth > maxDepth {
-		return errShort
+	if depth > pqthrift.MaxDepth {
+		return pqthrift.ErrShort
 	}
-	h, err := r.byte()
+	n, elem, err := r.ListHeader()
 	if err != nil {
 		return err
-	}
-	n, elem := uint64(h>>4), h&0x0f
-	if n == 15 {
-		if n, err = r.varint(); err != nil {
-			return err
-		}
 	}
 	for range n {
 		if err := f(elem); err != nil {

@@ -2,8 +2,8 @@
 // file without decoding their data: the row groups of each file are copied
 // byte for byte, in the order of the files, and one footer lists them all,
 // their offsets moved to where they now are. Only the footer (compact
-// Thrift) is decoded and encoded again; every other field of it is kept as
-// written.
+// Thrift, read with internal/pqthrift) is decoded and encoded again;
+// every other field of it is kept as written.
 package parquetcat
 
 import (
@@ -12,10 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-)
 
-// magic opens and closes every Parquet file.
-const magic = "PAR1"
+	"github.com/tpserver/tpserver/internal/pqthrift"
+)
 
 // Field ids of the Parquet footer (parquet.thrift) that concatenation
 // rewrites.
@@ -28,15 +27,14 @@ const (
 	groupFileOffset = 5 // RowGroup.file_offset
 	groupOrdinal    = 7 // RowGroup.ordinal
 
-	chunkFileOffset   = 2 // ColumnChunk.file_offset
-	chunkMeta         = 3 // ColumnChunk.meta_data
-	chunkOffsetIndex  = 4 // ColumnChunk.offset_index_offset
-	chunkColumnIndex  = 6 // ColumnChunk.column_index_offset
-	metaDataPage      = 9 // ColumnMetaData.data_page_offset
-	metaIndexPage     = 10
-	metaDictPage      = 11
-	metaBloomFilter   = 14
-	footerTrailerSize = 8 // footer length (4 bytes) and magic
+	chunkFileOffset  = 2 // ColumnChunk.file_offset
+	chunkMeta        = 3 // ColumnChunk.meta_data
+	chunkOffsetIndex = 4 // ColumnChunk.offset_index_offset
+	chunkColumnIndex = 6 // ColumnChunk.column_index_offset
+	metaDataPage     = 9 // ColumnMetaData.data_page_offset
+	metaIndexPage    = 10
+	metaDictPage     = 11
+	metaBloomFilter  = 14
 )
 
 // source is one input file: its open handle, the span of its data (after
@@ -104,35 +102,18 @@ func openSource(path string) (*source, error) {
 }
 
 func readFooter(f *os.File) (*source, error) {
-	st, err := f.Stat()
+	buf, dataEnd, err := pqthrift.ReadFooter(f)
 	if err != nil {
 		return nil, err
 	}
-	size := st.Size()
-	if size < int64(2*len(magic)+4) {
-		return nil, fmt.Errorf("not a Parquet file: %d bytes", size)
-	}
-	trailer := make([]byte, footerTrailerSize)
-	if _, err := f.ReadAt(trailer, size-footerTrailerSize); err != nil {
-		return nil, err
-	}
-	head := make([]byte, len(magic))
+	head := make([]byte, len(pqthrift.Magic))
 	if _, err := f.ReadAt(head, 0); err != nil {
 		return nil, err
 	}
-	if string(trailer[4:]) != magic || string(head) != magic {
-		return nil, fmt.Errorf("not a Parquet file: no %s magic", magic)
+	if string(head) != pqthrift.Magic || dataEnd < int64(len(head)) {
+		return nil, fmt.Errorf("not a Parquet file: no %s magic at the start", pqthrift.Magic)
 	}
-	n := int64(binary.LittleEndian.Uint32(trailer[:4]))
-	dataEnd := size - footerTrailerSize - n
-	if dataEnd < int64(len(magic)) {
-		return nil, fmt.Errorf("footer of %d bytes does not fit in %d", n, size)
-	}
-	buf := make([]byte, n)
-	if _, err := f.ReadAt(buf, dataEnd); err != nil {
-		return nil, err
-	}
-	d := decoder{b: buf}
+	d := decoder{pqthrift.Reader{B: buf}}
 	meta, err := d.decodeStruct(0)
 	if err != nil {
 		return nil, fmt.Errorf("decode footer: %w", err)
@@ -156,20 +137,20 @@ func sameSchema(first, s *source) error {
 // writeConcat writes the magic, the data of every source moved to its new
 // offset, and the footer of the first source listing all row groups.
 func writeConcat(w io.Writer, in []*source) error {
-	if _, err := io.WriteString(w, magic); err != nil {
+	if _, err := io.WriteString(w, pqthrift.Magic); err != nil {
 		return err
 	}
-	pos := int64(len(magic))
+	pos := int64(len(pqthrift.Magic))
 	var groups []value
 	var rows int64
 	for _, s := range in {
-		delta := pos - int64(len(magic))
+		delta := pos - int64(len(pqthrift.Magic))
 		for _, g := range s.meta.get(fileRowGroups).elems {
 			moveRowGroup(&g, delta, int64(len(groups)))
 			groups = append(groups, g)
 		}
 		rows += s.meta.get(fileNumRows).n
-		n, err := io.Copy(w, io.NewSectionReader(s.f, int64(len(magic)), s.dataEnd-int64(len(magic))))
+		n, err := io.Copy(w, io.NewSectionReader(s.f, int64(len(pqthrift.Magic)), s.dataEnd-int64(len(pqthrift.Magic))))
 		if err != nil {
 			return err
 		}
@@ -182,7 +163,7 @@ func writeConcat(w io.Writer, in []*source) error {
 	rg.elems = groups
 	footer := encodeStruct(nil, &meta)
 	footer = binary.LittleEndian.AppendUint32(footer, uint32(len(footer)))
-	footer = append(footer, magic...)
+	footer = append(footer, pqthrift.Magic...)
 	_, err := w.Write(footer)
 	return err
 }

@@ -4,29 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-)
 
-// Thrift compact protocol types (the low nibble of a field header, the
-// element type of a list).
-const (
-	typeStop   = 0
-	typeTrue   = 1
-	typeFalse  = 2
-	typeByte   = 3
-	typeI16    = 4
-	typeI32    = 5
-	typeI64    = 6
-	typeDouble = 7
-	typeBinary = 8
-	typeList   = 9
-	typeSet    = 10
-	typeMap    = 11
-	typeStruct = 12
+	"github.com/tpserver/tpserver/internal/pqthrift"
 )
-
-// maxDepth bounds the nesting of a decoded footer, so a corrupt one cannot
-// exhaust the stack.
-const maxDepth = 64
 
 // value is one decoded Thrift value: a struct or a list as a tree, a
 // scalar as its number or its bytes, and a map verbatim (Parquet footers
@@ -59,66 +39,36 @@ func (v *value) get(id int16) *value {
 // errCorrupt is returned for a footer that is not valid compact Thrift.
 var errCorrupt = errors.New("corrupt Thrift footer")
 
-// decoder reads compact Thrift from a byte slice.
-type decoder struct {
-	b   []byte
-	pos int
-}
-
-func (d *decoder) byte() (byte, error) {
-	if d.pos >= len(d.b) {
-		return 0, errCorrupt
-	}
-	c := d.b[d.pos]
-	d.pos++
-	return c, nil
-}
-
-func (d *decoder) uvarint() (uint64, error) {
-	x, n := binary.Uvarint(d.b[d.pos:])
-	if n <= 0 {
-		return 0, errCorrupt
-	}
-	d.pos += n
-	return x, nil
-}
-
-func (d *decoder) bytes(n uint64) ([]byte, error) {
-	if n > uint64(len(d.b)-d.pos) {
-		return nil, errCorrupt
-	}
-	s := d.b[d.pos : d.pos+int(n)]
-	d.pos += int(n)
-	return s, nil
-}
+// decoder decodes compact Thrift into values.
+type decoder struct{ pqthrift.Reader }
 
 // decodeStruct reads a struct up to its stop byte.
 func (d *decoder) decodeStruct(depth int) (value, error) {
-	v := value{typ: typeStruct}
-	if depth > maxDepth {
+	v := value{typ: pqthrift.TypeStruct}
+	if depth > pqthrift.MaxDepth {
 		return v, errCorrupt
 	}
 	var last int16
 	for {
-		h, err := d.byte()
+		h, err := d.Byte()
 		if err != nil {
 			return v, err
 		}
 		typ := h & 0x0f
-		if typ == typeStop {
+		if typ == pqthrift.TypeStop {
 			return v, nil
 		}
 		id := last + int16(h>>4)
 		if h>>4 == 0 {
-			u, err := d.uvarint()
+			u, err := d.Uvarint()
 			if err != nil {
 				return v, err
 			}
-			id = int16(unzigzag(u))
+			id = int16(pqthrift.Unzigzag(u))
 		}
 		last = id
 		var fv value
-		if typ == typeTrue || typeFalse == typ {
+		if typ == pqthrift.TypeTrue || pqthrift.TypeFalse == typ {
 			fv = value{typ: typ}
 		} else if fv, err = d.decodeValue(typ, depth+1); err != nil {
 			return v, err
@@ -131,35 +81,35 @@ func (d *decoder) decodeStruct(depth int) (value, error) {
 func (d *decoder) decodeValue(typ byte, depth int) (value, error) {
 	v := value{typ: typ}
 	switch typ {
-	case typeTrue, typeFalse, typeByte:
-		c, err := d.byte()
+	case pqthrift.TypeTrue, pqthrift.TypeFalse, pqthrift.TypeByte:
+		c, err := d.Byte()
 		v.n = int64(c)
 		return v, err
-	case typeI16, typeI32, typeI64:
-		u, err := d.uvarint()
-		v.n = unzigzag(u)
+	case pqthrift.TypeI16, pqthrift.TypeI32, pqthrift.TypeI64:
+		u, err := d.Uvarint()
+		v.n = pqthrift.Unzigzag(u)
 		return v, err
-	case typeDouble:
-		b, err := d.bytes(8)
+	case pqthrift.TypeDouble:
+		b, err := d.Bytes(8)
 		v.raw = b
 		return v, err
-	case typeBinary:
-		n, err := d.uvarint()
+	case pqthrift.TypeBinary:
+		n, err := d.Uvarint()
 		if err != nil {
 			return v, err
 		}
-		v.raw, err = d.bytes(n)
+		v.raw, err = d.Bytes(n)
 		return v, err
-	case typeList, typeSet:
+	case pqthrift.TypeList, pqthrift.TypeSet:
 		return d.decodeList(typ, depth)
-	case typeMap:
-		start := d.pos
-		if err := d.skipMap(depth); err != nil {
+	case pqthrift.TypeMap:
+		start := d.Pos
+		if err := d.Skip(pqthrift.TypeMap, depth); err != nil {
 			return v, err
 		}
-		v.raw = d.b[start:d.pos]
+		v.raw = d.B[start:d.Pos]
 		return v, nil
-	case typeStruct:
+	case pqthrift.TypeStruct:
 		return d.decodeStruct(depth)
 	}
 	return v, fmt.Errorf("%w: type %d", errCorrupt, typ)
@@ -167,21 +117,15 @@ func (d *decoder) decodeValue(typ byte, depth int) (value, error) {
 
 func (d *decoder) decodeList(typ byte, depth int) (value, error) {
 	v := value{typ: typ}
-	if depth > maxDepth {
+	if depth > pqthrift.MaxDepth {
 		return v, errCorrupt
 	}
-	h, err := d.byte()
+	size, elem, err := d.ListHeader()
 	if err != nil {
 		return v, err
 	}
-	v.elem = h & 0x0f
-	size := uint64(h >> 4)
-	if size == 15 {
-		if size, err = d.uvarint(); err != nil {
-			return v, err
-		}
-	}
-	if size > uint64(len(d.b)-d.pos) {
+	v.elem = elem
+	if size > uint64(len(d.B)-d.Pos) {
 		return v, errCorrupt
 	}
 	for range size {
@@ -194,33 +138,6 @@ func (d *decoder) decodeList(typ byte, depth int) (value, error) {
 	return v, nil
 }
 
-func (d *decoder) skipMap(depth int) error {
-	size, err := d.uvarint()
-	if err != nil || size == 0 {
-		return err
-	}
-	kv, err := d.byte()
-	if err != nil {
-		return err
-	}
-	if size > uint64(len(d.b)-d.pos) {
-		return errCorrupt
-	}
-	for range size {
-		if _, err := d.decodeValue(kv>>4, depth+1); err != nil {
-			return err
-		}
-		if _, err := d.decodeValue(kv&0x0f, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
-
-func zigzag(n int64) uint64 { return uint64(n<<1) ^ uint64(n>>63) }
-
 // encodeStruct appends the compact encoding of a struct value.
 func encodeStruct(b []byte, v *value) []byte {
 	var last int16
@@ -230,30 +147,30 @@ func encodeStruct(b []byte, v *value) []byte {
 			b = append(b, byte(delta)<<4|typ)
 		} else {
 			b = append(b, typ)
-			b = binary.AppendUvarint(b, zigzag(int64(f.id)))
+			b = binary.AppendUvarint(b, pqthrift.Zigzag(int64(f.id)))
 		}
 		last = f.id
-		if typ != typeTrue && typ != typeFalse {
+		if typ != pqthrift.TypeTrue && typ != pqthrift.TypeFalse {
 			b = encodeValue(b, &f.v)
 		}
 	}
-	return append(b, typeStop)
+	return append(b, pqthrift.TypeStop)
 }
 
 // encodeValue appends the compact encoding of a value that is not a struct
 // field's bool.
 func encodeValue(b []byte, v *value) []byte {
 	switch v.typ {
-	case typeTrue, typeFalse, typeByte:
+	case pqthrift.TypeTrue, pqthrift.TypeFalse, pqthrift.TypeByte:
 		return append(b, byte(v.n))
-	case typeI16, typeI32, typeI64:
-		return binary.AppendUvarint(b, zigzag(v.n))
-	case typeDouble, typeMap:
+	case pqthrift.TypeI16, pqthrift.TypeI32, pqthrift.TypeI64:
+		return binary.AppendUvarint(b, pqthrift.Zigzag(v.n))
+	case pqthrift.TypeDouble, pqthrift.TypeMap:
 		return append(b, v.raw...)
-	case typeBinary:
+	case pqthrift.TypeBinary:
 		b = binary.AppendUvarint(b, uint64(len(v.raw)))
 		return append(b, v.raw...)
-	case typeList, typeSet:
+	case pqthrift.TypeList, pqthrift.TypeSet:
 		if n := len(v.elems); n < 15 {
 			b = append(b, byte(n)<<4|v.elem)
 		} else {
@@ -264,7 +181,7 @@ func encodeValue(b []byte, v *value) []byte {
 			b = encodeValue(b, &v.elems[i])
 		}
 		return b
-	case typeStruct:
+	case pqthrift.TypeStruct:
 		return encodeStruct(b, v)
 	}
 	return b
