@@ -351,3 +351,51 @@ func TestPreparedThenShadowedOtherColumns(t *testing.T) {
 		t.Errorf("latest of s1's table after the failure: %s, want %s", got, want)
 	}
 }
+
+// TestPreparedAcrossOtherPaths checks that a statement prepared under one
+// search_path that does not start with the lake's schema is parsed again
+// under another, as PostgreSQL does: it reads the table the name now
+// means, and fails with 0A000 when that table has other columns.
+func TestPreparedAcrossOtherPaths(t *testing.T) {
+	conn, ids := shadowLake(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE SCHEMA s1",
+		"CREATE SCHEMA s2",
+		"CREATE SCHEMA s3",
+		"CREATE TABLE s1.t AS SELECT 'one' AS tp_id",
+		"CREATE TABLE s2.t AS SELECT 'two' AS tp_id",
+		"CREATE TABLE s3.t AS SELECT 3 AS n, 'three' AS tp_id",
+		"SET search_path = s1, public",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := conn.Prepare(ctx, "pick", "SELECT tp_id FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids("pick"); got != "one" {
+		t.Fatalf("under s1: %s, want one", got)
+	}
+	if _, err := conn.Exec(ctx, "SET search_path = s2, public"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids("pick"); got != "two" {
+		t.Errorf("under s2: %s, want two (the statement parsed again)", got)
+	}
+	if _, err := conn.Prepare(ctx, "star", "SELECT * FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "SET search_path = s3, public"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := conn.Exec(ctx, "star")
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "0A000" {
+		t.Fatalf("SELECT * prepared over s2.t run over s3.t: %v, want SQLSTATE 0A000", err)
+	}
+	if got := ids("pick"); got != "three" {
+		t.Errorf("under s3: %s, want three", got)
+	}
+}

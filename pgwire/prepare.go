@@ -69,7 +69,7 @@ func (s *session) prepareQuery(q string) (*statement, error) {
 // is used.
 func (s *session) prepareTranslated(name, text string, oids []uint32, keep bool) (*statement, error) {
 	key, cacheable := s.stmtCacheKey(text, oids)
-	resolved := &resolution{private: s.privateNames(), text: text, oids: oids}
+	resolved := &resolution{private: s.privateNames(), path: s.pathSetting(), text: text, oids: oids}
 	if cacheable {
 		if st, ok := s.srv.stmts.get(key, name); ok {
 			st.resolved = resolved

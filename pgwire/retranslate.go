@@ -8,13 +8,16 @@ package pgwire
 // otherwise (SET search_path to a path that puts another schema first, or
 // temporary objects: namesShared), or the other way round, is translated
 // and prepared again from the client's text when it is bound or
-// described. As in PostgreSQL, the new statement must describe the same
-// result columns (else 0A000 "cached plan must not change result type").
+// described; so is any statement run under another search_path than the
+// one it was prepared under. As in PostgreSQL, the new statement must
+// describe the same result columns (else 0A000 "cached plan must not
+// change result type").
 
 // resolution is how a statement's translation resolved its names, and
 // what translating it again takes.
 type resolution struct {
 	private bool     // translated by TranslatePrivateSQL (privateNames)
+	path    string   // the session's search_path then (pathSetting)
 	text    string   // the client's text
 	oids    []uint32 // the parameter types the client gave
 }
@@ -26,6 +29,15 @@ func (s *session) privateNames() bool {
 	return ok && !s.namesShared()
 }
 
+// pathSetting is the session's search_path setting as the client spelled
+// it.
+func (s *session) pathSetting() string {
+	if s.params.guc == nil {
+		return ""
+	}
+	return s.params.guc.vals["search_path"]
+}
+
 // currentStatement returns the session's prepared statement name, prepared
 // again first when the session's names no longer resolve as when it was
 // translated.
@@ -34,7 +46,8 @@ func (s *session) currentStatement(name string) (*statement, error) {
 	if !ok {
 		return nil, newError(codeInvalidPrepStmt, "prepared statement %q does not exist", name)
 	}
-	if st.resolved == nil || st.util != nil || st.resolved.private == s.privateNames() {
+	if st.resolved == nil || st.util != nil ||
+		st.resolved.private == s.privateNames() && st.resolved.path == s.pathSetting() {
 		return st, nil
 	}
 	if err := s.checkAborted(nil); err != nil {
