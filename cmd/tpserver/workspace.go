@@ -119,14 +119,15 @@ func (ws *workspace) selectPartitions(args []string) ([]*config.Partition, error
 	return out, nil
 }
 
-// collectDemo brings the demo partition up to date; it is a no-op for
-// configured workspaces.
+// collectDemo brings the demo partition up to date, compacted, so the
+// server starts on one file a day and its first background refresh has
+// nothing to merge; it is a no-op for configured workspaces.
 func (ws *workspace) collectDemo(ctx context.Context) error {
 	if !ws.demo {
 		return nil
 	}
 	c := ws.collector()
-	_, err := c.Collect(ctx, ws.partitions[0], collector.Options{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	_, err := c.Collect(ctx, ws.partitions[0], collector.Options{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Compact: true})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("collect demo data: %w", err)
 	}
