@@ -65,6 +65,9 @@ type Options struct {
 	// as "4GB") and threads for the whole engine.
 	MemoryLimit string
 	Threads     int
+	// HeadRows is how many of each lake table's newest rows its head
+	// holds at least (head.go): 0 is DefaultHeadRows, negative no head.
+	HeadRows int64
 }
 
 // Catalog is the process's DuckDB database.
@@ -96,6 +99,12 @@ type Catalog struct {
 	described  map[string]pgsql.Result
 	// snapshot is the emulated catalog's copy of DuckDB's schema.
 	snapshot schemaSnapshot
+	// headRows is the lake heads' size (Options.HeadRows; 0: none);
+	// heads are the tables their views read now, by lake table, and
+	// headSeq numbers the head tables built.
+	headRows int64
+	heads    map[string]string
+	headSeq  int
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -135,7 +144,17 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, live: map[string][]lake.DataFile{}, syncNullFiles: syncNullFiles, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, live: map[string][]lake.DataFile{}, syncNullFiles: syncNullFiles, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}, heads: map[string]string{}}
+	switch {
+	case opt.HeadRows == 0:
+		c.headRows = DefaultHeadRows
+	case opt.HeadRows > 0:
+		c.headRows = opt.HeadRows
+	}
+	if err := c.attachHeads(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := c.installPGCatalog(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -237,8 +256,9 @@ func (c *Catalog) defineViews(ctx context.Context, force bool) error {
 }
 
 // defineView (re)defines a lake table's view over its live files and, in
-// the same transaction, its day-limit macros (daylimits.go), so that no
-// statement binds the view of one set of files with the macros of another.
+// the same transaction, its day-limit macros (daylimits.go) and its head
+// view (head.go), so that no statement binds the view of one set of files
+// with the macros or head of another.
 func (c *Catalog) defineView(ctx context.Context, t lake.Table) error {
 	live, err := lake.Live(c.dataDir, t.Name)
 	if err != nil {
@@ -267,9 +287,16 @@ func (c *Catalog) defineView(ctx context.Context, t lake.Table) error {
 		stmts = append(stmts, "CREATE SCHEMA IF NOT EXISTS "+SystemSchema)
 		stmts = append(stmts, dayLimitMacros(t, live, footers)...)
 	}
-	if err := c.execInTx(ctx, stmts); err != nil {
+	head, err := c.buildHead(ctx, t, live, footers)
+	if err != nil {
 		return fmt.Errorf("define view %s: %w", t.Name, err)
 	}
+	if err := c.execInTx(ctx, append(stmts, head.stmts...)); err != nil {
+		c.dropHeadTable(ctx, head.table)
+		return fmt.Errorf("define view %s: %w", t.Name, err)
+	}
+	c.dropHeadTable(ctx, c.heads[t.Name])
+	c.heads[t.Name] = head.table
 	c.live[t.Name] = live
 	c.nullReads.wake()
 	if err := c.comment(ctx, t); err != nil {

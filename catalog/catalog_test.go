@@ -17,7 +17,13 @@ import (
 
 func open(t testing.TB, dir string) *Catalog {
 	t.Helper()
-	c, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}})
+	return openHeadRows(t, dir, 0)
+}
+
+// openHeadRows is open with the lake heads' Options.HeadRows.
+func openHeadRows(t testing.TB, dir string, headRows int64) *Catalog {
+	t.Helper()
+	c, err := Open(context.Background(), Options{DataDir: dir, Tables: []lake.Table{lake.CloudTrailLog()}, HeadRows: headRows})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,8 @@ var protectedSchemas = map[string]string{
 	SystemSchema:            "tpserver's schema " + SystemSchema,
 	PGCatalogSchema:         "the emulated catalog schema " + PGCatalogSchema,
 	pgemu.InformationSchema: "the emulated catalog schema " + pgemu.InformationSchema,
+	pgemu.HeadSchema:        "tpserver's schema " + pgemu.HeadSchema,
+	HeadDatabase:            "tpserver's database " + HeadDatabase,
 	"pg_catalog":            "the catalog schema pg_catalog",
 	"information_schema":    "the catalog schema information_schema",
 }
@@ -79,6 +81,9 @@ var protectedSchemas = map[string]string{
 // everything in them, and the main schema itself. It implements
 // pgwire.ObjectGuard.
 func (c *Catalog) ProtectedRelation(rel pgwire.Relation) (string, bool) {
+	if strings.EqualFold(rel.Catalog, HeadDatabase) {
+		return "tpserver's database " + HeadDatabase, true
+	}
 	schema := strings.ToLower(rel.Schema)
 	if reason, ok := protectedSchemas[schema]; ok {
 		return reason, true

@@ -73,7 +73,7 @@ func (c *Catalog) startNullReads() {
 }
 
 // readNulls reads the NULL counts of the table's files that have none yet
-// and defines its day-limit macros again with them.
+// and defines its day-limit macros and builds its head again with them.
 func (c *Catalog) readNulls(ctx context.Context, t lake.Table) error {
 	if len(t.DayColumns) == 0 {
 		return nil
@@ -105,5 +105,15 @@ func (c *Catalog) readNulls(ctx context.Context, t lake.Table) error {
 			known[p] = f
 		}
 	}
-	return c.execInTx(ctx, dayLimitMacros(t, c.live[t.Name], known))
+	head, err := c.buildHead(ctx, t, c.live[t.Name], known)
+	if err != nil {
+		return err
+	}
+	if err := c.execInTx(ctx, append(dayLimitMacros(t, c.live[t.Name], known), head.stmts...)); err != nil {
+		c.dropHeadTable(ctx, head.table)
+		return err
+	}
+	c.dropHeadTable(ctx, c.heads[t.Name])
+	c.heads[t.Name] = head.table
+	return nil
 }

@@ -152,7 +152,7 @@ func TestTopNDaysAfterRemoval(t *testing.T) {
 // and the same for the oldest rows.
 func TestTopNDaysSkipFiles(t *testing.T) {
 	dir := t.TempDir()
-	c := open(t, dir)
+	c := openHeadRows(t, dir, -1) // no head: the files read are what is checked
 	defer c.Close()
 	dayLakeNull(t, c, dir, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 6, -1)
 	ctx := context.Background()
@@ -292,7 +292,7 @@ func TestTopNDaysPreparedThenShadowed(t *testing.T) {
 // first), then bounds the query once the counts are read.
 func TestTopNDaysNullsInBackground(t *testing.T) {
 	dir := t.TempDir()
-	c := open(t, dir)
+	c := openHeadRows(t, dir, -1) // no head: the files read are what is checked
 	defer c.Close()
 	c.mu.Lock()
 	c.syncNullFiles = 0

@@ -17,7 +17,7 @@ func (c *Catalog) newTranslators(ctx context.Context) (shared, private *pgsql.Tr
 		return nil, nil, err
 	}
 	shared = pgsql.New(o)
-	o.DayLimits = nil
+	o.DayLimits, o.Heads = nil, nil
 	return shared, pgsql.New(o), nil
 }
 
@@ -71,13 +71,14 @@ func (c *Catalog) translatorObjects(ctx context.Context) (pgsql.Objects, error) 
 			o.DayLimits[t.Name] = dayLimitNames(t.Name) // defined with the view (defineView)
 		}
 	}
+	o.Heads = c.translatorHeads()
 	return o, nil
 }
 
 // TranslatePrivateSQL is TranslateSQL for a session whose names may not
 // resolve as in other sessions (a temporary relation may take a lake
 // view's name): it leaves out the rewrites that hold only for the lake
-// views (the day limits of latest-N queries, whose bounds come from the
+// views (the day limits and heads of latest-N queries, which come from the
 // lake's files). It implements pgwire.PrivateSQLTranslator.
 func (c *Catalog) TranslatePrivateSQL(sql string) string {
 	return c.privateTranslator.TranslateDescribing(sql, func(r pgsql.Result) { c.rememberResult(sql, r) })

@@ -58,6 +58,9 @@ const (
 	CatalogSchema = "tp_pg_catalog"
 	// InformationSchema holds the emulated information_schema.
 	InformationSchema = "tp_information_schema"
+	// HeadSchema holds the catalog's head views of the lake tables (their
+	// newest rows, which latest-N queries read instead of the files).
+	HeadSchema = "tp_lake_head"
 	// DatabaseName is the one database the emulated catalog shows outside
 	// a client session; in a session it is the database the client named
 	// (the session parameter DatabaseKey).
@@ -83,8 +86,8 @@ const (
 )
 
 // HiddenSchemas are the DuckDB schemas never shown as namespaces: the
-// emulation's own and DuckDB's built-in catalogs (the emulated pg_catalog
+// emulation's own, the lake heads' and DuckDB's built-in catalogs (the emulated pg_catalog
 // and information_schema stand in for the latter two).
 func HiddenSchemas() []string {
-	return []string{CatalogSchema, InformationSchema, "pg_catalog", "information_schema"}
+	return []string{CatalogSchema, InformationSchema, HeadSchema, "pg_catalog", "information_schema"}
 }

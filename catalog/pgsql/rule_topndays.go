@@ -4,6 +4,7 @@ import (
 	"math"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The top-N days rule: "the latest N events" (ORDER BY a day column DESC
@@ -32,6 +33,16 @@ import (
 // rows with a NULL col, which sort first with nulls_first, are all on days
 // from d on as well (the macro takes them into account).
 
+// The head: a latest-N query with n+k no more than a lake relation's
+// Head.Rows reads the relation's head (a small table of its newest rows)
+// instead of its files, under the relation's own name as alias, with the
+// same day-key bound. The answer does not change: the head holds every row
+// whose col is NULL and every row whose col is at least the Rows-th largest
+// value of col, so each row it lacks sorts, on the first key, strictly after
+// Rows rows it holds, whatever the NULL order; DESC only (the head holds
+// the newest rows). A column written with its schema (s.t.col) keeps the
+// query as it is: the alias would not resolve it.
+
 // DayLimit names the macros of a lake relation that bound the days of its
 // newest and oldest rows: Newest(col, n, nulls_first) is a date d such that
 // every row among the first n in ORDER BY col DESC (NULLS FIRST when
@@ -39,6 +50,16 @@ import (
 // ASC, with day key <= d. Both may be schema-qualified ("s.name").
 type DayLimit struct {
 	Newest, Oldest string
+}
+
+// Head names the head relation of a lake relation (it may be
+// schema-qualified): for each of the lake relation's day columns col, it
+// holds every row whose col is NULL and every row whose col is at least
+// the Rows-th largest non-NULL col (all rows when there are fewer), with
+// the lake relation's columns; a query of the head reads no file.
+type Head struct {
+	Relation string
+	Rows     int64
 }
 
 // topNDays adds the day-key bound of a latest-N query block (see above).
@@ -103,6 +124,45 @@ func (r *rewriter) topNDays(sel *pg_query.SelectStmt) {
 	key := pg_query.MakeColumnRefNode(strNodes(ref, r.t.dayKey), -1)
 	sel.WhereClause = op(cmp, key, call)
 	r.changed = true
+	if head, ok := r.t.heads[rv.Relname]; ok && newest && n <= head.Rows && !schemaColumnRefs(sel) {
+		readHead(rv, head)
+	}
+}
+
+// readHead points a lake relation's FROM item at its head, under the
+// name the query knows it by.
+func readHead(rv *pg_query.RangeVar, head Head) {
+	name, ok := splitName(head.Relation)
+	if !ok {
+		return
+	}
+	if rv.Alias == nil {
+		rv.Alias = &pg_query.Alias{Aliasname: rv.Relname}
+	}
+	rv.Schemaname, rv.Relname = "", name[len(name)-1]
+	if len(name) == 2 {
+		rv.Schemaname = name[0]
+	}
+}
+
+// schemaColumnRefs reports a column reference of a query block's targets
+// or sort keys qualified with a schema (s.t.col), which an alias does not
+// resolve.
+func schemaColumnRefs(sel *pg_query.SelectStmt) bool {
+	found := false
+	check := func(m protoreflect.Message) bool {
+		if cr, ok := m.Interface().(*pg_query.ColumnRef); ok && len(cr.Fields) > 2 {
+			found = true
+		}
+		return !found
+	}
+	for _, n := range sel.TargetList {
+		walkNode(n, check, func(protoreflect.Message) {})
+	}
+	for _, n := range sel.SortClause {
+		walkNode(n, check, func(protoreflect.Message) {})
+	}
+	return found
 }
 
 // plainBlock reports a query block that reads exactly one FROM item and

@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,36 @@ func TestTopNDays(t *testing.T) {
 	checkDayRule(t, New(topNObjects()), cases, same)
 	if in := cases[0].in; New(dayObjects()).Translate(in) != in {
 		t.Errorf("a translator without day limits changed %s", in)
+	}
+}
+
+// TestTopNHead checks which latest-N queries read the lake relation's
+// head instead of its files: descending, within the head's rows, columns
+// not written with their schema.
+func TestTopNHead(t *testing.T) {
+	o := topNObjects()
+	o.Heads = map[string]Head{"lake_t": {Relation: "h.lake_t", Rows: 100}}
+	cases := []dayRuleCase{
+		{"latest 100", `SELECT * FROM lake_t ORDER BY event_time DESC LIMIT 100`,
+			`SELECT * FROM h.lake_t lake_t WHERE lake_t.tp_date >= sys.lake_t_newest_day('event_time', 100, true) ORDER BY event_time DESC LIMIT 100`},
+		{"alias and offset", `SELECT l.x FROM public.lake_t AS l ORDER BY l.tp_timestamp DESC NULLS LAST, x LIMIT 10 OFFSET 90`,
+			`SELECT l.x AS x FROM h.lake_t l WHERE l.tp_date >= sys.lake_t_newest_day('tp_timestamp', 100, false) ORDER BY l.tp_timestamp DESC NULLS LAST, x LIMIT 10 OFFSET 90`},
+		{"beyond the head", `SELECT * FROM lake_t ORDER BY event_time DESC LIMIT 100 OFFSET 1`,
+			`SELECT * FROM lake_t WHERE lake_t.tp_date >= sys.lake_t_newest_day('event_time', 101, true) ORDER BY event_time DESC LIMIT 100 OFFSET 1`},
+		{"oldest", `SELECT * FROM lake_t ORDER BY event_time LIMIT 5`,
+			`SELECT * FROM lake_t WHERE lake_t.tp_date <= sys.lake_t_oldest_day('event_time', 5, false) ORDER BY event_time LIMIT 5`},
+		{"schema-qualified column", `SELECT main.lake_t.x FROM main.lake_t ORDER BY event_time DESC LIMIT 5`,
+			`SELECT main.lake_t.x AS x FROM main.lake_t WHERE lake_t.tp_date >= sys.lake_t_newest_day('event_time', 5, true) ORDER BY event_time DESC LIMIT 5`},
+	}
+	same := []dayRuleSame{
+		{"where", `SELECT * FROM lake_t WHERE x = 1 ORDER BY event_time DESC LIMIT 5`},
+		{"no limit", `SELECT * FROM lake_t ORDER BY event_time DESC`},
+	}
+	tr := New(o)
+	checkDayRule(t, tr, cases, same)
+	for _, c := range same {
+		if got := tr.Translate(c.in); strings.Contains(got, "h.lake_t") {
+			t.Errorf("%s: reads the head: %s", c.name, got)
+		}
 	}
 }

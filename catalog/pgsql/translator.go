@@ -71,6 +71,10 @@ type Objects struct {
 	// the days of their newest and oldest rows: a "latest N" query of one
 	// gets a filter on DayKey from them (rule_topndays.go). Optional.
 	DayLimits map[string]DayLimit
+	// Heads maps lake relations of DayLimits to their head relations: a
+	// "latest N" query of one whose N is within the head's rows reads the
+	// head instead (rule_topndays.go). Optional.
+	Heads map[string]Head
 }
 
 // SessionSettings are the DuckDB statements that set a connection's engine
@@ -113,6 +117,7 @@ type Translator struct {
 	dayKey     string
 	dayColumns map[string][]string
 	dayLimits  map[string]DayLimit
+	heads      map[string]Head
 	cache      *lru
 }
 
@@ -138,6 +143,12 @@ func New(o Objects) *Translator {
 		for rel, l := range o.DayLimits {
 			if _, ok := o.DayColumns[rel]; ok {
 				t.dayLimits[rel] = l
+			}
+		}
+		t.heads = make(map[string]Head, len(o.Heads))
+		for rel, h := range o.Heads {
+			if _, ok := t.dayLimits[rel]; ok && h.Rows > 0 {
+				t.heads[rel] = h
 			}
 		}
 	}
