@@ -21,9 +21,10 @@ const latestRuns = 31
 type latestQuery struct{ name, sql string }
 
 // latestSection breaks "the latest 100 events" down in-process, where its
-// cost goes: the query as tpserver runs it on the lake view (translated,
-// day bound included), then the same query over the newest day's files
-// only and over the newest file alone, the newest file's first 100 rows
+// cost goes: the query as tpserver runs it on the lake view (translated:
+// it reads the table's head, see catalog/head.go), the same without the
+// head (day bound only: it reads Parquet), then the same query over the
+// newest day's files only and over the newest file alone, the newest file's first 100 rows
 // unsorted (DuckDB decoding one vector of every column: the floor of any
 // select * over a file) and the sort key alone. Every figure is against
 // the newest file alone, the best a lake holding the newest rows in one
@@ -39,6 +40,11 @@ func latestSection(r *report, cr *collectResult) error {
 		return fmt.Errorf("in-process catalog over %s: %w", cr.dataDir, err)
 	}
 	defer cat.Close()
+	noHead, err := catalog.Open(ctx, catalog.Options{DataDir: cr.dataDir, Tables: []lake.Table{table}, InMemory: true, HeadRows: -1})
+	if err != nil {
+		return fmt.Errorf("in-process catalog without heads over %s: %w", cr.dataDir, err)
+	}
+	defer noHead.Close()
 	live, err := lake.Live(cr.dataDir, table.Name)
 	if err != nil {
 		return fmt.Errorf("live files: %w", err)
@@ -59,12 +65,14 @@ func latestSection(r *report, cr *collectResult) error {
 	}
 	newest := table.ScanSQL(day[:1])
 	qs := []latestQuery{
-		{"lake view, as tpserver runs it", cat.TranslateSQL(q)},
+		{"lake view, as tpserver runs it (the head)", cat.TranslateSQL(q)},
+		{"lake view without the head (day bound only)", noHead.TranslateSQL(q)},
 		{fmt.Sprintf("newest day's %d files only", len(day)), sorted(table.ScanSQL(day))},
 		{"newest file alone", sorted(newest)},
 		{"newest file, first 100 rows unsorted", "select * from (" + newest + ") limit 100"},
 		{"lake view, event_time alone", cat.TranslateSQL(`select event_time from aws_cloudtrail_log order by event_time desc limit 100`)},
 	}
+	const base = 3 // the newest file alone
 	walls, cpus := make([]time.Duration, len(qs)), make([]time.Duration, len(qs))
 	for i, lq := range qs {
 		if walls[i], cpus[i], err = medianWithCPU(cat.DB(), lq.sql); err != nil {
@@ -78,10 +86,29 @@ func latestSection(r *report, cr *collectResult) error {
 	var out [][]string
 	for i, lq := range qs {
 		out = append(out, []string{lq.name, ms(walls[i]), ms(cpus[i]),
-			fmt.Sprintf("%.2f", walls[i].Seconds()/walls[2].Seconds()), fmt.Sprintf("%.2f", cpus[i].Seconds()/cpus[2].Seconds())})
+			fmt.Sprintf("%.2f", walls[i].Seconds()/walls[base].Seconds()), fmt.Sprintf("%.2f", cpus[i].Seconds()/cpus[base].Seconds())})
 	}
 	r.table([]string{"query", "wall", "CPU/query", "wall / newest file", "CPU / newest file"}, out)
+	r.line("\n" + headLine(cat, noHead, table.Name))
 	return nil
+}
+
+// headLine describes the head the catalog built at Open: its rows, the
+// files it read, the build's time and the memory its table holds (DuckDB's
+// in-memory table bytes of the catalog with heads less those of one
+// without).
+func headLine(cat, noHead *catalog.Catalog, table string) string {
+	st, ok := cat.HeadStatus(table)
+	if !ok {
+		return "No head was built."
+	}
+	mem := func(c *catalog.Catalog) int64 {
+		var n int64
+		_ = c.DB().QueryRow("select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory() where tag = 'IN_MEMORY_TABLE'").Scan(&n)
+		return n
+	}
+	return fmt.Sprintf("The head (catalog/head.go): %d rows built from the newest %d files in %s at Open (the same at each commit of the lake); its table holds %.1f MB of memory.",
+		st.Rows, st.Files, st.Took.Round(time.Millisecond), mb(mem(cat)-mem(noHead)))
 }
 
 // medianWithCPU runs q once to warm up, then latestRuns times, and

@@ -101,10 +101,12 @@ type Catalog struct {
 	snapshot schemaSnapshot
 	// headRows is the lake heads' size (Options.HeadRows; 0: none);
 	// heads are the tables their views read now, by lake table, and
-	// headSeq numbers the head tables built.
-	headRows int64
-	heads    map[string]string
-	headSeq  int
+	// headSeq numbers the head tables built; headStatus describes each
+	// table's last build.
+	headRows   int64
+	heads      map[string]string
+	headSeq    int
+	headStatus map[string]HeadStatus
 }
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -144,7 +146,7 @@ func Open(ctx context.Context, opt Options) (*Catalog, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, live: map[string][]lake.DataFile{}, syncNullFiles: syncNullFiles, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}, heads: map[string]string{}}
+	c := &Catalog{db: db, dataDir: opt.DataDir, tables: opt.Tables, log: log, signatures: map[string]string{}, fileSchemas: map[string]map[string]fileFooter{}, live: map[string][]lake.DataFile{}, syncNullFiles: syncNullFiles, originCache: originCache{entries: map[string]originEntry{}}, described: map[string]pgsql.Result{}, heads: map[string]string{}, headStatus: map[string]HeadStatus{}}
 	switch {
 	case opt.HeadRows == 0:
 		c.headRows = DefaultHeadRows

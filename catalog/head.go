@@ -52,6 +52,25 @@ const headRowsCap = 8
 // whose files the head is built from too.
 const headMarginDays = 2
 
+// HeadStatus describes a lake table's head as last built.
+type HeadStatus struct {
+	// Rows are the head table's rows; 0 when the head is the lake view.
+	Rows int64
+	// Files are the data files it was built from.
+	Files int
+	// Took is the time the build took (the head table's creation and
+	// check).
+	Took time.Duration
+}
+
+// HeadStatus returns the last build of a lake table's head, if any.
+func (c *Catalog) HeadStatus(table string) (HeadStatus, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.headStatus[table]
+	return s, ok
+}
+
 // headRelation is the qualified name of a lake table's head view.
 func headRelation(table string) string {
 	return pgemu.HeadSchema + "." + lake.QuoteIdent(table)
@@ -122,10 +141,12 @@ func (c *Catalog) buildHead(ctx context.Context, t lake.Table, live []lake.DataF
 			return builtHead{}, fmt.Errorf("check the head of %s: %w", t.Name, err)
 		}
 		c.log.Debug("lake head too large or short: latest-N queries read the files", zap.String("table", t.Name), zap.Int64("rows", rows))
+		c.headStatus[t.Name] = HeadStatus{Files: len(files), Took: time.Since(start)}
 		return lakeView, nil
 	}
 	h := view(table)
 	h.table = table
+	c.headStatus[t.Name] = HeadStatus{Rows: rows, Files: len(files), Took: time.Since(start)}
 	c.log.Debug("lake head built", zap.String("table", t.Name), zap.Int64("rows", rows),
 		zap.Int("files", len(files)), zap.Duration("took", time.Since(start)))
 	return h, nil
