@@ -52,7 +52,7 @@ func TestSmall(t *testing.T) {
 		testsupport.LeftOut(t, "psql", "apt-get install postgresql-client", "the psql figures")
 	}
 	wants := []string{"## Generated data", "| tpserver collect |", "DuckDB alone", "zcat of all files", "## Queries", "| count(*) |", "## Dashboard mix", "## Streaming select *", "| pgx binary |",
-		"## Latest 100 events, in-process", "| newest file alone | ", "| lake view, as tpserver runs it |",
+		"## Latest 100 events, in-process", "| newest file alone | ", "| lake view, as tpserver runs it (the head) |", "| lake view without the head (day bound only) |", "The head (catalog/head.go): ",
 		"## Start-up with 20", "| tpserver serve, 20", "| DuckDB alone, 20", "Per-statement growth with files"}
 	if strings.Contains(out.String(), "pgbench not installed") {
 		testsupport.LeftOut(t, "pgbench", "apt-get install postgresql-client", "the dashboard mix")
