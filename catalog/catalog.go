@@ -6,7 +6,9 @@
 // that a time window's query gets a tp_date filter and DuckDB opens only
 // that window's files; with each view, macros that bound the days of a
 // table's newest and oldest N rows (daylimits.go) give a "latest N" query
-// such a filter too.
+// such a filter too; and with each view, its head (head.go), a small
+// in-memory table of its newest rows, which a "latest N" query within the
+// head's rows reads instead of any file.
 package catalog
 
 import (

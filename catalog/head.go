@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -129,9 +130,13 @@ func (c *Catalog) buildHead(ctx context.Context, t lake.Table, live []lake.DataF
 	if sameSchema(footers, paths) {
 		scan = t.ScanSameSchemaSQL(paths)
 	}
+	cutoffs, err := c.headCutoffs(ctx, t, scan)
+	if err != nil {
+		return builtHead{}, fmt.Errorf("build the head of %s: %w", t.Name, err)
+	}
 	c.headSeq++
 	table := fmt.Sprintf("%s.main.%s", HeadDatabase, lake.QuoteIdent(fmt.Sprintf("%s_%d", t.Name, c.headSeq)))
-	if _, err := c.db.ExecContext(ctx, headTableSQL(table, scan, t.DayColumns, c.headRows)); err != nil {
+	if _, err := c.db.ExecContext(ctx, headTableSQL(table, scan, cutoffs)); err != nil {
 		return builtHead{}, fmt.Errorf("build the head of %s: %w", t.Name, err)
 	}
 	ok, rows, err := c.headHolds(ctx, table, t.DayColumns, all)
@@ -152,16 +157,68 @@ func (c *Catalog) buildHead(ctx context.Context, t lake.Table, live []lake.DataF
 	return h, nil
 }
 
-// headTableSQL creates table with the rows of scan that belong in the head
-// (see above).
-func headTableSQL(table, scan string, dayColumns []string, rows int64) string {
-	conds := make([]string, len(dayColumns))
-	for i, col := range dayColumns {
+// headCutoff is a day column's cutoff: the headRows-th largest value of
+// the column, as a SQL literal of its type, or "" when it has no value.
+type headCutoff struct {
+	column, literal string
+}
+
+// headCutoffs returns each day column's cutoff over scan: reading the day
+// columns alone, DuckDB's top-N skips the row groups of older times.
+func (c *Catalog) headCutoffs(ctx context.Context, t lake.Table, scan string) ([]headCutoff, error) {
+	exprs := make([]string, len(t.DayColumns))
+	for i, col := range t.DayColumns {
 		q := lake.QuoteIdent(col)
-		conds[i] = fmt.Sprintf("s.%[1]s IS NULL OR s.%[1]s >= (SELECT min(v) FROM (SELECT %[1]s AS v FROM (%[2]s) WHERE %[1]s IS NOT NULL ORDER BY %[1]s DESC LIMIT %[3]d))",
-			q, scan, rows)
+		exprs[i] = fmt.Sprintf("CAST((SELECT min(v) FROM (SELECT %[1]s AS v FROM (%[2]s) WHERE %[1]s IS NOT NULL ORDER BY %[1]s DESC LIMIT %[3]d)) AS VARCHAR)",
+			q, scan, c.headRows)
 	}
-	return fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM (%s) AS s WHERE (%s)", table, scan, strings.Join(conds, ") OR ("))
+	values := make([]sql.NullString, len(exprs))
+	dest := make([]any, len(exprs))
+	for i := range values {
+		dest[i] = &values[i]
+	}
+	if err := c.db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("find the cutoffs: %w", err)
+	}
+	out := make([]headCutoff, len(exprs))
+	for i, col := range t.DayColumns {
+		out[i].column = col
+		if values[i].Valid {
+			typ := "TIMESTAMP"
+			if c, ok := t.Column(col); ok {
+				typ = c.Type
+			}
+			out[i].literal = fmt.Sprintf("CAST(%s AS %s)", lake.QuoteString(values[i].String), typ)
+		}
+	}
+	return out, nil
+}
+
+// headTableSQL creates table with the rows of scan that belong in the
+// head (see above): one branch per day column, each a conjunction of
+// filters on one column at a time, which DuckDB checks against the row
+// groups' statistics, so that it decodes the newest row groups only.
+// Branch i takes the rows of column i's head that no earlier branch took.
+func headTableSQL(table, scan string, cutoffs []headCutoff) string {
+	branches := make([]string, len(cutoffs))
+	for i, c := range cutoffs {
+		conds := []string{headCond(c)}
+		for _, earlier := range cutoffs[:i] {
+			conds = append(conds, "NOT ("+headCond(earlier)+")")
+		}
+		branches[i] = fmt.Sprintf("SELECT * FROM (%s) WHERE (%s)", scan, strings.Join(conds, ") AND ("))
+	}
+	return fmt.Sprintf("CREATE TABLE %s AS %s", table, strings.Join(branches, " UNION ALL "))
+}
+
+// headCond is the condition of the rows of one day column's head: NULL,
+// or at least the cutoff. It is never NULL itself.
+func headCond(c headCutoff) string {
+	q := lake.QuoteIdent(c.column)
+	if c.literal == "" {
+		return q + " IS NULL"
+	}
+	return fmt.Sprintf("%[1]s IS NULL OR %[1]s >= %[2]s", q, c.literal)
 }
 
 // headHolds reports whether a built head table is within its bound of
