@@ -160,3 +160,51 @@ func BenchmarkRecordsOf(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFileDecoder decodes 100 gzip files of 100 events per iteration
+// through one Buffers, as a collection's decoder goroutine does.
+func BenchmarkFileDecoder(b *testing.B) {
+	const files, perFile = 100, 100
+	events := benchEvents(b, files*perFile)
+	var data [][]byte
+	var size int64
+	for f := range files {
+		var file strings.Builder
+		file.WriteString(`{"Records":[`)
+		for i, e := range events[f*perFile : (f+1)*perFile] {
+			if i > 0 {
+				file.WriteByte(',')
+			}
+			file.Write(e)
+		}
+		file.WriteString(`]}`)
+		data = append(data, gz(b, file.String()))
+		size += int64(file.Len())
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var bufs Buffers
+	for b.Loop() {
+		count := 0
+		for _, f := range data {
+			d, err := bufs.NewFileDecoder(bytes.NewReader(f))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				_, err := d.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				count++
+			}
+		}
+		if count != files*perFile {
+			b.Fatalf("%d events, want %d", count, files*perFile)
+		}
+	}
+	b.ReportMetric(float64(b.N)*files*perFile/b.Elapsed().Seconds(), "events/s")
+}

@@ -150,6 +150,35 @@ type Buffers struct {
 	br    *bufio.Reader
 	zr    *gzip.Reader
 	whole []byte
+	// gz holds a gzip file's compressed bytes, which the gzip reader then
+	// reads from gzr (see compressed).
+	gz  []byte
+	gzr bytes.Reader
+}
+
+// gzWholeLimit bounds the compressed bytes Buffers read ahead of the gzip
+// reader; the rest of a larger file is streamed.
+const gzWholeLimit = 4 << 20
+
+// compressed returns what the gzip reader reads of br: with b, br's bytes
+// read ahead into b.gz and served by a bytes.Reader, whose ReadByte the
+// inflater calls inline (through a bufio.Reader each byte of the Huffman
+// decoding is a call: a tenth of gzip's CPU). The reader yields exactly
+// what br yields, bytes and read error alike.
+func (b *Buffers) compressed(br *bufio.Reader) io.Reader {
+	if b == nil {
+		return br
+	}
+	buf, err := readAll(io.LimitReader(br, gzWholeLimit+1), b.gz[:0])
+	b.gz = buf
+	b.gzr.Reset(buf)
+	switch {
+	case err != nil:
+		return io.MultiReader(&b.gzr, errReader{err})
+	case len(buf) > gzWholeLimit:
+		return io.MultiReader(&b.gzr, br)
+	}
+	return &b.gzr
 }
 
 // NewFileDecoder is NewFileDecoder reusing b's buffers; the events of the
@@ -196,7 +225,7 @@ func newDecoder(r io.Reader, whole bool, bufs *Buffers) (*Decoder, error) {
 	magic, err := br.Peek(2)
 	switch {
 	case len(magic) == 2 && magic[0] == gzipMagic0 && magic[1] == gzipMagic1:
-		zr, err := bufs.gunzip(br)
+		zr, err := bufs.gunzip(bufs.compressed(br))
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("unexpected end of gzip stream in its header: %w", io.ErrUnexpectedEOF)
 		}
