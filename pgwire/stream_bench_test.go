@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -115,6 +116,16 @@ func procStatus(b *testing.B) (rss, hwm int64) {
 	return rss, hwm
 }
 
+// processCPU is the CPU time (user + system) this process has used so far:
+// server and client together, as both run here.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // rssPeak samples VmRSS every 20 ms until stopped and returns the peak.
 // (Resetting VmHWM through /proc/self/clear_refs is not allowed everywhere.)
 func rssPeak(b *testing.B) (stop func() int64) {
@@ -156,9 +167,11 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 				runtime.GC()
 				before := readMem(b)
 				stop := rssPeak(b)
+				cpu0 := processCPU()
 				start := time.Now()
 				got, err := read()
 				el := time.Since(start)
+				cpu := processCPU() - cpu0
 				peak := stop()
 				after := readMem(b)
 				if err != nil {
@@ -168,6 +181,7 @@ func BenchmarkStreamSelectStar(b *testing.B) {
 					b.Fatalf("read %d rows, want %d", got, n)
 				}
 				b.ReportMetric(float64(n)/el.Seconds(), "rows/s")
+				b.ReportMetric(cpu.Seconds()*1e6/float64(n), "CPU-s/1M-rows")
 				b.ReportMetric(float64(max(peak, after.rss)-before.rss)/(1<<20), "MiB-RSS-growth")
 				b.ReportMetric(float64(after.rss-before.rss)/(1<<20), "MiB-RSS-after")
 				b.ReportMetric(float64(after.heapInuse)/(1<<20), "MiB-heap-inuse")
