@@ -53,15 +53,20 @@ func jsonLeaf(t duckdb.Type) bool {
 // jsonNode renders values of one jsonRenderable shape, with a STRUCT's
 // keys quoted once.
 type jsonNode struct {
-	typ   duckdb.Type
-	json  bool
-	keys  [][]byte // STRUCT: `"name":`, after a comma from the second on
-	parts []jsonNode
+	typ  duckdb.Type
+	json bool
+	// text: a VARCHAR leaf that is not JSON, always a JSON string (the
+	// commonest field, rendered by its STRUCT without a call of its own).
+	text bool
+	// keys are a STRUCT's `"name":`, after a comma from the second field
+	// on; nullKeys the same followed by null, for a NULL field.
+	keys, nullKeys [][]byte
+	parts          []jsonNode
 }
 
 // newJSONNode prepares the rendering of a jsonRenderable shape.
 func newJSONNode(s *duckdbx.Shape) *jsonNode {
-	n := &jsonNode{typ: s.Type, json: s.JSON}
+	n := &jsonNode{typ: s.Type, json: s.JSON, text: s.Type == duckdb.TYPE_VARCHAR && !s.JSON}
 	for k := range s.Parts {
 		n.parts = append(n.parts, *newJSONNode(&s.Parts[k]))
 		if s.Type == duckdb.TYPE_STRUCT {
@@ -69,8 +74,9 @@ func newJSONNode(s *duckdbx.Shape) *jsonNode {
 			if k > 0 {
 				key = append(key, ',')
 			}
-			key = appendJSONString(key, []byte(s.Parts[k].Name))
-			n.keys = append(n.keys, append(key, ':'))
+			key = append(appendJSONString(key, []byte(s.Parts[k].Name)), ':')
+			n.keys = append(n.keys, key)
+			n.nullKeys = append(n.nullKeys, append(key[:len(key):len(key)], "null"...))
 		}
 	}
 	return n
@@ -85,8 +91,15 @@ func (n *jsonNode) append(dst []byte, v *duckdbx.Vector, i int) []byte {
 	case duckdb.TYPE_STRUCT:
 		dst = append(dst, '{')
 		for k := range n.parts {
-			dst = append(dst, n.keys[k]...)
-			dst = n.parts[k].append(dst, &v.Fields[k], i)
+			part, field := &n.parts[k], &v.Fields[k]
+			switch {
+			case !field.Valid(i):
+				dst = append(dst, n.nullKeys[k]...)
+			case part.text:
+				dst = appendJSONString(append(dst, n.keys[k]...), field.Bytes(i))
+			default:
+				dst = part.append(append(dst, n.keys[k]...), field, i)
+			}
 		}
 		return append(dst, '}')
 	case duckdb.TYPE_LIST:
@@ -179,11 +192,15 @@ func nestedJSONColumn(c chunkColumn, s *duckdbx.Shape) chunkColumn {
 // appendJSONString appends s as a JSON string as DuckDB's to_json writes
 // it: quote and backslash escaped, \b \f \n \r \t, other control
 // characters as \u00XX, everything else (including non-ASCII UTF-8, DEL,
-// '/', '<') as it is. Runs of eight bytes that need no escape are copied
-// without looking at each byte.
+// '/', '<') as it is. A string that needs no escape (the common case) is
+// copied whole; in the others, runs of eight bytes that need no escape are
+// copied without looking at each byte.
 func appendJSONString(dst, s []byte) []byte {
 	const hexDigits = "0123456789ABCDEF"
 	dst = append(dst, '"')
+	if !needsJSONEscape(s) {
+		return append(append(dst, s...), '"')
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && !needsJSONEscape8(binary.LittleEndian.Uint64(s[i:])) {
@@ -209,13 +226,39 @@ func appendJSONString(dst, s []byte) []byte {
 	return append(dst, '"')
 }
 
+// needsJSONEscape reports whether a byte of s needs an escape in a JSON
+// string, eight bytes at a time (the last eight overlapping the ones
+// before) once s has eight.
+func needsJSONEscape(s []byte) bool {
+	n := len(s)
+	if n < 8 {
+		for _, c := range s {
+			if jsonEscapes[c] != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var any uint64
+	for i := 0; i+8 <= n; i += 8 {
+		any |= jsonEscapeBits(binary.LittleEndian.Uint64(s[i:]))
+	}
+	return any|jsonEscapeBits(binary.LittleEndian.Uint64(s[n-8:])) != 0
+}
+
 // needsJSONEscape8 reports whether one of the eight bytes of x is below
 // 0x20, a quote or a backslash (bit tricks on all bytes at once: a byte
 // below n borrows when n is subtracted from it).
 func needsJSONEscape8(x uint64) bool {
+	return jsonEscapeBits(x) != 0
+}
+
+// jsonEscapeBits is not zero when one of the eight bytes of x needs an
+// escape (see needsJSONEscape8).
+func jsonEscapeBits(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	below := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & highs }
-	return below(x, 0x20)|below(x^(ones*'"'), 1)|below(x^(ones*'\\'), 1) != 0
+	return below(x, 0x20) | below(x^(ones*'"'), 1) | below(x^(ones*'\\'), 1)
 }
 
 // jsonEscapes is, for each byte, the letter of its JSON escape (u for
