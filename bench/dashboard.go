@@ -149,14 +149,16 @@ func writeDashboard(r *report, tp, pg []mixResult, mixFor time.Duration) {
 	}
 }
 
-// startServe starts tpserver serve on the collected lake on a free port.
-func startServe(bin string, cr *collectResult) (*testsupport.Process, int, error) {
+// startServe starts tpserver serve on the collected lake on a free port,
+// with extra flags if any.
+func startServe(bin string, cr *collectResult, extra ...string) (*testsupport.Process, int, error) {
 	port, err := testsupport.FreePort()
 	if err != nil {
 		return nil, 0, fmt.Errorf("free port: %w", err)
 	}
-	srv, err := testsupport.StartProcess(exec.Command(bin, "serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
-		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--refresh-interval", "24h"))
+	args := append([]string{"serve", "--config-path", cr.configDir, "--data-dir", cr.dataDir,
+		"--listen", "127.0.0.1:" + strconv.Itoa(port), "--refresh-interval", "24h"}, extra...)
+	srv, err := testsupport.StartProcess(exec.Command(bin, args...))
 	if err != nil {
 		return nil, 0, fmt.Errorf("start tpserver serve: %w", err)
 	}

@@ -52,49 +52,91 @@ type streamResult struct {
 // streamSection streams `select *` of the collected lake from `tpserver
 // serve` to pgx (text and binary) and psql, sampling the server's RSS, and
 // the same from PostgreSQL 15 holding the same rows (copied from tpserver
-// with COPY TO STDOUT, columns of the types tpserver describes).
+// with COPY TO STDOUT, columns of the types tpserver describes); then to
+// pgx again from a server started with --fetch-ahead.
 func streamSection(r *report, bin string, cr *collectResult) error {
 	fmt.Fprintln(os.Stderr, "bench: tpserver serve (stream)")
-	srv, port, err := startServe(bin, cr)
+	n, tp, pg, err := streamServeAndPostgres(bin, cr)
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
-	ctx := context.Background()
-	dsn := fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port)
-	n, err := countRows(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("tpserver: %w", err)
-	}
-	clients := streamClients(n)
-	tp := make([]streamResult, len(clients))
-	for i, c := range clients {
-		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver\n", n, c.name)
-		if tp[i], err = measureStream(ctx, c, dsn, n, srv.PID(), srv.PID()); err != nil {
-			return fmt.Errorf("tpserver to %s: %w", c.name, err)
-		}
-	}
-	pg, err := streamPostgres(ctx, dsn, n, clients)
+	ahead, err := streamFetchAhead(bin, cr, n)
 	if err != nil {
 		return err
 	}
 	r.section("Streaming select *")
-	r.line(fmt.Sprintf("`%s` (%d rows, every column) read to the end by each client from `tpserver serve` over the collected lake and from PostgreSQL 15 holding the same rows (a table of the types tpserver describes, filled from tpserver's COPY TO STDOUT). Best of %d run(s); pgx reads raw values (text: simple protocol; binary: described statement, binary for every type pgx knows); psql (`-X`, output to /dev/null; the whole result in memory, as psql does by default, or through a cursor with FETCH_COUNT=10000 above %d rows) by the wall time of the process. Server RSS: the tpserver process before the read, its peak (sampled every 20 ms) and after; PostgreSQL serves from other processes. Ratio = tpserver rows/s / PostgreSQL rows/s (above 1 = tpserver faster). CPU/1M rows: the server's CPU time (user + system; PostgreSQL's postmaster and backends together) per million rows in its cheapest run, which depends far less on the machine's other load than rows/s does.\n", streamQuery, n, streamRunsFor(n), psqlFetchAbove))
+	r.line(fmt.Sprintf("`%s` (%d rows, every column) read to the end by each client from `tpserver serve` over the collected lake and from PostgreSQL 15 holding the same rows (a table of the types tpserver describes, filled from tpserver's COPY TO STDOUT). Best of %d run(s); pgx reads raw values (text: simple protocol; binary: described statement, binary for every type pgx knows); psql (`-X`, output to /dev/null; the whole result in memory, as psql does by default, or through a cursor with FETCH_COUNT=10000 above %d rows) by the wall time of the process. Server RSS: the tpserver process before the read, its peak (sampled every 20 ms) and after; PostgreSQL serves from other processes. Ratio = tpserver rows/s / PostgreSQL rows/s (above 1 = tpserver faster). CPU/1M rows: the server's CPU time (user + system; PostgreSQL's postmaster and backends together) per million rows in its cheapest run, which depends far less on the machine's other load than rows/s does. Rows marked fetch ahead: pgx again, from a second `tpserver serve --fetch-ahead` started after the first stopped (the next chunk fetched from DuckDB on another goroutine while the current one is sent), against the same PostgreSQL figures.\n", streamQuery, n, streamRunsFor(n), psqlFetchAbove))
+	clients := streamClients(n)
 	var rows [][]string
 	for i, c := range clients {
-		row := []string{c.name, rowsPerSec(n, tp[i].took), fmt.Sprintf("%d → %d → %d MiB (+%d)", tp[i].rssBefore>>20, tp[i].peak>>20, tp[i].after>>20, (tp[i].peak-tp[i].rssBefore)>>20), cpuPerMillion(tp[i].cpu, n)}
-		if pg == nil {
-			row = append(row, "not measured", "", "")
-		} else {
-			row = append(row, rowsPerSec(n, pg[i].took), cpuPerMillion(pg[i].cpu, n), fmt.Sprintf("%.2f", pg[i].took.Seconds()/tp[i].took.Seconds()))
-		}
-		rows = append(rows, row)
+		rows = append(rows, streamRow(c.name, n, tp[i], pg, i))
+	}
+	for i, res := range ahead {
+		rows = append(rows, streamRow(clients[i].name+", fetch ahead", n, res, pg, i))
 	}
 	r.table([]string{"client", "tpserver rows/s", "tpserver RSS before → peak → after", "tpserver CPU/1M rows", "PostgreSQL 15 rows/s", "PostgreSQL CPU/1M rows", "tpserver/PostgreSQL"}, rows)
 	if pg == nil {
 		r.line("\n" + pgNotInstalled + ".")
 	}
 	return nil
+}
+
+// streamRow is one line of the streaming table: tpserver's result tp for
+// a client and PostgreSQL's for the client of index i (pg nil: not
+// measured).
+func streamRow(name string, n int64, tp streamResult, pg []streamResult, i int) []string {
+	row := []string{name, rowsPerSec(n, tp.took), fmt.Sprintf("%d → %d → %d MiB (+%d)", tp.rssBefore>>20, tp.peak>>20, tp.after>>20, (tp.peak-tp.rssBefore)>>20), cpuPerMillion(tp.cpu, n)}
+	if pg == nil {
+		return append(row, "not measured", "", "")
+	}
+	return append(row, rowsPerSec(n, pg[i].took), cpuPerMillion(pg[i].cpu, n), fmt.Sprintf("%.2f", pg[i].took.Seconds()/tp.took.Seconds()))
+}
+
+// streamServeAndPostgres measures every client against `tpserver serve`,
+// then against PostgreSQL 15 filled from that server (pg nil when
+// PostgreSQL is not installed). n is the number of rows.
+func streamServeAndPostgres(bin string, cr *collectResult) (n int64, tp, pg []streamResult, err error) {
+	srv, port, err := startServe(bin, cr)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer srv.Stop()
+	ctx := context.Background()
+	dsn := fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port)
+	if n, err = countRows(ctx, dsn); err != nil {
+		return 0, nil, nil, fmt.Errorf("tpserver: %w", err)
+	}
+	clients := streamClients(n)
+	tp = make([]streamResult, len(clients))
+	for i, c := range clients {
+		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver\n", n, c.name)
+		if tp[i], err = measureStream(ctx, c, dsn, n, srv.PID(), srv.PID()); err != nil {
+			return 0, nil, nil, fmt.Errorf("tpserver to %s: %w", c.name, err)
+		}
+	}
+	pg, err = streamPostgres(ctx, dsn, n, clients)
+	return n, tp, pg, err
+}
+
+// streamFetchAhead measures the pgx clients (the first two of
+// streamClients) against `tpserver serve --fetch-ahead`.
+func streamFetchAhead(bin string, cr *collectResult, n int64) ([]streamResult, error) {
+	fmt.Fprintln(os.Stderr, "bench: tpserver serve --fetch-ahead (stream)")
+	srv, port, err := startServe(bin, cr, "--fetch-ahead")
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	ctx := context.Background()
+	dsn := fmt.Sprintf("postgres://bench@127.0.0.1:%d/bench?sslmode=disable", port)
+	out := make([]streamResult, 2)
+	for i, c := range streamClients(n)[:2] {
+		fmt.Fprintf(os.Stderr, "bench: stream %d rows to %s from tpserver --fetch-ahead\n", n, c.name)
+		if out[i], err = measureStream(ctx, c, dsn, n, srv.PID(), srv.PID()); err != nil {
+			return nil, fmt.Errorf("tpserver --fetch-ahead to %s: %w", c.name, err)
+		}
+	}
+	return out, nil
 }
 
 func rowsPerSec(n int64, d time.Duration) string {

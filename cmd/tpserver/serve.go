@@ -178,6 +178,7 @@ type serveNetwork struct {
 	maxMessageSize     string
 	memoryLimit        string
 	threads            int
+	fetchAhead         bool
 	idleSessionTimeout time.Duration
 	readerTimeout      time.Duration
 	analystTimeout     time.Duration
@@ -204,6 +205,8 @@ func (n *serveNetwork) addFlags(cmd *cobra.Command) {
 		"DuckDB's memory limit for all queries, such as 4GB (default DuckDB's, 80% of RAM) (env TPSERVER_MEMORY_LIMIT)")
 	f.IntVar(&n.threads, "threads", envParse(&n.envErrs, "TPSERVER_THREADS", 0, strconv.Atoi),
 		"DuckDB's worker threads (default one per core) (env TPSERVER_THREADS)")
+	f.BoolVar(&n.fetchAhead, "fetch-ahead", envParse(&n.envErrs, "TPSERVER_FETCH_AHEAD", false, strconv.ParseBool),
+		"fetch a large result's next chunk from DuckDB while the current one is sent, using a second core (env TPSERVER_FETCH_AHEAD)")
 	f.DurationVar(&n.idleSessionTimeout, "idle-session-timeout", envParse(&n.envErrs, "TPSERVER_IDLE_SESSION_TIMEOUT", 0, time.ParseDuration),
 		"end sessions idle this long outside a transaction; 0 never; sessions may change idle_session_timeout (env TPSERVER_IDLE_SESSION_TIMEOUT)")
 	f.DurationVar(&n.readerTimeout, "reader-statement-timeout", envParse(&n.envErrs, "TPSERVER_READER_STATEMENT_TIMEOUT", 0, time.ParseDuration),
@@ -228,7 +231,7 @@ func (n *serveNetwork) serverOptions(cmd *cobra.Command, usersConfigured bool) (
 			"(see \"Running on a network\" in README.md), or listen on a loopback address such as 127.0.0.1:5433", n.listen)
 	}
 	opt := pgwire.Options{
-		RequireTLS: n.requireTLS, MaxConnections: n.maxConnections, MaxActiveStatements: n.maxActive, IdleSessionTimeout: n.idleSessionTimeout,
+		RequireTLS: n.requireTLS, FetchAhead: n.fetchAhead, MaxConnections: n.maxConnections, MaxActiveStatements: n.maxActive, IdleSessionTimeout: n.idleSessionTimeout,
 		RoleStatementTimeout: map[pgwire.Role]time.Duration{pgwire.RoleReader: n.readerTimeout, pgwire.RoleAnalyst: n.analystTimeout},
 	}
 	if !cmd.Flags().Changed("require-tls") && os.Getenv("TPSERVER_REQUIRE_TLS") == "" {

@@ -49,19 +49,20 @@ func networkOptionsWithUsers(usersConfigured bool, args ...string) (pgwire.Optio
 func TestServeNetworkFlags(t *testing.T) {
 	files := testsupport.NewTLSFiles(t)
 	opt, err := networkOptions()
-	if err != nil || opt.TLS != nil || opt.RequireTLS || opt.MaxConnections != 100 || opt.MaxMessageSize != 64<<20 || opt.IdleSessionTimeout != 0 || opt.MaxActiveStatements != 0 {
+	if err != nil || opt.TLS != nil || opt.RequireTLS || opt.MaxConnections != 100 || opt.MaxMessageSize != 64<<20 || opt.IdleSessionTimeout != 0 || opt.MaxActiveStatements != 0 || opt.FetchAhead {
 		t.Fatalf("defaults: %+v %v", opt, err)
 	}
 	opt, err = networkOptions("--tls-cert", files.Cert, "--tls-key", files.Key, "--require-tls", "--max-connections", "7",
-		"--max-message-size", "2MiB", "--idle-session-timeout", "90s", "--analyst-statement-timeout", "1m", "--max-active-statements", "4")
-	if err != nil || opt.TLS == nil || !opt.RequireTLS || opt.MaxConnections != 7 || opt.MaxMessageSize != 2<<20 || opt.MaxActiveStatements != 4 ||
+		"--max-message-size", "2MiB", "--idle-session-timeout", "90s", "--analyst-statement-timeout", "1m", "--max-active-statements", "4", "--fetch-ahead")
+	if err != nil || opt.TLS == nil || !opt.RequireTLS || opt.MaxConnections != 7 || opt.MaxMessageSize != 2<<20 || opt.MaxActiveStatements != 4 || !opt.FetchAhead ||
 		opt.IdleSessionTimeout != 90*time.Second || opt.RoleStatementTimeout[pgwire.RoleAnalyst] != time.Minute {
 		t.Fatalf("flags: %+v %v", opt, err)
 	}
 	t.Setenv("TPSERVER_TLS_CERT", files.Cert)
 	t.Setenv("TPSERVER_TLS_KEY", files.Key)
 	t.Setenv("TPSERVER_MAX_CONNECTIONS", "3")
-	if opt, err = networkOptions(); err != nil || opt.TLS == nil || opt.MaxConnections != 3 {
+	t.Setenv("TPSERVER_FETCH_AHEAD", "true")
+	if opt, err = networkOptions(); err != nil || opt.TLS == nil || opt.MaxConnections != 3 || !opt.FetchAhead {
 		t.Fatalf("from the environment: %+v %v", opt, err)
 	}
 }
