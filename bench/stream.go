@@ -181,6 +181,14 @@ func streamClients(n int64) []streamClient {
 	return cs
 }
 
+// cpuSettle is how long measureStream lets the server's processes settle
+// before and after a read when it takes their CPU time: a PostgreSQL
+// backend that has exited counts (in its parent's reaped-children time)
+// only once the postmaster has reaped it, so without the wait the backend
+// of the read before (or of the load) lands in the next read's figure and
+// the read's own backend in none.
+const cpuSettle = 500 * time.Millisecond
+
 // measureStream runs c streamRunsFor(want) times and keeps the fastest time, the
 // highest RSS of process pid (0: not sampled) and the least CPU time of
 // process tree cpuPID (0: not measured).
@@ -195,6 +203,7 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 		}
 		var cpu0 time.Duration
 		if cpuPID != 0 {
+			time.Sleep(cpuSettle)
 			cpu0 = treeCPU(cpuPID)
 		}
 		start := time.Now()
@@ -202,6 +211,7 @@ func measureStream(ctx context.Context, c streamClient, dsn string, want int64, 
 		res.took = time.Since(start)
 		res.peak = stop()
 		if cpuPID != 0 {
+			time.Sleep(cpuSettle)
 			res.cpu = treeCPU(cpuPID) - cpu0
 		}
 		if pid != 0 {
