@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tpserver/tpserver/catalog/pgemu"
-	"github.com/tpserver/tpserver/internal/testsupport/duckdbtest"
 	"github.com/tpserver/tpserver/lake"
 	"github.com/tpserver/tpserver/pgwire"
 )
@@ -100,27 +97,7 @@ func halfNullTimes(day string) string {
 // tp_timestamp) are at(the day).
 func timeLake(t *testing.T, c *Catalog, dir string, first time.Time, days int, at func(day string) string) {
 	t.Helper()
-	var files []lake.DataFile
-	for d := 0; d < days; d++ {
-		day := first.AddDate(0, 0, d)
-		key := lake.PartitionKey{Table: lake.CloudTrailTableName, Partition: "p", Index: "default", Date: day}
-		if err := os.MkdirAll(key.Dir(dir), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(key.Dir(dir), fmt.Sprintf("data_1_%d%s", d, lake.DataFileExt))
-		vals := map[string]string{"event_id": "'e' || i", "tp_id": fmt.Sprintf("'%d-' || i", d), "event_time": at(day.Format("2006-01-02"))}
-		vals["tp_timestamp"] = vals["event_time"]
-		q := fmt.Sprintf("COPY (SELECT %s FROM range(42) r(i) ORDER BY %s) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), lake.FileOrder, file)
-		if _, err := c.DB().Exec(q); err != nil {
-			t.Fatal(err)
-		}
-		rel, _ := filepath.Rel(dir, file)
-		files = append(files, lake.DataFile{Path: filepath.ToSlash(rel), Rows: 42, Size: 1, Date: key.Date.Format(lake.DateFormat)})
-	}
-	writeTestManifest(t, dir, files)
-	if err := c.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dayFiles(t, c, dir, first, days, func(_ int, day string) string { return at(day) })
 }
 
 // TestHeadKeepResults checks that reading the head never changes a

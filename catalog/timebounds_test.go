@@ -27,6 +27,18 @@ func dayLake(t *testing.T, c *Catalog, dir string, first time.Time, days int) {
 // nullDay (counted from 0; none when out of range).
 func dayLakeNull(t *testing.T, c *Catalog, dir string, first time.Time, days, nullDay int) {
 	t.Helper()
+	dayFiles(t, c, dir, first, days, func(d int, day string) string {
+		start := "TIMESTAMP '" + day + "'"
+		return fmt.Sprintf("CASE WHEN i = 40 THEN %[1]s + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND WHEN i = 41 AND %[2]d = %[3]d THEN NULL ELSE %[1]s + to_minutes(37 * i) END", start, d, nullDay)
+	})
+}
+
+// dayFiles writes an aws_cloudtrail_log lake of one file of 42 rows (i)
+// per day for the days from first, whose times (event_time and
+// tp_timestamp) are at(the day's number from 0, its date), and refreshes
+// the catalog.
+func dayFiles(t *testing.T, c *Catalog, dir string, first time.Time, days int, at func(d int, day string) string) {
+	t.Helper()
 	var files []lake.DataFile
 	for d := 0; d < days; d++ {
 		day := first.AddDate(0, 0, d)
@@ -35,9 +47,7 @@ func dayLakeNull(t *testing.T, c *Catalog, dir string, first time.Time, days, nu
 			t.Fatal(err)
 		}
 		file := filepath.Join(key.Dir(dir), fmt.Sprintf("data_1_%d%s", d, lake.DataFileExt))
-		start := "TIMESTAMP '" + day.Format("2006-01-02") + "'"
-		vals := map[string]string{"event_id": "'e' || i", "tp_id": fmt.Sprintf("'%d-' || i", d),
-			"event_time": fmt.Sprintf("CASE WHEN i = 40 THEN %[1]s + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND WHEN i = 41 AND %[2]d = %[3]d THEN NULL ELSE %[1]s + to_minutes(37 * i) END", start, d, nullDay)}
+		vals := map[string]string{"event_id": "'e' || i", "tp_id": fmt.Sprintf("'%d-' || i", d), "event_time": at(d, day.Format("2006-01-02"))}
 		vals["tp_timestamp"] = vals["event_time"]
 		q := fmt.Sprintf("COPY (SELECT %s FROM range(42) r(i) ORDER BY %s) TO '%s' (FORMAT parquet)", duckdbtest.CloudTrailRow(vals), lake.FileOrder, file)
 		if _, err := c.DB().Exec(q); err != nil {
