@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,11 +27,12 @@ const duckdbConvertCmd = "__duckdb_convert"
 // measured is one timed child process.
 type measured struct {
 	took   time.Duration
-	maxRSS int64 // bytes
+	cpu    time.Duration // user + system, of the process and its waited children (rusage)
+	maxRSS int64         // bytes
 }
 
-// runMeasured runs cmd and returns its wall time and peak RSS (of the
-// process and its descendants, see watchPeakRSS).
+// runMeasured runs cmd and returns its wall time, CPU time and peak RSS (of
+// the process and its descendants, see watchPeakRSS).
 func runMeasured(cmd *exec.Cmd) (measured, error) {
 	var stderr bytes.Buffer
 	if cmd.Stderr == nil {
@@ -47,7 +49,26 @@ func runMeasured(cmd *exec.Cmd) (measured, error) {
 	if err != nil {
 		return measured{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 20))
 	}
-	return measured{took: took, maxRSS: maxRSS}, nil
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return measured{took: took, cpu: cpu, maxRSS: maxRSS}, nil
+}
+
+// medianRun is the run of ms whose fields are each the median of that field
+// over ms (for an even count, the upper middle, as startup.go's medianOf).
+func medianRun(ms []measured) measured {
+	pick := func(f func(measured) int64) int64 {
+		v := make([]int64, len(ms))
+		for i, m := range ms {
+			v[i] = f(m)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return measured{
+		took:   time.Duration(pick(func(m measured) int64 { return int64(m.took) })),
+		cpu:    time.Duration(pick(func(m measured) int64 { return int64(m.cpu) })),
+		maxRSS: pick(func(m measured) int64 { return m.maxRSS }),
+	}
 }
 
 func lastLines(s string, n int) string {
@@ -85,9 +106,22 @@ type collectResult struct {
 	configDir, dataDir string
 }
 
-// collectSection times tpserver collect, DuckDB alone and zcat over ds, and
-// the collect of baselineBin, if set, into a lake of its own.
-func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*collectResult, error) {
+// collectRunsFor is how many times the collect section runs each tpserver
+// binary: runs, or when it is 0, 3 for up to a million events and 1 above.
+func collectRunsFor(runs, events int) int {
+	if runs > 0 {
+		return runs
+	}
+	if events <= 1_000_000 {
+		return 3
+	}
+	return 1
+}
+
+// collectSection times tpserver collect (runs times, alternating with the
+// collect of baselineBin, if set, into a lake of its own), DuckDB alone and
+// zcat over ds.
+func collectSection(r *report, bin, baselineBin, dir string, ds *dataset, runs int) (*collectResult, error) {
 	cr := &collectResult{configDir: filepath.Join(dir, "config"), dataDir: filepath.Join(dir, "data")}
 	if err := os.MkdirAll(cr.configDir, 0o755); err != nil {
 		return nil, fmt.Errorf("config dir: %w", err)
@@ -96,26 +130,8 @@ func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*coll
 	if err := os.WriteFile(filepath.Join(cr.configDir, "bench.tpc"), []byte(tpc), 0o644); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
-
-	fmt.Fprintln(os.Stderr, "bench: tpserver collect")
-	tp, err := timeCollect(bin, cr.configDir, cr.dataDir, ds)
+	tp, base, err := alternateCollects(bin, baselineBin, cr, filepath.Join(dir, "baseline-data"), ds, runs)
 	if err != nil {
-		return nil, err
-	}
-	var base *collectRun
-	if baselineBin != "" {
-		fmt.Fprintln(os.Stderr, "bench: baseline tpserver collect")
-		b, err := timeCollect(baselineBin, cr.configDir, filepath.Join(dir, "baseline-data"), ds)
-		if err != nil {
-			return nil, fmt.Errorf("baseline: %w", err)
-		}
-		if b.lake, err = measureLake(filepath.Join(dir, "baseline-data")); err != nil {
-			return nil, fmt.Errorf("baseline: %w", err)
-		}
-		os.RemoveAll(filepath.Join(dir, "baseline-data"))
-		base = &b
-	}
-	if tp.lake, err = measureLake(cr.dataDir); err != nil {
 		return nil, err
 	}
 
@@ -137,30 +153,115 @@ func collectSection(r *report, bin, baselineBin, dir string, ds *dataset) (*coll
 	if err != nil {
 		return nil, fmt.Errorf("zcat baseline: %w", err)
 	}
+	collectTable(r, ds, tp, base, dk, zm)
+	lakeTable(r, *tp, base)
+	return cr, nil
+}
 
+// alternateCollects runs the collect of bin, and of baselineBin if set,
+// runs times each, alternating and swapping which goes first every round
+// (bin, base, base, bin, ...) so that a drift of the machine's load falls
+// on both alike. Each run starts from an empty lake; bin's last lake stays
+// in cr.dataDir for the later sections, the baseline's is removed.
+func alternateCollects(bin, baselineBin string, cr *collectResult, baseDataDir string, ds *dataset, runs int) (tp, base *collectRun, err error) {
+	tp = &collectRun{}
+	if baselineBin != "" {
+		base = &collectRun{}
+	}
+	defer os.RemoveAll(baseDataDir)
+	one := func(name, b string, dataDir string, into *collectRun, round int) error {
+		fmt.Fprintf(os.Stderr, "bench: %s collect, run %d of %d\n", name, round+1, runs)
+		if err := os.RemoveAll(dataDir); err != nil {
+			return fmt.Errorf("empty %s: %w", dataDir, err)
+		}
+		run, err := timeCollect(b, cr.configDir, dataDir, ds)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		into.runs = append(into.runs, run.measured)
+		into.unlimited = max(into.unlimited, run.unlimited)
+		return nil
+	}
+	for round := range runs {
+		order := []func() error{
+			func() error { return one("tpserver", bin, cr.dataDir, tp, round) },
+		}
+		if base != nil {
+			b := func() error { return one("baseline tpserver", baselineBin, baseDataDir, base, round) }
+			if round%2 == 0 {
+				order = append(order, b)
+			} else {
+				order = append([]func() error{b}, order...)
+			}
+		}
+		for _, f := range order {
+			if err := f(); err != nil {
+				return nil, nil, err
+			}
+		}
+		// The baseline's lake is measured after its last run, while it
+		// is still there.
+		if base != nil && round == runs-1 {
+			if base.lake, err = measureLake(baseDataDir); err != nil {
+				return nil, nil, fmt.Errorf("baseline: %w", err)
+			}
+		}
+	}
+	tp.measured = medianRun(tp.runs)
+	if tp.lake, err = measureLake(cr.dataDir); err != nil {
+		return nil, nil, err
+	}
+	if base != nil {
+		base.measured = medianRun(base.runs)
+	}
+	return tp, base, nil
+}
+
+// collectTable reports the collection runs: medians of tpserver's and the
+// baseline's runs, each run, and the one run of DuckDB alone and zcat.
+func collectTable(r *report, ds *dataset, tp, base *collectRun, dk, zm measured) {
 	r.section("Collection")
-	r.line(fmt.Sprintf("%d events, %d files, %.1f MB gzipped. MB/s is gzipped input per second.\n", ds.events, ds.files, mb(ds.gzBytes)))
-	row := func(name string, m measured, base *measured) []string {
+	r.line(fmt.Sprintf("%d events, %d files, %.1f MB gzipped. MB/s is gzipped input per second; CPU is user + system time of the process and its children (rusage). "+
+		"tpserver collect runs %d times, alternating with the baseline build if one is given (the first of each round swaps); its rows are medians of each column.\n",
+		ds.events, ds.files, mb(ds.gzBytes), len(tp.runs)))
+	row := func(name string, runs int, m measured, ref *measured) []string {
 		eps := float64(ds.events) / m.took.Seconds()
 		mbs := mb(ds.gzBytes) / m.took.Seconds()
-		cells := []string{name, m.took.Round(time.Millisecond).String(), fmt.Sprintf("%.0f", eps), fmt.Sprintf("%.2f", mbs), fmt.Sprintf("%.0f MiB", float64(m.maxRSS)/(1<<20))}
-		if base == nil {
-			return append(cells, "", "")
+		cells := []string{name, fmt.Sprint(runs), m.took.Round(time.Millisecond).String(), fmt.Sprintf("%.0f", eps), fmt.Sprintf("%.2f", mbs),
+			fmt.Sprintf("%.1f s", m.cpu.Seconds()), fmt.Sprintf("%.0f MiB", float64(m.maxRSS)/(1<<20))}
+		if ref == nil {
+			return append(cells, "", "", "")
 		}
-		return append(cells, fmt.Sprintf("%.2f", m.took.Seconds()/base.took.Seconds()), fmt.Sprintf("%.2f", float64(base.maxRSS)/float64(m.maxRSS)))
+		return append(cells, fmt.Sprintf("%.2f", m.took.Seconds()/ref.took.Seconds()),
+			fmt.Sprintf("%.2f", ref.cpu.Seconds()/m.cpu.Seconds()), fmt.Sprintf("%.2f", float64(ref.maxRSS)/float64(m.maxRSS)))
 	}
-	rows := [][]string{row("tpserver collect", tp.measured, nil)}
+	rows := [][]string{row("tpserver collect", len(tp.runs), tp.measured, nil)}
 	if base != nil {
-		rows = append(rows, row("baseline tpserver collect (-baseline-bin)", base.measured, &tp.measured))
+		rows = append(rows, row("baseline tpserver collect (-baseline-bin)", len(base.runs), base.measured, &tp.measured))
 	}
 	rows = append(rows,
-		row("DuckDB alone (read_json + COPY TO parquet)", dk, &tp.measured),
-		row("zcat of all files (RSS: sh, find, xargs, zcat)", zm, &tp.measured))
-	r.table([]string{"run", "time", "events/s", "MB/s", "peak RSS", "tpserver/this throughput", "tpserver/this RSS"}, rows)
-	r.line(fmt.Sprintf("\nCompaction groups rewritten without their memory limit (warnings in the collect's log): tpserver %d%s.",
+		row("DuckDB alone (read_json + COPY TO parquet)", 1, dk, &tp.measured),
+		row("zcat of all files (RSS: sh, find, xargs, zcat)", 1, zm, &tp.measured))
+	r.table([]string{"run", "runs", "time", "events/s", "MB/s", "CPU", "peak RSS", "tpserver/this throughput", "tpserver/this CPU", "tpserver/this RSS"}, rows)
+	r.line("\nEach run (time, CPU, peak RSS): tpserver " + runList(tp.runs) + baselineRuns(base) + ".")
+	r.line(fmt.Sprintf("\nCompaction groups rewritten without their memory limit (warnings in the collect's log, most in one run): tpserver %d%s.",
 		tp.unlimited, baselineNote(base)))
-	lakeTable(r, tp, base)
-	return cr, nil
+}
+
+// runList lists runs as "time / CPU / peak RSS" each.
+func runList(runs []measured) string {
+	var parts []string
+	for _, m := range runs {
+		parts = append(parts, fmt.Sprintf("%s / %.1f s / %.0f MiB", m.took.Round(100*time.Millisecond), m.cpu.Seconds(), float64(m.maxRSS)/(1<<20)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func baselineRuns(base *collectRun) string {
+	if base == nil {
+		return ""
+	}
+	return "; baseline " + runList(base.runs)
 }
 
 // lakeTable reports the layout of the collected lakes and what it costs a
@@ -218,9 +319,11 @@ func baselineNote(base *collectRun) string {
 	return fmt.Sprintf(", baseline %d", base.unlimited)
 }
 
-// collectRun is one timed tpserver collect.
+// collectRun is one or more timed tpserver collects of one binary.
 type collectRun struct {
+	// measured is the run, or the medians of runs.
 	measured
+	runs []measured
 	// unlimited counts the compaction groups rewritten without their
 	// memory limit, as the collect's log warns.
 	unlimited int

@@ -64,7 +64,7 @@ func (e *env) collected() (*collectResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr, err := collectSection(e.r, bin, e.c.baselineBin, e.dir, ds)
+	cr, err := collectSection(e.r, bin, e.c.baselineBin, e.dir, ds, collectRunsFor(e.c.collectRuns, ds.events))
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,7 @@ type config struct {
 	out          string
 	bin          string
 	baselineBin  string
+	collectRuns  int
 	sections     map[string]bool
 	keep         bool
 	args         []string
@@ -112,6 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.out, "out", "", "also write the report as Markdown to this file (e.g. BENCHMARKS.md)")
 	fs.StringVar(&c.bin, "bin", "", "tpserver binary to measure (default: build ./cmd/tpserver)")
 	fs.StringVar(&c.baselineBin, "baseline-bin", "", "collect: also time this tpserver binary (e.g. one built from main) collecting the same files, as a baseline")
+	fs.IntVar(&c.collectRuns, "collect-runs", 0, "collect: runs of each tpserver binary, alternating (0: 3 up to 1M events, 1 above)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	fs.DurationVar(&c.mixFor, "dashboard-time", 15*time.Second, "how long the dashboard mix runs per client count and server")
 	secs := fs.String("sections", strings.Join(all, ","), "sections to run, comma-separated: "+strings.Join(all, ","))
@@ -137,8 +139,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		}
 		c.sections[s] = true
 	}
-	if c.events <= 0 || c.startupFiles <= 0 || c.s3Objects <= 0 {
-		return fail(fmt.Errorf("-events, -startup-files and -s3-objects must be positive"))
+	if c.events <= 0 || c.startupFiles <= 0 || c.s3Objects <= 0 || c.collectRuns < 0 {
+		return fail(fmt.Errorf("-events, -startup-files and -s3-objects must be positive, -collect-runs not negative"))
 	}
 	return c, nil
 }
