@@ -21,10 +21,14 @@
 //     process's own peak, see watchPeakRSS). Baselines: DuckDB alone
 //     doing the same conversion (read_json of the .json.gz files, Records
 //     unnested, COPY ... TO parquet) in a child process, and `zcat` of all
-//     files to /dev/null (the cost of merely reading them). Figures:
-//     events/s, MB/s of compressed input, peak RSS; ratio = tpserver
-//     throughput / baseline throughput (1.00 = as fast; below 1 = slower)
-//     and tpserver RSS / baseline RSS. The lake each tpserver collect
+//     files to /dev/null (the cost of merely reading them). With
+//     -baseline-bin, tpserver and that build collect -collect-runs times
+//     each, alternately (3 up to 1M events, 1 above), into an empty lake
+//     each time; their rows are medians, each run listed below. Figures:
+//     events/s, MB/s of compressed input, CPU (user + system of the child
+//     and its children, rusage), peak RSS; ratio = tpserver throughput /
+//     baseline throughput (1.00 = as fast; below 1 = slower), tpserver
+//     CPU / baseline CPU and tpserver RSS / baseline RSS. The lake each tpserver collect
 //     left (and -baseline-bin's): live files, files per day, and count(*)
 //     in-process over it (the cost of its layout to a small query).
 //
