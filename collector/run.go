@@ -381,6 +381,9 @@ func (r *run) startCommit(ctx context.Context) error {
 		return nil
 	}
 	w, sources := r.w, r.batch
+	if ce := r.log.Check(zap.DebugLevel, "publishing batch"); ce != nil {
+		ce.Write(append([]zap.Field{zap.Int64("rows", w.rows), zap.Int64("bytes", w.bytes), zap.Int("files", len(sources))}, memoryFields()...)...)
+	}
 	r.w, r.spare, r.batch = r.spare, w, nil
 	out := make(chan commitOutcome, 1)
 	r.inflight = out
@@ -417,9 +420,14 @@ func (r *run) waitCommit() error {
 // log entries of their source files. It runs beside staging: it touches
 // only w, the partition state and the lake.
 func (r *run) publish(ctx context.Context, w *writer, sources []logEntry) commitOutcome {
+	start := time.Now()
 	out, fs, err := w.flush(ctx, r.st.part.NextBatch(), r.st.manifest().Files)
 	if err != nil {
 		return commitOutcome{err: err}
+	}
+	if ce := r.log.Check(zap.DebugLevel, "batch written"); ce != nil {
+		ce.Write(append([]zap.Field{zap.Int("data_files", len(out)), zap.Duration("took", time.Since(start))},
+			memoryFields()...)...)
 	}
 	change := lake.Change{Add: out, Log: sources, Time: r.c.now().UTC()}
 	if err := r.st.commit(change); err != nil {
