@@ -54,7 +54,8 @@ func runMeasured(cmd *exec.Cmd) (measured, error) {
 }
 
 // medianRun is the run of ms whose fields are each the median of that field
-// over ms (for an even count, the upper middle, as startup.go's medianOf).
+// over ms (for an even count, the mean of the two middle values, so that
+// two runs give their mean rather than the larger).
 func medianRun(ms []measured) measured {
 	pick := func(f func(measured) int64) int64 {
 		v := make([]int64, len(ms))
@@ -62,6 +63,9 @@ func medianRun(ms []measured) measured {
 			v[i] = f(m)
 		}
 		slices.Sort(v)
+		if len(v)%2 == 0 {
+			return (v[len(v)/2-1] + v[len(v)/2]) / 2
+		}
 		return v[len(v)/2]
 	}
 	return measured{
@@ -107,7 +111,8 @@ type collectResult struct {
 }
 
 // collectRunsFor is how many times the collect section runs each tpserver
-// binary: runs, or when it is 0, 3 for up to a million events and 1 above.
+// binary: runs, or when it is 0, 3 for up to a million events asked for
+// (-events; -events 1000000 generates 1,040,776) and 1 above.
 func collectRunsFor(runs, events int) int {
 	if runs > 0 {
 		return runs

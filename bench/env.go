@@ -64,7 +64,7 @@ func (e *env) collected() (*collectResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr, err := collectSection(e.r, bin, e.c.baselineBin, e.dir, ds, collectRunsFor(e.c.collectRuns, ds.events))
+	cr, err := collectSection(e.r, bin, e.c.baselineBin, e.dir, ds, collectRunsFor(e.c.collectRuns, e.c.events))
 	if err != nil {
 		return nil, err
 	}
