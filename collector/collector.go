@@ -21,7 +21,9 @@
 // are returned, no file cache; compaction merges a day into one file one
 // sorted time window of about a row group at a time, within
 // compactMemoryLimit, after the staging databases are closed). What grows with a run is the partition state, 16 bytes of
-// key and a few spans per source file collected (partitionState).
+// key and a few spans per source file collected (partitionState). At debug
+// level each batch logs its rows and text and the process's RSS and Go
+// share (memoryFields), to tell the two apart over a run.
 package collector
 
 import (
