@@ -37,7 +37,7 @@ func TestSmall(t *testing.T) {
 	}
 	// Every section, on small inputs: the start-up lakes of 200 and 2
 	// files, 300 S3 objects.
-	c, err := parseFlags([]string{"-events", "4000", "-startup-files", "200", "-s3-objects", "300", "-dir", t.TempDir(), "-dashboard-time", "1s"}, &bytes.Buffer{})
+	c, err := parseFlags([]string{"-events", "4000", "-startup-files", "200", "-s3-objects", "300", "-dir", t.TempDir(), "-dashboard-time", "1s", "-collect-runs", "1"}, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
