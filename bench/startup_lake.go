@@ -144,7 +144,7 @@ func readFileList(path string) ([]string, error) {
 	return strings.Fields(string(b)), nil
 }
 
-// procStatusKB reads a field such as VmRSS or VmHWM of /proc/<pid>/status,
+// procStatusKB reads a field such as VmRSS or VmHWM (kB) of /proc/<pid>/status,
 // in bytes.
 func procStatusKB(pid int, field string) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 
@@ -287,24 +285,7 @@ func psqlStream(n int64) func(ctx context.Context, dsn string) (int64, error) {
 }
 
 // processRSS reads VmRSS of process pid in bytes (0 if unreadable).
-func processRSS(pid int) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb << 10
-		}
-	}
-	return 0
-}
+func processRSS(pid int) int64 { return procStatusKB(pid, "VmRSS") }
 
 // samplePeakRSS samples VmRSS of pid every rssPollInterval until stopped
 // and returns the peak.
